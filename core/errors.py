@@ -1,0 +1,34 @@
+"""Domain errors: each says what was attempted and why it is refused, in words a user can act on."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the measures refuses the operation. `code` is stable for API clients and tests."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class IllegalTransition(DomainError):
+    code = "illegal_transition"
+
+
+class InsufficientBalance(DomainError):
+    code = "insufficient_balance"
+
+
+class NotPermitted(DomainError):
+    code = "not_permitted"
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"

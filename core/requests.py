@@ -1,0 +1,324 @@
+"""Use cases of a service request, from draft to completion. Each commits its own unit of work.
+
+Money moves with the status: submit holds the fee, reject and cancel release it, completion captures
+the fee of the mode actually delivered and credits it to the expert (核销). Decline and expiry keep the
+hold while the farmer picks another expert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from core import fees, ledger, lifecycle
+from core.actors import Actor
+from core.budget import budget_year
+from core.duty_hours import expected_review_at
+from core.errors import InvalidInput, NotFound, NotPermitted
+from core.lifecycle import Action
+from core.matching import expert_available_to_farmer
+from core.scope import Staff
+from storage.enums import RequestStatus, ServiceMode
+from storage.models import Farmer, Reimbursement, RequestEvent, ScreeningAttempt, ServiceRequest
+from storage.types import utcnow
+from storage.uow import UnitOfWork
+
+INVITATION_TTL = timedelta(hours=24)
+MAX_DESCRIPTION = 2000
+INTAKE_FIELDS = frozenset(
+    {
+        "specialty_code",
+        "subject",
+        "description",
+        "symptoms",
+        "growth_stage",
+        "scale_quantity",
+        "scale_unit",
+        "photo_file_ids",
+        "latitude",
+        "longitude",
+        "place",
+        "screening",
+    }
+)
+
+
+async def _farmer(uow: UnitOfWork, farmer_id: int) -> Farmer:
+    farmer = await uow.session.get(Farmer, farmer_id)
+    if farmer is None:
+        raise NotFound(f"farmer {farmer_id} is not registered")
+    return farmer
+
+
+async def load_request(uow: UnitOfWork, request_id: int, *, lock: bool = True) -> ServiceRequest:
+    # Row lock on PostgreSQL so two concurrent actions on one request (say, cancel and approve) serialize.
+    query = select(ServiceRequest).where(ServiceRequest.id == request_id)
+    if lock:
+        query = query.with_for_update()
+    request = await uow.session.scalar(query.execution_options(populate_existing=True))
+    if request is None:
+        raise NotFound(f"request {request_id} does not exist")
+    return request
+
+
+def _owned_by(request: ServiceRequest, farmer_id: int) -> None:
+    if request.farmer_id != farmer_id:
+        raise NotPermitted("this request belongs to another farmer")
+
+
+def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - INTAKE_FIELDS
+    if unknown:
+        raise InvalidInput(f"unknown intake fields: {', '.join(sorted(unknown))}")
+    description = fields.get("description")
+    if description is not None and len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(f"the description is limited to {MAX_DESCRIPTION} characters")
+    quantity = fields.get("scale_quantity")
+    if quantity is not None and quantity < 0:
+        raise InvalidInput("the scale cannot be negative")
+    return fields
+
+
+async def create_draft(uow: UnitOfWork, farmer_id: int, **fields: Any) -> ServiceRequest:
+    farmer = await _farmer(uow, farmer_id)
+    request = ServiceRequest(
+        farmer_id=farmer.id,
+        service_object_id=farmer.service_object_id,
+        county_id=farmer.county_id,
+        status=RequestStatus.draft,
+        photo_file_ids=[],
+        screening={},
+        **_checked_fields(fields),
+    )
+    uow.session.add(request)
+    await uow.flush()
+    await uow.commit()
+    return request
+
+
+async def update_draft(uow: UnitOfWork, request_id: int, farmer_id: int, **fields: Any) -> ServiceRequest:
+    request = await load_request(uow, request_id)
+    _owned_by(request, farmer_id)
+    if request.status not in (RequestStatus.draft, RequestStatus.blocked):
+        raise lifecycle.IllegalTransition(f"a request that is {request.status} can no longer be edited")
+    for name, value in _checked_fields(fields).items():
+        setattr(request, name, value)
+    if request.status is RequestStatus.blocked:
+        await lifecycle.apply(uow, request, Action.rephrase, Actor.farmer(farmer_id))
+    await uow.commit()
+    return request
+
+
+async def record_blocked_text(
+    uow: UnitOfWork,
+    *,
+    telegram_user_id: int,
+    context: str,
+    text: str,
+    hits: list[dict[str, Any]],
+    request_id: int | None = None,
+) -> ScreeningAttempt:
+    """Keep a refused text for audit; a blocked draft also moves to `blocked` until rephrased."""
+    attempt = ScreeningAttempt(
+        telegram_user_id=telegram_user_id, context=context, text=text[:4096], hits=hits, request_id=request_id
+    )
+    uow.session.add(attempt)
+    if request_id is not None:
+        request = await load_request(uow, request_id)
+        if request.status is RequestStatus.draft:
+            await lifecycle.apply(uow, request, Action.screen_block, Actor.system(), reason="banned term")
+    await uow.commit()
+    return attempt
+
+
+@dataclass(frozen=True)
+class Submission:
+    request: ServiceRequest
+    fee_fen: int
+    review_expected_at: datetime
+
+
+async def submit(
+    uow: UnitOfWork,
+    request_id: int,
+    farmer_id: int,
+    *,
+    expert_id: int,
+    mode: ServiceMode,
+    now: datetime | None = None,
+) -> Submission:
+    now = now or utcnow()
+    request = await load_request(uow, request_id)
+    _owned_by(request, farmer_id)
+    if not request.description.strip():
+        raise InvalidInput("describe the problem before submitting")
+    expert = await expert_available_to_farmer(uow, expert_id, request.county_id)
+    fee = await fees.fee_for(uow, mode, now)
+    request.expert_id = expert.id
+    request.service_mode = mode
+    request.fee_fen = fee
+    request.submitted_at = now
+    request.review_expected_at = expected_review_at(now)
+    await lifecycle.apply(uow, request, Action.submit, Actor.farmer(farmer_id), at=now)
+    account = await ledger.get_account(uow, request.service_object_id, budget_year(now))
+    await ledger.hold(uow, account, request.id, fee, Actor.farmer(farmer_id))
+    await uow.commit()
+    return Submission(request, fee, request.review_expected_at)
+
+
+async def approve(
+    uow: UnitOfWork, request_id: int, staff: Staff, *, now: datetime | None = None
+) -> ServiceRequest:
+    now = now or utcnow()
+    request = await load_request(uow, request_id)
+    staff.ensure_county(request.county_id)
+    request.invitation_expires_at = now + INVITATION_TTL
+    await lifecycle.apply(uow, request, Action.approve, staff.actor, at=now)
+    await uow.commit()
+    return request
+
+
+async def reject(uow: UnitOfWork, request_id: int, staff: Staff, *, reason: str) -> ServiceRequest:
+    request = await load_request(uow, request_id)
+    staff.ensure_county(request.county_id)
+    await lifecycle.apply(uow, request, Action.reject, staff.actor, reason=reason)
+    await ledger.release(uow, request.id, staff.actor, note="rejected by review")
+    await uow.commit()
+    return request
+
+
+async def cancel(
+    uow: UnitOfWork, request_id: int, actor: Actor, *, reason: str | None = None, staff: Staff | None = None
+) -> ServiceRequest:
+    request = await load_request(uow, request_id)
+    if staff is not None:
+        staff.ensure_county(request.county_id)
+    elif actor.id is None or request.farmer_id != actor.id:
+        raise NotPermitted("only the farmer who asked can cancel this request")
+    if request.status not in lifecycle.CANCELLABLE:
+        raise lifecycle.IllegalTransition(
+            f"the request is {request.status}: it can be cancelled only before the service starts"
+        )
+    await lifecycle.apply(uow, request, Action.cancel, actor, reason=reason)
+    await ledger.release(uow, request.id, actor, note="cancelled")
+    await uow.commit()
+    return request
+
+
+def _invited(request: ServiceRequest, expert_id: int) -> None:
+    if request.expert_id != expert_id:
+        raise NotPermitted("this invitation was sent to another expert")
+
+
+async def accept(
+    uow: UnitOfWork, request_id: int, expert_id: int, *, now: datetime | None = None
+) -> ServiceRequest:
+    now = now or utcnow()
+    request = await load_request(uow, request_id)
+    _invited(request, expert_id)
+    if request.invitation_expires_at is not None and request.invitation_expires_at <= now:
+        raise lifecycle.IllegalTransition("the invitation expired; the farmer is choosing another expert")
+    await lifecycle.apply(uow, request, Action.accept, Actor.expert(expert_id), at=now)
+    await uow.commit()
+    return request
+
+
+async def decline(
+    uow: UnitOfWork, request_id: int, expert_id: int, *, reason: str | None = None
+) -> ServiceRequest:
+    request = await load_request(uow, request_id)
+    _invited(request, expert_id)
+    await lifecycle.apply(uow, request, Action.decline, Actor.expert(expert_id), reason=reason)
+    request.expert_id = None
+    request.invitation_expires_at = None
+    await uow.commit()
+    return request
+
+
+async def expire_invitations(uow: UnitOfWork, *, now: datetime | None = None) -> list[ServiceRequest]:
+    """Approved invitations not answered in time go back to the farmer; the hold is kept."""
+    now = now or utcnow()
+    due = (
+        await uow.session.scalars(
+            select(ServiceRequest.id).where(
+                ServiceRequest.status == RequestStatus.approved,
+                ServiceRequest.invitation_expires_at <= now,
+            )
+        )
+    ).all()
+    expired = []
+    for request_id in due:
+        request = await load_request(uow, request_id)
+        if request.status is not RequestStatus.approved:
+            continue  # answered meanwhile
+        await lifecycle.apply(
+            uow, request, Action.expire, Actor.system(), reason="not answered within 24 hours", at=now
+        )
+        request.expert_id = None
+        request.invitation_expires_at = None
+        expired.append(request)
+    await uow.commit()
+    return expired
+
+
+async def repick(
+    uow: UnitOfWork, request_id: int, farmer_id: int, *, expert_id: int, now: datetime | None = None
+) -> Submission:
+    """The farmer chooses another expert after a decline or expiry; the original hold stays."""
+    now = now or utcnow()
+    request = await load_request(uow, request_id)
+    _owned_by(request, farmer_id)
+    expert = await expert_available_to_farmer(uow, expert_id, request.county_id)
+    request.expert_id = expert.id
+    request.review_expected_at = expected_review_at(now)
+    await lifecycle.apply(uow, request, Action.repick, Actor.farmer(farmer_id), at=now)
+    await uow.commit()
+    return Submission(request, request.fee_fen or 0, request.review_expected_at)
+
+
+async def complete(
+    uow: UnitOfWork,
+    request_id: int,
+    expert_id: int,
+    *,
+    delivered_mode: ServiceMode,
+    evidence: str | None = None,
+    now: datetime | None = None,
+) -> Reimbursement:
+    """Close the service with the mode actually delivered; capture its fee, credit the expert."""
+    now = now or utcnow()
+    request = await load_request(uow, request_id)
+    _invited(request, expert_id)
+    if delivered_mode in (ServiceMode.onsite_consult, ServiceMode.onsite_training) and not evidence:
+        raise InvalidInput("an on-site service needs evidence: a location or a photo from the visit")
+    _, held = await ledger.held_for_request(uow, request.id)
+    # The farmer never pays more than was held at submission, even if the visit was dearer.
+    amount = min(await fees.fee_for(uow, delivered_mode, now), held)
+    await lifecycle.apply(uow, request, Action.complete, Actor.expert(expert_id), reason=evidence, at=now)
+    request.delivered_mode = delivered_mode
+    request.completed_at = now
+    if amount > 0:
+        await ledger.capture(uow, request.id, amount, Actor.expert(expert_id))
+    reimbursement = Reimbursement(
+        expert_id=expert_id,
+        request_id=request.id,
+        county_id=request.county_id,
+        budget_year=budget_year(now),
+        amount_fen=amount,
+    )
+    uow.session.add(reimbursement)
+    await uow.commit()
+    return reimbursement
+
+
+async def history(uow: UnitOfWork, request_id: int) -> list[RequestEvent]:
+    return list(
+        (
+            await uow.session.scalars(
+                select(RequestEvent).where(RequestEvent.request_id == request_id).order_by(RequestEvent.id)
+            )
+        ).all()
+    )

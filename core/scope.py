@@ -1,0 +1,25 @@
+"""County scoping: a county's staff act on their own county only; city roles see all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.actors import Actor
+from core.errors import NotPermitted
+
+
+@dataclass(frozen=True)
+class Staff:
+    admin_id: int | None
+    county_id: int | None  # None for the city roles
+
+    @property
+    def actor(self) -> Actor:
+        return Actor.admin(self.admin_id)
+
+    def ensure_county(self, county_id: int) -> None:
+        if self.county_id is not None and self.county_id != county_id:
+            raise NotPermitted("this request belongs to another county; county staff act on their own only")
+
+
+CITY_SYSTEM = Staff(admin_id=None, county_id=None)

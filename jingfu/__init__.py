@@ -1,0 +1,1 @@
+"""精服 jingfu — the composition root: settings and the `jingfu` command line."""

@@ -1,0 +1,5 @@
+import sys
+
+from jingfu.cli import main
+
+sys.exit(main())

@@ -1,0 +1,62 @@
+"""The `jingfu` console script: one parser, each subcommand group registered from its own module.
+
+A subcommand module exposes ``register(subparsers)`` and sets ``func`` on its parser; ``func(args)``
+returns an exit code (or None for 0). Expected failures raise :class:`CliError`, which becomes a
+one-line message on stderr and exit code 2 — a user of the CLI never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from jingfu.cli.errors import CliError
+
+# Each entry is a module under jingfu.cli with a register(subparsers) function.
+SUBCOMMAND_MODULES: tuple[str, ...] = (
+    "db",
+    "seed",
+    "admin",
+    "screen",
+    "nlu",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jingfu",
+        description="精服 jingfu — precision service platform (科技助力乡村振兴精准服务).",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"jingfu.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"jingfu.cli.{name}":
+                continue  # a subcommand group not built yet is simply not offered
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return 0
+    try:
+        code = func(args)
+    except CliError as exc:
+        print(f"jingfu: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return int(code or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

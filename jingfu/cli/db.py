@@ -1,0 +1,46 @@
+"""`jingfu db upgrade|downgrade|current`: Alembic migrations from anywhere, no alembic.ini needed."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from jingfu.cli.errors import CliError
+from jingfu.settings import load_database_settings
+from storage import migrate
+from storage.engine import UnsupportedDatabaseError
+
+
+def _url() -> str:
+    url = load_database_settings().database_url
+    try:
+        migrate.alembic_config(url)
+    except UnsupportedDatabaseError as exc:
+        raise CliError(str(exc)) from None
+    return url
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    try:
+        asyncio.run(migrate.upgrade(_url(), args.revision))
+    except OSError as exc:
+        raise CliError(f"cannot reach the database: {exc}") from None
+    print(f"database at {args.revision}")
+    return 0
+
+
+def _downgrade(args: argparse.Namespace) -> int:
+    asyncio.run(migrate.downgrade(_url(), args.revision))
+    print(f"database at {args.revision}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    db = subparsers.add_parser("db", help="database migrations")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = db_sub.add_parser("upgrade", help="apply migrations (default: to head)")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(func=_upgrade)
+    down = db_sub.add_parser("downgrade", help="revert migrations to REVISION (e.g. base)")
+    down.add_argument("revision")
+    down.set_defaults(func=_downgrade)

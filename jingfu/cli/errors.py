@@ -1,0 +1,2 @@
+class CliError(Exception):
+    """An expected failure of a CLI command: printed as one line, exit code 2."""

@@ -1,0 +1,54 @@
+"""All models, imported here so the metadata is complete for Alembic and create_all."""
+
+from storage.models.admin import AdminUser, ApiToken, AuditLog, ProcessedUpdate, ScreeningAttempt
+from storage.models.base import Base
+from storage.models.content import Advisory, TermEntry
+from storage.models.organisation import (
+    County,
+    Expert,
+    ExpertSpecialty,
+    Farmer,
+    RosterMember,
+    ServiceObject,
+    Specialty,
+    Team,
+    Township,
+)
+from storage.models.requests import Complaint, Rating, RequestEvent, ServiceRequest, ThreadMessage
+from storage.models.vouchers import (
+    FeeScheduleEntry,
+    LedgerEntry,
+    Reimbursement,
+    VoucherAccount,
+    VoucherAllowance,
+)
+
+__all__ = [
+    "AdminUser",
+    "Advisory",
+    "ApiToken",
+    "AuditLog",
+    "Base",
+    "Complaint",
+    "County",
+    "Expert",
+    "ExpertSpecialty",
+    "Farmer",
+    "FeeScheduleEntry",
+    "LedgerEntry",
+    "ProcessedUpdate",
+    "Rating",
+    "Reimbursement",
+    "RequestEvent",
+    "RosterMember",
+    "ScreeningAttempt",
+    "ServiceObject",
+    "ServiceRequest",
+    "Specialty",
+    "Team",
+    "TermEntry",
+    "ThreadMessage",
+    "Township",
+    "VoucherAccount",
+    "VoucherAllowance",
+]

@@ -1,0 +1,68 @@
+"""Back-office identities, API tokens (hashed), the audit log and update de-duplication."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.enums import ActorKind, AdminRole
+from storage.models.base import Base, CreatedAt, str_enum
+from storage.types import UtcDateTime, utcnow
+
+
+class AdminUser(CreatedAt, Base):
+    __tablename__ = "admin_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    role: Mapped[AdminRole] = mapped_column(str_enum(AdminRole))
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"))
+
+
+class ApiToken(CreatedAt, Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    admin_user_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex; the token is shown once
+    prefix: Mapped[str] = mapped_column(String(12))  # lets staff recognise a token without revealing it
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+    actor_kind: Mapped[ActorKind] = mapped_column(str_enum(ActorKind))
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ScreeningAttempt(CreatedAt, Base):
+    """A text refused by screening, kept for audit (the farmer never sees it reach a reviewer)."""
+
+    __tablename__ = "screening_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    context: Mapped[str] = mapped_column(String(32))  # problem, thread, rating, advisory
+    text: Mapped[str] = mapped_column(String(4096))
+    hits: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("service_requests.id"))
+
+
+class ProcessedUpdate(Base):
+    """Telegram may deliver an update twice; the first delivery to commit wins."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)

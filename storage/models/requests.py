@@ -1,0 +1,101 @@
+"""Service requests and everything recorded against them: events, thread messages, ratings, complaints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.enums import ActorKind, ComplaintStatus, MessageKind, RequestStatus, ServiceMode
+from storage.models.base import Base, CreatedAt, str_enum
+from storage.types import UtcDateTime, utcnow
+
+
+class ServiceRequest(CreatedAt, Base):
+    __tablename__ = "service_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("farmers.id"), index=True)
+    service_object_id: Mapped[int] = mapped_column(ForeignKey("service_objects.id"), index=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus), default=RequestStatus.draft)
+    specialty_code: Mapped[str | None] = mapped_column(ForeignKey("specialties.code"))
+    subject: Mapped[str | None] = mapped_column(String(64))  # the crop or livestock
+    description: Mapped[str] = mapped_column(Text, default="")
+    symptoms: Mapped[str | None] = mapped_column(Text)
+    growth_stage: Mapped[str | None] = mapped_column(String(64))
+    scale_quantity: Mapped[float | None] = mapped_column(Float)
+    scale_unit: Mapped[str | None] = mapped_column(String(8))  # 亩, 只, 头 …
+    photo_file_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    place: Mapped[str | None] = mapped_column(String(128))
+    service_mode: Mapped[ServiceMode | None] = mapped_column(str_enum(ServiceMode))
+    delivered_mode: Mapped[ServiceMode | None] = mapped_column(str_enum(ServiceMode, "delivered_mode"))
+    fee_fen: Mapped[int | None] = mapped_column(Integer)
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("experts.id"), index=True)
+    screening: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # flags for the reviewer
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    review_expected_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    invitation_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class RequestEvent(Base):
+    """One lifecycle transition; append-only (Art. 12: the whole process is auditable)."""
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    actor_kind: Mapped[ActorKind] = mapped_column(str_enum(ActorKind))
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[RequestStatus | None] = mapped_column(str_enum(RequestStatus, "from_status"))
+    to_status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus))
+    expert_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ThreadMessage(CreatedAt, Base):
+    __tablename__ = "thread_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    sender_kind: Mapped[ActorKind] = mapped_column(str_enum(ActorKind))
+    sender_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[MessageKind] = mapped_column(str_enum(MessageKind))
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    screening_verdict: Mapped[str] = mapped_column(String(16), default="clean")
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Rating(CreatedAt, Base):
+    __tablename__ = "ratings"
+    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), unique=True)
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("farmers.id"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"), index=True)
+    stars: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    auto_confirmed: Mapped[bool] = mapped_column(default=False)
+
+
+class Complaint(CreatedAt, Base):
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("farmers.id"))
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("experts.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[ComplaintStatus] = mapped_column(str_enum(ComplaintStatus), default=ComplaintStatus.open)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
