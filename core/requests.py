@@ -218,6 +218,10 @@ async def accept(
 ) -> ServiceRequest:
     now = now or utcnow()
     request = await load_request(uow, request_id)
+    if request.status is RequestStatus.repick:
+        raise lifecycle.IllegalTransition(
+            "the invitation is no longer open; the farmer is choosing another expert"
+        )
     _invited(request, expert_id)
     if request.invitation_expires_at is not None and request.invitation_expires_at <= now:
         raise lifecycle.IllegalTransition("the invitation expired; the farmer is choosing another expert")

@@ -35,9 +35,10 @@ class UnitOfWork:
     ) -> None:
         assert self._session is not None
         try:
-            await self._session.rollback()
-        finally:
+            # close() rolls back whatever was not committed but, unlike rollback(), leaves loaded
+            # objects readable (detached, not expired), so callers can render what a use case returned.
             await self._session.close()
+        finally:
             self._session = None
 
     async def commit(self) -> None:
