@@ -1,0 +1,94 @@
+"""Screening quality: recall per evasion type and false positives on farm vocabulary.
+
+    .venv/bin/python bench/screening_quality.py [--data DIR] [--show N]
+
+Recall: a lexicon built from the ``original`` column of ``variant_pairs_dev.tsv`` only (plus the
+built-in farm allow-list), each ``variant`` put inside a carrier sentence; a pair counts as found
+when a hit overlaps the variant. False positives: the houbb 64k list loaded as ``block`` with the
+built-in allow-list; the share of ``agri_terms.txt`` blocked, on the whole file and on its odd and
+even lines (the allow-list was written looking at odd-line misses only, so even lines are held out).
+The data files are read in place and never copied into the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections import defaultdict
+from pathlib import Path
+
+import ahocorasick_rs
+
+from nlu.screening import Screener, TermLists, Verdict, builtin_lists, read_lists
+from nlu.screening.model import Action, Term
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "screening"
+CARRIERS = ("请问{}怎么处理？", "我家地里的{}，谢谢专家。", "昨天看到{}这个说法")
+
+
+def read_pairs(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def recall(data: Path, show: int) -> None:
+    pairs = read_pairs(data / "cases" / "variant_pairs_dev.tsv")
+    originals = sorted({row["original"] for row in pairs})
+    lists = TermLists(tuple(Term(t, "test", Action.BLOCK) for t in originals), builtin_lists().allowed)
+    screener = Screener(lists)
+    exact = ahocorasick_rs.AhoCorasick(originals)
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    misses: dict[str, list[str]] = defaultdict(list)
+    for number, row in enumerate(pairs):
+        carrier = CARRIERS[number % len(CARRIERS)]
+        prefix = carrier.index("{}")
+        text = carrier.format(row["variant"])
+        start, end = prefix, prefix + len(row["variant"])
+        hit = any(h.start < end and start < h.end for h in screener.check(text).hits)
+        exact_hit = any(s < end and start < e for _, s, e in exact.find_matches_as_indexes(text, overlapping=True))
+        counts = found[row["evasion_type"]]
+        counts[0] += 1
+        counts[1] += hit
+        counts[2] += exact_hit
+        if not hit:
+            misses[row["evasion_type"]].append(f"{row['original']} → {row['variant']}")
+    print("recall per evasion type (lexicon = originals only)")
+    print(f"{'evasion type':34} {'pairs':>6} {'screen':>8} {'exact':>8}")
+    for kind, (total, hits, exact_hits) in sorted(found.items()):
+        print(f"{kind:34} {total:6d} {hits / total:8.1%} {exact_hits / total:8.1%}")
+        if show:
+            print("    missed:", "; ".join(misses[kind][:show]))
+
+
+def false_positives(data: Path, show: int) -> None:
+    lexicon = data / "lexicons" / "houbb_sensitive_word_dict.txt"
+    terms = [line.strip() for line in (data / "corpus" / "agri_terms.txt").read_text(encoding="utf-8").splitlines()]
+    terms = [t for t in terms if t]
+    screener = Screener(read_lists([lexicon]) + TermLists((), builtin_lists().allowed))
+    exact = ahocorasick_rs.AhoCorasick(read_lists([lexicon]).terms and [t.text for t in read_lists([lexicon]).terms])
+    blocked = [screener.check(t).verdict is Verdict.BLOCK for t in terms]
+    exact_blocked = [bool(exact.find_matches_as_indexes(t, overlapping=True)) for t in terms]
+    print("\nfalse positives: agri_terms.txt blocked with the houbb 64k list + built-in allow-list")
+    for name, part in (("all", slice(None)), ("odd lines", slice(0, None, 2)), ("even lines (held out)", slice(1, None, 2))):
+        chosen, chosen_exact = blocked[part], exact_blocked[part]
+        print(
+            f"{name:24} {sum(chosen):4d}/{len(chosen)} = {sum(chosen) / len(chosen):.2%}"
+            f"   (exact matching: {sum(chosen_exact) / len(chosen_exact):.2%})"
+        )
+    if show:
+        examples = [(t, screener.check(t).hits) for t, b in zip(terms, blocked, strict=True) if b][:show]
+        for term, hits in examples:
+            print("   ", term, [h.term for h in hits])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--show", type=int, default=0, help="print up to N misses / false positives")
+    args = parser.parse_args()
+    recall(args.data, args.show)
+    false_positives(args.data, args.show)
+
+
+if __name__ == "__main__":
+    main()

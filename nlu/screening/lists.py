@@ -1,0 +1,129 @@
+"""Term lists as data: the built-in lists, external lists, and the action each category takes.
+
+File formats (UTF-8, one entry a line, blank lines and ``#`` comments ignored):
+
+* built-in style: ``term`` or ``term<TAB>category[<TAB>action]``; a file may set defaults for its
+  lines with ``# category: NAME`` and ``# action: block|flag|advise`` header comments;
+* tag style, as houbb/sensitive-word ships it: ``term<SPACE>tag[,tag]`` with numeric tags
+  (0 politics, 1 drugs, 2 pornography, 3 gambling, 4 illegal) — recognised when every line has it;
+* a plain list (``term`` per line): terms without a category, which are blocked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from nlu.screening.model import Action, Term
+
+CATEGORY_ACTIONS: dict[str, Action] = {
+    "politics": Action.BLOCK,
+    "porn": Action.BLOCK,
+    "gambling": Action.BLOCK,
+    "drugs": Action.BLOCK,
+    "fraud": Action.BLOCK,
+    "violence": Action.BLOCK,
+    "sensitive": Action.FLAG,
+    "banned_pesticide": Action.ADVISE,
+    "restricted_pesticide": Action.ADVISE,
+}
+UNCATEGORISED = "uncategorised"
+HOUBB_TAGS = {"0": "politics", "1": "drugs", "2": "porn", "3": "gambling", "4": "fraud"}
+
+_TAGGED_LINE = re.compile(r"^(.+) (\d+(?:,\d+)*)$")
+_HEADER = re.compile(r"^#\s*(category|action)\s*:\s*(\S+)\s*$")
+_BUILTIN_PACKAGE = "nlu.screening.wordlists"
+
+
+class ListFormatError(ValueError):
+    """A list file that cannot be read as any of the supported formats."""
+
+
+@dataclass(frozen=True, slots=True)
+class TermLists:
+    """Everything a screener is built from."""
+
+    terms: tuple[Term, ...]
+    allowed: tuple[str, ...]
+
+    def __add__(self, other: TermLists) -> TermLists:
+        return TermLists(self.terms + other.terms, self.allowed + other.allowed)
+
+
+def action_for(category: str) -> Action:
+    return CATEGORY_ACTIONS.get(category, Action.BLOCK)
+
+
+def _entries(lines: Iterable[str]) -> list[str]:
+    return [line.rstrip("\r\n") for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def parse_terms(lines: Sequence[str], source: str = "<list>") -> list[Term]:
+    """Terms from the lines of a list file in any of the supported formats."""
+    defaults = dict(m.groups() for line in lines if (m := _HEADER.match(line.strip())))
+    entries = _entries(lines)
+    if entries and not defaults and all(_TAGGED_LINE.match(entry) for entry in entries):
+        return [_tagged_term(entry) for entry in entries]
+    category = defaults.get("category", UNCATEGORISED)
+    action = _parse_action(defaults.get("action"), source) or action_for(category)
+    terms: list[Term] = []
+    for entry in entries:
+        fields = [field.strip() for field in entry.split("\t")]
+        if len(fields) > 3:
+            raise ListFormatError(f"{source}: too many fields in {entry!r}")
+        term_category = fields[1] if len(fields) > 1 and fields[1] else category
+        term_action = _parse_action(fields[2] if len(fields) > 2 else None, source)
+        fallback = action if term_category == category else action_for(term_category)
+        if fields[0]:
+            terms.append(Term(fields[0], term_category, term_action or fallback))
+    return terms
+
+
+def _tagged_term(entry: str) -> Term:
+    match = _TAGGED_LINE.match(entry)
+    assert match is not None
+    text, tags = match.groups()
+    category = HOUBB_TAGS.get(tags.split(",")[0], UNCATEGORISED)
+    return Term(text.strip(), category, action_for(category))
+
+
+def _parse_action(value: str | None, source: str) -> Action | None:
+    if not value:
+        return None
+    try:
+        return Action(value)
+    except ValueError:
+        raise ListFormatError(f"{source}: unknown action {value!r} (use block, flag or advise)") from None
+
+
+def parse_allowed(lines: Iterable[str]) -> list[str]:
+    return [entry.strip() for entry in _entries(lines) if entry.strip()]
+
+
+def _read_lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8-sig").splitlines()
+
+
+def read_lists(lexicons: Iterable[Path] = (), allow_lists: Iterable[Path] = ()) -> TermLists:
+    """Term lists from files; raises OSError for an unreadable file, ListFormatError for a bad one."""
+    terms = [term for path in lexicons for term in parse_terms(_read_lines(path), str(path))]
+    allowed = [word for path in allow_lists for word in parse_allowed(_read_lines(path))]
+    return TermLists(tuple(terms), tuple(allowed))
+
+
+def builtin_lists() -> TermLists:
+    """The lists the team maintains in ``nlu/screening/wordlists``: ``allow_*.txt`` allow words, other ``*.txt`` terms."""
+    terms: list[Term] = []
+    allowed: list[str] = []
+    for entry in sorted(resources.files(_BUILTIN_PACKAGE).iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".txt"):
+            continue
+        lines = entry.read_text(encoding="utf-8").splitlines()
+        if entry.name.startswith("allow_"):
+            allowed.extend(parse_allowed(lines))
+        else:
+            terms.extend(parse_terms(lines, entry.name))
+    return TermLists(tuple(terms), tuple(allowed))

@@ -1,0 +1,77 @@
+"""What screening says about a text: the verdict and the hits behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class Action(StrEnum):
+    """What a listed term does to a message, weakest first."""
+
+    ADVISE = "advise"  # allowed, with a note to the sender (e.g. a banned pesticide)
+    FLAG = "flag"  # allowed, highlighted for the reviewer
+    BLOCK = "block"  # refused; the sender is asked to rephrase
+
+    @property
+    def strength(self) -> int:
+        return _STRENGTH[self]
+
+
+_STRENGTH = {Action.ADVISE: 1, Action.FLAG: 2, Action.BLOCK: 3}
+
+
+class Verdict(StrEnum):
+    CLEAN = "clean"
+    ADVISE = "advise"
+    FLAG = "flag"
+    BLOCK = "block"
+
+
+class Term(NamedTuple):
+    text: str
+    category: str
+    action: Action
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A listed term found in a text; ``start:end`` slices the original text."""
+
+    start: int
+    end: int
+    matched: str
+    term: str
+    category: str
+    action: Action
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "matched": self.matched,
+            "term": self.term,
+            "category": self.category,
+            "action": str(self.action),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningResult:
+    text: str
+    verdict: Verdict
+    hits: tuple[Hit, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict is not Verdict.BLOCK
+
+    def hits_with(self, action: Action) -> tuple[Hit, ...]:
+        return tuple(hit for hit in self.hits if hit.action is action)
+
+
+def verdict_of(hits: tuple[Hit, ...]) -> Verdict:
+    if not hits:
+        return Verdict.CLEAN
+    return Verdict(max(hits, key=lambda hit: hit.action.strength).action.value)
