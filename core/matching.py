@@ -1,0 +1,323 @@
+"""Which experts a farmer may choose, and in what order to suggest them (Art. 11(2), 11(4)).
+
+Only active experts of the farmer's own county whose term covers today are ever offered: no
+cross-county service. Suggestions are only an order; the farmer may pick anyone from the county list.
+Each suggestion carries its reasons as data, so the bot can word them in the farmer's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Select, func, select
+
+from core.budget import LOCAL_TZ
+from core.errors import NotFound, NotPermitted
+from storage.enums import ExpertStatus, RequestStatus
+from storage.models import Expert, Rating, ServiceRequest
+from storage.types import utcnow
+from storage.uow import UnitOfWork
+
+# Fit dominates: a specialist always outranks a non-specialist (the wrong specialty cannot solve the
+# problem), and knowing the crop outranks every soft term together (their weights sum to < CROP_WEIGHT).
+SPECIALTY_WEIGHT = 10.0
+CROP_WEIGHT = 4.0
+# Among equally fit experts: the farmers' satisfaction first (Art. 11(2)), then the chance to reach the
+# yearly minimum (an expert under five services a year is dismissed, Art. 9(3)2(1)), then current load
+# (a busy expert answers later).
+RATING_WEIGHT = 1.0
+FAIRNESS_WEIGHT = 0.8
+LOAD_WEIGHT = 0.6
+
+# Bayesian average: a few ratings move an expert only a little away from the prior, so one 5-star
+# rating does not outrank a long record of 4.8s.
+RATING_PRIOR_MEAN = 4.0
+RATING_PRIOR_WEIGHT = 5
+YEARLY_MINIMUM_SERVICES = 5
+
+OPEN_STATUSES = (RequestStatus.approved, RequestStatus.in_service)
+DONE_STATUSES = (RequestStatus.completed, RequestStatus.settled)
+
+# Farmers and expert records name the same crop or animal differently.
+SUBJECT_SYNONYMS: tuple[frozenset[str], ...] = (
+    frozenset({"向日葵", "葵花", "葵花籽", "油葵", "食葵"}),
+    frozenset({"番茄", "西红柿"}),
+    frozenset({"肉羊", "羊", "羊羔", "绵羊"}),
+    frozenset({"马铃薯", "土豆"}),
+    frozenset({"玉米", "苞米"}),
+    frozenset({"辣椒", "线椒", "尖椒"}),
+    frozenset({"蜜瓜", "甜瓜", "哈密瓜"}),
+    frozenset({"奶牛", "乳牛"}),
+)
+
+
+REASON_PHRASES = {
+    "zh": {
+        "specialty_match": "专业对口",
+        "other_specialty": "其他专业",
+        "crop_match": "熟悉该作物/畜种",
+        "rating": "评分{avg:.1f}（{count}条）",
+        "open_load": "在办{n}件",
+        "services_this_year": "今年已服务{n}次",
+    },
+    "en": {
+        "specialty_match": "specialty match",
+        "other_specialty": "other specialty",
+        "crop_match": "knows this crop/animal",
+        "rating": "rating {avg:.1f} ({count})",
+        "open_load": "{n} open",
+        "services_this_year": "{n} services this year",
+    },
+}
+
+
+@dataclass(frozen=True)
+class MatchReason:
+    specialty_match: bool
+    crop_match: bool
+    rating_avg: float | None  # the plain mean of the expert's ratings, None before the first one
+    rating_count: int
+    open_load: int
+    services_this_year: int
+    yearly_minimum: int = YEARLY_MINIMUM_SERVICES
+
+    @property
+    def below_yearly_minimum(self) -> bool:
+        return self.services_this_year < self.yearly_minimum
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        flags = {
+            "specialty_match": self.specialty_match,
+            "crop_match": self.crop_match,
+            "rated": self.rating_count > 0,
+            "below_yearly_minimum": self.below_yearly_minimum,
+        }
+        return tuple(code for code, on in flags.items() if on)
+
+    def text(self, language: str) -> str:
+        """A one-line summary; the bot may word the structured fields itself instead."""
+        phrase = REASON_PHRASES[language]
+        parts = [phrase["specialty_match" if self.specialty_match else "other_specialty"]]
+        if self.crop_match:
+            parts.append(phrase["crop_match"])
+        if self.rating_avg is not None:
+            parts.append(phrase["rating"].format(avg=self.rating_avg, count=self.rating_count))
+        parts.append(phrase["open_load"].format(n=self.open_load))
+        parts.append(phrase["services_this_year"].format(n=self.services_this_year))
+        return " · ".join(parts)
+
+    @property
+    def zh(self) -> str:
+        return self.text("zh")
+
+    @property
+    def en(self) -> str:
+        return self.text("en")
+
+
+@dataclass(frozen=True)
+class ExpertCard:
+    """What a farmer sees of an expert; plain data, usable after the unit of work has closed."""
+
+    id: int
+    county_id: int
+    name: str
+    title: str
+    specialty_codes: frozenset[str]
+    keywords: tuple[str, ...]
+
+    @classmethod
+    def of(cls, expert: Expert) -> ExpertCard:
+        return cls(
+            id=expert.id,
+            county_id=expert.county_id,
+            name=expert.name,
+            title=expert.title,
+            specialty_codes=frozenset(expert.specialty_codes),
+            keywords=tuple(expert.keywords),
+        )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    expert: ExpertCard
+    score: float
+    components: dict[str, float]
+    reason: MatchReason
+
+    @property
+    def expert_id(self) -> int:
+        return self.expert.id
+
+    @property
+    def reason_zh(self) -> str:
+        return self.reason.zh
+
+    @property
+    def reason_en(self) -> str:
+        return self.reason.en
+
+
+@dataclass(frozen=True)
+class ExpertPage:
+    experts: list[ExpertCard]
+    total: int
+    offset: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.experts) < self.total
+
+
+def _today(now: datetime | None) -> date:
+    return (now or utcnow()).astimezone(LOCAL_TZ).date()
+
+
+def _serving(expert: Expert, today: date) -> bool:
+    return expert.status is ExpertStatus.active and expert.term_start <= today <= expert.term_end
+
+
+def _serving_in_county(county_id: int, today: date) -> Select[Expert]:
+    return select(Expert).where(
+        Expert.county_id == county_id,
+        Expert.status == ExpertStatus.active,
+        Expert.term_start <= today,
+        Expert.term_end >= today,
+    )
+
+
+def _names_for(term: str) -> set[str]:
+    term = term.strip()
+    names = {term} if term else set()
+    for group in SUBJECT_SYNONYMS:
+        if term in group:
+            names |= group
+    return names
+
+
+def _same_thing(a: str, b: str) -> bool:
+    shorter, longer = sorted((a, b), key=len)
+    # One character is too little to go on: 羊 must not match 羊肚菌 (a mushroom).
+    return shorter == longer or (len(shorter) >= 2 and shorter in longer)
+
+
+def subject_matches(subject: str | None, keywords: Iterable[str]) -> bool:
+    """True if the subject and a keyword name the same crop or animal (synonyms; 食用向日葵 ⊃ 向日葵)."""
+    if not subject:
+        return False
+    wanted = _names_for(subject)
+    return any(_same_thing(a, b) for keyword in keywords for b in _names_for(keyword) for a in wanted)
+
+
+def bayesian_rating(stars_sum: int, count: int) -> float:
+    return (RATING_PRIOR_MEAN * RATING_PRIOR_WEIGHT + stars_sum) / (RATING_PRIOR_WEIGHT + count)
+
+
+def score(reason: MatchReason, bayes_rating: float) -> tuple[float, dict[str, float]]:
+    shortfall = max(reason.yearly_minimum - reason.services_this_year, 0) / reason.yearly_minimum
+    components = {
+        "specialty": SPECIALTY_WEIGHT * reason.specialty_match,
+        "crop": CROP_WEIGHT * reason.crop_match,
+        "rating": RATING_WEIGHT * (bayes_rating - 1) / 4,
+        "fairness": FAIRNESS_WEIGHT * shortfall,
+        "load": LOAD_WEIGHT / (1 + reason.open_load),
+    }
+    return round(sum(components.values()), 6), {k: round(v, 6) for k, v in components.items()}
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=LOCAL_TZ), datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ)
+
+
+async def _requests_per_expert(
+    uow: UnitOfWork,
+    ids: Sequence[int],
+    statuses: Sequence[RequestStatus],
+    *conditions: ColumnElement[bool],
+) -> dict[int, int]:
+    rows = await uow.session.execute(
+        select(ServiceRequest.expert_id, func.count())
+        .where(ServiceRequest.expert_id.in_(ids), ServiceRequest.status.in_(statuses), *conditions)
+        .group_by(ServiceRequest.expert_id)
+    )
+    return {expert_id: count for expert_id, count in rows if expert_id is not None}
+
+
+async def suggest_experts(
+    uow: UnitOfWork,
+    *,
+    farmer_county_id: int,
+    specialty_code: str | None,
+    subject: str | None,
+    limit: int = 5,
+    year: int | None = None,
+    now: datetime | None = None,
+) -> list[Suggestion]:
+    """The county's serving experts, best fit first; ties broken by expert id."""
+    today = _today(now)
+    experts = list(await uow.session.scalars(_serving_in_county(farmer_county_id, today)))
+    ids = [e.id for e in experts]
+    start, end = _year_bounds(year or today.year)
+    ratings = {
+        expert_id: (count, stars_sum)
+        for expert_id, count, stars_sum in (
+            await uow.session.execute(
+                select(Rating.expert_id, func.count(), func.sum(Rating.stars))
+                .where(Rating.expert_id.in_(ids))
+                .group_by(Rating.expert_id)
+            )
+        )
+    }
+    open_load = await _requests_per_expert(uow, ids, OPEN_STATUSES)
+    done = await _requests_per_expert(
+        uow, ids, DONE_STATUSES, ServiceRequest.completed_at >= start, ServiceRequest.completed_at < end
+    )
+    suggestions = []
+    for expert in experts:
+        count, stars_sum = ratings.get(expert.id, (0, 0))
+        reason = MatchReason(
+            specialty_match=specialty_code in expert.specialty_codes,
+            crop_match=subject_matches(subject, expert.keywords),
+            rating_avg=round(stars_sum / count, 2) if count else None,
+            rating_count=count,
+            open_load=open_load.get(expert.id, 0),
+            services_this_year=done.get(expert.id, 0),
+        )
+        total, components = score(reason, bayesian_rating(stars_sum, count))
+        suggestions.append(Suggestion(ExpertCard.of(expert), total, components, reason))
+    suggestions.sort(key=lambda s: (-s.score, s.expert.id))
+    return suggestions[:limit]
+
+
+async def county_experts(
+    uow: UnitOfWork, county_id: int, *, offset: int = 0, limit: int = 10, now: datetime | None = None
+) -> ExpertPage:
+    """One page of every serving expert of the county, for the farmer's free choice."""
+    query = _serving_in_county(county_id, _today(now))
+    total = await uow.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = await uow.session.scalars(query.order_by(Expert.id).offset(offset).limit(limit))
+    return ExpertPage(experts=[ExpertCard.of(e) for e in page], total=total or 0, offset=offset)
+
+
+async def expert_available_to_farmer(
+    uow: UnitOfWork, expert_id: int, farmer_county_id: int, *, now: datetime | None = None
+) -> Expert:
+    """The expert, if this farmer may choose them; refuses forged or stale choices.
+
+    NotPermitted: the expert serves another county (Art. 11(4)) — never a button we showed.
+    NotFound: no such expert, or no longer serving (suspended, retired, term over).
+    """
+    expert = await uow.session.get(Expert, expert_id)
+    if expert is None:
+        raise NotFound("no such expert", expert_id=expert_id)
+    if expert.county_id != farmer_county_id:
+        raise NotPermitted(
+            "experts serve their own county only; choose one of your county's experts",
+            expert_id=expert_id,
+        )
+    if not _serving(expert, _today(now)):
+        raise NotFound("this expert is not serving at the moment; please choose another", expert_id=expert_id)
+    return expert
