@@ -8,11 +8,13 @@
 from nlu.screening.explain import explain
 from nlu.screening.lists import TermLists, builtin_lists, read_lists
 from nlu.screening.model import Action, Hit, ScreeningResult, Term, Verdict
+from nlu.screening.reloading import ReloadableScreener
 from nlu.screening.screener import Screener, ScreenerOptions
 
 __all__ = [
     "Action",
     "Hit",
+    "ReloadableScreener",
     "Screener",
     "ScreenerOptions",
     "ScreeningResult",

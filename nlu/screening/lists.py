@@ -4,8 +4,9 @@ File formats (UTF-8, one entry a line, blank lines and ``#`` comments ignored):
 
 * built-in style: ``term`` or ``term<TAB>category[<TAB>action]``; a file may set defaults for its
   lines with ``# category: NAME`` and ``# action: block|flag|advise`` header comments;
-* tag style, as houbb/sensitive-word ships it: ``term<SPACE>tag[,tag]`` with numeric tags
-  (0 politics, 1 drugs, 2 pornography, 3 gambling, 4 illegal) — recognised when every line has it;
+* tag style, as houbb/sensitive-word ships it: ``term<SPACE>tag[,tag]``, numeric tags (0 politics,
+  1 drugs, 2 pornography, 3 gambling, 4 illegal) or words (政治, 色情 …); the first tag is the
+  category — recognised when every line has this shape;
 * a plain list (``term`` per line): terms without a category, which are blocked.
 """
 
@@ -31,9 +32,23 @@ CATEGORY_ACTIONS: dict[str, Action] = {
     "restricted_pesticide": Action.ADVISE,
 }
 UNCATEGORISED = "uncategorised"
-HOUBB_TAGS = {"0": "politics", "1": "drugs", "2": "porn", "3": "gambling", "4": "fraud"}
+TAG_CATEGORIES = {
+    "0": "politics",
+    "1": "drugs",
+    "2": "porn",
+    "3": "gambling",
+    "4": "fraud",
+    "政治": "politics",
+    "毒品": "drugs",
+    "色情": "porn",
+    "赌博": "gambling",
+    "违法": "fraud",
+    "广告": "fraud",
+    "暴恐": "violence",
+    "暴力": "violence",
+}
 
-_TAGGED_LINE = re.compile(r"^(.+) (\d+(?:,\d+)*)$")
+_TAGGED_LINE = re.compile(r"^(\S.*?) ([^\s,]+(?:,[^\s,]+)*)$")
 _HEADER = re.compile(r"^#\s*(category|action)\s*:\s*(\S+)\s*$")
 _BUILTIN_PACKAGE = "nlu.screening.wordlists"
 
@@ -86,7 +101,8 @@ def _tagged_term(entry: str) -> Term:
     match = _TAGGED_LINE.match(entry)
     assert match is not None
     text, tags = match.groups()
-    category = HOUBB_TAGS.get(tags.split(",")[0], UNCATEGORISED)
+    first = tags.split(",")[0]
+    category = TAG_CATEGORIES.get(first, first)
     return Term(text.strip(), category, action_for(category))
 
 

@@ -30,6 +30,10 @@ class Entry(NamedTuple):
     right_class: str
 
     @property
+    def two_chinese(self) -> bool:
+        return len(self.folded) == 2 and min(self.folded) >= "\u2e80"
+
+    @property
     def single_ascii(self) -> bool:
         return len(self.folded) == 1 and self.folded.isascii()
 

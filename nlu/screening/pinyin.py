@@ -42,6 +42,8 @@ def initial_table() -> dict[int, str]:
 
 def spell_all(terms: list[str], table: dict[int, str]) -> list[str | None]:
     """Each folded term in pinyin (or initials); None where a character has no pinyin."""
+    if not terms:
+        return []
     spelled = "\n".join(terms).translate(table).split("\n")
     return [spelling if _SPELLED.fullmatch(spelling) else None for spelling in spelled]
 

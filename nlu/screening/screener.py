@@ -12,6 +12,7 @@ from nlu.screening.lists import TermLists, builtin_lists
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
 from nlu.screening.patterns import Entry, fold_all, merge_terms, with_number_variants
 from nlu.screening.pinyin import PinyinView, initial_table, pinyin_view, spell_all, syllable_table
+from nlu.screening.words import straddles_words
 from nlu.screening.views import CollapsedView, PlainView, Span, collapse_all, collapsed_view, plain_view
 
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
@@ -96,13 +97,12 @@ class Screener:
         matches = self._plain.find(view.text)
         if not matches and not view.has_latin and not view.has_repeats:
             return ScreeningResult(text, Verdict.CLEAN, ())
-        allow_spans: list[Span] = []
+        allowed = [(start, end) for index, start, end in matches if self._is_allowed(index, view.text[start:end])]
+        allow_spans = [view.original_span(start, end) for start, end in allowed]
         candidates: list[_Candidate] = []
         for index, start, end in matches:
             entry = self._plain.entries[index]
-            if entry is None or view.text[start:end] in self._allowed:
-                allow_spans.append(view.original_span(start, end))
-            if entry is not None:
+            if entry is not None and not (entry.two_chinese and straddles_words(view.text, start, end, allowed)):
                 candidates.append(_Candidate(view.original_span(start, end), entry))
         if view.has_repeats:
             candidates.extend(self._collapsed_candidates(collapsed_view(view)))
@@ -110,6 +110,9 @@ class Screener:
             candidates.extend(self._spelled_candidates(view))
         hits = self._hits(text, candidates, allow_spans)
         return ScreeningResult(text, verdict_of(hits), hits)
+
+    def _is_allowed(self, index: int, matched: str) -> bool:
+        return self._plain.entries[index] is None or matched in self._allowed
 
     def _collapsed_candidates(self, view: CollapsedView) -> Iterable[_Candidate]:
         for automaton in (self._plain, self._collapsed):
