@@ -1,0 +1,162 @@
+"""``jingfu nlu``: set up, train and serve Rasa; parse and evaluate with either engine."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from jingfu.cli.errors import CliError
+
+ENGINES = ("embedded", "rasa")
+
+
+def _rasa_url(args: argparse.Namespace) -> str:
+    from nlu.rasa_server import base_url
+
+    return str(args.rasa_url or os.environ.get("RASA_URL") or base_url())
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    from nlu.embedded.engine import EmbeddedEngine
+    from nlu.rasa_client import NoFallback, RasaEngine
+
+    if args.engine == "embedded":
+        return EmbeddedEngine()
+    # Measuring Rasa must measure Rasa: no quiet fallback to the embedded engine here.
+    return RasaEngine(_rasa_url(args), fallback=NoFallback(), timeout_s=args.timeout)
+
+
+def _rasa_step(step: Any) -> Any:
+    from nlu.rasa_env import RasaEnvError
+
+    try:
+        return step()
+    except RasaEnvError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from nlu.rasa_env import RasaHome, setup
+
+    _rasa_step(lambda: setup(RasaHome.from_env()))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from nlu.rasa_env import RasaHome
+    from nlu.rasa_train import train
+
+    _rasa_step(lambda: train(RasaHome.from_env(), force=args.force))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from nlu.rasa_env import RasaHome
+    from nlu.rasa_server import serve
+
+    return int(_rasa_step(lambda: serve(RasaHome.from_env(), args.host, args.port, detach=args.detach)))
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    from nlu.rasa_env import RasaHome
+    from nlu.rasa_server import stop
+
+    stopped = stop(RasaHome.from_env())
+    print("[nlu stop] stopped" if stopped else "[nlu stop] no server was running", file=sys.stderr)
+    return 0
+
+
+async def _parse_stream(args: argparse.Namespace) -> None:
+    from nlu.rasa_client import RasaUnavailable
+
+    engine = _engine(args)
+    try:
+        for line in sys.stdin:
+            text = line.rstrip("\n")
+            try:
+                result = await engine.parse(text)
+            except RasaUnavailable as exc:
+                raise CliError(f"Rasa at {_rasa_url(args)} did not answer: {exc}") from exc
+            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    finally:
+        await engine.close()
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    asyncio.run(_parse_stream(args))
+    return 0
+
+
+async def _predict(args: argparse.Namespace, texts: list[str]) -> list[str]:
+    from nlu.rasa_client import RasaUnavailable, parse_many
+    from nlu.taxonomy import coarse_group
+
+    engine = _engine(args)
+    try:
+        if hasattr(engine, "warm_up"):
+            await engine.warm_up()
+        results = await parse_many(engine, texts)
+    except RasaUnavailable as exc:
+        raise CliError(f"Rasa at {_rasa_url(args)} did not answer: {exc}") from exc
+    finally:
+        await engine.close()
+    return [coarse_group(r.specialty.code) for r in results]
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from nlu.evaluation import read_labelled, score
+
+    path = Path(args.data)
+    if not path.exists():
+        raise CliError(f"no evaluation data at {path}")
+    rows = read_labelled(path)
+    started = time.perf_counter()
+    predicted = asyncio.run(_predict(args, [text for text, _ in rows]))
+    elapsed = time.perf_counter() - started
+    report = score([label for _, label in rows], predicted)
+    print(f"engine: {args.engine}   data: {path}   rows: {len(rows)}   time: {elapsed:.1f} s")
+    print(report.render())
+    return 0
+
+
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=ENGINES, default="embedded")
+    parser.add_argument("--rasa-url", help="Rasa server (default: $RASA_URL or http://127.0.0.1:5005)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per Rasa request")
+
+
+def register(subparsers: Any) -> None:
+    nlu = subparsers.add_parser("nlu", help="natural-language understanding (Rasa and embedded engines)")
+    commands = nlu.add_subparsers(dest="nlu_command", metavar="NLU_COMMAND", required=True)
+
+    setup = commands.add_parser("setup", help="create the Python 3.10 environment with Rasa 3.6")
+    setup.set_defaults(func=cmd_setup)
+
+    train = commands.add_parser("train", help="train the Rasa model if the training data changed")
+    train.add_argument("--force", action="store_true", help="train even if a model for this data exists")
+    train.set_defaults(func=cmd_train)
+
+    serve = commands.add_parser("serve", help="run the Rasa HTTP API and wait until it answers")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5005)
+    serve.add_argument("--detach", action="store_true", help="run in the background; stop with `nlu stop`")
+    serve.set_defaults(func=cmd_serve)
+
+    stop = commands.add_parser("stop", help="stop a server started with `nlu serve --detach`")
+    stop.set_defaults(func=cmd_stop)
+
+    parse = commands.add_parser("parse", help="one text per stdin line → one JSON object per stdout line")
+    _add_engine_options(parse)
+    parse.set_defaults(func=cmd_parse)
+
+    evaluate = commands.add_parser("eval", help="per-class P/R/F1 and macro-F1 on a {text,label} JSONL file")
+    _add_engine_options(evaluate)
+    evaluate.add_argument("--data", required=True, help='JSONL rows of {"text", "label"}')
+    evaluate.set_defaults(func=cmd_eval)

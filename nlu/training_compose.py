@@ -1,0 +1,177 @@
+"""Composes the templated part of the Rasa training data from nlu/rasa/templates/.
+
+The templates are how the team writes many varied examples at once; the YAML this writes is
+committed and is what both engines train on. Run ``python -m nlu.training_compose`` after editing
+a template, then commit the templates and the YAML together.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlu.lexicon import CUE_LOOKUP_PREFIX, ENTITY_OF_LOOKUP
+from nlu.taxonomy import specialty_intent
+from nlu.training_data import RASA_PROJECT_DIR
+
+TEMPLATES_DIR = RASA_PROJECT_DIR / "templates"
+DATA_DIR = RASA_PROJECT_DIR / "data"
+EXAMPLES_PER_SPECIALTY = 200
+# Plant protection and veterinary problems are what farmers ask most, and each has a whole
+# coarse group to itself, so they get more examples than one of the six cultivation specialties.
+EXAMPLES_FOR = {"plant_protection": 520, "veterinary": 460, "animal_husbandry": 320}
+SEED = 20240604
+
+_SLOT = re.compile(r"\{(\w+)\}")
+_YAML_HEADER = (
+    'version: "3.1"\n'
+    "# Written by nlu/training_compose.py from nlu/rasa/templates/ — edit those, not this.\n"
+    "nlu:\n"
+)
+
+# Farmers open and close messages in a few habitual ways; the templates hold the substance.
+_OPENINGS = (
+    "",
+    "",
+    "",
+    "",
+    "请问",
+    "请问一下，",
+    "老师，",
+    "专家你好，",
+    "你好，",
+    "我家",
+    "俺家",
+    "咨询一下，",
+)
+_CLOSINGS = ("", "", "", "？", "?", "啊", "呢", "，急", "，谢谢", "，在线等", "。", "！")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    terms: tuple[str, ...]
+    entity: str | None
+
+
+def read_sections(path: Path) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], [])
+        elif current is not None:
+            current.append(line)
+    return sections
+
+
+def read_lexicon() -> dict[str, list[str]]:
+    """Each term in exactly one lookup: the first section that names it keeps it."""
+    seen: set[str] = set()
+    lookups: dict[str, list[str]] = {}
+    for name, lines in read_sections(TEMPLATES_DIR / "lexicon.txt").items():
+        fresh = [t for t in dict.fromkeys(t for line in lines for t in line.split()) if t not in seen]
+        seen.update(fresh)
+        lookups[name] = fresh
+    return lookups
+
+
+def read_slots(lookups: dict[str, list[str]]) -> dict[str, Slot]:
+    slots: dict[str, Slot] = {}
+    for raw in (TEMPLATES_DIR / "slots.txt").read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if "*" in line.split(":", 1)[0]:
+            head, parts = line.split(":", 1)
+            name, entity = (part.strip() for part in head.split("*"))
+            left, right = (side.split() for side in parts.split("|"))
+            slots[name] = Slot(tuple(a + b for a in left for b in right), entity)
+        elif "=" in line:
+            name, sources = (part.strip() for part in line.split("=", 1))
+            names = [s.strip() for s in sources.split("+")]
+            terms = tuple(t for source in names for t in lookups[source])
+            slots[name] = Slot(terms, ENTITY_OF_LOOKUP.get(names[0]))
+        else:
+            name, listed = (part.strip() for part in line.split(":", 1))
+            slots[name] = Slot(tuple(listed.split()), _entity_of_terms(listed.split(), lookups))
+    return slots
+
+
+def _entity_of_terms(terms: list[str], lookups: dict[str, list[str]]) -> str | None:
+    for lookup, members in lookups.items():
+        if terms[0] in members:
+            return ENTITY_OF_LOOKUP.get(lookup)
+    return None
+
+
+def _quantity(rng: random.Random, slots: dict[str, Slot], number: str, unit: str) -> str:
+    return f"[{rng.choice(slots[number].terms)}{rng.choice(slots[unit].terms)}](quantity)"
+
+
+def fill(template: str, slots: dict[str, Slot], rng: random.Random) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match[1]
+        if name == "land":
+            return _quantity(rng, slots, "nland", "lunit")
+        if name == "heads":
+            return _quantity(rng, slots, "nhead", "hunit")
+        slot = slots[name]
+        term = rng.choice(slot.terms)
+        return f"[{term}]({slot.entity})" if slot.entity else term
+
+    body = _SLOT.sub(replace, template)
+    return f"{rng.choice(_OPENINGS)}{body}{rng.choice(_CLOSINGS)}"
+
+
+def compose_describe(slots: dict[str, Slot], rng: random.Random) -> dict[str, list[str]]:
+    composed: dict[str, list[str]] = {}
+    taken: set[str] = set()
+    for specialty, templates in read_sections(TEMPLATES_DIR / "describe.txt").items():
+        examples: list[str] = []
+        wanted = EXAMPLES_FOR.get(specialty, EXAMPLES_PER_SPECIALTY)
+        for attempt in range(wanted * 20):
+            if len(examples) >= wanted:
+                break
+            # Every template at least once, then at random.
+            template = templates[attempt] if attempt < len(templates) else rng.choice(templates)
+            example = fill(template, slots, rng)
+            if example not in taken:
+                taken.add(example)
+                examples.append(example)
+        composed[specialty_intent(specialty)] = examples
+    return composed
+
+
+def _yaml_block(kind: str, name: str, items: list[str]) -> str:
+    lines = "".join(f"    - {item}\n" for item in items)
+    return f"- {kind}: {name}\n  examples: |\n{lines}"
+
+
+def write_yaml(path: Path, kind: str, sections: dict[str, list[str]]) -> None:
+    body = "".join(_yaml_block(kind, name, items) for name, items in sections.items())
+    path.write_text(_YAML_HEADER + body, encoding="utf-8")
+
+
+def main() -> None:
+    rng = random.Random(SEED)
+    lookups = read_lexicon()
+    lookup_dir = DATA_DIR / "lookups"
+    lookup_dir.mkdir(parents=True, exist_ok=True)
+    for stale in lookup_dir.glob("*.yml"):
+        stale.unlink()
+    for name, terms in lookups.items():
+        write_yaml(lookup_dir / f"{name}.yml", "lookup", {name: terms})
+    slots = read_slots(lookups)
+    write_yaml(DATA_DIR / "nlu" / "describe_composed.yml", "intent", compose_describe(slots, rng))
+    write_yaml(DATA_DIR / "nlu" / "intents.yml", "intent", read_sections(TEMPLATES_DIR / "intents.txt"))
+    cue_count = sum(1 for name in lookups if name.startswith(CUE_LOOKUP_PREFIX))
+    print(f"wrote {len(lookups)} lookups ({cue_count} cue lists) and the composed examples under {DATA_DIR}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlu.embedded.engine import EmbeddedEngine
+from nlu.taxonomy import coarse_group
+
+# Farmer phrasings with the specialty's coarse group a reviewer would file them under.
+PROBLEMS = [
+    ("俺家葵花地里列当太多咋整", "plant_protection"),
+    ("西红柿叶子背面有霉层，打啥药", "plant_protection"),
+    ("玉米上腻虫多得很", "plant_protection"),
+    ("昨天下雹子把向日葵打坏了", "plant_protection"),
+    ("羊羔拉稀咋办", "veterinary"),
+    ("奶牛乳房炎怎么治", "veterinary"),
+    ("猪发烧不吃食", "veterinary"),
+    ("羊打什么疫苗", "veterinary"),
+    ("母羊怀孕了喂点啥料", "animal_husbandry"),
+    ("肉牛怎么育肥长得快", "animal_husbandry"),
+    ("草鱼一天喂几次", "animal_husbandry"),
+    ("苜蓿一年割几茬", "animal_husbandry"),
+    ("葵花种多密合适", "crop_cultivation"),
+    ("盐碱地种啥好", "crop_cultivation"),
+    ("滴灌玉米几天浇一次水", "crop_cultivation"),
+    ("大棚蜜瓜怎么留瓜", "crop_cultivation"),
+]
+NOT_PROBLEMS = [
+    ("你好", "greet"),
+    ("查一下服务券还剩多少", "check_balance"),
+    ("我的问题专家回复了吗", "my_requests"),
+    ("算了不问了，取消吧", "cancel"),
+    ("专家一直不来，我要投诉", "complain"),
+    ("订阅病虫害预警", "advisories_on"),
+    ("别给我发通知了", "advisories_off"),
+    ("好的", "affirm"),
+    ("不对", "deny"),
+    ("这个怎么用", "help"),
+    ("明天会下雨吗", "out_of_scope"),
+]
+
+
+@pytest.mark.parametrize(("text", "group"), PROBLEMS)
+def test_problems_land_in_their_coarse_group(embedded: EmbeddedEngine, text: str, group: str) -> None:
+    result = embedded.parse_sync(text)
+    assert result.intent.name == "describe_problem"
+    assert coarse_group(result.specialty.code) == group
+
+
+@pytest.mark.parametrize(("text", "intent"), NOT_PROBLEMS)
+def test_other_intents_carry_no_specialty(embedded: EmbeddedEngine, text: str, intent: str) -> None:
+    result = embedded.parse_sync(text)
+    assert result.intent.name == intent
+    assert result.specialty.code is None
+
+
+def test_entities_are_found_canonicalised_and_spanned(embedded: EmbeddedEngine) -> None:
+    text = "俺家葵花叶子发黄，种了30亩，在五原，还养了200只羊羔，开花期"
+    found = {(e.entity, e.value, text[e.start : e.end]) for e in embedded.parse_sync(text).entities}
+    assert found >= {
+        ("crop", "向日葵", "葵花"),
+        ("symptom", "叶子发黄", "叶子发黄"),
+        ("quantity", "30亩", "30亩"),
+        ("place", "五原县", "五原"),
+        ("quantity", "200只", "200只"),
+        ("livestock", "羔羊", "羊羔"),
+        ("growth_stage", "开花期", "开花期"),
+    }
+
+
+def test_full_width_input_keeps_spans_on_the_original_text(embedded: EmbeddedEngine) -> None:
+    text = "种了３０亩ＯＫ葵花"
+    entities = embedded.parse_sync(text).entities
+    assert {(e.entity, text[e.start : e.end]) for e in entities} == {("quantity", "３０亩"), ("crop", "葵花")}
+
+
+async def test_blank_text_is_not_a_problem(embedded: EmbeddedEngine) -> None:
+    result = await embedded.parse("   ")
+    assert result.intent.name == "out_of_scope"
+    assert result.specialty.code is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("葵花羊羔拉稀种了30亩头只五原病虫，。 abc１２")), max_size=40))
+def test_any_text_parses_with_spans_inside_it(embedded: EmbeddedEngine, text: str) -> None:
+    result = embedded.parse_sync(text)
+    assert 0.0 <= result.intent.confidence <= 1.0001
+    for entity in result.entities:
+        assert 0 <= entity.start < entity.end <= len(text)
+        assert text[entity.start : entity.end].strip()
+
+
+def test_the_model_is_cached_between_engines(embedded: EmbeddedEngine) -> None:
+    again = EmbeddedEngine()
+    assert again.parse_sync("羊羔拉稀").specialty == embedded.parse_sync("羊羔拉稀").specialty
