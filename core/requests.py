@@ -89,9 +89,7 @@ async def create_draft(uow: UnitOfWork, farmer_id: int, **fields: Any) -> Servic
         service_object_id=farmer.service_object_id,
         county_id=farmer.county_id,
         status=RequestStatus.draft,
-        photo_file_ids=[],
-        screening={},
-        **_checked_fields(fields),
+        **({"photo_file_ids": [], "screening": {}} | _checked_fields(fields)),
     )
     uow.session.add(request)
     await uow.flush()
@@ -155,7 +153,7 @@ async def submit(
     _owned_by(request, farmer_id)
     if not request.description.strip():
         raise InvalidInput("describe the problem before submitting")
-    expert = await expert_available_to_farmer(uow, expert_id, request.county_id)
+    expert = await expert_available_to_farmer(uow, expert_id, request.county_id, now=now)
     fee = await fees.fee_for(uow, mode, now)
     request.expert_id = expert.id
     request.service_mode = mode
@@ -275,7 +273,7 @@ async def repick(
     now = now or utcnow()
     request = await load_request(uow, request_id)
     _owned_by(request, farmer_id)
-    expert = await expert_available_to_farmer(uow, expert_id, request.county_id)
+    expert = await expert_available_to_farmer(uow, expert_id, request.county_id, now=now)
     request.expert_id = expert.id
     request.review_expected_at = expected_review_at(now)
     await lifecycle.apply(uow, request, Action.repick, Actor.farmer(farmer_id), at=now)

@@ -14,6 +14,7 @@ from storage.models.organisation import (
     Team,
     Township,
 )
+from storage.models.relay import Cursor, MessageLink, RequestTopic
 from storage.models.requests import Complaint, Rating, RequestEvent, ServiceRequest, ThreadMessage
 from storage.models.vouchers import (
     FeeScheduleEntry,
@@ -31,15 +32,18 @@ __all__ = [
     "Base",
     "Complaint",
     "County",
+    "Cursor",
     "Expert",
     "ExpertSpecialty",
     "Farmer",
     "FeeScheduleEntry",
     "LedgerEntry",
+    "MessageLink",
     "ProcessedUpdate",
     "Rating",
     "Reimbursement",
     "RequestEvent",
+    "RequestTopic",
     "RosterMember",
     "ScreeningAttempt",
     "ServiceObject",

@@ -1,0 +1,65 @@
+"""Every user-facing string, by key, in zh_CN (default) and en; parameters are HTML-escaped.
+
+Catalogs are YAML files in bot/locales. Parameters passed to a translator are escaped unless wrapped
+in `Safe`, so text a user typed can never inject markup into an HTML reply.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import yaml
+
+DEFAULT_LOCALE = "zh_CN"
+LOCALES = ("zh_CN", "en")
+
+
+class Safe(str):
+    """Already-rendered HTML (built from the catalog and escaped parameters): not escaped again."""
+
+
+def _escape(value: Any) -> Any:
+    if isinstance(value, Safe):
+        return value
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    return value
+
+
+class Catalog:
+    def __init__(self, messages: dict[str, dict[str, str]]) -> None:
+        self.messages = messages
+
+    @classmethod
+    def load(cls) -> Catalog:
+        folder = resources.files("bot.locales")
+        return cls(
+            {
+                locale: yaml.safe_load(folder.joinpath(f"{locale}.yaml").read_text("utf-8"))
+                for locale in LOCALES
+            }
+        )
+
+    def translator(self, locale: str | None) -> Translator:
+        return Translator(self, locale if locale in LOCALES else DEFAULT_LOCALE)
+
+    def all_variants(self, key: str) -> set[str]:
+        """A key's text in every locale: a menu button pressed in either language means the same."""
+        return {self.messages[locale][key] for locale in LOCALES}
+
+
+@dataclass(frozen=True)
+class Translator:
+    catalog: Catalog
+    locale: str
+
+    def __call__(self, key: str, **params: Any) -> Safe:
+        template = self.catalog.messages[self.locale].get(key) or self.catalog.messages[DEFAULT_LOCALE][key]
+        return Safe(template.format(**{name: _escape(value) for name, value in params.items()}))
+
+    @property
+    def short(self) -> str:
+        return "zh" if self.locale.startswith("zh") else "en"

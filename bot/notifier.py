@@ -1,0 +1,261 @@
+"""Pushes every status change to the people it concerns, reading the request events in order.
+
+The events table is the source: whoever made the change (the bot, the review CLI in another process,
+the admin API, the expiry sweep), the farmer and the expert hear about it. A cursor row records how
+far the notifier has read, so a restart neither repeats nor loses pushes.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+from sqlalchemy import func, select
+
+from bot.deps import BotDeps
+from bot.i18n import Translator
+from bot.outbound import deliver
+from core import threads
+from dialogs.callbacks import ExpertCb, InviteCb
+from dialogs.common import local_time, request_summary, yuan
+from dialogs.my_requests import rating_keyboard
+from storage.models import (
+    County,
+    Cursor,
+    Expert,
+    Farmer,
+    Rating,
+    Reimbursement,
+    RequestEvent,
+    ServiceRequest,
+    Specialty,
+)
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+CURSOR = "notifier"
+BATCH = 100
+
+
+class Notifier:
+    def __init__(self, bot: Bot, deps: BotDeps) -> None:
+        self.bot = bot
+        self.deps = deps
+        self._topics: bool | None = None
+
+    async def start(self) -> None:
+        """On a first start, begin after the events that already exist: history is not re-announced."""
+        async with self.deps.uow() as uow:
+            if await uow.session.get(Cursor, CURSOR) is None:
+                latest = await uow.session.scalar(select(func.max(RequestEvent.id)))
+                uow.session.add(Cursor(name=CURSOR, position=latest or 0))
+                await uow.commit()
+
+    async def pump(self) -> int:
+        """Announce the events not yet announced; how many were handled."""
+        handled = 0
+        async with self.deps.uow() as uow:
+            cursor = await uow.session.get(Cursor, CURSOR)
+            if cursor is None:
+                cursor = Cursor(name=CURSOR, position=0)
+                uow.session.add(cursor)
+            events = (
+                await uow.session.scalars(
+                    select(RequestEvent)
+                    .where(RequestEvent.id > cursor.position)
+                    .order_by(RequestEvent.id)
+                    .limit(BATCH)
+                )
+            ).all()
+            for event in events:
+                try:
+                    await self._announce(uow, event)
+                except Exception:  # one bad event must not stop every later push
+                    log.exception("could not announce event %s", event.id)
+                cursor.position = event.id
+                await uow.commit()
+                handled += 1
+        return handled
+
+    async def _topics_enabled(self) -> bool:
+        if self._topics is None:
+            me = await self.bot.me()
+            self._topics = bool(me.has_topics_enabled)
+        return self._topics
+
+    async def _people(
+        self, uow: UnitOfWork, request: ServiceRequest, event: RequestEvent
+    ) -> tuple[Farmer | None, Expert | None]:
+        farmer = await uow.session.get(Farmer, request.farmer_id)
+        expert_id = request.expert_id or event.expert_id
+        expert = await uow.session.get(Expert, expert_id) if expert_id else None
+        return farmer, expert
+
+    async def _send(
+        self,
+        uow: UnitOfWork,
+        chat_id: int | None,
+        request_id: int,
+        text: str,
+        *,
+        reply_markup: InlineKeyboardMarkup | None = None,
+        message_thread_id: int | None = None,
+    ) -> None:
+        if chat_id is None:
+            return
+        sent = await deliver(
+            lambda: self.bot.send_message(
+                chat_id, text, reply_markup=reply_markup, message_thread_id=message_thread_id
+            ),
+            what=f"push for request {request_id}",
+        )
+        if sent is not None:
+            await threads.link_messages(uow, chat_id, [sent.message_id], request_id)
+
+    async def _announce(self, uow: UnitOfWork, event: RequestEvent) -> None:
+        request = await uow.session.get(ServiceRequest, event.request_id, populate_existing=True)
+        if request is None:
+            return
+        farmer, expert = await self._people(uow, request, event)
+        ft = self.deps.catalog.translator(farmer.language if farmer else None)
+        et = self.deps.catalog.translator(expert.language if expert else None)
+        f_chat = farmer.telegram_user_id if farmer else None
+        e_chat = expert.telegram_user_id if expert else None
+        action, rid = event.action, request.id
+        if action == "approve":
+            await self._send(
+                uow, f_chat, rid, ft("push.approved", id=rid, expert=expert.name if expert else "")
+            )
+            if expert is not None:
+                await self._invite(uow, request, expert, et)
+        elif action == "reject":
+            await self._send(uow, f_chat, rid, ft("push.rejected", id=rid, reason=event.reason or ""))
+        elif action == "accept":
+            await self._send(
+                uow, f_chat, rid, ft("push.accepted", id=rid, expert=expert.name if expert else "")
+            )
+            if expert is not None and e_chat is not None:
+                await self._open_thread(uow, request, e_chat, et, farmer)
+        elif action in ("decline", "expire"):
+            again = InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [
+                        InlineKeyboardButton(
+                            text=ft("push.choose_again"),
+                            callback_data=ExpertCb(request_id=rid, action="suggest").pack(),
+                        )
+                    ]
+                ]
+            )
+            key = "push.declined" if action == "decline" else "push.expired"
+            await self._send(
+                uow, f_chat, rid, ft(key, id=rid, expert=expert.name if expert else ""), reply_markup=again
+            )
+        elif (
+            action == "cancel"
+            and event.from_status in ("approved", "pending_review")
+            and event.actor_kind != "expert"
+        ):
+            if event.from_status == "approved":
+                await self._send(uow, e_chat, rid, et("push.cancelled_for_expert", id=rid))
+        elif action == "complete":
+            mode = ft(f"mode.{request.delivered_mode}") if request.delivered_mode else ""
+            await self._send(
+                uow,
+                f_chat,
+                rid,
+                ft("push.completed", id=rid, mode=mode, fee=yuan(await self._captured(uow, rid))),
+                reply_markup=rating_keyboard(rid),
+            )
+        elif action == "settle":
+            rating = await uow.session.scalar(select(Rating).where(Rating.request_id == rid))
+            text = (
+                et("push.rated", id=rid, stars=rating.stars) if rating else et("push.auto_confirmed", id=rid)
+            )
+            await self._send(uow, e_chat, rid, text)
+
+    async def _captured(self, uow: UnitOfWork, request_id: int) -> int:
+        return int(
+            await uow.session.scalar(
+                select(Reimbursement.amount_fen).where(Reimbursement.request_id == request_id)
+            )
+            or 0
+        )
+
+    async def _invite(self, uow: UnitOfWork, request: ServiceRequest, expert: Expert, t: Translator) -> None:
+        chat_id = expert.telegram_user_id
+        if chat_id is None:
+            log.info("expert %s is not bound yet; the invitation waits in their queue", expert.id)
+            return
+        photos = [p for p in request.photo_file_ids if not p.startswith("voice:")]
+        voices = [p.removeprefix("voice:") for p in request.photo_file_ids if p.startswith("voice:")]
+        if len(photos) > 1:
+            await deliver(
+                lambda: self.bot.send_media_group(chat_id, [InputMediaPhoto(media=p) for p in photos[:10]]),
+                what="invitation photos",
+            )
+        elif photos:
+            await deliver(lambda: self.bot.send_photo(chat_id, photos[0]), what="invitation photo")
+        for voice in voices:
+            await deliver(lambda v=voice: self.bot.send_voice(chat_id, v), what="invitation voice")  # type: ignore[misc]
+        specialty = (
+            await uow.session.get(Specialty, request.specialty_code) if request.specialty_code else None
+        )
+        county = await uow.session.get(County, request.county_id)
+        name = (specialty.name_zh if t.short == "zh" else specialty.name_en) if specialty else None
+        deadline = (
+            local_time(t, request.invitation_expires_at, self.deps.clock())
+            if request.invitation_expires_at
+            else ""
+        )
+        text = "\n".join(
+            [
+                t("invite.title", id=request.id, county=county.name if county else ""),
+                request_summary(t, request, name),
+                t(
+                    "invite.mode",
+                    mode=t(f"mode.{request.service_mode}"),
+                    fee=yuan(request.fee_fen),
+                    deadline=deadline,
+                ),
+            ]
+        )
+        buttons = InlineKeyboardMarkup(
+            inline_keyboard=[
+                [
+                    InlineKeyboardButton(
+                        text=t("invite.accept"),
+                        callback_data=InviteCb(request_id=request.id, action="accept").pack(),
+                    ),
+                    InlineKeyboardButton(
+                        text=t("invite.decline"),
+                        callback_data=InviteCb(request_id=request.id, action="decline").pack(),
+                    ),
+                ]
+            ]
+        )
+        await self._send(uow, chat_id, request.id, text, reply_markup=buttons)
+
+    async def _open_thread(
+        self, uow: UnitOfWork, request: ServiceRequest, chat_id: int, t: Translator, farmer: Farmer | None
+    ) -> None:
+        farmer_name = farmer.name if farmer else ""
+        thread_id = None
+        if await self._topics_enabled():
+            topic = await deliver(
+                lambda: self.bot.create_forum_topic(
+                    chat_id, f"#{request.id} {request.subject or ''} · {farmer_name}"[:128]
+                ),
+                what="request topic",
+            )
+            if topic is not None:
+                thread_id = topic.message_thread_id
+                await threads.remember_topic(uow, chat_id, thread_id, request.id)
+        await self._send(
+            uow,
+            chat_id,
+            request.id,
+            t("push.thread_open", id=request.id, farmer=farmer_name),
+            message_thread_id=thread_id,
+        )

@@ -1,0 +1,94 @@
+"""A Bot API session that never leaves the process: it records every call and answers like Telegram.
+
+Telegram cannot be reached from tests or from the terminal demo, so this stands in for the HTTP
+session under a real `Bot`: handlers, keyboards and the Dispatcher run unchanged, and each request is
+kept (in order) for a test to assert on or for the terminal channel to render.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
+from typing import Any, get_args
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.methods import GetMe, SendMediaGroup, TelegramMethod
+from aiogram.methods.base import TelegramType
+from aiogram.types import Chat, ForumTopic, Message, MessageId, User
+
+
+class OfflineSession(BaseSession):
+    def __init__(self, *, bot_id: int = 42, topics_enabled: bool = False) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self.bot_user = User(
+            id=bot_id,
+            is_bot=True,
+            first_name="精服",
+            username="jingfu_bot",
+            has_topics_enabled=topics_enabled,
+        )
+        self._ids = itertools.count(1000)
+
+    async def close(self) -> None:
+        return None
+
+    async def make_request(  # the signature is aiogram's: noqa: ASYNC109
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109
+    ) -> TelegramType:
+        self.requests.append(method)
+        self.on_request(method)
+        return self._answer(method)
+
+    def on_request(self, method: TelegramMethod[Any]) -> None:
+        """Hook for the terminal channel, which renders each request as it happens."""
+
+    async def stream_content(
+        self,
+        url: str,
+        headers: dict[str, Any] | None = None,
+        timeout: int = 30,  # noqa: ASYNC109 (aiogram's signature)
+        chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:
+        yield b""
+
+    def take(self) -> list[TelegramMethod[Any]]:
+        """Requests since the last take, oldest first."""
+        taken, self.requests = self.requests, []
+        return taken
+
+    def _message(self, method: TelegramMethod[Any], **content: Any) -> Message:
+        chat_id = getattr(method, "chat_id", 0)
+        return Message(
+            message_id=next(self._ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0, type="private"),
+            from_user=self.bot_user,
+            message_thread_id=getattr(method, "message_thread_id", None),
+            **content,
+        )
+
+    def _answer(self, method: TelegramMethod[Any]) -> Any:
+        if isinstance(method, GetMe):
+            return self.bot_user
+        if isinstance(method, SendMediaGroup):
+            return [self._message(method, caption=getattr(m, "caption", None)) for m in method.media]
+        returning = method.__returning__
+        if returning is Message:
+            text = getattr(method, "text", None)
+            return self._message(method, text=text, caption=getattr(method, "caption", None))
+        if returning is MessageId:
+            return MessageId(message_id=next(self._ids))
+        if returning is ForumTopic:
+            return ForumTopic(
+                message_thread_id=next(self._ids), name=getattr(method, "name", ""), icon_color=7322096
+            )
+        if returning is bool or bool in get_args(returning):  # edits answer Message | bool
+            return True
+        raise NotImplementedError(f"the offline session has no answer for {type(method).__name__}")

@@ -1,0 +1,117 @@
+"""Binding a Telegram account to a certified service object (farmers) or to an expert record.
+
+A farmer binds by sharing the phone number the county put on the roster, or with the service
+object's invite code; an expert by the phone on record or the personal invite code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from core.actors import Actor
+from core.audit import record
+from core.errors import InvalidInput, NotFound
+from storage.models import Expert, Farmer, RosterMember, ServiceObject
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Identity:
+    farmer: Farmer | None
+    expert: Expert | None
+
+
+def normalise_phone(raw: str) -> str:
+    """Telegram sends '+8613904781001' or '8613904781001'; rosters hold the 11-digit mobile number."""
+    digits = re.sub(r"\D", "", raw)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if not re.fullmatch(r"1\d{10}", digits):
+        raise InvalidInput("this is not a mainland mobile number")
+    return digits
+
+
+async def identify(uow: UnitOfWork, telegram_user_id: int) -> Identity:
+    farmer = await uow.session.scalar(select(Farmer).where(Farmer.telegram_user_id == telegram_user_id))
+    expert = await uow.session.scalar(select(Expert).where(Expert.telegram_user_id == telegram_user_id))
+    return Identity(farmer, expert)
+
+
+async def _new_farmer(
+    uow: UnitOfWork, telegram_user_id: int, name: str, phone: str | None, service_object: ServiceObject
+) -> Farmer:
+    if (await identify(uow, telegram_user_id)).farmer is not None:
+        raise InvalidInput("this Telegram account is already bound")
+    farmer = Farmer(
+        telegram_user_id=telegram_user_id,
+        name=name[:64],
+        phone=phone,
+        service_object_id=service_object.id,
+        county_id=service_object.county_id,
+    )
+    uow.session.add(farmer)
+    await uow.flush()
+    await record(
+        uow, Actor.farmer(farmer.id), "bind", "farmer", farmer.id, service_object_id=service_object.id
+    )
+    return farmer
+
+
+async def bind_by_phone(
+    uow: UnitOfWork, telegram_user_id: int, raw_phone: str, display_name: str
+) -> Identity:
+    """Bind whoever the phone number belongs to: an expert on record or a roster member."""
+    phone = normalise_phone(raw_phone)
+    expert = await uow.session.scalar(select(Expert).where(Expert.phone == phone))
+    if expert is not None:
+        expert.telegram_user_id = telegram_user_id
+        await record(uow, Actor.expert(expert.id), "bind", "expert", expert.id)
+        await uow.commit()
+        return Identity(None, expert)
+    member = await uow.session.scalar(select(RosterMember).where(RosterMember.phone == phone).limit(1))
+    if member is None:
+        raise NotFound(
+            "this phone number is on no roster; ask your county office to add you, or use an invite code"
+        )
+    service_object = await uow.session.get(ServiceObject, member.service_object_id)
+    assert service_object is not None
+    farmer = await _new_farmer(uow, telegram_user_id, member.name, phone, service_object)
+    await uow.commit()
+    return Identity(farmer, None)
+
+
+async def bind_by_code(uow: UnitOfWork, telegram_user_id: int, raw_code: str, display_name: str) -> Identity:
+    code = raw_code.strip().upper()
+    expert = await uow.session.scalar(select(Expert).where(Expert.invite_code == code))
+    if expert is not None:
+        expert.telegram_user_id = telegram_user_id
+        await record(uow, Actor.expert(expert.id), "bind", "expert", expert.id, by="invite_code")
+        await uow.commit()
+        return Identity(None, expert)
+    service_object = await uow.session.scalar(
+        select(ServiceObject).where(ServiceObject.invite_code == code, ServiceObject.certified.is_(True))
+    )
+    if service_object is None:
+        raise NotFound("this invite code is unknown")
+    farmer = await _new_farmer(uow, telegram_user_id, display_name or "农户", None, service_object)
+    await uow.commit()
+    return Identity(farmer, None)
+
+
+async def set_language(uow: UnitOfWork, telegram_user_id: int, language: str) -> None:
+    who = await identify(uow, telegram_user_id)
+    for person in (who.farmer, who.expert):
+        if person is not None:
+            person.language = language
+    await uow.commit()
+
+
+async def set_advisories(uow: UnitOfWork, farmer_id: int, enabled: bool) -> None:
+    farmer = await uow.session.get(Farmer, farmer_id)
+    if farmer is None:
+        raise NotFound("farmer not found")
+    farmer.advisories_enabled = enabled
+    await uow.commit()

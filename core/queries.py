@@ -1,0 +1,102 @@
+"""Read models for the bot: a farmer's requests and balance, an expert's queue and yearly figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from core import ledger
+from core.budget import budget_year
+from core.errors import NotFound
+from core.matching import DONE_STATUSES, OPEN_STATUSES, YEARLY_MINIMUM_SERVICES, _year_bounds
+from storage.enums import RequestStatus
+from storage.models import Expert, Farmer, Rating, Reimbursement, ServiceObject, ServiceRequest
+from storage.types import utcnow
+from storage.uow import UnitOfWork
+
+VISIBLE_TO_FARMER = tuple(s for s in RequestStatus if s is not RequestStatus.draft)
+
+
+async def farmer_requests(uow: UnitOfWork, farmer_id: int, limit: int = 10) -> list[ServiceRequest]:
+    rows = await uow.session.scalars(
+        select(ServiceRequest)
+        .where(ServiceRequest.farmer_id == farmer_id, ServiceRequest.status.in_(VISIBLE_TO_FARMER))
+        .order_by(ServiceRequest.id.desc())
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def farmer_balance(
+    uow: UnitOfWork, farmer_id: int, now: datetime | None = None
+) -> ledger.Balance | None:
+    """None when the county has not issued vouchers to the farmer's service object this year."""
+    farmer = await uow.session.get(Farmer, farmer_id)
+    if farmer is None:
+        raise NotFound("farmer not found")
+    try:
+        account = await ledger.get_account(uow, farmer.service_object_id, budget_year(now or utcnow()))
+    except NotFound:
+        return None
+    return await ledger.account_balance(uow, account.id)
+
+
+async def service_object_of(uow: UnitOfWork, farmer_id: int) -> ServiceObject:
+    farmer = await uow.session.get(Farmer, farmer_id)
+    service_object = await uow.session.get(ServiceObject, farmer.service_object_id) if farmer else None
+    if service_object is None:
+        raise NotFound("farmer not found")
+    return service_object
+
+
+async def expert_queue(uow: UnitOfWork, expert_id: int) -> list[ServiceRequest]:
+    rows = await uow.session.scalars(
+        select(ServiceRequest)
+        .where(ServiceRequest.expert_id == expert_id, ServiceRequest.status.in_(OPEN_STATUSES))
+        .order_by(ServiceRequest.id)
+    )
+    return list(rows.all())
+
+
+@dataclass(frozen=True)
+class ExpertYear:
+    services: int
+    minimum: int
+    rating_avg: float | None
+    rating_count: int
+    earned_fen: int
+
+
+async def expert_year(uow: UnitOfWork, expert_id: int, now: datetime | None = None) -> ExpertYear:
+    expert = await uow.session.get(Expert, expert_id)
+    if expert is None:
+        raise NotFound("expert not found")
+    year = budget_year(now or utcnow())
+    start, end = _year_bounds(year)
+    services = await uow.session.scalar(
+        select(func.count()).where(
+            ServiceRequest.expert_id == expert_id,
+            ServiceRequest.status.in_(DONE_STATUSES),
+            ServiceRequest.completed_at >= start,
+            ServiceRequest.completed_at < end,
+        )
+    )
+    stars = (
+        await uow.session.execute(
+            select(func.avg(Rating.stars), func.count(Rating.id)).where(Rating.expert_id == expert_id)
+        )
+    ).one()
+    earned = await uow.session.scalar(
+        select(func.coalesce(func.sum(Reimbursement.amount_fen), 0)).where(
+            Reimbursement.expert_id == expert_id, Reimbursement.budget_year == year
+        )
+    )
+    return ExpertYear(
+        services=int(services or 0),
+        minimum=YEARLY_MINIMUM_SERVICES,
+        rating_avg=float(stars[0]) if stars[0] is not None else None,
+        rating_count=int(stars[1]),
+        earned_fen=int(earned or 0),
+    )

@@ -1,0 +1,121 @@
+"""The conversation of a request: who may write, where a message belongs, and what was said.
+
+Routing is explicit so an expert with many open requests never answers the wrong farmer: a reply to
+a message the bot delivered for a request, or a message in that request's forum topic, belongs to
+that request; otherwise only a person with exactly one open conversation is routed automatically,
+and everyone else is asked to choose.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, select
+
+from core.errors import IllegalTransition, NotPermitted
+from storage.enums import ActorKind, MessageKind, RequestStatus
+from storage.models import MessageLink, RequestTopic, ServiceRequest, ThreadMessage
+from storage.uow import UnitOfWork
+
+TALKING_STATUSES = (RequestStatus.in_service, RequestStatus.completed)
+
+
+def _party_filter(kind: ActorKind, person_id: int) -> ColumnElement[bool]:
+    return (
+        ServiceRequest.farmer_id == person_id
+        if kind is ActorKind.farmer
+        else ServiceRequest.expert_id == person_id
+    )
+
+
+async def open_conversations(uow: UnitOfWork, kind: ActorKind, person_id: int) -> list[ServiceRequest]:
+    """Requests where the service is under way, newest first."""
+    rows = await uow.session.scalars(
+        select(ServiceRequest)
+        .where(_party_filter(kind, person_id), ServiceRequest.status == RequestStatus.in_service)
+        .order_by(ServiceRequest.id.desc())
+    )
+    return list(rows.all())
+
+
+async def request_for_reply(uow: UnitOfWork, chat_id: int, message_id: int) -> int | None:
+    return await uow.session.scalar(
+        select(MessageLink.request_id).where(
+            MessageLink.chat_id == chat_id, MessageLink.message_id == message_id
+        )
+    )
+
+
+async def request_for_topic(uow: UnitOfWork, chat_id: int, thread_id: int) -> int | None:
+    return await uow.session.scalar(
+        select(RequestTopic.request_id).where(
+            RequestTopic.chat_id == chat_id, RequestTopic.message_thread_id == thread_id
+        )
+    )
+
+
+async def topic_for_request(uow: UnitOfWork, chat_id: int, request_id: int) -> int | None:
+    return await uow.session.scalar(
+        select(RequestTopic.message_thread_id).where(
+            RequestTopic.chat_id == chat_id, RequestTopic.request_id == request_id
+        )
+    )
+
+
+async def remember_topic(uow: UnitOfWork, chat_id: int, thread_id: int, request_id: int) -> None:
+    uow.session.add(RequestTopic(chat_id=chat_id, message_thread_id=thread_id, request_id=request_id))
+    await uow.commit()
+
+
+async def link_messages(uow: UnitOfWork, chat_id: int, message_ids: list[int], request_id: int) -> None:
+    for message_id in message_ids:
+        uow.session.add(MessageLink(chat_id=chat_id, message_id=message_id, request_id=request_id))
+    await uow.commit()
+
+
+async def ensure_party(uow: UnitOfWork, request_id: int, kind: ActorKind, person_id: int) -> ServiceRequest:
+    request = await uow.session.get(ServiceRequest, request_id)
+    if request is None or not (
+        (kind is ActorKind.farmer and request.farmer_id == person_id)
+        or (kind is ActorKind.expert and request.expert_id == person_id)
+    ):
+        raise NotPermitted("this conversation belongs to someone else")
+    return request
+
+
+async def post(
+    uow: UnitOfWork,
+    request_id: int,
+    kind: ActorKind,
+    person_id: int,
+    *,
+    message_kind: MessageKind,
+    text: str | None = None,
+    file_id: str | None = None,
+    screening_verdict: str = "clean",
+    telegram_message_id: int | None = None,
+) -> tuple[ThreadMessage, ServiceRequest]:
+    request = await ensure_party(uow, request_id, kind, person_id)
+    if request.status not in TALKING_STATUSES:
+        raise IllegalTransition(f"the conversation is closed: the request is {request.status}")
+    message = ThreadMessage(
+        request_id=request.id,
+        sender_kind=kind,
+        sender_id=person_id,
+        kind=message_kind,
+        text=text,
+        file_id=file_id,
+        screening_verdict=screening_verdict,
+        telegram_message_id=telegram_message_id,
+    )
+    uow.session.add(message)
+    await uow.commit()
+    return message, request
+
+
+async def conversation(uow: UnitOfWork, request_id: int, limit: int = 20) -> list[ThreadMessage]:
+    rows = await uow.session.scalars(
+        select(ThreadMessage)
+        .where(ThreadMessage.request_id == request_id)
+        .order_by(ThreadMessage.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(rows.all()))

@@ -1,0 +1,114 @@
+"""/start and binding: a farmer shares the roster phone or sends an invite code; so does an expert."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import F, Router
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup
+
+from bot.i18n import Translator
+from core.binding import Identity, bind_by_code, bind_by_phone
+from core.errors import InvalidInput, NotFound
+from dialogs.common import menu_keyboard
+from storage.models import Expert, Farmer
+from storage.uow import UnitOfWork
+
+router = Router(name=__name__)
+INVITE_CODE = re.compile(r"^[EF][0-9A-F]{7}$", re.IGNORECASE)
+
+
+def share_phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=t("bind.share_phone"), request_contact=True)]],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+
+
+async def welcome(message: Message, t: Translator, identity: Identity) -> None:
+    if identity.expert is not None:
+        await message.answer(
+            t("bind.expert_welcome", name=identity.expert.name), reply_markup=menu_keyboard(t, expert=True)
+        )
+    elif identity.farmer is not None:
+        await message.answer(
+            t("bind.farmer_welcome", name=identity.farmer.name), reply_markup=menu_keyboard(t, expert=False)
+        )
+
+
+async def _bind(message: Message, t: Translator, uow: UnitOfWork, code: str | None = None) -> None:
+    user = message.from_user
+    assert user is not None
+    try:
+        if code is not None:
+            identity = await bind_by_code(uow, user.id, code, user.full_name)
+        else:
+            assert message.contact is not None
+            identity = await bind_by_phone(uow, user.id, message.contact.phone_number, user.full_name)
+    except NotFound:
+        await message.answer(t("bind.not_found"), reply_markup=share_phone_keyboard(t))
+        return
+    except InvalidInput:
+        await message.answer(t("bind.invalid"), reply_markup=share_phone_keyboard(t))
+        return
+    await welcome(message, t, identity)
+
+
+@router.message(CommandStart())
+async def start(
+    message: Message,
+    command: CommandObject,
+    t: Translator,
+    uow: UnitOfWork,
+    farmer: Farmer | None,
+    expert: Expert | None,
+) -> None:
+    if farmer is not None or expert is not None:
+        await welcome(message, t, Identity(farmer, expert))
+        return
+    if command.args and INVITE_CODE.match(command.args.strip()):
+        await _bind(message, t, uow, code=command.args.strip())
+        return
+    await message.answer(t("bind.intro"), reply_markup=share_phone_keyboard(t))
+
+
+@router.message(F.contact)
+async def contact_shared(
+    message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer | None, expert: Expert | None
+) -> None:
+    if farmer is not None or expert is not None:
+        await welcome(message, t, Identity(farmer, expert))
+        return
+    assert message.contact is not None and message.from_user is not None
+    # Only one's own number binds: a forwarded contact card must not bind someone else's account.
+    if message.contact.user_id != message.from_user.id:
+        await message.answer(t("bind.own_contact_only"), reply_markup=share_phone_keyboard(t))
+        return
+    await _bind(message, t, uow)
+
+
+@router.message(F.text.regexp(INVITE_CODE))
+async def invite_code(
+    message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer | None, expert: Expert | None
+) -> None:
+    if farmer is not None or expert is not None:
+        await welcome(message, t, Identity(farmer, expert))
+        return
+    assert message.text is not None
+    await _bind(message, t, uow, code=message.text.strip())
+
+
+# Registered last of all routers (see dialogs.routers): whatever an unbound user sends gets instructions.
+unbound_router = Router(name=__name__ + ".unbound")
+
+
+@unbound_router.message()
+async def refuse_unbound(message: Message, t: Translator) -> None:
+    await message.answer(t("bind.unbound"), reply_markup=share_phone_keyboard(t))
+
+
+@unbound_router.callback_query()
+async def refuse_unbound_button(query: CallbackQuery, t: Translator) -> None:
+    await query.answer(t("bind.unbound_short"), show_alert=True)

@@ -1,0 +1,115 @@
+"""Rendering and screening helpers the conversations share."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime, timedelta
+
+from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
+
+from bot.deps import BotDeps
+from bot.i18n import Safe, Translator
+from core.budget import LOCAL_TZ
+from core.requests import record_blocked_text
+from nlu.screening import ScreeningResult, Verdict, explain
+from storage.models import ServiceRequest
+from storage.uow import UnitOfWork
+
+FARMER_MENU = (
+    "menu.describe",
+    "menu.my_requests",
+    "menu.balance",
+    "menu.advisories",
+    "menu.help",
+    "menu.language",
+)
+EXPERT_MENU = ("menu.queue", "menu.stats", "menu.publish", "menu.help", "menu.language")
+
+
+def yuan(fen: int | None) -> str:
+    return f"¥{(fen or 0) / 100:.2f}".replace(".00", "")
+
+
+def local_time(t: Translator, at: datetime, now: datetime) -> Safe:
+    """'今天 15:00' / '明天 09:00' / a date: what the farmer needs to know about waiting."""
+    local, today = at.astimezone(LOCAL_TZ), now.astimezone(LOCAL_TZ).date()
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return t("time.today", clock=clock)
+    if local.date() == today + timedelta(days=1):
+        return t("time.tomorrow", clock=clock)
+    return t("time.date", date=local.strftime("%m-%d"), clock=clock)
+
+
+def menu_keyboard(t: Translator, *, expert: bool) -> ReplyKeyboardMarkup:
+    keys = EXPERT_MENU if expert else FARMER_MENU
+    labels = [KeyboardButton(text=t(key)) for key in keys]
+    rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
+    return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, is_persistent=True)
+
+
+def status_label(t: Translator, request: ServiceRequest) -> Safe:
+    return t(f"status.{request.status}")
+
+
+def request_summary(t: Translator, request: ServiceRequest, specialty_name: str | None) -> Safe:
+    photos = sum(1 for item in request.photo_file_ids if not item.startswith("voice:"))
+    scale = (
+        f"{request.scale_quantity:g}{request.scale_unit or ''}"
+        if request.scale_quantity
+        else t("summary.none")
+    )
+    return t(
+        "summary.body",
+        id=request.id,
+        specialty=specialty_name or t("summary.none"),
+        subject=request.subject or t("summary.none"),
+        description=request.description or t("summary.none"),
+        stage=request.growth_stage or t("summary.none"),
+        scale=scale,
+        photos=photos,
+        location=t("summary.yes") if request.latitude is not None else t("summary.none"),
+    )
+
+
+async def screen_text(
+    message: Message,
+    deps: BotDeps,
+    uow: UnitOfWork,
+    t: Translator,
+    text: str,
+    *,
+    context: str,
+    request_id: int | None = None,
+) -> ScreeningResult | None:
+    """Screen what a user wrote (Art. 11(3)). Blocked: explain, keep the attempt for audit, return None."""
+    result = deps.screener.check(text)
+    if result.verdict is Verdict.BLOCK:
+        await record_blocked_text(
+            uow,
+            telegram_user_id=message.chat.id,
+            context=context,
+            text=text,
+            hits=[
+                {"term": h.term, "category": h.category, "start": h.start, "end": h.end} for h in result.hits
+            ],
+            request_id=request_id,
+        )
+        await message.answer(html.escape(explain(result, t.locale) or "", quote=False) or t("screen.blocked"))
+        return None
+    if result.verdict is Verdict.ADVISE:
+        note = explain(result, t.locale)
+        if note:
+            await message.answer(html.escape(note, quote=False))
+    return result
+
+
+def screening_flags(result: ScreeningResult) -> dict[str, object]:
+    """What the reviewer should see highlighted: flagged and advised terms with their spans."""
+    return {
+        "verdict": str(result.verdict),
+        "hits": [
+            {"term": h.term, "category": h.category, "action": str(h.action), "start": h.start, "end": h.end}
+            for h in result.hits
+        ],
+    }

@@ -1,0 +1,243 @@
+"""Expert choice: suggestions with reasons, the whole county list (paged), an expert card, the mode.
+
+The farmer chooses freely among the county's serving experts (Art. 11(2)); another county's expert
+is refused even if a forged button names one (Art. 11(4)).
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from aiogram import Router
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy import select
+
+from bot.deps import BotDeps
+from bot.i18n import Translator
+from core import fees, requests
+from core.errors import DomainError, InsufficientBalance, NotFound, NotPermitted
+from core.matching import county_experts, expert_available_to_farmer, suggest_experts
+from core.queries import expert_year, farmer_balance
+from dialogs.callbacks import ExpertCb, ModeCb
+from dialogs.common import local_time, yuan
+from dialogs.filters import IS_FARMER
+from storage.enums import RequestStatus, ServiceMode
+from storage.models import Farmer, Specialty
+from storage.uow import UnitOfWork
+
+router = Router(name=__name__)
+router.callback_query.filter(IS_FARMER)
+PAGE_SIZE = 5
+
+
+def _button(text: str, data: ExpertCb | ModeCb) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(text=text, callback_data=data.pack())]
+
+
+async def show_suggestions(
+    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, request_id: int
+) -> None:
+    request = await requests.load_request(uow, request_id, lock=False)
+    if request.farmer_id != farmer.id:
+        return
+    suggestions = await suggest_experts(
+        uow,
+        farmer_county_id=farmer.county_id,
+        specialty_code=request.specialty_code,
+        subject=request.subject,
+        now=deps.clock(),
+    )
+    await uow.commit()
+    if not suggestions:
+        await message.answer(t("choice.none_in_county"))
+        return
+    lines = [t("choice.title")]
+    rows = []
+    for n, suggestion in enumerate(suggestions, start=1):
+        card, reason = suggestion.expert, suggestion.reason
+        lines.append(t("choice.line", n=n, name=card.name, title=card.title, reason=reason.text(t.short)))
+        rows.append(
+            _button(f"{n}. {card.name}", ExpertCb(request_id=request_id, action="card", expert_id=card.id))
+        )
+    rows.append(_button(t("choice.all"), ExpertCb(request_id=request_id, action="page", page=0)))
+    await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def _page(
+    query: CallbackQuery, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ExpertCb
+) -> None:
+    page = await county_experts(
+        uow, farmer.county_id, offset=data.page * PAGE_SIZE, limit=PAGE_SIZE, now=deps.clock()
+    )
+    rows = [
+        _button(
+            f"{card.name} · {card.title}",
+            ExpertCb(request_id=data.request_id, action="card", expert_id=card.id),
+        )
+        for card in page.experts
+    ]
+    nav = []
+    if data.page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                text=t("choice.prev"),
+                callback_data=ExpertCb(request_id=data.request_id, action="page", page=data.page - 1).pack(),
+            )
+        )
+    if page.offset + len(page.experts) < page.total:
+        nav.append(
+            InlineKeyboardButton(
+                text=t("choice.next"),
+                callback_data=ExpertCb(request_id=data.request_id, action="page", page=data.page + 1).pack(),
+            )
+        )
+    if nav:
+        rows.append(nav)
+    rows.append(
+        _button(t("choice.back_to_suggestions"), ExpertCb(request_id=data.request_id, action="suggest"))
+    )
+    pages = max(1, -(-page.total // PAGE_SIZE))
+    assert isinstance(query.message, Message)
+    await query.message.answer(
+        t("choice.page", page=data.page + 1, pages=pages, total=page.total),
+        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+    )
+
+
+async def _card(
+    query: CallbackQuery, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ExpertCb
+) -> None:
+    expert = await expert_available_to_farmer(uow, data.expert_id, farmer.county_id, now=deps.clock())
+    year = await expert_year(uow, expert.id, deps.clock())
+    names = (
+        await uow.session.scalars(select(Specialty).where(Specialty.code.in_(expert.specialty_codes)))
+    ).all()
+    specialties = "、".join(s.name_zh if t.short == "zh" else s.name_en for s in names)
+    rating = (
+        f"{year.rating_avg:.1f} ({year.rating_count})" if year.rating_avg is not None else t("card.no_rating")
+    )
+    text = t(
+        "card.body",
+        name=expert.name,
+        title=expert.title,
+        org=expert.organisation,
+        specialties=specialties,
+        keywords="、".join(expert.keywords),
+        rating=rating,
+        services=year.services,
+    )
+    rows = [
+        _button(t("card.choose"), ExpertCb(request_id=data.request_id, action="choose", expert_id=expert.id)),
+        _button(t("choice.back_to_suggestions"), ExpertCb(request_id=data.request_id, action="suggest")),
+    ]
+    assert isinstance(query.message, Message)
+    await query.message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def _modes(
+    query: CallbackQuery, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ExpertCb
+) -> None:
+    await expert_available_to_farmer(uow, data.expert_id, farmer.county_id, now=deps.clock())
+    request = await requests.load_request(uow, data.request_id, lock=False)
+    assert isinstance(query.message, Message)
+    if request.status is RequestStatus.repick:
+        await _submit(
+            query.message,
+            t,
+            uow,
+            deps,
+            farmer,
+            ModeCb(request_id=request.id, expert_id=data.expert_id, mode=""),
+        )
+        return
+    schedule = await fees.fee_schedule(uow, deps.clock())
+    balance = await farmer_balance(uow, farmer.id, deps.clock())
+    rows = [
+        _button(
+            t("mode.option", mode=t(f"mode.{mode}"), fee=yuan(fee)),
+            ModeCb(request_id=data.request_id, expert_id=data.expert_id, mode=mode.value),
+        )
+        for mode, fee in schedule.items()
+    ]
+    available = yuan(balance.available_fen) if balance else yuan(0)
+    await query.message.answer(
+        t("mode.choose", balance=available), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
+    )
+
+
+@router.callback_query(ExpertCb.filter())
+async def expert_button(
+    query: CallbackQuery,
+    callback_data: ExpertCb,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+) -> None:
+    assert isinstance(query.message, Message)
+    try:
+        if callback_data.action == "suggest":
+            await show_suggestions(query.message, t, uow, deps, farmer, callback_data.request_id)
+        elif callback_data.action == "page":
+            await _page(query, t, uow, deps, farmer, callback_data)
+        elif callback_data.action == "card":
+            await _card(query, t, uow, deps, farmer, callback_data)
+        elif callback_data.action == "choose":
+            await _modes(query, t, uow, deps, farmer, callback_data)
+    except NotPermitted:
+        await query.answer(t("choice.other_county"), show_alert=True)
+        return
+    except NotFound:
+        await query.answer(t("choice.unavailable"), show_alert=True)
+        return
+    await query.answer()
+
+
+async def _submit(
+    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ModeCb
+) -> None:
+    now = deps.clock()
+    request = await requests.load_request(uow, data.request_id, lock=False)
+    if request.status is RequestStatus.repick:
+        submission = await requests.repick(uow, data.request_id, farmer.id, expert_id=data.expert_id, now=now)
+    else:
+        submission = await requests.submit(
+            uow, data.request_id, farmer.id, expert_id=data.expert_id, mode=ServiceMode(data.mode), now=now
+        )
+    await message.answer(
+        t(
+            "submit.done",
+            id=submission.request.id,
+            fee=yuan(submission.fee_fen),
+            when=local_time(t, submission.review_expected_at, now),
+        )
+    )
+
+
+@router.callback_query(ModeCb.filter())
+async def mode_chosen(
+    query: CallbackQuery, callback_data: ModeCb, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+) -> None:
+    assert isinstance(query.message, Message)
+    if callback_data.mode not in set(ServiceMode):
+        await query.answer()
+        return
+    try:
+        await _submit(query.message, t, uow, deps, farmer, callback_data)
+    except InsufficientBalance as exc:
+        await query.answer()
+        await query.message.answer(
+            t(
+                "submit.insufficient",
+                available=yuan(cast(int, exc.details.get("available_fen", 0))),
+                fee=yuan(cast(int, exc.details.get("amount_fen", 0))),
+            )
+        )
+        return
+    except NotPermitted:
+        await query.answer(t("choice.other_county"), show_alert=True)
+        return
+    except DomainError:
+        await query.answer(t("submit.not_possible"), show_alert=True)
+        return
+    await query.answer()

@@ -1,0 +1,258 @@
+"""The expert's side: answer invitations, see the queue, complete a service, yearly figures, advisories."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.deps import BotDeps
+from bot.i18n import Translator
+from core import advisories, requests
+from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
+from core.queries import expert_queue, expert_year
+from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, SkipCb
+from dialogs.common import screen_text, status_label, yuan
+from dialogs.filters import IS_EXPERT
+from dialogs.states import AdvisoryForm, CompletionForm
+from storage.enums import AdvisoryCategory, ServiceMode
+from storage.models import Expert
+from storage.uow import UnitOfWork
+
+router = Router(name=__name__)
+router.message.filter(IS_EXPERT)
+router.callback_query.filter(IS_EXPERT)
+ONSITE = {ServiceMode.onsite_consult, ServiceMode.onsite_training}
+
+
+@router.callback_query(InviteCb.filter())
+async def invitation_answered(
+    query: CallbackQuery,
+    callback_data: InviteCb,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    expert: Expert,
+) -> None:
+    assert isinstance(query.message, Message)
+    try:
+        if callback_data.action == "accept":
+            await requests.accept(uow, callback_data.request_id, expert.id, now=deps.clock())
+            text = t("invite.accepted", id=callback_data.request_id)
+        elif callback_data.action == "decline":
+            await requests.decline(
+                uow, callback_data.request_id, expert.id, reason=t("invite.decline_reason")
+            )
+            text = t("invite.declined", id=callback_data.request_id)
+        else:
+            await query.answer()
+            return
+    except (IllegalTransition, NotPermitted):
+        await query.answer(t("invite.no_longer_open"), show_alert=True)
+        return
+    await query.answer()
+    await query.message.answer(text)
+
+
+@router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.queue"))
+async def queue(message: Message, t: Translator, uow: UnitOfWork, expert: Expert) -> None:
+    mine = await expert_queue(uow, expert.id)
+    if not mine:
+        await message.answer(t("queue.none"))
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=t("queue.complete", id=r.id, subject=r.subject or ""),
+                callback_data=CompleteCb(request_id=r.id, mode="").pack(),
+            )
+        ]
+        for r in mine
+        if r.status == "in_service"
+    ]
+    lines = [t("queue.title")] + [
+        t(
+            "queue.line",
+            id=r.id,
+            subject=r.subject or "",
+            status=status_label(t, r),
+            description=r.description[:60],
+        )
+        for r in mine
+    ]
+    await message.answer(
+        "\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    )
+
+
+@router.callback_query(CompleteCb.filter())
+async def completion(
+    query: CallbackQuery,
+    callback_data: CompleteCb,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    expert: Expert,
+) -> None:
+    assert isinstance(query.message, Message)
+    await query.answer()
+    if not callback_data.mode:
+        rows = [
+            [
+                InlineKeyboardButton(
+                    text=t(f"mode.{mode}"),
+                    callback_data=CompleteCb(request_id=callback_data.request_id, mode=mode.value).pack(),
+                )
+            ]
+            for mode in ServiceMode
+        ]
+        await query.message.answer(
+            t("complete.which_mode", id=callback_data.request_id),
+            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+        )
+        return
+    if callback_data.mode not in set(ServiceMode):
+        return
+    mode = ServiceMode(callback_data.mode)
+    if mode in ONSITE:
+        await state.set_state(CompletionForm.evidence)
+        await state.update_data(request_id=callback_data.request_id, mode=mode.value)
+        await query.message.answer(t("complete.ask_evidence"))
+        return
+    await _complete(query.message, t, uow, deps, expert, callback_data.request_id, mode, None)
+
+
+async def _complete(
+    message: Message,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    expert: Expert,
+    request_id: int,
+    mode: ServiceMode,
+    evidence: str | None,
+) -> None:
+    try:
+        credited = await requests.complete(
+            uow, request_id, expert.id, delivered_mode=mode, evidence=evidence, now=deps.clock()
+        )
+    except InvalidInput:
+        await message.answer(t("complete.ask_evidence"))
+        return
+    except DomainError:
+        await message.answer(t("complete.not_possible"))
+        return
+    await message.answer(t("complete.done", id=request_id, fee=yuan(credited.amount_fen)))
+
+
+@router.message(CompletionForm.evidence, F.location | F.photo)
+async def evidence_received(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert
+) -> None:
+    data = await state.get_data()
+    if message.location is not None:
+        evidence = f"location:{message.location.latitude:.5f},{message.location.longitude:.5f}"
+    else:
+        assert message.photo
+        evidence = f"photo:{message.photo[-1].file_id}"
+    await state.clear()
+    await _complete(message, t, uow, deps, expert, data["request_id"], ServiceMode(data["mode"]), evidence)
+
+
+@router.message(CompletionForm.evidence)
+async def evidence_missing(message: Message, t: Translator) -> None:
+    await message.answer(t("complete.ask_evidence"))
+
+
+@router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.stats"))
+async def stats(message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert) -> None:
+    year = await expert_year(uow, expert.id, deps.clock())
+    rating = (
+        f"{year.rating_avg:.1f} ({year.rating_count})" if year.rating_avg is not None else t("card.no_rating")
+    )
+    await message.answer(
+        t(
+            "stats.body",
+            services=year.services,
+            minimum=year.minimum,
+            rating=rating,
+            earned=yuan(year.earned_fen),
+        )
+    )
+
+
+@router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.publish"))
+async def publish_start(message: Message, t: Translator) -> None:
+    rows = [
+        [InlineKeyboardButton(text=t(f"advisory.{c}"), callback_data=AdvisoryCb(category=c.value).pack())]
+        for c in AdvisoryCategory
+    ]
+    await message.answer(t("advisory.choose"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+@router.callback_query(AdvisoryCb.filter())
+async def publish_category(
+    query: CallbackQuery, callback_data: AdvisoryCb, state: FSMContext, t: Translator
+) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    if callback_data.category not in set(AdvisoryCategory):
+        return
+    await state.set_state(AdvisoryForm.body)
+    await state.update_data(category=callback_data.category)
+    await query.message.answer(t("advisory.ask_body"))
+
+
+@router.message(AdvisoryForm.body, F.text)
+async def publish_body(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps
+) -> None:
+    assert message.text is not None
+    if await screen_text(message, deps, uow, t, message.text, context="advisory") is None:
+        return
+    await state.update_data(body=message.text)
+    await state.set_state(AdvisoryForm.subjects)
+    skip = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("advisory.all_subjects"), callback_data=SkipCb(what="subjects").pack()
+                )
+            ]
+        ]
+    )
+    await message.answer(t("advisory.ask_subjects"), reply_markup=skip)
+
+
+async def _publish(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, expert: Expert, subjects: list[str]
+) -> None:
+    data = await state.get_data()
+    await state.clear()
+    advisory = await advisories.submit_advisory(
+        uow,
+        expert.id,
+        category=AdvisoryCategory(data["category"]),
+        body=data["body"],
+        target_subjects=subjects,
+    )
+    await message.answer(t("advisory.submitted", id=advisory.id))
+
+
+@router.message(AdvisoryForm.subjects, F.text)
+async def publish_subjects(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, expert: Expert
+) -> None:
+    assert message.text is not None
+    subjects = [s.strip() for s in message.text.replace("，", ",").replace("、", ",").split(",") if s.strip()]
+    await _publish(message, state, t, uow, expert, subjects[:20])
+
+
+@router.callback_query(SkipCb.filter(F.what == "subjects"), AdvisoryForm.subjects)
+async def publish_all_subjects(
+    query: CallbackQuery, state: FSMContext, t: Translator, uow: UnitOfWork, expert: Expert
+) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await _publish(query.message, state, t, uow, expert, [])

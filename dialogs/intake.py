@@ -1,0 +1,299 @@
+"""Intake: the farmer writes freely; NLU pre-fills the form; the bot asks only for what is missing.
+
+Every text is screened first. A blocked text is explained and kept for audit, and the farmer
+rephrases; nothing blocked reaches a reviewer.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy import select
+
+from bot.deps import BotDeps
+from bot.i18n import Translator
+from core import requests
+from core.actors import Actor
+from dialogs.callbacks import IntakeCb, SpecialtyCb
+from dialogs.common import request_summary, screen_text, screening_flags
+from dialogs.expert_choice import show_suggestions
+from dialogs.filters import IS_FARMER
+from dialogs.intake_fields import fields_from_parse
+from dialogs.states import IntakeForm
+from storage.models import Farmer, Specialty
+from storage.uow import UnitOfWork
+
+router = Router(name=__name__)  # free text and media that start an intake: registered last
+router_states = Router(name=__name__ + ".states")
+for _router in (router, router_states):
+    _router.message.filter(IS_FARMER)
+    _router.callback_query.filter(IS_FARMER)
+
+NON_PROBLEM_INTENTS = {"greet", "help", "check_balance", "my_requests", "advisories_on", "advisories_off"}
+
+
+async def _specialties(uow: UnitOfWork) -> list[Specialty]:
+    return list((await uow.session.scalars(select(Specialty).order_by(Specialty.code))).all())
+
+
+async def _specialty_name(uow: UnitOfWork, t: Translator, code: str | None) -> str | None:
+    if code is None:
+        return None
+    specialty = await uow.session.get(Specialty, code)
+    if specialty is None:
+        return code
+    return specialty.name_zh if t.short == "zh" else specialty.name_en
+
+
+def _intake_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
+    def button(key: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text=t(key), callback_data=IntakeCb(request_id=request_id, action=action).pack()
+        )
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [button("intake.confirm", "confirm")],
+            [button("intake.edit", "edit"), button("intake.add_photos", "photos")],
+            [button("intake.cancel", "cancel")],
+        ]
+    )
+
+
+async def ask_next(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, request_id: int
+) -> None:
+    """Ask for the first missing piece, or show the summary when nothing essential is missing."""
+    request = await requests.load_request(uow, request_id, lock=False)
+    await uow.commit()
+    await state.update_data(request_id=request_id)
+    if not request.description.strip():
+        await state.set_state(IntakeForm.description)
+        await message.answer(t("intake.ask_description"))
+    elif request.specialty_code is None:
+        buttons = [
+            [
+                InlineKeyboardButton(
+                    text=spec.name_zh if t.short == "zh" else spec.name_en,
+                    callback_data=SpecialtyCb(request_id=request_id, code=spec.code).pack(),
+                )
+            ]
+            for spec in await _specialties(uow)
+        ]
+        await message.answer(
+            t("intake.ask_specialty"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons)
+        )
+    elif not request.subject:
+        await state.set_state(IntakeForm.subject)
+        await message.answer(t("intake.ask_subject"))
+    elif not await state.get_value("media_asked"):
+        await state.update_data(media_asked=True)
+        await state.set_state(IntakeForm.media)
+        done = IntakeCb(request_id=request_id, action="media_done").pack()
+        await message.answer(
+            t("intake.ask_media"),
+            reply_markup=InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text=t("intake.media_done"), callback_data=done)]]
+            ),
+        )
+    else:
+        await state.set_state(IntakeForm.confirm)
+        name = await _specialty_name(uow, t, request.specialty_code)
+        await message.answer(request_summary(t, request, name), reply_markup=_intake_buttons(t, request_id))
+
+
+async def start_intake(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+    text: str,
+) -> None:
+    screened = await screen_text(message, deps, uow, t, text, context="problem")
+    if screened is None:
+        return
+    parsed = await deps.nlu.parse(text)
+    if parsed.intent.name in NON_PROBLEM_INTENTS and parsed.specialty.code is None:
+        await message.answer(t(f"intent.{parsed.intent.name}"))
+        return
+    await state.clear()
+    draft = await requests.create_draft(
+        uow, farmer.id, description=text, screening=screening_flags(screened), **fields_from_parse(parsed)
+    )
+    await message.answer(t("intake.received"))
+    await ask_next(message, state, t, uow, draft.id)
+
+
+async def _photo_into_draft(uow: UnitOfWork, farmer: Farmer, request_id: int, item: str) -> None:
+    request = await requests.load_request(uow, request_id)
+    await requests.update_draft(uow, request_id, farmer.id, photo_file_ids=[*request.photo_file_ids, item])
+
+
+def _attachment(message: Message) -> str | None:
+    if message.photo:
+        return message.photo[-1].file_id  # the largest size
+    if message.voice:
+        return "voice:" + message.voice.file_id
+    return None
+
+
+@router_states.message(StateFilter(*IntakeForm.__all_states__), F.photo | F.voice)
+async def media_received(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
+) -> None:
+    request_id = await state.get_value("request_id")
+    item = _attachment(message)
+    if request_id is None or item is None:
+        return
+    await _photo_into_draft(uow, farmer, request_id, item)
+    if message.caption:
+        request = await requests.load_request(uow, request_id, lock=False)
+        await requests.update_draft(
+            uow, request_id, farmer.id, description=f"{request.description}\n{message.caption}".strip()
+        )
+    # An album arrives as one message per photo: acknowledge the album once.
+    if message.media_group_id is None or message.media_group_id != await state.get_value("album"):
+        await state.update_data(album=message.media_group_id)
+        await message.answer(t("intake.media_saved"))
+
+
+@router_states.message(StateFilter(*IntakeForm.__all_states__), F.location)
+async def location_received(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
+) -> None:
+    request_id = await state.get_value("request_id")
+    assert message.location is not None
+    if request_id is None:
+        return
+    await requests.update_draft(
+        uow, request_id, farmer.id, latitude=message.location.latitude, longitude=message.location.longitude
+    )
+    await message.answer(t("intake.location_saved"))
+
+
+@router_states.message(IntakeForm.subject, F.text)
+async def subject_received(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+) -> None:
+    assert message.text is not None
+    request_id = await state.get_value("request_id")
+    if request_id is None:  # the form was cleared meanwhile (e.g. /menu): treat as a new problem
+        await start_intake(message, state, t, uow, deps, farmer, message.text)
+        return
+    if (
+        await screen_text(message, deps, uow, t, message.text, context="problem", request_id=request_id)
+        is None
+    ):
+        return
+    await requests.update_draft(uow, request_id, farmer.id, subject=message.text.strip()[:64])
+    await ask_next(message, state, t, uow, request_id)
+
+
+@router_states.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.describe"))
+async def describe_button(message: Message, state: FSMContext, t: Translator) -> None:
+    await state.clear()
+    await state.set_state(IntakeForm.description)
+    await message.answer(t("intake.ask_description"))
+
+
+@router_states.message(IntakeForm.description, F.text)
+async def description_received(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+) -> None:
+    assert message.text is not None
+    request_id = await state.get_value("request_id")
+    if request_id is None:  # the farmer pressed "describe a problem" and is writing it now
+        await start_intake(message, state, t, uow, deps, farmer, message.text)
+        return
+    screened = await screen_text(
+        message, deps, uow, t, message.text, context="problem", request_id=request_id
+    )
+    if screened is None:
+        return
+    parsed = await deps.nlu.parse(message.text)
+    request = await requests.load_request(uow, request_id, lock=False)
+    known = {k: v for k, v in fields_from_parse(parsed).items() if v is not None and not getattr(request, k)}
+    await requests.update_draft(
+        uow, request_id, farmer.id, description=message.text, screening=screening_flags(screened), **known
+    )
+    await ask_next(message, state, t, uow, request_id)
+
+
+@router_states.callback_query(SpecialtyCb.filter())
+async def specialty_chosen(
+    query: CallbackQuery,
+    callback_data: SpecialtyCb,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    farmer: Farmer,
+) -> None:
+    await requests.update_draft(uow, callback_data.request_id, farmer.id, specialty_code=callback_data.code)
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await ask_next(query.message, state, t, uow, callback_data.request_id)
+
+
+@router_states.callback_query(IntakeCb.filter())
+async def intake_button(
+    query: CallbackQuery,
+    callback_data: IntakeCb,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    request_id = callback_data.request_id
+    if callback_data.action == "media_done":
+        await ask_next(query.message, state, t, uow, request_id)
+    elif callback_data.action == "photos":
+        await state.update_data(request_id=request_id, media_asked=False)
+        await ask_next(query.message, state, t, uow, request_id)
+    elif callback_data.action == "edit":
+        await state.update_data(request_id=request_id)
+        await state.set_state(IntakeForm.description)
+        await query.message.answer(t("intake.ask_description"))
+    elif callback_data.action == "cancel":
+        await requests.cancel(uow, request_id, Actor.farmer(farmer.id), reason="cancelled at intake")
+        await state.clear()
+        await query.message.answer(t("intake.cancelled"))
+    elif callback_data.action == "confirm":
+        await state.clear()
+        await show_suggestions(query.message, t, uow, deps, farmer, request_id)
+
+
+@router.message(F.text)
+async def free_text(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+) -> None:
+    assert message.text is not None
+    if message.text.startswith("/"):
+        await message.answer(t("intake.unknown_command"))
+        return
+    await start_intake(message, state, t, uow, deps, farmer, message.text)
+
+
+@router.message(F.photo | F.voice)
+async def media_first(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+) -> None:
+    """A photo or voice note without a running intake starts one; the farmer is asked to describe it."""
+    caption = (message.caption or "").strip()
+    if caption and await screen_text(message, deps, uow, t, caption, context="problem") is None:
+        return
+    parsed_fields = fields_from_parse(await deps.nlu.parse(caption)) if caption else {}
+    draft = await requests.create_draft(uow, farmer.id, description=caption, **parsed_fields)
+    item = _attachment(message)
+    if item:
+        await _photo_into_draft(uow, farmer, draft.id, item)
+    await state.clear()
+    await state.update_data(request_id=draft.id, media_asked=True, album=message.media_group_id)
+    await message.answer(t("intake.media_saved"))
+    await ask_next(message, state, t, uow, draft.id)

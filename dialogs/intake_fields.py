@@ -1,0 +1,33 @@
+"""From what NLU understood to the intake form's fields."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nlu.interface import ParseResult
+
+QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(\D+)?")
+
+
+def fields_from_parse(parsed: ParseResult) -> dict[str, Any]:
+    by_kind: dict[str, list[str]] = {}
+    for entity in parsed.entities:
+        by_kind.setdefault(entity.entity, []).append(entity.value)
+    fields: dict[str, Any] = {"specialty_code": parsed.specialty.code}
+    subjects = by_kind.get("crop", []) + by_kind.get("livestock", [])
+    if subjects:
+        fields["subject"] = subjects[0]
+    if by_kind.get("symptom"):
+        fields["symptoms"] = "、".join(dict.fromkeys(by_kind["symptom"]))
+    if by_kind.get("growth_stage"):
+        fields["growth_stage"] = by_kind["growth_stage"][0]
+    if by_kind.get("place"):
+        fields["place"] = by_kind["place"][0]
+    for quantity in by_kind.get("quantity", []):
+        match = QUANTITY.match(quantity)
+        if match:
+            fields["scale_quantity"] = float(match.group(1))
+            fields["scale_unit"] = (match.group(2) or "").strip()[:8] or None
+            break
+    return fields

@@ -1,0 +1,107 @@
+"""The main menu: balance, advisories on/off, help, language; and /menu, /cancel."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.deps import BotDeps
+from bot.i18n import LOCALES, Translator
+from core.binding import set_advisories, set_language
+from core.queries import farmer_balance
+from dialogs.callbacks import LangCb
+from dialogs.common import menu_keyboard, yuan
+from storage.models import Expert, Farmer
+from storage.uow import UnitOfWork
+
+router = Router(name=__name__)
+
+
+def _menu_text(deps: BotDeps, key: str) -> set[str]:
+    return deps.catalog.all_variants(key)
+
+
+@router.message(Command("menu"))
+@router.message(Command("cancel"))
+async def show_menu(
+    message: Message, state: FSMContext, t: Translator, farmer: Farmer | None, expert: Expert | None
+) -> None:
+    language = (await state.get_data()).get("language")
+    await state.clear()
+    if language:
+        await state.update_data(language=language)
+    if farmer is None and expert is None:
+        await message.answer(t("bind.unbound"))
+        return
+    await message.answer(t("menu.title"), reply_markup=menu_keyboard(t, expert=expert is not None))
+
+
+@router.message(Command("help"))
+async def help_command(message: Message, t: Translator, expert: Expert | None) -> None:
+    await message.answer(t("help.expert" if expert else "help.farmer"))
+
+
+@router.message(F.text, lambda m, deps: m.text in _menu_text(deps, "menu.help"))
+async def help_button(message: Message, t: Translator, expert: Expert | None) -> None:
+    await help_command(message, t, expert)
+
+
+@router.message(Command("language"))
+@router.message(F.text, lambda m, deps: m.text in _menu_text(deps, "menu.language"))
+async def choose_language(message: Message, t: Translator) -> None:
+    buttons = [
+        [InlineKeyboardButton(text=t(f"language.{locale}"), callback_data=LangCb(locale=locale).pack())]
+        for locale in LOCALES
+    ]
+    await message.answer(t("language.choose"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
+
+
+@router.callback_query(LangCb.filter())
+async def language_chosen(
+    query: CallbackQuery,
+    callback_data: LangCb,
+    state: FSMContext,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer | None,
+    expert: Expert | None,
+) -> None:
+    if callback_data.locale not in LOCALES:
+        await query.answer()
+        return
+    await set_language(uow, query.from_user.id, callback_data.locale)
+    await state.update_data(language=callback_data.locale)
+    t = deps.catalog.translator(callback_data.locale)
+    await query.answer()
+    assert query.message is not None
+    markup = menu_keyboard(t, expert=expert is not None) if (farmer or expert) else None
+    await query.message.answer(t("language.done"), reply_markup=markup)
+
+
+@router.message(Command("balance"))
+@router.message(F.text, lambda m, deps: m.text in _menu_text(deps, "menu.balance"))
+async def balance(
+    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer | None
+) -> None:
+    if farmer is None:
+        await message.answer(t("balance.farmers_only"))
+        return
+    current = await farmer_balance(uow, farmer.id, deps.clock())
+    if current is None:
+        await message.answer(t("balance.none"))
+        return
+    await message.answer(
+        t("balance.show", available=yuan(current.available_fen), held=yuan(current.held_fen))
+    )
+
+
+@router.message(F.text, lambda m, deps: m.text in _menu_text(deps, "menu.advisories"))
+async def toggle_advisories(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer | None) -> None:
+    if farmer is None:
+        await message.answer(t("balance.farmers_only"))
+        return
+    enabled = not farmer.advisories_enabled
+    await set_advisories(uow, farmer.id, enabled)
+    await message.answer(t("advisories.on" if enabled else "advisories.off"))

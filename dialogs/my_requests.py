@@ -1,0 +1,140 @@
+"""My requests: status, history and the conversation; cancel before service, complain, rate."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.deps import BotDeps
+from bot.i18n import Translator
+from core import lifecycle, requests, threads
+from core.actors import Actor
+from core.errors import DomainError
+from core.queries import farmer_requests
+from dialogs.callbacks import RateCb, RequestCb
+from dialogs.common import status_label, yuan
+from dialogs.filters import IS_FARMER
+from dialogs.states import ComplaintForm
+from storage.enums import ActorKind, RequestStatus
+from storage.models import Farmer
+from storage.uow import UnitOfWork
+
+router = Router(name=__name__)
+router.message.filter(IS_FARMER)
+router.callback_query.filter(IS_FARMER)
+
+
+def rating_keyboard(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text="⭐" * stars, callback_data=RateCb(request_id=request_id, stars=stars).pack()
+                )
+            ]
+            for stars in range(5, 0, -1)
+        ]
+    )
+
+
+@router.message(Command("requests"))
+@router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.my_requests"))
+async def list_requests(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer) -> None:
+    mine = await farmer_requests(uow, farmer.id)
+    if not mine:
+        await message.answer(t("requests.none"))
+        return
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=f"#{r.id} {r.subject or ''} · {status_label(t, r)}",
+                callback_data=RequestCb(request_id=r.id, action="open").pack(),
+            )
+        ]
+        for r in mine
+    ]
+    await message.answer(t("requests.title"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer, request_id: int) -> None:
+    request = await threads.ensure_party(uow, request_id, ActorKind.farmer, farmer.id)
+    events = await requests.history(uow, request_id)
+    said = await threads.conversation(uow, request_id, limit=10)
+    lines = [
+        t(
+            "requests.card",
+            id=request.id,
+            status=status_label(t, request),
+            subject=request.subject or "",
+            description=request.description[:300],
+            fee=yuan(request.fee_fen),
+        )
+    ]
+    lines += [
+        t(
+            "requests.event",
+            at=e.at.strftime("%m-%d %H:%M"),
+            status=t(f"status.{e.to_status}"),
+            reason=f" ({e.reason})" if e.reason and e.action in ("reject", "decline") else "",
+        )
+        for e in events
+    ]
+    if said:
+        lines.append(t("requests.conversation"))
+        lines += [
+            t("requests.said", who=t(f"who.{m.sender_kind}"), text=m.text or f"[{m.kind}]") for m in said
+        ]
+    buttons = []
+    if request.status in lifecycle.CANCELLABLE:
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    text=t("requests.cancel"),
+                    callback_data=RequestCb(request_id=request_id, action="cancel").pack(),
+                )
+            ]
+        )
+    if request.status is not RequestStatus.draft:
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    text=t("requests.complain"),
+                    callback_data=RequestCb(request_id=request_id, action="complain").pack(),
+                )
+            ]
+        )
+    markup = InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None
+    await message.answer("\n".join(lines), reply_markup=markup)
+    if request.status is RequestStatus.completed:
+        await message.answer(t("rating.ask", id=request_id), reply_markup=rating_keyboard(request_id))
+
+
+@router.callback_query(RequestCb.filter())
+async def request_button(
+    query: CallbackQuery,
+    callback_data: RequestCb,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+) -> None:
+    assert isinstance(query.message, Message)
+    request_id = callback_data.request_id
+    try:
+        if callback_data.action == "open":
+            await _card(query.message, t, uow, farmer, request_id)
+        elif callback_data.action == "cancel":
+            await requests.cancel(uow, request_id, Actor.farmer(farmer.id), reason="cancelled by the farmer")
+            await query.message.answer(t("requests.cancelled", id=request_id))
+        elif callback_data.action == "complain":
+            await threads.ensure_party(uow, request_id, ActorKind.farmer, farmer.id)
+            await state.set_state(ComplaintForm.text)
+            await state.update_data(request_id=request_id)
+            await query.message.answer(t("complaint.ask"))
+    except DomainError:
+        await query.answer(t("requests.not_possible"), show_alert=True)
+        return
+    await query.answer()

@@ -1,0 +1,114 @@
+"""Delivering a thread message to the other party of a request, in their language and topic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import Bot
+from aiogram.types import Message
+
+from bot.deps import BotDeps
+from core import threads
+from storage.enums import ActorKind, MessageKind
+from storage.models import Expert, Farmer, ServiceRequest
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Content:
+    kind: MessageKind
+    text: str | None = None  # the text, or a media caption
+    file_id: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+    @classmethod
+    def of(cls, message: Message) -> Content | None:
+        caption = message.caption
+        if message.text:
+            return cls(MessageKind.text, message.text)
+        if message.photo:
+            return cls(MessageKind.photo, caption, message.photo[-1].file_id)
+        if message.voice:
+            return cls(MessageKind.voice, caption, message.voice.file_id)
+        if message.document:
+            return cls(MessageKind.document, caption, message.document.file_id)
+        if message.video:
+            return cls(MessageKind.video, caption, message.video.file_id)
+        if message.location:
+            return cls(
+                MessageKind.location, None, None, message.location.latitude, message.location.longitude
+            )
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": str(self.kind),
+            "text": self.text,
+            "file_id": self.file_id,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Content:
+        return cls(
+            MessageKind(data["kind"]),
+            data.get("text"),
+            data.get("file_id"),
+            data.get("latitude"),
+            data.get("longitude"),
+        )
+
+
+async def send_content(
+    bot: Bot, chat_id: int, header: str, content: Content, *, thread_id: int | None = None
+) -> list[int]:
+    """Send `content` under `header`; the ids of the messages delivered."""
+    caption = f"{header}\n{content.text}" if content.text else header
+    common = {"chat_id": chat_id, "message_thread_id": thread_id}
+    if content.kind is MessageKind.text:
+        sent = [await bot.send_message(text=caption, **common)]  # type: ignore[arg-type]
+    elif content.kind is MessageKind.photo:
+        sent = [await bot.send_photo(photo=content.file_id, caption=caption, **common)]  # type: ignore[arg-type]
+    elif content.kind is MessageKind.voice:
+        sent = [await bot.send_voice(voice=content.file_id, caption=caption, **common)]  # type: ignore[arg-type]
+    elif content.kind is MessageKind.document:
+        sent = [await bot.send_document(document=content.file_id, caption=caption, **common)]  # type: ignore[arg-type]
+    elif content.kind is MessageKind.video:
+        sent = [await bot.send_video(video=content.file_id, caption=caption, **common)]  # type: ignore[arg-type]
+    else:
+        sent = [
+            await bot.send_message(text=header, **common),  # type: ignore[arg-type]
+            await bot.send_location(latitude=content.latitude, longitude=content.longitude, **common),  # type: ignore[arg-type]
+        ]
+    return [m.message_id for m in sent]
+
+
+async def relay(
+    bot: Bot,
+    deps: BotDeps,
+    uow: UnitOfWork,
+    request: ServiceRequest,
+    sender_kind: ActorKind,
+    sender_name: str,
+    content: Content,
+) -> bool:
+    """Deliver to the other party; False when they cannot be reached yet (expert not bound)."""
+    if sender_kind is ActorKind.farmer:
+        expert = await uow.session.get(Expert, request.expert_id)
+        chat_id, language = (expert.telegram_user_id, expert.language) if expert else (None, None)
+    else:
+        farmer = await uow.session.get(Farmer, request.farmer_id)
+        chat_id, language = (farmer.telegram_user_id, farmer.language) if farmer else (None, None)
+    if chat_id is None:
+        return False
+    t = deps.catalog.translator(language)
+    thread_id = (
+        await threads.topic_for_request(uow, chat_id, request.id) if sender_kind is ActorKind.farmer else None
+    )
+    header = t("thread.header", id=request.id, name=sender_name, subject=request.subject or "")
+    delivered = await send_content(bot, chat_id, header, content, thread_id=thread_id)
+    await threads.link_messages(uow, chat_id, delivered, request.id)
+    return True

@@ -1,0 +1,25 @@
+from aiogram.fsm.state import State, StatesGroup
+
+
+class IntakeForm(StatesGroup):
+    subject = State()
+    description = State()
+    media = State()
+    confirm = State()
+
+
+class RatingForm(StatesGroup):
+    comment = State()
+
+
+class ComplaintForm(StatesGroup):
+    text = State()
+
+
+class CompletionForm(StatesGroup):
+    evidence = State()
+
+
+class AdvisoryForm(StatesGroup):
+    body = State()
+    subjects = State()

@@ -1,0 +1,167 @@
+"""The request's conversation: messages, photos, voice and files relayed both ways, screened, stored.
+
+Where a message belongs is decided explicitly (see core.threads): a reply to a relayed message or a
+message in a request's topic goes to that request; a person with exactly one conversation under way
+is routed there; with several, the bot asks which one before anything is delivered.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.dispatcher.event.bases import SkipHandler
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.deps import BotDeps
+from bot.i18n import Translator
+from core import threads
+from core.errors import DomainError
+from dialogs.callbacks import ThreadPickCb
+from dialogs.common import screen_text
+from dialogs.intake import start_intake
+from dialogs.relay import Content, relay
+from storage.enums import ActorKind
+from storage.models import Expert, Farmer
+from storage.uow import UnitOfWork
+
+router = Router(name=__name__)
+CONTENT = F.text | F.photo | F.voice | F.document | F.video | F.location
+
+
+def _party(farmer: Farmer | None, expert: Expert | None) -> tuple[ActorKind, int, str] | None:
+    if expert is not None:
+        return ActorKind.expert, expert.id, expert.name
+    if farmer is not None:
+        return ActorKind.farmer, farmer.id, farmer.name
+    return None
+
+
+async def _route(
+    message: Message, uow: UnitOfWork, kind: ActorKind, person_id: int
+) -> tuple[int | None, list[int]]:
+    """(request id, candidates): a definite request, or the open conversations to choose from."""
+    chat_id = message.chat.id
+    if message.reply_to_message is not None:
+        linked = await threads.request_for_reply(uow, chat_id, message.reply_to_message.message_id)
+        if linked is not None:
+            return linked, []
+    if message.message_thread_id is not None:
+        linked = await threads.request_for_topic(uow, chat_id, message.message_thread_id)
+        if linked is not None:
+            return linked, []
+    open_now = await threads.open_conversations(uow, kind, person_id)
+    if len(open_now) == 1:
+        return open_now[0].id, []
+    return None, [r.id for r in open_now]
+
+
+async def deliver(
+    message: Message,
+    bot: Bot,
+    deps: BotDeps,
+    uow: UnitOfWork,
+    t: Translator,
+    party: tuple[ActorKind, int, str],
+    request_id: int,
+    content: Content,
+) -> None:
+    kind, person_id, name = party
+    if content.text:
+        screened = await screen_text(message, deps, uow, t, content.text, context="thread", request_id=None)
+        if screened is None:
+            return
+        verdict = str(screened.verdict)
+    else:
+        verdict = "clean"
+    try:
+        _, request = await threads.post(
+            uow,
+            request_id,
+            kind,
+            person_id,
+            message_kind=content.kind,
+            text=content.text,
+            file_id=content.file_id,
+            screening_verdict=verdict,
+            telegram_message_id=message.message_id,
+        )
+    except DomainError:
+        await message.answer(t("thread.closed"))
+        return
+    if not await relay(bot, deps, uow, request, kind, name, content):
+        await message.answer(t("thread.not_reachable"))
+
+
+@router.message(StateFilter(None), CONTENT)
+async def conversation_message(
+    message: Message,
+    bot: Bot,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer | None,
+    expert: Expert | None,
+) -> None:
+    party = _party(farmer, expert)
+    if party is None:
+        raise SkipHandler
+    content = Content.of(message)
+    if content is None:
+        raise SkipHandler
+    request_id, candidates = await _route(message, uow, party[0], party[1])
+    if request_id is not None:
+        await deliver(message, bot, deps, uow, t, party, request_id, content)
+        return
+    if not candidates:
+        if party[0] is ActorKind.farmer:
+            raise SkipHandler  # nothing under way: the farmer is describing a new problem
+        await message.answer(t("thread.expert_nothing_open"))
+        return
+    await state.update_data(pending=content.as_dict())
+    rows = [
+        [
+            InlineKeyboardButton(
+                text=t("thread.pick", id=rid), callback_data=ThreadPickCb(request_id=rid).pack()
+            )
+        ]
+        for rid in candidates
+    ]
+    if party[0] is ActorKind.farmer:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    text=t("thread.new_problem"), callback_data=ThreadPickCb(request_id=0).pack()
+                )
+            ]
+        )
+    await message.answer(t("thread.which"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+@router.callback_query(ThreadPickCb.filter())
+async def conversation_picked(
+    query: CallbackQuery,
+    callback_data: ThreadPickCb,
+    bot: Bot,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer | None,
+    expert: Expert | None,
+) -> None:
+    await query.answer()
+    party = _party(farmer, expert)
+    pending = await state.get_value("pending")
+    assert isinstance(query.message, Message)
+    if party is None or pending is None:
+        return
+    await state.update_data(pending=None)
+    content = Content.from_dict(pending)
+    if callback_data.request_id == 0 and farmer is not None:
+        if content.text:
+            await start_intake(query.message, state, t, uow, deps, farmer, content.text)
+        return
+    await deliver(query.message, bot, deps, uow, t, party, callback_data.request_id, content)
+    await query.message.answer(t("thread.sent", id=callback_data.request_id))

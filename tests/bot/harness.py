@@ -1,0 +1,151 @@
+"""Drive the real Dispatcher with real Update objects; the Bot API is the recording OfflineSession."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Contact,
+    InlineKeyboardMarkup,
+    Location,
+    Message,
+    PhotoSize,
+    ReplyKeyboardMarkup,
+    Update,
+    User,
+    Voice,
+)
+
+from bot.deps import BotDeps
+from bot.factory import create_bot, create_dispatcher
+from bot.notifier import Notifier
+from bot.offline_session import OfflineSession
+
+
+@dataclass
+class Harness:
+    deps: BotDeps
+    session: OfflineSession
+    bot: Bot
+    dispatcher: Dispatcher
+    notifier: Notifier
+    _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @classmethod
+    async def build(cls, deps: BotDeps, *, topics: bool = False) -> Harness:
+        session = OfflineSession(topics_enabled=topics)
+        bot = create_bot("42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=session)
+        notifier = Notifier(bot, deps)
+        await notifier.start()
+        return cls(deps, session, bot, create_dispatcher(deps), notifier)
+
+    def user(self, user_id: int, name: str = "用户") -> User:
+        return User(id=user_id, is_bot=False, first_name=name, language_code="zh-hans")
+
+    def _message(self, user_id: int, **content: Any) -> Message:
+        return Message(
+            message_id=next(self._message_ids),
+            date=datetime.now(UTC),
+            chat=Chat(id=user_id, type="private"),
+            from_user=self.user(user_id),
+            **content,
+        )
+
+    async def feed(self, update: Update) -> list[TelegramMethod[Any]]:
+        self.session.take()
+        await self.dispatcher.feed_update(self.bot, update)
+        return self.session.take()
+
+    async def say(self, user_id: int, text: str, **extra: Any) -> list[TelegramMethod[Any]]:
+        return await self.feed(
+            Update(update_id=next(self._update_ids), message=self._message(user_id, text=text, **extra))
+        )
+
+    async def reply(self, user_id: int, text: str, to_message_id: int) -> list[TelegramMethod[Any]]:
+        original = Message(
+            message_id=to_message_id, date=datetime.now(UTC), chat=Chat(id=user_id, type="private")
+        )
+        return await self.say(user_id, text, reply_to_message=original)
+
+    async def contact(self, user_id: int, phone: str, owner: int | None = None) -> list[TelegramMethod[Any]]:
+        card = Contact(phone_number=phone, first_name="x", user_id=owner if owner is not None else user_id)
+        return await self.feed(
+            Update(update_id=next(self._update_ids), message=self._message(user_id, contact=card))
+        )
+
+    async def photo(
+        self, user_id: int, file_id: str, *, caption: str | None = None, album: str | None = None
+    ) -> list[TelegramMethod[Any]]:
+        sizes = [PhotoSize(file_id=file_id, file_unique_id=file_id, width=800, height=600)]
+        message = self._message(user_id, photo=sizes, caption=caption, media_group_id=album)
+        return await self.feed(Update(update_id=next(self._update_ids), message=message))
+
+    async def voice(self, user_id: int, file_id: str) -> list[TelegramMethod[Any]]:
+        message = self._message(user_id, voice=Voice(file_id=file_id, file_unique_id=file_id, duration=3))
+        return await self.feed(Update(update_id=next(self._update_ids), message=message))
+
+    async def location(self, user_id: int, lat: float, lon: float) -> list[TelegramMethod[Any]]:
+        message = self._message(user_id, location=Location(latitude=lat, longitude=lon))
+        return await self.feed(Update(update_id=next(self._update_ids), message=message))
+
+    async def press(self, user_id: int, data: str, message_id: int = 1) -> list[TelegramMethod[Any]]:
+        query = CallbackQuery(
+            id=str(next(self._update_ids)),
+            from_user=self.user(user_id),
+            chat_instance="ci",
+            data=data,
+            message=Message(
+                message_id=message_id, date=datetime.now(UTC), chat=Chat(id=user_id, type="private")
+            ),
+        )
+        return await self.feed(Update(update_id=next(self._update_ids), callback_query=query))
+
+    async def pump(self) -> list[TelegramMethod[Any]]:
+        self.session.take()
+        await self.notifier.pump()
+        return self.session.take()
+
+
+def texts(methods: list[TelegramMethod[Any]], chat_id: int | None = None) -> list[str]:
+    out = []
+    for method in methods:
+        if chat_id is not None and getattr(method, "chat_id", None) != chat_id:
+            continue
+        text = getattr(method, "text", None) or getattr(method, "caption", None)
+        if text:
+            out.append(text)
+    return out
+
+
+def buttons(methods: list[TelegramMethod[Any]], chat_id: int | None = None) -> list[tuple[str, str]]:
+    """(label, callback data or '') of every button sent, in order."""
+    found: list[tuple[str, str]] = []
+    for method in methods:
+        if chat_id is not None and getattr(method, "chat_id", None) != chat_id:
+            continue
+        markup = getattr(method, "reply_markup", None)
+        if isinstance(markup, InlineKeyboardMarkup):
+            found += [(b.text, b.callback_data or "") for row in markup.inline_keyboard for b in row]
+        elif isinstance(markup, ReplyKeyboardMarkup):
+            found += [(b.text, "") for row in markup.keyboard for b in row]
+    return found
+
+
+def button(methods: list[TelegramMethod[Any]], predicate: Callable[[str, str], bool]) -> str:
+    for label, data in buttons(methods):
+        if predicate(label, data):
+            return data
+    raise AssertionError(f"no such button among {buttons(methods)}")
+
+
+def sent_messages(methods: list[TelegramMethod[Any]]) -> list[SendMessage]:
+    return [m for m in methods if isinstance(m, SendMessage)]
