@@ -45,7 +45,9 @@ def recall(data: Path, show: int) -> None:
         text = carrier.format(row["variant"])
         start, end = prefix, prefix + len(row["variant"])
         hit = any(h.start < end and start < h.end for h in screener.check(text).hits)
-        exact_hit = any(s < end and start < e for _, s, e in exact.find_matches_as_indexes(text, overlapping=True))
+        exact_hit = any(
+            s < end and start < e for _, s, e in exact.find_matches_as_indexes(text, overlapping=True)
+        )
         counts = found[row["evasion_type"]]
         counts[0] += 1
         counts[1] += hit
@@ -62,14 +64,22 @@ def recall(data: Path, show: int) -> None:
 
 def false_positives(data: Path, show: int) -> None:
     lexicon = data / "lexicons" / "houbb_sensitive_word_dict.txt"
-    terms = [line.strip() for line in (data / "corpus" / "agri_terms.txt").read_text(encoding="utf-8").splitlines()]
+    terms = [
+        line.strip() for line in (data / "corpus" / "agri_terms.txt").read_text(encoding="utf-8").splitlines()
+    ]
     terms = [t for t in terms if t]
     screener = Screener(read_lists([lexicon]) + TermLists((), builtin_lists().allowed))
-    exact = ahocorasick_rs.AhoCorasick(read_lists([lexicon]).terms and [t.text for t in read_lists([lexicon]).terms])
+    exact = ahocorasick_rs.AhoCorasick(
+        read_lists([lexicon]).terms and [t.text for t in read_lists([lexicon]).terms]
+    )
     blocked = [screener.check(t).verdict is Verdict.BLOCK for t in terms]
     exact_blocked = [bool(exact.find_matches_as_indexes(t, overlapping=True)) for t in terms]
     print("\nfalse positives: agri_terms.txt blocked with the houbb 64k list + built-in allow-list")
-    for name, part in (("all", slice(None)), ("odd lines", slice(0, None, 2)), ("even lines (held out)", slice(1, None, 2))):
+    for name, part in (
+        ("all", slice(None)),
+        ("odd lines", slice(0, None, 2)),
+        ("even lines (held out)", slice(1, None, 2)),
+    ):
         chosen, chosen_exact = blocked[part], exact_blocked[part]
         print(
             f"{name:24} {sum(chosen):4d}/{len(chosen)} = {sum(chosen) / len(chosen):.2%}"

@@ -1,7 +1,7 @@
 """``jingfu screen``: screen one text per stdin line, one JSON verdict per stdout line.
 
-The output contract is used by evaluation tools; keep it stable:
-``{"text": …, "verdict": "clean|flag|advise|block", "hits": [{"start", "end", "term", "category", "action"}]}``.
+The output contract is used by evaluation tools; keep it stable: ``{"text": …, "verdict":
+"clean|flag|advise|block", "hits": [{"start": …, "end": …, "term": …, "category": …, "action": …}]}``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from nlu.screening import Screener, TermLists, builtin_lists, read_lists
 from nlu.screening.lists import ListFormatError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "screen",
         help="screen texts from stdin for banned and sensitive terms (JSON lines out)",
@@ -65,6 +65,9 @@ def run(args: argparse.Namespace) -> int:
             {"start": h.start, "end": h.end, "term": h.term, "category": h.category, "action": str(h.action)}
             for h in result.hits
         ]
-        out.write(json.dumps({"text": text, "verdict": str(result.verdict), "hits": hits}, ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps({"text": text, "verdict": str(result.verdict), "hits": hits}, ensure_ascii=False)
+            + "\n"
+        )
     out.flush()
     return 0

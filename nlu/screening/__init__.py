@@ -1,8 +1,8 @@
 """Term screening (Art. 11(3)): find banned and sensitive terms in what users send, evasions included.
 
-    screener = Screener.builtin()            # or Screener(read_lists([...], [...]))
-    result = screener.check("…")             # verdict + hits mapped to the original text
-    explain(result, "zh_CN")                 # the note for the sender, if any
+screener = Screener.builtin()            # or Screener(read_lists([...], [...]))
+result = screener.check("…")             # verdict + hits mapped to the original text
+explain(result, "zh_CN")                 # the note for the sender, if any
 """
 
 from nlu.screening.explain import explain

@@ -7,12 +7,14 @@ from nlu.screening.model import Action, Hit, ScreeningResult, Verdict
 _QUOTES = {"zh_CN": ("「", "」", "、"), "en": ("“", "”", ", ")}
 
 _BLOCKED = {
-    "zh_CN": "抱歉，您的消息中含有不适宜在平台发布的词语：{words}。请修改或删去这些词语后重新发送，谢谢理解。",
+    "zh_CN": "抱歉，您的消息中含有不适宜在平台发布的词语：{words}。"
+    "请修改或删去这些词语后重新发送，谢谢理解。",
     "en": "Sorry, your message contains words that cannot be posted on the platform: {words}. "
     "Please rephrase or remove them and send it again. Thank you for understanding.",
 }
 _PESTICIDE = {
-    "zh_CN": "提示：{words}是国家禁止或限制使用的农药。您的问题会照常提交，专家会为您推荐合规的替代药剂和防治方法。",
+    "zh_CN": "提示：{words}是国家禁止或限制使用的农药。"
+    "您的问题会照常提交，专家会为您推荐合规的替代药剂和防治方法。",
     "en": "Please note: {words} is a pesticide whose use is banned or restricted in China. Your question "
     "goes through as usual, and an expert will suggest approved alternatives and other ways of control.",
 }

@@ -9,12 +9,13 @@ folding a text is a couple of C-level passes (regex, str.translate) instead of a
 
 from __future__ import annotations
 
-import re
 import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
+import numpy.typing as npt
 import opencc
 
 # General categories whose characters carry no letters: punctuation, symbols (emoji included),
@@ -39,22 +40,47 @@ _SCAN_RANGES = (
     (0xE0000, 0xE0200),  # tags and variation selectors supplement
 )
 
+_UTF32 = "utf-32-le"
+
+
 @dataclass(frozen=True, slots=True)
 class FoldTables:
-    noise: re.Pattern[str]
-    """Matches one character to delete."""
-    mapped: re.Pattern[str]
-    """Matches one character that :attr:`table` changes."""
-    noise_but_newline: re.Pattern[str]
-    """:attr:`noise` sparing line breaks, to fold many terms joined by them at once."""
-    table: dict[int, str]
-    """Single character → its single-character canonical form (never a deletion)."""
+    """Folding as two lookup arrays indexed by code point, applied to a whole text at once."""
+
+    keep: npt.NDArray[np.bool_]
+    """False for a noise character."""
+    canonical: npt.NDArray[np.uint32]
+    """The code point each character folds to (itself for most)."""
+
+    def fold(self, text: str) -> tuple[str, npt.NDArray[np.bool_] | None]:
+        """The folded text, and which characters of ``text`` it kept (None when it kept them all)."""
+        try:
+            encoded = text.encode(_UTF32)
+        except UnicodeEncodeError:  # a lone surrogate; rare enough for the slower error handler
+            encoded = text.encode(_UTF32, "surrogatepass")
+        points = np.frombuffer(encoded, dtype=np.uint32)
+        kept = self.keep[points]
+        folded = self.canonical[points[kept]]
+        return _decode(folded), (None if len(folded) == len(points) else kept)
+
+    def fold_lines(self, texts: list[str]) -> list[str]:
+        """Each text folded, in one pass over all of them (line breaks inside a text become spaces)."""
+        joined = "\n".join(text.replace("\n", " ") for text in texts)
+        points = np.frombuffer(joined.encode(_UTF32, "surrogatepass"), dtype=np.uint32)
+        kept = self.keep[points] | (points == ord("\n"))
+        return _decode(self.canonical[points[kept]]).split("\n")
 
     def fold_char(self, char: str) -> str:
-        """The canonical form of one character, or "" for noise (used for boundaries and terms)."""
-        if self.noise.match(char):
-            return ""
-        return self.table.get(ord(char), char.lower())
+        """The canonical form of one character, or "" for noise (used for boundaries)."""
+        point = ord(char)
+        return chr(self.canonical[point]) if self.keep[point] else ""
+
+
+def _decode(points: npt.NDArray[np.uint32]) -> str:
+    try:
+        return points.tobytes().decode(_UTF32)
+    except UnicodeDecodeError:
+        return points.tobytes().decode(_UTF32, "surrogatepass")
 
 
 def is_noise(char: str) -> bool:
@@ -62,7 +88,9 @@ def is_noise(char: str) -> bool:
 
 
 def _t2s_map() -> dict[str, str]:
-    chars = [chr(cp) for lo, hi in ((0x3400, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2FA20)) for cp in range(lo, hi)]
+    chars = [
+        chr(cp) for lo, hi in ((0x3400, 0xA000), (0xF900, 0xFB00), (0x20000, 0x2FA20)) for cp in range(lo, hi)
+    ]
     # One character a line keeps OpenCC's phrase table from joining neighbours.
     converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
     return {a: b for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1}
@@ -79,19 +107,6 @@ def _canonical(char: str, t2s: dict[str, str]) -> str:
     return "".join(_FINANCIAL_NUMERALS.get(c, t2s.get(c, c)) for c in folded)
 
 
-def _char_class(code_points: list[int]) -> str:
-    """A regex character class from sorted code points, written as ranges."""
-    parts: list[str] = []
-    start = prev = code_points[0]
-    for cp in [*code_points[1:], -1]:
-        if cp == prev + 1:
-            prev = cp
-            continue
-        parts.append(re.escape(chr(start)) if start == prev else f"{re.escape(chr(start))}-{re.escape(chr(prev))}")
-        start = prev = cp
-    return "[" + "".join(parts) + "]"
-
-
 @cache
 def fold_tables() -> FoldTables:
     t2s = _t2s_map()
@@ -106,13 +121,11 @@ def fold_tables() -> FoldTables:
                 noise.append(cp)
             elif len(canon) == 1 and canon != char:
                 table[cp] = canon
-    for cp in range(ord("A"), ord("Z") + 1):
-        table[cp] = chr(cp).lower()
     noise.extend(cp for cp in range(0x80) if is_noise(chr(cp)))
-    noise_class = _char_class(sorted(set(noise) - set(table)))
-    return FoldTables(
-        noise=re.compile(noise_class),
-        noise_but_newline=re.compile(rf"(?!\n){noise_class}"),
-        mapped=re.compile(_char_class(sorted(table))),
-        table=table,
-    )
+    canonical = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+    canonical[ord("A") : ord("Z") + 1] += ord("a") - ord("A")
+    for point, char in table.items():
+        canonical[point] = ord(char)
+    keep = np.ones(sys.maxunicode + 1, dtype=np.bool_)
+    keep[sorted(set(noise) - set(table))] = False
+    return FoldTables(keep=keep, canonical=canonical)

@@ -78,7 +78,10 @@ def _entries(lines: Iterable[str]) -> list[str]:
 
 def parse_terms(lines: Sequence[str], source: str = "<list>") -> list[Term]:
     """Terms from the lines of a list file in any of the supported formats."""
-    defaults = dict(m.groups() for line in lines if (m := _HEADER.match(line.strip())))
+    defaults: dict[str, str] = {}
+    for line in lines:
+        if header := _HEADER.match(line.strip()):
+            defaults[header.group(1)] = header.group(2)
     entries = _entries(lines)
     if entries and not defaults and all(_TAGGED_LINE.match(entry) for entry in entries):
         return [_tagged_term(entry) for entry in entries]
@@ -131,7 +134,7 @@ def read_lists(lexicons: Iterable[Path] = (), allow_lists: Iterable[Path] = ()) 
 
 
 def builtin_lists() -> TermLists:
-    """The lists the team maintains in ``nlu/screening/wordlists``: ``allow_*.txt`` allow words, other ``*.txt`` terms."""
+    """The lists kept in ``nlu/screening/wordlists``: ``allow_*.txt`` allow words, other ``*.txt`` terms."""
     terms: list[Term] = []
     allowed: list[str] = []
     for entry in sorted(resources.files(_BUILTIN_PACKAGE).iterdir(), key=lambda e: e.name):

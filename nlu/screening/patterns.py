@@ -39,9 +39,7 @@ class Entry(NamedTuple):
 
 
 def fold_all(texts: list[str], tables: FoldTables) -> list[str]:
-    """Each text folded as :func:`~nlu.screening.views.plain_view` folds a message, in one pass."""
-    joined = "\n".join(text.replace("\n", " ") for text in texts).lower()
-    return tables.noise_but_newline.sub("", joined).translate(tables.table).split("\n")
+    return tables.fold_lines(texts)
 
 
 def _edge_class(char: str) -> str:
@@ -57,8 +55,9 @@ def merge_terms(terms: Iterable[Term], tables: FoldTables) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     terms = list(terms)
     for term, folded in zip(terms, fold_all([term.text for term in terms], tables), strict=True):
+        # What is left of a term that was mostly noise (柑 + a private-use mark) would hit everywhere.
         if not folded or (len(folded) == 1 and len(term.text) > 1):
-            continue  # what is left of a term that was mostly noise (柑 + a private-use mark) would hit everywhere
+            continue
         known = entries.get(folded)
         if known is None or term.action.strength > known.term.action.strength:
             entries[folded] = Entry(term, folded, _edge_class(folded[0]), _edge_class(folded[-1]))
@@ -89,5 +88,7 @@ def with_number_variants(entries: dict[str, Entry]) -> dict[str, Entry]:
             continue
         for variant in number_variants(folded):
             if variant not in entries and variant not in variants:
-                variants[variant] = Entry(entry.term, variant, _edge_class(variant[0]), _edge_class(variant[-1]))
+                variants[variant] = Entry(
+                    entry.term, variant, _edge_class(variant[0]), _edge_class(variant[-1])
+                )
     return entries | variants

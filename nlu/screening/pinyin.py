@@ -9,14 +9,14 @@ Chinese words that merely sound alike are never confused.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import accumulate
-from bisect import bisect_left
 
 from pypinyin.pinyin_dict import pinyin_dict
 
-from nlu.screening.views import PlainView, Span
+from nlu.screening.views import PlainView
 
 # Tone marks dropped, ü typed as v (as pinyin typists do), ê as e, syllabic m/n kept.
 _TONELESS = str.maketrans(
@@ -48,33 +48,85 @@ def spell_all(terms: list[str], table: dict[int, str]) -> list[str | None]:
     return [spelling if _SPELLED.fullmatch(spelling) else None for spelling in spelled]
 
 
-@dataclass
-class PinyinView:
-    """The plain view with every Chinese character spelled out (or reduced to its initial)."""
+_LATIN_RUN = re.compile(r"[a-z]+")
+_CONTEXT = 6  # Chinese characters either side of typed letters that a spelled term may take in
+_LONGEST_WORD = 30  # longer runs of letters are English (or noise), not pinyin; spare the regex
 
-    plain: PlainView
-    text: str
+
+@cache
+def _pinyin_word() -> re.Pattern[str]:
+    syllables = sorted(set(syllable_table().values()), key=len, reverse=True)
+    return re.compile("(?:" + "|".join(syllables) + ")+")
+
+
+def _looks_spelled(word: str, initials: bool) -> bool:
+    """Whether typed letters could be pinyin (falungong, lun) or pinyin initials (fl, zf, tmd)."""
+    if not 2 <= len(word) <= _LONGEST_WORD:
+        return False
+    if initials:
+        return not any(vowel in word for vowel in "aeiou")
+    return _pinyin_word().fullmatch(word) is not None
+
+
+def _spelled_runs(plain: PlainView, initials: bool) -> list[tuple[int, int]]:
+    """Runs of letters in the plain view that look like pinyin, as a whole or word by word
+    (words being what the sender separated by spaces or symbols)."""
+    runs = []
+    for match in _LATIN_RUN.finditer(plain.text):
+        if _looks_spelled(match.group(), initials) or any(
+            _looks_spelled(plain.text[a:b], initials) for a, b in plain.words(*match.span())
+        ):
+            runs.append(match.span())
+    return runs
+
+
+@dataclass
+class PinyinWindow:
+    """A stretch of the plain view around typed latin letters, with each Chinese character spelled.
+
+    Only the stretches around letters are spelled out: a spelled term must include some of the
+    sender's letters, and Chinese text elsewhere would only produce homophones.
+    """
+
+    start: int  # plain-view index of the window's first character
+    source: str  # the plain-view characters of the window
+    text: str  # their spelling
+    letters: list[tuple[int, int]]  # spans of ``text`` that the sender typed as letters
     table: dict[int, str]
 
     @cached_property
     def _unit_ends(self) -> list[int]:
         table = self.table
-        return list(accumulate(len(table.get(ord(c), c)) for c in self.plain.text))
+        return list(accumulate(len(table.get(ord(c), c)) for c in self.source))
+
+    def touches_letters(self, start: int, end: int) -> bool:
+        return any(a < end and start < b for a, b in self.letters)
 
     def units(self, start: int, end: int) -> tuple[int, int] | None:
-        """The plain-view [start, end) whose spelling is exactly this view span, if the span is whole."""
+        """The plain-view [start, end) spelled exactly by this window span, if the span is whole units."""
         ends = self._unit_ends
         first = bisect_left(ends, start + 1)
         last = bisect_left(ends, end)
         unit_start = ends[first - 1] if first else 0
         if unit_start != start or last >= len(ends) or ends[last] != end:
             return None
-        return first, last + 1
-
-    def original_span(self, start: int, end: int) -> Span:
-        return self.plain.original_span(start, end)
+        return self.start + first, self.start + last + 1
 
 
-def pinyin_view(plain: PlainView, initials: bool = False) -> PinyinView:
+def pinyin_windows(plain: PlainView, initials: bool = False) -> list[PinyinWindow]:
     table = initial_table() if initials else syllable_table()
-    return PinyinView(plain, plain.text.translate(table), table)
+    text = plain.text
+    windows: list[PinyinWindow] = []
+    runs = _spelled_runs(plain, initials)
+    while runs:
+        group = [runs.pop(0)]
+        while runs and runs[0][0] - group[-1][1] <= 2 * _CONTEXT:
+            group.append(runs.pop(0))
+        start, end = max(0, group[0][0] - _CONTEXT), group[-1][1] + _CONTEXT
+        source = text[start:end]
+        letters = []
+        for a, b in group:
+            offset = len(text[start:a].translate(table))
+            letters.append((offset, offset + b - a))
+        windows.append(PinyinWindow(start, source, source.translate(table), letters, table))
+    return windows

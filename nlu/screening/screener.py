@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from nlu.screening.fold import FoldTables, fold_tables
+from nlu.screening.fold import fold_tables
 from nlu.screening.lists import TermLists, builtin_lists
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
 from nlu.screening.patterns import Entry, fold_all, merge_terms, with_number_variants
-from nlu.screening.pinyin import PinyinView, initial_table, pinyin_view, spell_all, syllable_table
-from nlu.screening.words import straddles_words
+from nlu.screening.pinyin import initial_table, pinyin_windows, spell_all, syllable_table
 from nlu.screening.views import CollapsedView, PlainView, Span, collapse_all, collapsed_view, plain_view
+from nlu.screening.words import straddles_words
 
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
 
@@ -65,7 +65,9 @@ class Screener:
         # character themselves (assert, 妹妹…) need a collapsed spelling of their own.
         self._collapsed = _Automaton(self._collapsed_patterns(patterns))
         self._pinyin = _Automaton(self._spelled(terms, syllable_table(), min_chars=2))
-        self._initials = _Automaton(self._spelled(terms, initial_table(), min_chars=self.options.initials_min_chars))
+        self._initials = _Automaton(
+            self._spelled(terms, initial_table(), min_chars=self.options.initials_min_chars)
+        )
 
     @classmethod
     def builtin(cls, options: ScreenerOptions | None = None) -> Screener:
@@ -79,10 +81,14 @@ class Screener:
                 collapsed.setdefault(squeezed, entry)
         return collapsed
 
-    def _spelled(self, terms: dict[str, Entry], table: dict[int, str], min_chars: int) -> dict[str, Entry | None]:
+    def _spelled(
+        self, terms: dict[str, Entry], table: dict[int, str], min_chars: int
+    ) -> dict[str, Entry | None]:
         if not self.options.pinyin:
             return {}
-        chosen = [entry for folded, entry in terms.items() if len(folded) >= min_chars and max(folded) >= _CJK_MIN]
+        chosen = [
+            entry for folded, entry in terms.items() if len(folded) >= min_chars and max(folded) >= _CJK_MIN
+        ]
         patterns: dict[str, Entry | None] = {}
         for spelling, entry in zip(spell_all([e.folded for e in chosen], table), chosen, strict=True):
             if spelling is None:
@@ -97,12 +103,16 @@ class Screener:
         matches = self._plain.find(view.text)
         if not matches and not view.has_latin and not view.has_repeats:
             return ScreeningResult(text, Verdict.CLEAN, ())
-        allowed = [(start, end) for index, start, end in matches if self._is_allowed(index, view.text[start:end])]
+        allowed = [
+            (start, end) for index, start, end in matches if self._is_allowed(index, view.text[start:end])
+        ]
         allow_spans = [view.original_span(start, end) for start, end in allowed]
         candidates: list[_Candidate] = []
         for index, start, end in matches:
             entry = self._plain.entries[index]
-            if entry is not None and not (entry.two_chinese and straddles_words(view.text, start, end, allowed)):
+            if entry is not None and not (
+                entry.two_chinese and straddles_words(view.text, start, end, allowed)
+            ):
                 candidates.append(_Candidate(view.original_span(start, end), entry))
         if view.has_repeats:
             candidates.extend(self._collapsed_candidates(collapsed_view(view)))
@@ -123,12 +133,14 @@ class Screener:
 
     def _spelled_candidates(self, plain: PlainView) -> Iterable[_Candidate]:
         for initials, automaton in ((False, self._pinyin), (True, self._initials)):
-            view = pinyin_view(plain, initials=initials)
-            for index, start, end in automaton.find(view.text):
-                entry = automaton.entries[index]
-                units = view.units(start, end)
-                if entry is not None and units and self._spelling_counts(plain.text[units[0] : units[1]], initials):
-                    yield _Candidate(view.original_span(*units), entry)
+            for window in pinyin_windows(plain, initials=initials):
+                for index, start, end in automaton.find(window.text):
+                    entry = automaton.entries[index]
+                    if entry is None or not window.touches_letters(start, end):
+                        continue
+                    units = window.units(start, end)
+                    if units and self._spelling_counts(plain.text[units[0] : units[1]], initials):
+                        yield _Candidate(plain.original_span(*units), entry)
 
     def _spelling_counts(self, source: str, initials: bool) -> bool:
         """Whether a pinyin match stands on latin letters the sender typed (not on Chinese alone)."""
@@ -141,7 +153,11 @@ class Screener:
         kept: dict[tuple[int, int], _Candidate] = {}
         for candidate in candidates:
             span = candidate.span
-            if allow_spans and candidate.entry.term.action is not Action.ADVISE and self._covered(text, span, allow_spans):
+            if (
+                allow_spans
+                and candidate.entry.term.action is not Action.ADVISE
+                and self._covered(text, span, allow_spans)
+            ):
                 continue
             if not self._stands_alone(text, candidate):
                 continue
@@ -152,7 +168,14 @@ class Screener:
         survivors = [c for c in kept.values() if not _inside_stronger(c, kept.values())]
         survivors.sort(key=lambda c: (c.span.start, c.span.end))
         return tuple(
-            Hit(c.span.start, c.span.end, text[c.span.start : c.span.end], c.entry.term.text, c.entry.term.category, c.entry.term.action)
+            Hit(
+                c.span.start,
+                c.span.end,
+                text[c.span.start : c.span.end],
+                c.entry.term.text,
+                c.entry.term.category,
+                c.entry.term.action,
+            )
             for c in survivors
         )
 

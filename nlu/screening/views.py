@@ -8,8 +8,13 @@ a Python loop over the text, so it is only paid for texts that have a candidate 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
+
+import numpy as np
+import numpy.typing as npt
 
 from nlu.screening.fold import FoldTables
 
@@ -29,14 +34,11 @@ class PlainView:
 
     original: str
     text: str
-    _deleted: list[int] = field(repr=False)
+    _kept_mask: npt.NDArray[np.bool_] | None = field(repr=False)
 
     @cached_property
     def _kept(self) -> list[int] | None:
-        if not self._deleted:
-            return None
-        deleted = set(self._deleted)
-        return [i for i in range(len(self.original)) if i not in deleted]
+        return None if self._kept_mask is None else np.flatnonzero(self._kept_mask).tolist()
 
     def origin(self, index: int) -> int:
         kept = self._kept
@@ -44,6 +46,19 @@ class PlainView:
 
     def original_span(self, start: int, end: int) -> Span:
         return Span(self.origin(start), self.origin(end - 1) + 1)
+
+    def words(self, start: int, end: int) -> list[tuple[int, int]]:
+        """``[start, end)`` cut where the original text had deleted characters between."""
+        breaks = self._breaks
+        edges = [start, *breaks[bisect_right(breaks, start) : bisect_left(breaks, end)], end]
+        return list(pairwise(edges))
+
+    @cached_property
+    def _breaks(self) -> list[int]:
+        """View indices whose original character did not directly follow the previous one's."""
+        if self._kept_mask is None:
+            return []
+        return (np.flatnonzero(np.diff(np.flatnonzero(self._kept_mask)) != 1) + 1).tolist()
 
     @cached_property
     def has_repeats(self) -> bool:
@@ -55,14 +70,7 @@ class PlainView:
 
 
 def plain_view(text: str, tables: FoldTables) -> PlainView:
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few letters lower-case to two characters; let the table fold them
-        lowered = text
-    deleted = [m.start() for m in tables.noise.finditer(lowered)]
-    folded = tables.noise.sub("", lowered) if deleted else lowered
-    if tables.mapped.search(folded):
-        folded = folded.translate(tables.table)
-    return PlainView(text, folded, deleted)
+    return PlainView(text, *tables.fold(text))
 
 
 @dataclass
@@ -74,7 +82,9 @@ class CollapsedView:
     _runs: list[tuple[int, int]]  # plain-view [start, end) of every character of this view
 
     def original_span(self, start: int, end: int) -> Span:
-        return Span(self.plain.origin(self._runs[start][0]), self.plain.origin(self._runs[end - 1][1] - 1) + 1)
+        return Span(
+            self.plain.origin(self._runs[start][0]), self.plain.origin(self._runs[end - 1][1] - 1) + 1
+        )
 
     def squeezes(self, start: int, end: int) -> bool:
         """Whether the view span stands for more characters than it has (so the plain view missed it)."""

@@ -1,9 +1,9 @@
 """Ordinary word boundaries, to tell a listed two-character word from two words that touch.
 
 Many listed words are two characters long, and ordinary text produces them by accident where
-one word ends and the next begins (母畜|生产 holds 畜生, 几何|平均 holds 何平). A segmenter with a
-general dictionary (jieba, without its guessing model) says where the words are; a two-character
-hit that starts or ends inside a word is such an accident.
+one word ends and the next begins (母畜|生产 holds 畜生, 几何|平均 holds 何平). jieba's general
+dictionary says which words exist and how common they are: when a more common word runs across
+an edge of the hit, a reader (and jieba's segmenter) reads that word, not the listed one.
 """
 
 from __future__ import annotations
@@ -11,33 +11,37 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import cache
-from itertools import accumulate
 
 import jieba
 
-_CONTEXT = 4  # characters either side that decide how the hit's neighbourhood segments
+_LONGEST = 4  # dictionary words up to this long are considered across an edge
 
 
 @cache
-def _tokenizer() -> jieba.Tokenizer:
+def _frequencies() -> dict[str, int]:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    return tokenizer
+    return tokenizer.FREQ
 
 
 def straddles_words(text: str, start: int, end: int, known_words: Sequence[tuple[int, int]] = ()) -> bool:
-    """Whether ``text[start:end]`` begins or ends inside a dictionary word of its surroundings.
+    """Whether a word more common than ``text[start:end]`` runs across one of its edges.
 
-    ``known_words`` are spans already known to be words (allowed words): their edges are word
-    edges, so the segmenter never gets to join a listed word to one of them.
+    ``known_words`` are spans already known to be words (allowed words): a crossing word may not
+    reach into one, so an allowed word never swallows a listed word next to it.
     """
-    left = max([start - _CONTEXT, 0, *(e for s, e in known_words if e <= start)])
-    right = min([end + _CONTEXT, *(s for s, e in known_words if s >= end)])
-    window = text[left:right]
-    cuts = {0, *accumulate(len(token) for token in _tokenizer().cut(window, HMM=False))}
-    return (start - left) not in cuts or (end - left) not in cuts
+    frequencies = _frequencies()
+    own = frequencies.get(text[start:end]) or 0
+    left = max([start - _LONGEST + 1, 0, *(e for s, e in known_words if e <= start)])
+    right = min([end + _LONGEST - 1, len(text), *(s for s, e in known_words if s >= end)])
+    for edge in (start, end):
+        for i in range(max(left, edge - _LONGEST + 1), edge):
+            for j in range(edge + 1, min(right, i + _LONGEST) + 1):
+                if (i, j) != (start, end) and (frequencies.get(text[i:j]) or 0) > own:
+                    return True
+    return False
 
 
 def warm_up() -> None:
-    _tokenizer()
+    _frequencies()

@@ -75,7 +75,13 @@ def test_block_outranks_flag_and_advice() -> None:
 
 
 def test_farm_words_from_the_allow_list_stay_clean() -> None:
-    for text in ("白粉病怎么防治", "鸡场消毒用什么药", "杂种优势明显", "甲基托布津能混用吗", "用这个方法轮换用药"):
+    for text in (
+        "白粉病怎么防治",
+        "鸡场消毒用什么药",
+        "杂种优势明显",
+        "甲基托布津能混用吗",
+        "用这个方法轮换用药",
+    ):
         assert builtin_screener().check(text).verdict is Verdict.CLEAN, text
 
 

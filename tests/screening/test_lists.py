@@ -13,9 +13,9 @@ def test_builtin_lists_cover_every_category_with_its_action() -> None:
     lists = builtin_lists()
     actions = {term.category: term.action for term in lists.terms}
 
-    assert {c: actions[c] for c in ("politics", "porn", "gambling", "drugs", "fraud", "violence")} == dict.fromkeys(
-        ("politics", "porn", "gambling", "drugs", "fraud", "violence"), Action.BLOCK
-    )
+    assert {
+        c: actions[c] for c in ("politics", "porn", "gambling", "drugs", "fraud", "violence")
+    } == dict.fromkeys(("politics", "porn", "gambling", "drugs", "fraud", "violence"), Action.BLOCK)
     assert actions["sensitive"] is Action.FLAG
     assert actions["banned_pesticide"] is Action.ADVISE
     assert {"百草枯", "甲胺磷", "氧乐果"} <= {term.text for term in lists.terms}
@@ -38,7 +38,10 @@ def test_an_unknown_action_is_a_format_error() -> None:
 
 
 def test_plain_lists_are_uncategorised_and_blocked() -> None:
-    assert parse_terms(["U R", "fuck"]) == [Term("U R", "uncategorised", Action.BLOCK), Term("fuck", "uncategorised", Action.BLOCK)]
+    assert parse_terms(["U R", "fuck"]) == [
+        Term("U R", "uncategorised", Action.BLOCK),
+        Term("fuck", "uncategorised", Action.BLOCK),
+    ]
 
 
 def test_tagged_lists_take_the_first_tag_as_category() -> None:

@@ -11,7 +11,9 @@ from tests.screening.conftest import builtin_screener
 LISTS = builtin_lists()
 BLOCKED = sorted({term.text for term in LISTS.terms if term.action is Action.BLOCK and len(term.text) >= 2})
 ALLOWED = sorted(set(LISTS.allowed))
-NOISE = st.sampled_from([" ", "　", "*", "-", "。", "，", "【", "\u200b", "\u200d", "\ufeff", "😀", "👍🏻", "\t", "·", "~"])
+NOISE = st.sampled_from(
+    [" ", "　", "*", "-", "。", "，", "【", "\u200b", "\u200d", "\ufeff", "😀", "👍🏻", "\t", "·", "~"]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -43,10 +45,15 @@ def test_noise_between_the_characters_of_a_term_does_not_hide_it(term: str, data
     st.sampled_from(ALLOWED),
     st.sampled_from(["", " ", "，", "的"]),
 )
-def test_an_allowed_word_never_hides_a_separate_banned_word(before: str, banned: str, after: str, gap: str) -> None:
+def test_an_allowed_word_never_hides_a_separate_banned_word(
+    before: str, banned: str, after: str, gap: str
+) -> None:
     text = f"{before}{gap}{banned}{gap}{after}"
     start = len(before) + len(gap)
 
     result = builtin_screener().check(text)
 
-    assert any(hit.start <= start and start + len(banned) <= hit.end for hit in result.hits), (text, result.hits)
+    assert any(hit.start <= start and start + len(banned) <= hit.end for hit in result.hits), (
+        text,
+        result.hits,
+    )

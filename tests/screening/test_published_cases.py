@@ -39,7 +39,11 @@ def _rows(name: str) -> list[dict[str, str]]:
 def _screener(row: dict[str, str]) -> Screener:
     if row["deny_words"].startswith("DEFAULT"):
         lexicons = DATA / "lexicons"
-        return Screener(read_lists([lexicons / "houbb_sensitive_word_dict.txt"], [lexicons / "houbb_sensitive_word_allow.txt"]))
+        return Screener(
+            read_lists(
+                [lexicons / "houbb_sensitive_word_dict.txt"], [lexicons / "houbb_sensitive_word_allow.txt"]
+            )
+        )
     terms = tuple(Term(word, "test", Action.BLOCK) for word in row["deny_words"].split("|"))
     allowed = tuple(word for word in row["allow_words"].split("|") if word)
     return Screener(TermLists(terms, allowed))
@@ -58,7 +62,9 @@ def _params(name: str) -> list[object]:
 def test_published_case(row: dict[str, str]) -> None:
     result = _screener(row).check(row["text"])
 
-    expected = DIFFERENT_BY_DESIGN.get(row["case_id"]) or [hit for hit in row["expected_hits"].split("|") if hit]
+    expected = DIFFERENT_BY_DESIGN.get(row["case_id"]) or [
+        hit for hit in row["expected_hits"].split("|") if hit
+    ]
     assert sorted(hit.matched for hit in result.hits) == sorted(expected)
     assert all(row["text"][hit.start : hit.end] == hit.matched for hit in result.hits)
 
