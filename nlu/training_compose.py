@@ -18,10 +18,10 @@ from nlu.training_data import RASA_PROJECT_DIR
 
 TEMPLATES_DIR = RASA_PROJECT_DIR / "templates"
 DATA_DIR = RASA_PROJECT_DIR / "data"
-EXAMPLES_PER_SPECIALTY = 200
+EXAMPLES_PER_SPECIALTY = 260
 # Plant protection and veterinary problems are what farmers ask most, and each has a whole
 # coarse group to itself, so they get more examples than one of the six cultivation specialties.
-EXAMPLES_FOR = {"plant_protection": 520, "veterinary": 460, "animal_husbandry": 320}
+EXAMPLES_FOR = {"plant_protection": 620, "veterinary": 540, "animal_husbandry": 420}
 SEED = 20240604
 
 _SLOT = re.compile(r"\{(\w+)\}")

@@ -25,9 +25,12 @@ def _rasa_url(args: argparse.Namespace) -> str:
 def _engine(args: argparse.Namespace) -> Any:
     from nlu.embedded.engine import EmbeddedEngine
     from nlu.rasa_client import NoFallback, RasaEngine
+    from nlu.rasa_server import loaded_model
 
     if args.engine == "embedded":
         return EmbeddedEngine()
+    if loaded_model(_rasa_url(args)) is None:
+        raise CliError(f"no Rasa server with a model at {_rasa_url(args)}: start one with `jingfu nlu serve`")
     # Measuring Rasa must measure Rasa: no quiet fallback to the embedded engine here.
     return RasaEngine(_rasa_url(args), fallback=NoFallback(), timeout_s=args.timeout)
 

@@ -18,7 +18,7 @@ from nlu.training_data import TRAINING_DATA_DIR, fingerprint, load_training_data
 log = logging.getLogger(__name__)
 
 # Bump when the features or the classifier change, so cached models built by older code are not reused.
-MODEL_FORMAT = "embedded-5"
+MODEL_FORMAT = "embedded-6"
 
 
 def default_cache_dir() -> Path:
@@ -28,7 +28,9 @@ def default_cache_dir() -> Path:
 
 def load_or_build(data_dir: Path = TRAINING_DATA_DIR, cache_dir: Path | None = None) -> EmbeddedModel:
     cache_dir = cache_dir or default_cache_dir()
-    path = cache_dir / f"{fingerprint(training_files(data_dir), salt=MODEL_FORMAT)}.pkl"
+    # The engine's own code is hashed too: a changed feature or classifier never reuses an old model.
+    code = sorted(Path(__file__).parent.glob("*.py"))
+    path = cache_dir / f"{fingerprint([*training_files(data_dir), *code], salt=MODEL_FORMAT)}.pkl"
     if path.exists():
         try:
             with path.open("rb") as stream:

@@ -16,8 +16,12 @@ def normalize(text: str) -> str:
     return text.translate(_HALF_WIDTH).lower()
 
 
+# A lookup table says more about the subject than any one character: its tag counts this many times.
+TAG_WEIGHT = 3
+
+
 def features(normalized: str, matches: list[Match]) -> list[str]:
     grams = list(normalized)
     grams.extend(normalized[i : i + 2] for i in range(len(normalized) - 1))
-    grams.extend("@" + match.lookup for match in matches)
+    grams.extend(["@" + match.lookup for match in matches] * TAG_WEIGHT)
     return grams

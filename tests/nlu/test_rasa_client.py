@@ -100,7 +100,8 @@ async def test_a_rasa_answer_becomes_intent_specialty_and_entities(fake: tuple[F
     engine = engine_for(url, fallback)
     result = await engine.parse(TEXT)
     await engine.close()
-    assert result.intent == Intent("describe_problem", pytest.approx(0.9))
+    assert result.intent.name == "describe_problem"
+    assert result.intent.confidence == pytest.approx(0.9)
     assert result.specialty == Specialty("plant_protection", 0.7)
     assert result.entities == (Entity("crop", "向日葵", 2, 4),)
     assert result.engine == "rasa"

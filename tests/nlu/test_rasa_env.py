@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlu import rasa_env
+from nlu.rasa_env import RasaEnvError, RasaHome
+from nlu.rasa_train import jieba_userdict, model_hash
+
+
+def test_missing_python_310_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rasa_env, "python310_candidates", lambda: ["/nonexistent/python3.10"])
+    with pytest.raises(RasaEnvError, match=r"Python 3\.10 not found"):
+        rasa_env.find_python310()
+
+
+def test_setup_is_skipped_when_the_stamp_matches(tmp_path: Path) -> None:
+    home = RasaHome(tmp_path)
+    (home.venv / "bin").mkdir(parents=True)
+    home.rasa_bin.write_text("")
+    (home.venv / rasa_env.STAMP_NAME).write_text("\n".join(rasa_env.RASA_REQUIREMENTS) + "\n")
+    assert home.is_set_up()
+    assert rasa_env.setup(home) is False
+
+
+def test_the_model_hash_follows_the_training_files(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    for name in ("config.yml", "domain.yml"):
+        (project / name).write_text("x")
+    (project / "data" / "a.yml").write_text("nlu:\n- intent: greet\n  examples: |\n    - 你好\n")
+    before = model_hash(project)
+    (project / "data" / "a.yml").write_text("nlu:\n- intent: greet\n  examples: |\n    - 您好\n")
+    assert model_hash(project) != before
+
+
+def test_the_jieba_dictionary_holds_lookup_terms_and_synonyms() -> None:
+    words = {line.split()[0] for line in jieba_userdict().splitlines()}
+    assert {"向日葵", "葵花", "列当", "羊羔", "五原县"} <= words
