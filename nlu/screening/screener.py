@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick_rs
 
@@ -56,6 +57,8 @@ class Screener:
         self.lists = lists
         self.options = options or ScreenerOptions()
         self._tables = fold_tables()
+        # Boundary checks fold single characters over and over; the same few hundred recur.
+        self._fold_char = lru_cache(maxsize=1 << 16)(self._tables.fold_char)
         terms = merge_terms(lists.terms, self._tables)
         patterns = with_number_variants(terms)
         allowed = {word for word in fold_all(list(lists.allowed), self._tables) if word}
@@ -182,17 +185,17 @@ class Screener:
     def _covered(self, text: str, span: Span, allow_spans: list[Span]) -> bool:
         """Whether allowed words cover every letter of the span (方法 + 轮换 cover 法轮 in 方法轮换)."""
         return all(
-            any(a.start <= i < a.end for a in allow_spans) or not self._tables.fold_char(text[i])
+            any(a.start <= i < a.end for a in allow_spans) or not self._fold_char(text[i])
             for i in range(span.start, span.end)
         )
 
     def _stands_alone(self, text: str, candidate: _Candidate) -> bool:
         """Latin letters and digits of a term must not run on into the text's own (ass in class)."""
         entry, span = candidate.entry, candidate.span
-        before = self._tables.fold_char(text[span.start - 1]) if span.start > 0 else ""
-        after = self._tables.fold_char(text[span.end]) if span.end < len(text) else ""
-        first = self._tables.fold_char(text[span.start])
-        last = self._tables.fold_char(text[span.end - 1])
+        fold = self._fold_char
+        before = fold(text[span.start - 1]) if span.start > 0 else ""
+        after = fold(text[span.end]) if span.end < len(text) else ""
+        first, last = fold(text[span.start]), fold(text[span.end - 1])
         if entry.single_ascii:
             return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
         return _separate(first, before) and _separate(last, after)
