@@ -21,6 +21,9 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "admin",
     "screen",
     "nlu",
+    "review",
+    "run",
+    "shell",
 )
 
 

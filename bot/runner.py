@@ -1,0 +1,95 @@
+"""Long polling plus the background work the bot owes between updates.
+
+Every 30 s: invitations nobody answered go back to the farmer, unrated services settle. Every
+second: the notifier sends the pushes the core recorded (approval, invitation, thread messages).
+A failing round is logged and retried on the next tick — a database hiccup must not stop the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.commands import register_commands
+from bot.deps import BotDeps
+from bot.factory import create_bot, create_dispatcher
+from core import feedback, requests
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY_S = 30.0
+PUMP_EVERY_S = 1.0
+
+
+async def sweep(deps: BotDeps) -> None:
+    """Expire unanswered invitations and auto-confirm unrated services, as of the deps' clock."""
+    now = deps.clock()
+    async with deps.uow() as uow:
+        await requests.expire_invitations(uow, now=now)
+    async with deps.uow() as uow:
+        await feedback.auto_confirm_due(uow, now=now)
+
+
+def notifier_pump(bot: Bot, deps: BotDeps) -> Callable[[], Awaitable[int]] | None:
+    """The notifier's pump, or None (logged) in a build that has no notifier yet."""
+    # Imported here, so the runner and the terminal load even while the notifier is being built.
+    try:
+        from bot.notifier import Notifier
+    except ModuleNotFoundError as exc:
+        if exc.name != "bot.notifier":
+            raise
+        log.warning("bot.notifier is missing: pushes (approvals, invitations, replies) are not sent")
+        return None
+    return Notifier(bot, deps).pump
+
+
+async def _every(seconds: float, work: Callable[[], Awaitable[object]], name: str) -> None:
+    while True:
+        try:
+            await work()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s failed; retrying in %.0f s", name, seconds)
+        await asyncio.sleep(seconds)
+
+
+@asynccontextmanager
+async def background(bot: Bot, deps: BotDeps) -> AsyncIterator[None]:
+    tasks = [asyncio.create_task(_every(SWEEP_EVERY_S, lambda: sweep(deps), "sweep"))]
+    pump = notifier_pump(bot, deps)
+    if pump is not None:
+        tasks.append(asyncio.create_task(_every(PUMP_EVERY_S, pump, "notifier")))
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with suppress(asyncio.CancelledError):
+                await task
+
+
+def telegram_session(api_base: str | None) -> AiohttpSession:
+    if not api_base:
+        return AiohttpSession()
+    return AiohttpSession(api=TelegramAPIServer.from_base(api_base))
+
+
+async def run_polling(token: str, deps: BotDeps, *, api_base: str | None = None) -> None:
+    bot = create_bot(token, session=telegram_session(api_base))
+    dispatcher = create_dispatcher(deps)
+    try:
+        me = await bot.get_me()
+        log.info("polling as @%s (%s)", me.username, api_base or "api.telegram.org")
+        await register_commands(bot)
+        async with background(bot, deps):
+            await dispatcher.start_polling(bot, close_bot_session=False)
+    finally:
+        await bot.session.close()

@@ -1,0 +1,1 @@
+"""The terminal channel: the real Dispatcher driven from a terminal, with no Telegram and no network."""

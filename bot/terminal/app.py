@@ -1,0 +1,80 @@
+"""The terminal channel's loop: read lines (typed or piped), feed them, let pushes arrive meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from bot.deps import BotDeps
+from bot.factory import create_bot, create_dispatcher
+from bot.runner import SWEEP_EVERY_S, notifier_pump, sweep
+from bot.terminal.channel import BANNER, TerminalChannel, pump_until_quiet
+from bot.terminal.personas import demo_personas
+from bot.terminal.session import TerminalSession
+
+OFFLINE_TOKEN = "42:TERMINAL-terminal-terminal-terminal"
+IDLE_TICK_S = 1.0
+
+
+def _read_lines(source: TextIO, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[str | None]) -> None:
+    # A daemon thread: a blocked read must not keep the process alive after /quit or Ctrl-C.
+    for line in source:
+        loop.call_soon_threadsafe(queue.put_nowait, line)
+    loop.call_soon_threadsafe(queue.put_nowait, None)
+
+
+async def run_terminal(
+    deps: BotDeps, *, source: TextIO = sys.stdin, write: Callable[[str], None] = print, ansi: bool = True
+) -> None:
+    interactive = source.isatty()
+    personas = demo_personas()
+    names = {p.user_id: p.label for p in personas}
+    session = TerminalSession(
+        recipient_name=lambda chat: names.get(chat, f"chat {chat}"), write=write, ansi=ansi
+    )
+    bot = create_bot(OFFLINE_TOKEN, session=session)
+    channel = TerminalChannel(bot, create_dispatcher(deps), session, personas, write=write)
+    pump = notifier_pump(bot, deps)
+    write(BANNER)
+    write(f"  playing {channel.persona.label}; type /start to begin")
+
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+    threading.Thread(
+        target=_read_lines, args=(source, asyncio.get_running_loop(), queue), daemon=True
+    ).start()
+    last_sweep = 0.0
+
+    async def between_inputs() -> None:
+        nonlocal last_sweep
+        if time.monotonic() - last_sweep >= (SWEEP_EVERY_S if interactive else 0):
+            await sweep(deps)
+            last_sweep = time.monotonic()
+        await pump_until_quiet(pump)
+
+    prompt_shown = False
+    while True:
+        if interactive and not prompt_shown:
+            sys.stdout.write(f"{channel.persona.name}> ")
+            sys.stdout.flush()
+            prompt_shown = True
+        try:
+            line = await asyncio.wait_for(queue.get(), IDLE_TICK_S)
+        except TimeoutError:
+            await between_inputs()
+            # Something was shown (a push arrived): the prompt scrolled away, show it again.
+            prompt_shown = prompt_shown and not session.take()
+            continue
+        prompt_shown = False
+        if line is None:
+            break
+        if not interactive and line.strip():
+            write(f"{channel.persona.name}> {line.rstrip()}")
+        if not await channel.handle(line):
+            break
+        await between_inputs()
+        session.take()  # recorded calls are only for tests; the terminal has already shown them
+    await bot.session.close()

@@ -1,0 +1,52 @@
+"""Review decisions as the back office makes them: the request use case plus its audit-log entry.
+
+Art. 12 and the product rules want everything an admin does in the audit log; the lifecycle event
+alone records the transition, not who in the back office acted through which tool.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core import audit, requests
+from core.admin_tokens import authenticate
+from core.errors import InvalidInput, NotPermitted
+from core.scope import Staff
+from storage.models import ServiceRequest
+from storage.types import utcnow
+from storage.uow import UnitOfWork
+
+MAX_REASON = 500
+
+
+async def staff_for_token(uow: UnitOfWork, token: str) -> Staff:
+    """The admin a back-office token belongs to, scoped to its county (None: city-wide)."""
+    user = await authenticate(uow, token)
+    if user is None:
+        raise NotPermitted("this token is unknown or revoked")
+    await uow.commit()  # keeps the token's last-used time
+    return Staff(admin_id=user.id, county_id=user.county_id)
+
+
+async def approve(
+    uow: UnitOfWork, request_id: int, staff: Staff, *, via: str, now: datetime | None = None
+) -> ServiceRequest:
+    now = now or utcnow()
+    request = await requests.approve(uow, request_id, staff, now=now)
+    await audit.record(uow, staff.actor, "request.approve", "service_request", request.id, via=via)
+    await uow.commit()
+    return request
+
+
+async def reject(uow: UnitOfWork, request_id: int, staff: Staff, *, reason: str, via: str) -> ServiceRequest:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("a rejection needs a reason the farmer can act on")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"the reason is limited to {MAX_REASON} characters")
+    request = await requests.reject(uow, request_id, staff, reason=reason)
+    await audit.record(
+        uow, staff.actor, "request.reject", "service_request", request.id, via=via, reason=reason
+    )
+    await uow.commit()
+    return request

@@ -1,0 +1,120 @@
+"""`jingfu review list|approve ID|reject ID --reason TEXT`: the review queue from a terminal (Art. 14).
+
+Without `--token` the command acts as the local operator: city-wide, recorded as an admin with no id.
+With `--token` (from `jingfu admin create-token`) it acts as that admin, limited to their county.
+The token may also come from JINGFU_ADMIN_TOKEN, which keeps it out of the shell history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from core import review
+from core.review_queue import QueuedRequest, pending_review
+from core.scope import Staff
+from jingfu.runtime import run_with_uow
+from storage.uow import UnitOfWork
+
+T = TypeVar("T")
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+LOCAL_OPERATOR = Staff(admin_id=None, county_id=None)
+EXCERPT_CHARS = 40
+TOKEN_VARIABLE = "JINGFU_ADMIN_TOKEN"
+
+
+def _local(at: datetime | None) -> str:
+    return at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M") if at else "—"
+
+
+def _excerpt(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= EXCERPT_CHARS else line[: EXCERPT_CHARS - 1] + "…"
+
+
+def _yuan(fen: int | None) -> str:
+    return "—" if fen is None else f"¥{fen / 100:g}"
+
+
+def format_row(item: QueuedRequest) -> str:
+    flags = ", ".join(item.screening_flags) or "none"
+    return "\n".join(
+        (
+            f"#{item.id}  {item.county}  {item.farmer}  {item.specialty or '—'} / {item.subject or '—'}",
+            f"    {_excerpt(item.description)}",
+            f"    photos {item.photo_count}  fee {_yuan(item.fee_fen)} ({item.service_mode or '—'})"
+            f"  submitted {_local(item.submitted_at)}  review by {_local(item.review_expected_at)}",
+            f"    screening flags: {flags}",
+        )
+    )
+
+
+def _as_staff(args: argparse.Namespace, work: Callable[[UnitOfWork, Staff], Awaitable[T]]) -> T:
+    token = args.token or os.environ.get(TOKEN_VARIABLE)
+
+    async def run(uow: UnitOfWork) -> T:
+        staff = await review.staff_for_token(uow, token) if token else LOCAL_OPERATOR
+        return await work(uow, staff)
+
+    return asyncio.run(run_with_uow(run))
+
+
+def _via(args: argparse.Namespace) -> str:
+    return "cli:token" if args.token or os.environ.get(TOKEN_VARIABLE) else "cli:local-operator"
+
+
+def _list(args: argparse.Namespace) -> int:
+    queue = _as_staff(args, lambda uow, staff: pending_review(uow, staff, county_name=args.county))
+    if not queue:
+        print("no request is waiting for review")
+        return 0
+    print(f"{len(queue)} waiting for review (times Asia/Shanghai):")
+    for item in queue:
+        print(format_row(item))
+    return 0
+
+
+def _approve(args: argparse.Namespace) -> int:
+    request = _as_staff(args, lambda uow, staff: review.approve(uow, args.id, staff, via=_via(args)))
+    print(f"approved #{request.id}; the expert is invited until {_local(request.invitation_expires_at)}")
+    return 0
+
+
+def _reject(args: argparse.Namespace) -> int:
+    request = _as_staff(
+        args, lambda uow, staff: review.reject(uow, args.id, staff, reason=args.reason, via=_via(args))
+    )
+    print(f"rejected #{request.id}; the voucher hold is released")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "review",
+        help="the review queue: list, approve, reject",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    as_admin = argparse.ArgumentParser(add_help=False)
+    as_admin.add_argument("--token", help=f"act as this back-office admin (or set {TOKEN_VARIABLE})")
+    actions = parser.add_subparsers(dest="review_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="requests waiting for review, oldest first", parents=[as_admin])
+    listing.add_argument("--county", help="only this county, e.g. 临河区")
+    listing.set_defaults(func=_list)
+    approve = actions.add_parser(
+        "approve", help="approve a request: the chosen expert is invited", parents=[as_admin]
+    )
+    approve.add_argument("id", type=int)
+    approve.set_defaults(func=_approve)
+    reject = actions.add_parser(
+        "reject", help="reject a request with a reason the farmer will read", parents=[as_admin]
+    )
+    reject.add_argument("id", type=int)
+    # Not required by argparse: a missing reason is refused by the core rule, as one line.
+    reject.add_argument("--reason", default="")
+    reject.set_defaults(func=_reject)

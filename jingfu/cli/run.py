@@ -1,0 +1,83 @@
+"""`jingfu run`: the Telegram bot by long polling, with its background sweeps and notifier.
+
+TELEGRAM_BOT_TOKEN is required; TELEGRAM_API_BASE (e.g. http://127.0.0.1:8081) points the bot at a
+self-hosted Bot API server instead of api.telegram.org.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import re
+
+from jingfu.cli.errors import CliError
+from jingfu.settings import (
+    BotSettings,
+    load_bot_settings,
+    load_database_settings,
+    load_nlu_settings,
+)
+
+TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
+
+
+def checked_token(settings: BotSettings) -> str:
+    token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
+    if not token:
+        raise CliError("TELEGRAM_BOT_TOKEN is not set; put the token @BotFather gave you in the environment")
+    if not TOKEN_SHAPE.match(token):
+        # Never echo the value: a mistyped token is still mostly a secret.
+        raise CliError(
+            "TELEGRAM_BOT_TOKEN is malformed; expected <digits>:<at least 30 letters, digits, _ or ->"
+        )
+    return token
+
+
+def checked_api_base(settings: BotSettings) -> str | None:
+    base = (settings.telegram_api_base or "").strip().rstrip("/")
+    if base and not re.match(r"^https?://[^\s/]+", base):
+        raise CliError(
+            f"TELEGRAM_API_BASE must be an http(s) URL such as http://127.0.0.1:8081, not {base!r}"
+        )
+    return base or None
+
+
+async def _run(token: str, api_base: str | None) -> None:
+    from bot.runner import run_polling
+    from bot.wiring import bot_deps
+
+    async with bot_deps(load_database_settings(), load_nlu_settings()) as deps:
+        await run_polling(token, deps, api_base=api_base)
+
+
+def _command(_args: argparse.Namespace) -> int:
+    settings = load_bot_settings()
+    token = checked_token(settings)
+    api_base = checked_api_base(settings)
+    # aiogram loads in seconds; imported here so the other `jingfu` commands do not pay for it.
+    from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        asyncio.run(_run(token, api_base))
+    except TelegramUnauthorizedError:
+        raise CliError(
+            "Telegram refused TELEGRAM_BOT_TOKEN (unauthorized); check it with @BotFather"
+        ) from None
+    except TelegramNetworkError as exc:
+        where = api_base or "api.telegram.org"
+        raise CliError(
+            f"cannot reach the Bot API at {where} ({exc.message}); check TELEGRAM_API_BASE"
+        ) from None
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "run",
+        help="run the Telegram bot (long polling)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(func=_command)

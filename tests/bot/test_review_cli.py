@@ -1,0 +1,146 @@
+"""`jingfu review` against a real database: the queue, decisions, scoping, audit, one-line errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+
+from core import requests
+from core.admin_tokens import create_token
+from jingfu.cli import main
+from storage.enums import AdminRole, RequestStatus, ServiceMode
+from storage.models import AuditLog
+from storage.uow import UnitOfWork
+from tests.demo_world import World, build_world
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+@pytest.fixture
+def cli_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("JINGFU_ADMIN_TOKEN", raising=False)
+    return database_url
+
+
+async def jingfu(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    # The CLI runs its own event loop, so it gets a thread of its own.
+    code = await asyncio.to_thread(main, list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+async def pending_request(uow_factory: UowFactory, world: World) -> int:
+    async with uow_factory() as uow:
+        draft = await requests.create_draft(
+            uow,
+            world.farmer_id,
+            description="向日葵叶片发黄，有黑色斑点，\n大约二十亩，开花期",
+            specialty_code="plant_protection",
+            subject="向日葵",
+        )
+    async with uow_factory() as uow:
+        # create_draft fixes photos and screening to empty, so they arrive as an intake edit would.
+        flagged = {"description": {"verdict": "flag", "hits": [{"term": "农药", "category": "敏感"}]}}
+        await requests.update_draft(
+            uow, draft.id, world.farmer_id, photo_file_ids=["p1", "p2"], screening=flagged
+        )
+    async with uow_factory() as uow:
+        await requests.submit(
+            uow, draft.id, world.farmer_id, expert_id=world.experts["王建国"], mode=ServiceMode.online
+        )
+    return draft.id
+
+
+async def status_of(uow_factory: UowFactory, request_id: int) -> RequestStatus:
+    async with uow_factory() as uow:
+        return (await requests.load_request(uow, request_id, lock=False)).status
+
+
+async def audit_actions(uow_factory: UowFactory) -> list[tuple[str, int | None, dict[str, object]]]:
+    async with uow_factory() as uow:
+        rows = await uow.session.scalars(select(AuditLog).where(AuditLog.entity == "service_request"))
+        return [(row.action, row.entity_id, row.detail) for row in rows.all()]
+
+
+def one_line_error(code: int, err: str, message: str) -> None:
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+async def test_list_shows_what_a_reviewer_needs(
+    uow_factory: UowFactory, cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = await build_world(uow_factory)
+    request_id = await pending_request(uow_factory, world)
+    code, out, _ = await jingfu(capsys, "review", "list")
+    assert code == 0
+    assert f"#{request_id}" in out
+    for shown in ("临河区", "王二牛", "植物保护", "向日葵", "photos 2", "¥50", "敏感:农药", "review by"):
+        assert shown in out, shown
+    assert "向日葵叶片发黄，有黑色斑点， 大约二十亩" in out  # the description on one line
+    code, out, _ = await jingfu(capsys, "review", "list", "--county", "五原县")
+    assert code == 0 and "no request is waiting" in out
+
+
+async def test_approve_invites_the_expert_and_is_audited(
+    uow_factory: UowFactory, cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request_id = await pending_request(uow_factory, await build_world(uow_factory))
+    code, out, _ = await jingfu(capsys, "review", "approve", str(request_id))
+    assert code == 0 and f"approved #{request_id}" in out
+    assert await status_of(uow_factory, request_id) is RequestStatus.approved
+    assert await audit_actions(uow_factory) == [
+        ("request.approve", request_id, {"via": "cli:local-operator"})
+    ]
+    code, _, err = await jingfu(capsys, "review", "approve", str(request_id))
+    one_line_error(code, err, "approved")
+
+
+async def test_reject_needs_a_reason_and_releases_the_hold(
+    uow_factory: UowFactory, cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request_id = await pending_request(uow_factory, await build_world(uow_factory))
+    code, _, err = await jingfu(capsys, "review", "reject", str(request_id))
+    one_line_error(code, err, "needs a reason")
+    code, _, err = await jingfu(capsys, "review", "reject", str(request_id), "--reason", "   ")
+    one_line_error(code, err, "needs a reason")
+    code, out, _ = await jingfu(capsys, "review", "reject", str(request_id), "--reason", "请补充照片")
+    assert code == 0 and "hold is released" in out
+    assert await status_of(uow_factory, request_id) is RequestStatus.rejected
+    [(action, entity_id, detail)] = await audit_actions(uow_factory)
+    assert (action, entity_id, detail["reason"]) == ("request.reject", request_id, "请补充照片")
+
+
+async def test_unknown_request_is_one_line(
+    uow_factory: UowFactory, cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await build_world(uow_factory)
+    code, _, err = await jingfu(capsys, "review", "approve", "999999")
+    one_line_error(code, err, "request 999999 does not exist")
+
+
+async def test_a_county_token_acts_on_its_own_county_only(
+    uow_factory: UowFactory, cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request_id = await pending_request(uow_factory, await build_world(uow_factory))
+    async with uow_factory() as uow:
+        wuyuan = await create_token(uow, role=AdminRole.county_reviewer, county_name="五原县")
+    async with uow_factory() as uow:
+        linhe = await create_token(uow, role=AdminRole.county_reviewer, county_name="临河区")
+    code, out, _ = await jingfu(capsys, "review", "list", "--token", wuyuan.token)
+    assert code == 0 and "no request is waiting" in out
+    code, _, err = await jingfu(capsys, "review", "approve", str(request_id), "--token", wuyuan.token)
+    one_line_error(code, err, "another county")
+    code, _, err = await jingfu(capsys, "review", "approve", str(request_id), "--token", "jf_nonsense")
+    one_line_error(code, err, "unknown or revoked")
+    code, _, _ = await jingfu(capsys, "review", "approve", str(request_id), "--token", linhe.token)
+    assert code == 0
+    assert await audit_actions(uow_factory) == [("request.approve", request_id, {"via": "cli:token"})]
+    async with uow_factory() as uow:
+        history = await requests.history(uow, request_id)
+    assert history[-1].actor_id == linhe.admin_user_id
