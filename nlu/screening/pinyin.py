@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from itertools import accumulate
 
 from pypinyin.pinyin_dict import pinyin_dict
@@ -49,7 +49,9 @@ def spell_all(terms: list[str], table: dict[int, str]) -> list[str | None]:
 
 
 _LATIN_RUN = re.compile(r"[a-z]+")
-_CONTEXT = 6  # Chinese characters either side of typed letters that a spelled term may take in
+# Chinese characters either side of typed letters that a spelled term may take in (jiejie被轮奸,
+# 中国zf); fewer for initials, where every character nearby would otherwise spell some term.
+_CONTEXT = {False: 5, True: 3}
 _LONGEST_WORD = 30  # longer runs of letters are English (or noise), not pinyin; spare the regex
 
 
@@ -59,6 +61,7 @@ def _pinyin_word() -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(syllables) + ")+")
 
 
+@lru_cache(maxsize=1 << 16)  # the same words come back again and again
 def _looks_spelled(word: str, initials: bool) -> bool:
     """Whether typed letters could be pinyin (falungong, lun) or pinyin initials (fl, zf, tmd)."""
     if not 2 <= len(word) <= _LONGEST_WORD:
@@ -120,9 +123,9 @@ def pinyin_windows(plain: PlainView, initials: bool = False) -> list[PinyinWindo
     runs = _spelled_runs(plain, initials)
     while runs:
         group = [runs.pop(0)]
-        while runs and runs[0][0] - group[-1][1] <= 2 * _CONTEXT:
+        while runs and runs[0][0] - group[-1][1] <= 2 * _CONTEXT[initials]:
             group.append(runs.pop(0))
-        start, end = max(0, group[0][0] - _CONTEXT), group[-1][1] + _CONTEXT
+        start, end = max(0, group[0][0] - _CONTEXT[initials]), group[-1][1] + _CONTEXT[initials]
         source = text[start:end]
         letters = []
         for a, b in group:

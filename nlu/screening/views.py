@@ -79,12 +79,22 @@ class CollapsedView:
 
     plain: PlainView
     text: str
-    _runs: list[tuple[int, int]]  # plain-view [start, end) of every character of this view
+
+    @cached_property
+    def _runs(self) -> list[tuple[int, int]]:
+        """Plain-view [start, end) of every character of this view (built only once a term matched)."""
+        runs: list[tuple[int, int]] = []
+        position = 0
+        for match in _REPEAT.finditer(self.plain.text):
+            runs.extend((i, i + 1) for i in range(position, match.start()))
+            runs.append(match.span())
+            position = match.end()
+        runs.extend((i, i + 1) for i in range(position, len(self.plain.text)))
+        return runs
 
     def original_span(self, start: int, end: int) -> Span:
-        return Span(
-            self.plain.origin(self._runs[start][0]), self.plain.origin(self._runs[end - 1][1] - 1) + 1
-        )
+        runs, origin = self._runs, self.plain.origin
+        return Span(origin(runs[start][0]), origin(runs[end - 1][1] - 1) + 1)
 
     def squeezes(self, start: int, end: int) -> bool:
         """Whether the view span stands for more characters than it has (so the plain view missed it)."""
@@ -92,14 +102,7 @@ class CollapsedView:
 
 
 def collapsed_view(plain: PlainView) -> CollapsedView:
-    runs: list[tuple[int, int]] = []
-    position = 0
-    for match in _REPEAT.finditer(plain.text):
-        runs.extend((i, i + 1) for i in range(position, match.start()))
-        runs.append(match.span())
-        position = match.end()
-    runs.extend((i, i + 1) for i in range(position, len(plain.text)))
-    return CollapsedView(plain, _REPEAT.sub(r"\1", plain.text), runs)
+    return CollapsedView(plain, _REPEAT.sub(r"\1", plain.text))
 
 
 def collapse_all(terms: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba
 
@@ -31,14 +31,19 @@ def straddles_words(text: str, start: int, end: int, known_words: Sequence[tuple
     ``known_words`` are spans already known to be words (allowed words): a crossing word may not
     reach into one, so an allowed word never swallows a listed word next to it.
     """
-    frequencies = _frequencies()
-    own = frequencies.get(text[start:end]) or 0
     left = max([start - _LONGEST + 1, 0, *(e for s, e in known_words if e <= start)])
     right = min([end + _LONGEST - 1, len(text), *(s for s, e in known_words if s >= end)])
+    return _straddles(text[left:right], start - left, end - left)
+
+
+@lru_cache(maxsize=1 << 16)  # the same neighbourhoods recur across messages (common phrases)
+def _straddles(window: str, start: int, end: int) -> bool:
+    frequencies = _frequencies()
+    own = frequencies.get(window[start:end]) or 0
     for edge in (start, end):
-        for i in range(max(left, edge - _LONGEST + 1), edge):
-            for j in range(edge + 1, min(right, i + _LONGEST) + 1):
-                if (i, j) != (start, end) and (frequencies.get(text[i:j]) or 0) > own:
+        for i in range(max(0, edge - _LONGEST + 1), edge):
+            for j in range(edge + 1, min(len(window), i + _LONGEST) + 1):
+                if (i, j) != (start, end) and (frequencies.get(window[i:j]) or 0) > own:
                     return True
     return False
 
