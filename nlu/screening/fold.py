@@ -9,10 +9,14 @@ folding a text is a couple of C-level passes (regex, str.translate) instead of a
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -65,15 +69,44 @@ class FoldTables:
 
     def fold_lines(self, texts: list[str]) -> list[str]:
         """Each text folded, in one pass over all of them (line breaks inside a text become spaces)."""
+        if not texts:
+            return []
         joined = "\n".join(text.replace("\n", " ") for text in texts)
         points = np.frombuffer(joined.encode(_UTF32, "surrogatepass"), dtype=np.uint32)
         kept = self.keep[points] | (points == ord("\n"))
         return _decode(self.canonical[points[kept]]).split("\n")
 
+    def fold_batch(self, texts: list[str]) -> FoldedBatch:
+        """All texts folded in one pass: what a screener does for many messages at once."""
+        joined = "\n".join(text.replace("\n", " ") if "\n" in text else text for text in texts)
+        points = np.frombuffer(joined.encode(_UTF32, "surrogatepass"), dtype=np.uint32)
+        kept = self.keep[points]
+        kept[points == _NEWLINE] = True
+        folded = self.canonical[points[kept]]
+        ends = np.flatnonzero(folded == _NEWLINE).tolist()
+        ends.append(len(folded))
+        return FoldedBatch(joined, _decode(folded), kept, ends)
+
     def fold_char(self, char: str) -> str:
         """The canonical form of one character, or "" for noise (used for boundaries)."""
         point = ord(char)
         return chr(self.canonical[point]) if self.keep[point] else ""
+
+
+_NEWLINE = ord("\n")
+
+
+@dataclass(frozen=True, slots=True)
+class FoldedBatch:
+    """Texts folded together, one per line of ``text`` (line breaks inside a text count as noise)."""
+
+    joined: str
+    """The original texts joined by line breaks."""
+    text: str
+    kept: npt.NDArray[np.bool_]
+    """Which characters of ``joined`` were kept."""
+    ends: list[int]
+    """Where each text ends in ``text`` (the next one starts one further on)."""
 
 
 def _decode(points: npt.NDArray[np.uint32]) -> str:
@@ -107,8 +140,47 @@ def _canonical(char: str, t2s: dict[str, str]) -> str:
     return "".join(_FINANCIAL_NUMERALS.get(c, t2s.get(c, c)) for c in folded)
 
 
+def _cache_file() -> Path:
+    """Where the computed tables are kept between processes, keyed by what they are computed from."""
+    versions = "|".join(
+        [
+            sys.version,
+            unicodedata.unidata_version,
+            metadata.version("OpenCC"),
+            Path(__file__).read_text("utf-8"),
+        ]
+    )
+    key = hashlib.sha256(versions.encode()).hexdigest()[:16]
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "jingfu" / f"fold-tables-{key}.npz"
+
+
 @cache
 def fold_tables() -> FoldTables:
+    """The tables, computed once per machine (about 0.5 s: Unicode data and OpenCC) and then read
+    from ``~/.cache/jingfu`` (a few milliseconds); an unwritable cache only costs the computing."""
+    path = _cache_file()
+    try:
+        with np.load(path) as stored:
+            changed, targets, noise = stored["changed"], stored["targets"], stored["noise"]
+    except (OSError, KeyError, ValueError):
+        changed, targets, noise = _computed_changes()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.npz")
+            np.savez(partial, changed=changed, targets=targets, noise=noise)
+            partial.replace(path)
+        except OSError:
+            pass
+    canonical = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+    canonical[changed] = targets
+    keep = np.ones(sys.maxunicode + 1, dtype=np.bool_)
+    keep[noise] = False
+    return FoldTables(keep=keep, canonical=canonical)
+
+
+def _computed_changes() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """Code points that fold to another one (and to which), and the noise code points."""
     t2s = _t2s_map()
     table = {ord(a): _FINANCIAL_NUMERALS.get(b, b) for a, b in t2s.items()}
     table.update((ord(a), b) for a, b in _FINANCIAL_NUMERALS.items())
@@ -122,10 +194,10 @@ def fold_tables() -> FoldTables:
             elif len(canon) == 1 and canon != char:
                 table[cp] = canon
     noise.extend(cp for cp in range(0x80) if is_noise(chr(cp)))
-    canonical = np.arange(sys.maxunicode + 1, dtype=np.uint32)
-    canonical[ord("A") : ord("Z") + 1] += ord("a") - ord("A")
-    for point, char in table.items():
-        canonical[point] = ord(char)
-    keep = np.ones(sys.maxunicode + 1, dtype=np.bool_)
-    keep[sorted(set(noise) - set(table))] = False
-    return FoldTables(keep=keep, canonical=canonical)
+    table.update((cp, chr(cp + ord("a") - ord("A"))) for cp in range(ord("A"), ord("Z") + 1))
+    changed = sorted(table)
+    return (
+        np.array(changed, dtype=np.uint32),
+        np.array([ord(table[point]) for point in changed], dtype=np.uint32),
+        np.array(sorted(set(noise) - set(table)), dtype=np.uint32),
+    )

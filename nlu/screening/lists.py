@@ -73,22 +73,33 @@ def action_for(category: str) -> Action:
 
 
 def _entries(lines: Iterable[str]) -> list[str]:
-    return [line.rstrip("\r\n") for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return [line.rstrip("\r\n") for line in lines if line.strip() and line.lstrip()[0] != "#"]
 
 
 def parse_terms(lines: Sequence[str], source: str = "<list>") -> list[Term]:
     """Terms from the lines of a list file in any of the supported formats."""
     defaults: dict[str, str] = {}
     for line in lines:
-        if header := _HEADER.match(line.strip()):
+        if "#" in line and (header := _HEADER.match(line.strip())):
             defaults[header.group(1)] = header.group(2)
     entries = _entries(lines)
-    if entries and not defaults and all(_TAGGED_LINE.match(entry) for entry in entries):
-        return [_tagged_term(entry) for entry in entries]
+    if entries and not defaults:
+        rows: list[tuple[str, str]] = []
+        for entry in entries:
+            match = _TAGGED_LINE.match(entry) if " " in entry else None
+            if match is None:
+                break
+            rows.append((match.group(1), match.group(2)))
+        else:
+            return _tagged_terms(rows)
     category = defaults.get("category", UNCATEGORISED)
     action = _parse_action(defaults.get("action"), source) or action_for(category)
     terms: list[Term] = []
     for entry in entries:
+        if "\t" not in entry:  # most lines: a bare term
+            if text := entry.strip():
+                terms.append(Term(text, category, action))
+            continue
         fields = [field.strip() for field in entry.split("\t")]
         if len(fields) > 3:
             raise ListFormatError(f"{source}: too many fields in {entry!r}")
@@ -100,13 +111,16 @@ def parse_terms(lines: Sequence[str], source: str = "<list>") -> list[Term]:
     return terms
 
 
-def _tagged_term(entry: str) -> Term:
-    match = _TAGGED_LINE.match(entry)
-    assert match is not None
-    text, tags = match.groups()
-    first = tags.split(",")[0]
-    category = TAG_CATEGORIES.get(first, first)
-    return Term(text.strip(), category, action_for(category))
+def _tagged_terms(rows: list[tuple[str, str]]) -> list[Term]:
+    terms = []
+    known: dict[str, tuple[str, Action]] = {}
+    for text, tags in rows:
+        first = tags.split(",", 1)[0]
+        if first not in known:
+            category = TAG_CATEGORIES.get(first, first)
+            known[first] = (category, action_for(category))
+        terms.append(Term(text.strip(), *known[first]))
+    return terms
 
 
 def _parse_action(value: str | None, source: str) -> Action | None:

@@ -62,7 +62,7 @@ def _pinyin_word() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1 << 16)  # the same words come back again and again
-def _looks_spelled(word: str, initials: bool) -> bool:
+def looks_spelled(word: str, initials: bool) -> bool:
     """Whether typed letters could be pinyin (falungong, lun) or pinyin initials (fl, zf, tmd)."""
     if not 2 <= len(word) <= _LONGEST_WORD:
         return False
@@ -71,16 +71,23 @@ def _looks_spelled(word: str, initials: bool) -> bool:
     return _pinyin_word().fullmatch(word) is not None
 
 
-def _spelled_runs(plain: PlainView, initials: bool) -> list[tuple[int, int]]:
-    """Runs of letters in the plain view that look like pinyin, as a whole or word by word
-    (words being what the sender separated by spaces or symbols)."""
-    runs = []
-    for match in _LATIN_RUN.finditer(plain.text):
-        if _looks_spelled(match.group(), initials) or any(
-            _looks_spelled(plain.text[a:b], initials) for a, b in plain.words(*match.span())
+def spelled_runs(plain: PlainView, runs: list[tuple[int, int]], initials: bool) -> list[tuple[int, int]]:
+    """Those of the runs of letters in the plain view that look like pinyin, as a whole or word by
+    word (words being what the sender separated by spaces or symbols)."""
+    text = plain.text
+    spelled = []
+    for start, end in runs:
+        if looks_spelled(text[start:end], initials) or (
+            # the original text had something between the letters: look at each word
+            plain.origin(end - 1) - plain.origin(start) != end - start - 1
+            and any(looks_spelled(text[a:b], initials) for a, b in plain.words(start, end))
         ):
-            runs.append(match.span())
-    return runs
+            spelled.append((start, end))
+    return spelled
+
+
+def latin_runs(text: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _LATIN_RUN.finditer(text)]
 
 
 @dataclass
@@ -116,11 +123,17 @@ class PinyinWindow:
         return self.start + first, self.start + last + 1
 
 
-def pinyin_windows(plain: PlainView, initials: bool = False) -> list[PinyinWindow]:
-    table = initial_table() if initials else syllable_table()
+def pinyin_windows(
+    plain: PlainView, initials: bool = False, runs: list[tuple[int, int]] | None = None
+) -> list[PinyinWindow]:
+    """Windows around the letters that look like pinyin; ``runs`` are the view's runs of letters
+    (found here when not given)."""
     text = plain.text
+    runs = spelled_runs(plain, latin_runs(text) if runs is None else runs, initials)
+    if not runs:
+        return []
+    table = initial_table() if initials else syllable_table()
     windows: list[PinyinWindow] = []
-    runs = _spelled_runs(plain, initials)
     while runs:
         group = [runs.pop(0)]
         while runs and runs[0][0] - group[-1][1] <= 2 * _CONTEXT[initials]:

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import ahocorasick_rs
+import numpy as np
 
-from nlu.screening.fold import fold_tables
+from nlu.screening import contact
+from nlu.screening.fold import FoldedBatch, fold_tables
 from nlu.screening.lists import TermLists, builtin_lists
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
 from nlu.screening.patterns import Entry, fold_all, merge_terms, with_number_variants
-from nlu.screening.pinyin import initial_table, pinyin_windows, spell_all, syllable_table
-from nlu.screening.views import CollapsedView, PlainView, Span, collapse_all, collapsed_view, plain_view
+from nlu.screening.pinyin import initial_table, looks_spelled, pinyin_windows, spell_all, syllable_table
+from nlu.screening.views import CollapsedView, PlainView, Span, collapse_all, collapsed_view
 from nlu.screening.words import straddles_words
 
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
+_LATIN = re.compile(r"[a-z]+")
+_REPEAT = re.compile(r"([^\n])\1+")
+_DIGIT_RUN_ENTRY = Entry(contact.DIGIT_RUN, "", "", "")
+_ADDRESS_ENTRIES = {term: Entry(term, "", "", "") for term in (contact.URL, contact.IPV4)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +37,8 @@ class ScreenerOptions:
     initials_min_letters: int = 2
     """…and only where the initials are at least this many latin letters, so a lone letter next
     to Chinese (B超, A级) is not read as an initial."""
+    contact: bool = True
+    """Flag contact details: runs of 8+ digits, web and IPv4 addresses (category ``contact``)."""
 
 
 class _Automaton:
@@ -35,6 +46,7 @@ class _Automaton:
 
     def __init__(self, patterns: dict[str, Entry | None]) -> None:
         self.entries = list(patterns.values())
+        self.two_chinese = [entry is not None and entry.two_chinese for entry in self.entries]
         keys = list(patterns)
         self._matcher = ahocorasick_rs.AhoCorasick(keys) if keys else None
 
@@ -102,27 +114,103 @@ class Screener:
         return patterns
 
     def check(self, text: str) -> ScreeningResult:
-        view = plain_view(text, self._tables)
-        matches = self._plain.find(view.text)
-        if not matches and not view.has_latin and not view.has_repeats:
-            return ScreeningResult(text, Verdict.CLEAN, ())
+        return self.check_many([text])[0]
+
+    def check_many(self, texts: Iterable[str]) -> list[ScreeningResult]:
+        """``check`` for each text, faster: the texts are folded and matched in one pass, and only
+        those with something to look at (a candidate, letters, repeats, digits) take the slow path."""
+        texts = texts if isinstance(texts, list) else list(texts)
+        if not texts:
+            return []
+        batch = self._tables.fold_batch(texts)
+        folded = batch.text
+        found = _Found(texts, batch)
+        found.add_matches(self._plain.find(folded))
+        if self.options.pinyin and _LATIN.search(folded):
+            found.add_spans(found.latin, self._maybe_spelled(batch))
+        if _REPEAT.search(folded):
+            found.repeats.update(self._squeezed_texts(found))
+            found.texts.update(found.repeats)
+        if self.options.contact:
+            found.add_spans(found.digits, (m.span() for m in contact.DIGIT_RUNS.finditer(folded)))
+            for number, text in enumerate(texts):
+                if "." in text and contact.URL_HINT.search(text):
+                    found.addresses[number] = contact.addresses(text)
+            found.texts.update(number for number, spans in found.addresses.items() if spans)
+        results: list[ScreeningResult] = []
+        for number, text in enumerate(texts):
+            if number not in found.texts:
+                results.append(ScreeningResult(text, Verdict.CLEAN, ()))
+            else:
+                results.append(self._screen(text, found.view(number, text), found, number))
+        return results
+
+    def _screen(self, text: str, view: PlainView, found: _Found, number: int) -> ScreeningResult:
+        matches = found.matches.get(number, ())
         allowed = [
             (start, end) for index, start, end in matches if self._is_allowed(index, view.text[start:end])
         ]
         allow_spans = [view.original_span(start, end) for start, end in allowed]
         candidates: list[_Candidate] = []
+        entries, two_chinese = self._plain.entries, self._plain.two_chinese
         for index, start, end in matches:
-            entry = self._plain.entries[index]
+            entry = entries[index]
             if entry is not None and not (
-                entry.two_chinese and straddles_words(view.text, start, end, allowed)
+                two_chinese[index] and straddles_words(view.text, start, end, allowed)
             ):
                 candidates.append(_Candidate(view.original_span(start, end), entry))
-        if view.has_repeats:
+        if number in found.repeats:
             candidates.extend(self._collapsed_candidates(collapsed_view(view)))
-        if view.has_latin and self.options.pinyin:
-            candidates.extend(self._spelled_candidates(view))
+        if number in found.latin:
+            candidates.extend(self._spelled_candidates(view, found.latin[number]))
+        for start, end in found.digits.get(number, ()):
+            span = view.original_span(start, end)
+            if not contact.is_date_or_time(text[span.start : span.end]) and not _glued_to_letter(text, span):
+                candidates.append(_Candidate(span, _DIGIT_RUN_ENTRY))
+        for start, end, term in found.addresses.get(number, ()):
+            candidates.append(_Candidate(Span(start, end), _ADDRESS_ENTRIES[term]))
+        if not candidates:
+            return ScreeningResult(text, Verdict.CLEAN, ())
         hits = self._hits(text, candidates, allow_spans)
         return ScreeningResult(text, verdict_of(hits), hits)
+
+    @staticmethod
+    def _maybe_spelled(batch: FoldedBatch) -> Iterable[tuple[int, int]]:
+        """Runs of letters that may be pinyin: as a whole, or with something deleted between them
+        (then each word the sender separated is looked at in the slow path)."""
+        folded = batch.text
+        kept: list[int] | None = None
+        for match in _LATIN.finditer(folded):
+            start, end = match.span()
+            if looks_spelled(match.group(), False) or looks_spelled(match.group(), True):
+                yield start, end
+                continue
+            if end - start < 2:
+                continue
+            if kept is None:
+                kept = np.flatnonzero(batch.kept).tolist()
+            if kept[end - 1] - kept[start] != end - start - 1:
+                yield start, end
+
+    def _squeezed_texts(self, found: _Found) -> set[int]:
+        """Texts where squeezing repeated characters (赌赌赌博博) makes a listed term appear."""
+        folded = found.batch.text
+        positions: list[int] = []  # where each run of repeats is in the squeezed text
+        removed: list[int] = [0]  # characters squeezed out before each run
+        for match in _REPEAT.finditer(folded):
+            positions.append(match.start() - removed[-1])
+            removed.append(removed[-1] + match.end() - match.start() - 1)
+        squeezed = _REPEAT.sub(r"\1", folded)
+        texts: set[int] = set()
+        for automaton in (self._plain, self._collapsed):
+            entries = automaton.entries
+            for index, start, end in automaton.find(squeezed):
+                if entries[index] is None:
+                    continue
+                run = bisect_left(positions, start)
+                if run < len(positions) and positions[run] < end:
+                    texts.add(found.text_at(start + removed[run])[0])
+        return texts
 
     def _is_allowed(self, index: int, matched: str) -> bool:
         return self._plain.entries[index] is None or matched in self._allowed
@@ -134,9 +222,9 @@ class Screener:
                 if entry is not None and view.squeezes(start, end):
                     yield _Candidate(view.original_span(start, end), entry)
 
-    def _spelled_candidates(self, plain: PlainView) -> Iterable[_Candidate]:
+    def _spelled_candidates(self, plain: PlainView, runs: list[tuple[int, int]]) -> Iterable[_Candidate]:
         for initials, automaton in ((False, self._pinyin), (True, self._initials)):
-            for window in pinyin_windows(plain, initials=initials):
+            for window in pinyin_windows(plain, initials=initials, runs=runs):
                 for index, start, end in automaton.find(window.text):
                     entry = automaton.entries[index]
                     if entry is None or not window.touches_letters(start, end):
@@ -199,6 +287,78 @@ class Screener:
         if entry.single_ascii:
             return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
         return _separate(first, before) and _separate(last, after)
+
+
+class _Found:
+    """What the one pass over a batch found, by text number; texts with nothing are clean."""
+
+    def __init__(self, texts: list[str], batch: FoldedBatch) -> None:
+        self.batch = batch
+        self._lengths = [len(text) for text in texts] if len(texts) > 1 else []
+        self.ends = batch.ends  # folded end of each text
+        self.texts: set[int] = set()
+        self.matches: dict[int, list[tuple[int, int, int]]] = {}
+        self.latin: dict[int, list[tuple[int, int]]] = {}
+        self.repeats: set[int] = set()
+        self.digits: dict[int, list[tuple[int, int]]] = {}
+        self.addresses: dict[int, list[tuple[int, int, contact.Term]]] = {}
+        self._single = len(texts) == 1
+        self._original_ends_list: list[int] | None = None
+
+    def text_at(self, position: int) -> tuple[int, int]:
+        """The number of the text holding folded ``position``, and where that text starts."""
+        if self._single:
+            return 0, 0
+        number = bisect_right(self.ends, position)
+        return number, (self.ends[number - 1] + 1 if number else 0)
+
+    def add_matches(self, matches: list[tuple[int, int, int]]) -> None:
+        if self._single:
+            if matches:
+                self.matches[0] = matches
+                self.texts.add(0)
+            return
+        for index, start, end in matches:
+            number, offset = self.text_at(start)
+            self.matches.setdefault(number, []).append((index, start - offset, end - offset))
+        self.texts.update(self.matches)
+
+    def add_spans(self, into: dict[int, list[tuple[int, int]]], spans: Iterable[tuple[int, int]]) -> None:
+        for start, end in spans:
+            number, offset = self.text_at(start)
+            into.setdefault(number, []).append((start - offset, end - offset))
+        self.texts.update(into)
+
+    @property
+    def _original_ends(self) -> list[int]:
+        """Where each text ends in the joined original texts."""
+        if self._original_ends_list is None:
+            self._original_ends_list = [end + number for number, end in enumerate(accumulate(self._lengths))]
+        return self._original_ends_list
+
+    def _original_start(self, number: int) -> int:
+        return self._original_ends[number - 1] + 1 if number else 0
+
+    def add_addresses(self, found: list[tuple[int, int, contact.Term]]) -> None:
+        """Addresses found in the joined original texts."""
+        for start, end, term in found:
+            number = 0 if self._single else bisect_right(self._original_ends, start)
+            offset = self._original_start(number) if number else 0
+            self.addresses.setdefault(number, []).append((start - offset, end - offset, term))
+        self.texts.update(self.addresses)
+
+    def view(self, number: int, text: str) -> PlainView:
+        start = self.ends[number - 1] + 1 if number else 0
+        folded = self.batch.text[start : self.ends[number]]
+        if len(folded) == len(text):
+            return PlainView(text, folded, None)
+        original_start = self._original_start(number)
+        return PlainView(text, folded, self.batch.kept[original_start : original_start + len(text)])
+
+
+def _glued_to_letter(text: str, span: Span) -> bool:
+    """Whether digits directly follow a latin letter: a code (A10021003, X70002), not a number."""
+    return span.start > 0 and text[span.start - 1].isascii() and text[span.start - 1].isalpha()
 
 
 def _char_class(char: str) -> str:

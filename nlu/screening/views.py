@@ -107,4 +107,6 @@ def collapsed_view(plain: PlainView) -> CollapsedView:
 
 def collapse_all(terms: list[str]) -> list[str]:
     """Each term with its runs of one repeated character squeezed (terms hold no line breaks)."""
+    if not terms:
+        return []
     return _REPEAT.sub(r"\1", "\n".join(terms)).split("\n")

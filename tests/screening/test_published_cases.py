@@ -7,18 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from nlu.screening import Screener, TermLists, read_lists
+from nlu.screening import Screener, ScreenerOptions, TermLists, read_lists
 from nlu.screening.model import Action, Term
 from tests.screening.conftest import DATA
-
-OUT_OF_SCOPE = {
-    "E06": "contact-number detection (8+ digit runs) is a pattern check, not a term list; farmers and "
-    "experts exchange phone numbers legitimately (number-style folding itself is tested elsewhere)",
-    "E07": "contact-number detection (8+ digit runs), as E06",
-    "E08": "contact-number detection (8+ digit runs), as E06",
-    "E14": "URL detection is a pattern check, not a term list",
-    "E15": "IPv4 detection is a pattern check, not a term list",
-}
 
 # Cases whose upstream expectation depends on a choice we make differently; we assert our answer.
 DIFFERENT_BY_DESIGN = {
@@ -37,25 +28,25 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 
 def _screener(row: dict[str, str]) -> Screener:
+    # The upstream configurations of the term cases do not check contact details (URL, digit runs).
+    options = ScreenerOptions(contact=row["deny_words"].startswith("<"))
     if row["deny_words"].startswith("DEFAULT"):
         lexicons = DATA / "lexicons"
         return Screener(
             read_lists(
                 [lexicons / "houbb_sensitive_word_dict.txt"], [lexicons / "houbb_sensitive_word_allow.txt"]
-            )
+            ),
+            options,
         )
+    if row["deny_words"].startswith("<"):  # a pattern check (digit run, URL, IPv4), not a term list
+        return Screener(TermLists((), ()), options)
     terms = tuple(Term(word, "test", Action.BLOCK) for word in row["deny_words"].split("|"))
     allowed = tuple(word for word in row["allow_words"].split("|") if word)
-    return Screener(TermLists(terms, allowed))
+    return Screener(TermLists(terms, allowed), options)
 
 
 def _params(name: str) -> list[object]:
-    return [
-        pytest.param(row, id=row["case_id"], marks=[pytest.mark.skip(reason=OUT_OF_SCOPE[row["case_id"]])])
-        if row["case_id"] in OUT_OF_SCOPE
-        else pytest.param(row, id=row["case_id"])
-        for row in _rows(name)
-    ]
+    return [pytest.param(row, id=row["case_id"]) for row in _rows(name)]
 
 
 @pytest.mark.parametrize("row", _params("evasion_cases.tsv") + _params("allowlist_fp_cases.tsv"))
