@@ -159,4 +159,6 @@ def builtin_lists() -> TermLists:
             allowed.extend(parse_allowed(lines))
         else:
             terms.extend(parse_terms(lines, entry.name))
+    # A pesticide we advise about is farm vocabulary: another list must not block it (毒杀芬, 蝇毒磷).
+    allowed.extend(term.text for term in terms if term.category.endswith("pesticide"))
     return TermLists(tuple(terms), tuple(allowed))

@@ -13,6 +13,7 @@ import ahocorasick_rs
 import numpy as np
 
 from nlu.screening import contact
+from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
 from nlu.screening.fold import FoldedBatch, fold_tables
 from nlu.screening.lists import TermLists, builtin_lists
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
@@ -252,6 +253,8 @@ class Screener:
                 continue
             if not self._stands_alone(text, candidate):
                 continue
+            if candidate.entry.term.action is not Action.ADVISE and _farm_word(text, candidate, allow_spans):
+                continue
             key = (span.start, span.end)
             known = kept.get(key)
             if known is None or candidate.entry.term.action.strength > known.entry.term.action.strength:
@@ -354,6 +357,21 @@ class _Found:
             return PlainView(text, folded, None)
         original_start = self._original_start(number)
         return PlainView(text, folded, self.batch.kept[original_start : original_start + len(text)])
+
+
+def _farm_word(text: str, candidate: _Candidate, allow_spans: list[Span]) -> bool:
+    """Whether a hit is a pesticide name or part of a longer pest, disease or pesticide word.
+
+    The longer word may not reach into an allowed word: that is a word of its own."""
+    if candidate.entry.term.category == contact.CATEGORY:
+        return False
+    if pesticide_shaped(candidate.entry.folded):
+        return True
+    span = candidate.span
+    left = max([0, *(a.end for a in allow_spans if a.end <= span.start)])
+    right = min([len(text), *(a.start for a in allow_spans if a.start >= span.end)])
+    run = chinese_run(text[left:right], span.start - left, span.end - left)
+    return run is not None and inside_farm_word(*run)
 
 
 def _glued_to_letter(text: str, span: Span) -> bool:

@@ -1,0 +1,64 @@
+"""Farm word shapes: a listed word inside a longer word that is plainly a pest, disease or pesticide.
+
+Chinese farm vocabulary is built from a few productive endings: diseases end in 病 (叶鞘腐败病,
+东格鲁病毒病), pests in 虫/蛾/蝗/螟/蚜/螨… (东亚飞蝗), pesticides in a class ending (…威 carbamates,
+…磷 organophosphates, …隆 ureas, …菊酯 pyrethroids, …唑 triazoles) or a formulation (…粉剂, …乳油).
+A general list that bans 腐败, 东亚 or 丁烯 hits such words by accident. Where the characters of a
+hit lie strictly inside a longer run of Chinese characters that ends like this (within a few
+characters), the hit is part of a farm word and is not blocked or flagged. A listed term that is
+itself shaped like a pesticide name (a kill-and-pest pair such as 杀螨, 灭鼠, or a pesticide class
+ending such as 威 or 磷) is a pesticide, which the pesticide lists advise about instead.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_DISEASE = "病|病害|霉病|腐病|枯病|斑病|锈病|萎病|病毒病"
+_PEST = "虫|蛾|蝗|螟|蚜|螨|蝽|蚧|象甲|叶蝉|飞虱|蓟马|线虫|蝇|蚊"
+_PESTICIDE = (
+    "威|磷|隆|菊酯|乐果|螨醇|螨酯|虫腈|虫胺|虫脒|虫酰肼|菌灵|菌清|菌酯|菌胺|草净|草津|草醚|草胺|草酮|磺隆|"
+    "唑|唑醇|嗪|嗪酮|啶|酯|烯|硫磷|森锌|森锰锌|霉素|粉剂|乳油|可湿性粉剂|悬浮剂|颗粒剂|水剂|烟剂|毒饵"
+)
+_FARM_WORD_END = re.compile(f"(?:{_DISEASE}|{_PEST}|{_PESTICIDE})$")
+_KILL_PEST = re.compile("(?:杀|灭|克|抗|除|治|农)(?:虫|螨|菌|草|鼠|螟|蚜|蝇|蚊|蜱|线虫)")
+_CLASS_END = re.compile("(?:威|磷|隆|菊酯|乐果|螨醇|虫腈|菌灵|草净|草津)$")
+# What else a pesticide name with a class ending holds: an action, a pest, or a chemical group
+# (邹德威 is a name, 乙肟威 a carbamate).
+_CHEMISTRY = re.compile("[杀灭克抗除治虫螨菌草鼠螟蚜蝇甲乙丙丁戊苯氯氟溴硫磷氰肟胺酰醚效害多百敌稻棉]")
+_CHINESE = re.compile("[\u4e00-\u9fff]+")
+_REACH = 4  # characters a farm word may run on past the hit
+
+
+def pesticide_shaped(term: str) -> bool:
+    """Whether a listed term is itself shaped like a pesticide name (杀螟松, 克灭鼠, 乙肟威)."""
+    if len(term) < 3:
+        return False
+    if _KILL_PEST.search(term):
+        return True
+    return _CLASS_END.search(term) is not None and _CHEMISTRY.search(term[:-1]) is not None
+
+
+@lru_cache(maxsize=1 << 16)
+def inside_farm_word(run: str, start: int, end: int) -> bool:
+    """Whether ``run[start:end]`` lies strictly inside a longer word of ``run`` shaped like a farm
+    word: one that starts at most two characters before it and ends in a farm ending at most
+    ``_REACH`` characters after it (or at its end, after a chemistry character: 甲哌啶)."""
+    for right in range(end, min(len(run), end + _REACH) + 1):
+        for left in range(max(0, start - 2), start + 1):
+            if (left, right) == (start, end) or not _FARM_WORD_END.search(run[left:right]):
+                continue
+            # Where the hit holds the ending itself, what comes before must be chemistry (甲|哌啶).
+            if right > end or _CHEMISTRY.fullmatch(run[start - 1]):
+                return True
+    return False
+
+
+def chinese_run(text: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """The run of Chinese characters around ``text[start:end]`` (the span within it), if the span
+    is all Chinese."""
+    for match in _CHINESE.finditer(text, max(0, start - 2), min(len(text), end + _REACH)):
+        if match.start() <= start and end <= match.end():
+            return match.group(), start - match.start(), end - match.start()
+    return None
