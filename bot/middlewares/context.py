@@ -1,16 +1,26 @@
-"""Per update: one unit of work, who the sender is (farmer, expert or nobody yet) and their language."""
+"""Per update: de-duplication, one unit of work, who the sender is and their language.
+
+Telegram may deliver an update twice (a retry after a timeout, a restart mid-batch). Recording the
+update id is the first write of the update's unit of work and is committed with the sender lookup,
+so a second delivery finds it and is dropped before any handler runs.
+"""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
-from aiogram.types import TelegramObject, User
+from aiogram.types import TelegramObject, Update, User
+from sqlalchemy.exc import IntegrityError
 
 from bot.deps import BotDeps
 from core.binding import identify
+from storage.models import ProcessedUpdate
+
+log = logging.getLogger(__name__)
 
 
 class ContextMiddleware(BaseMiddleware):
@@ -23,17 +33,24 @@ class ContextMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
+        assert isinstance(event, Update)
         user: User | None = data.get("event_from_user")
         async with self.deps.uow() as uow:
+            uow.session.add(ProcessedUpdate(update_id=event.update_id))
+            try:
+                await uow.flush()
+            except IntegrityError:
+                log.info("update %s already handled; skipped", event.update_id)
+                return None
+            who = await identify(uow, user.id) if user else None
+            await uow.commit()
             data["deps"] = self.deps
             data["uow"] = uow
-            who = await identify(uow, user.id) if user else None
             data["farmer"] = who.farmer if who else None
             data["expert"] = who.expert if who else None
-            language = None
-            if who and (who.farmer or who.expert):
-                language = (who.farmer or who.expert).language  # type: ignore[union-attr]
-            else:
+            person = (who.expert or who.farmer) if who else None
+            language = person.language if person else None
+            if person is None:
                 state: FSMContext | None = data.get("state")
                 if state is not None:
                     language = (await state.get_data()).get("language")
