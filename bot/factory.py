@@ -11,15 +11,13 @@ from aiogram.fsm.storage.memory import MemoryStorage
 
 from bot.deps import BotDeps
 from bot.middlewares.context import ContextMiddleware
-from bot.middlewares.dedup import DedupMiddleware
 from bot.middlewares.errors import on_error
 from dialogs import routers
 
 
 def create_dispatcher(deps: BotDeps, *, storage: BaseStorage | None = None) -> Dispatcher:
     dispatcher = Dispatcher(storage=storage or MemoryStorage(), deps=deps)
-    # Outer middlewares on `update`, so every kind of update is de-duplicated and gets a context.
-    dispatcher.update.outer_middleware(DedupMiddleware(deps))
+    # An outer middleware on `update`, so every kind of update is de-duplicated and gets a context.
     dispatcher.update.outer_middleware(ContextMiddleware(deps))
     dispatcher.errors.register(on_error)
     for router in routers():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import BigInteger, literal, select
 
 from core.actors import Actor
 from core.audit import record
@@ -35,9 +35,17 @@ def normalise_phone(raw: str) -> str:
 
 
 async def identify(uow: UnitOfWork, telegram_user_id: int) -> Identity:
-    farmer = await uow.session.scalar(select(Farmer).where(Farmer.telegram_user_id == telegram_user_id))
-    expert = await uow.session.scalar(select(Expert).where(Expert.telegram_user_id == telegram_user_id))
-    return Identity(farmer, expert)
+    # One round trip: this runs for every update the bot receives.
+    me = select(literal(telegram_user_id, BigInteger).label("tg")).subquery()
+    row = (
+        await uow.session.execute(
+            select(Farmer, Expert)
+            .select_from(me)
+            .outerjoin(Farmer, Farmer.telegram_user_id == me.c.tg)
+            .outerjoin(Expert, Expert.telegram_user_id == me.c.tg)
+        )
+    ).one()
+    return Identity(row[0], row[1])
 
 
 async def _new_farmer(

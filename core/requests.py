@@ -155,14 +155,17 @@ async def submit(
         raise InvalidInput("describe the problem before submitting")
     expert = await expert_available_to_farmer(uow, expert_id, request.county_id, now=now)
     fee = await fees.fee_for(uow, mode, now)
+    lifecycle.rule_for(request.status, Action.submit, Actor.farmer(farmer_id))
+    # The hold comes first: when the balance is short nothing else has changed, so a caller that
+    # carries on with the same unit of work can never commit a half-submitted request.
+    account = await ledger.get_account(uow, request.service_object_id, budget_year(now))
+    await ledger.hold(uow, account, request.id, fee, Actor.farmer(farmer_id))
     request.expert_id = expert.id
     request.service_mode = mode
     request.fee_fen = fee
     request.submitted_at = now
     request.review_expected_at = expected_review_at(now)
     await lifecycle.apply(uow, request, Action.submit, Actor.farmer(farmer_id), at=now)
-    account = await ledger.get_account(uow, request.service_object_id, budget_year(now))
-    await ledger.hold(uow, account, request.id, fee, Actor.farmer(farmer_id))
     await uow.commit()
     return Submission(request, fee, request.review_expected_at)
 

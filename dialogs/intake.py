@@ -22,7 +22,7 @@ from dialogs.expert_choice import show_suggestions
 from dialogs.filters import IS_FARMER
 from dialogs.intake_fields import fields_from_parse
 from dialogs.states import IntakeForm
-from storage.models import Farmer, Specialty
+from storage.models import Farmer, ServiceRequest, Specialty
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)  # free text and media that start an intake: registered last
@@ -66,8 +66,10 @@ async def ask_next(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, request_id: int
 ) -> None:
     """Ask for the first missing piece, or show the summary when nothing essential is missing."""
-    request = await requests.load_request(uow, request_id, lock=False)
-    await uow.commit()
+    # Usually just written by this update, so the identity map answers without a query.
+    request = await uow.session.get(ServiceRequest, request_id)
+    if request is None:
+        return
     await state.update_data(request_id=request_id)
     if not request.description.strip():
         await state.set_state(IntakeForm.description)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -22,9 +23,11 @@ class World:
     other_county_expert_id: int
 
 
-async def build_world(uow_factory: Callable[[], UnitOfWork], telegram_user_id: int = 1001) -> World:
+async def build_world(
+    uow_factory: Callable[[], UnitOfWork], telegram_user_id: int = 1001, *, now: datetime | None = None
+) -> World:
     async with uow_factory() as uow:
-        await seed_demo(uow)
+        await seed_demo(uow, now=now)
     async with uow_factory() as uow:
         linhe = await uow.session.scalar(select(County).where(County.name == "临河区"))
         wuyuan = await uow.session.scalar(select(County).where(County.name == "五原县"))

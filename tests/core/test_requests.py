@@ -24,12 +24,7 @@ YEAR = 2031
 
 
 async def _world(uow_factory: Callable[[], UnitOfWork]) -> World:
-    world = await build_world(uow_factory)
-    async with uow_factory() as uow:
-        account = await ledger.open_account(uow, world.service_object_id, YEAR)
-        await ledger.issue(uow, account, 60000, Actor.system())
-        await uow.commit()
-    return world
+    return await build_world(uow_factory, now=EVENING)  # the demo issues ¥600 for the household
 
 
 async def _submitted(uow_factory: Callable[[], UnitOfWork], world: World, mode=ServiceMode.video) -> int:
@@ -82,7 +77,9 @@ async def test_full_story_captures_the_fee_and_credits_the_expert(
     async with uow_factory() as uow:
         await requests.approve(uow, request_id, staff, now=EVENING + timedelta(hours=14))
         await requests.accept(uow, request_id, expert, now=EVENING + timedelta(hours=15))
-        reimbursement = await requests.complete(uow, request_id, expert, delivered_mode=ServiceMode.online)
+        reimbursement = await requests.complete(
+            uow, request_id, expert, delivered_mode=ServiceMode.online, now=EVENING + timedelta(hours=16)
+        )
     # Delivered online (¥50) though video (¥100) was held: the farmer pays ¥50, gets ¥50 back.
     assert reimbursement.amount_fen == 5000
     assert await _balance(uow_factory, world) == ledger.Balance(55000, 0)
@@ -147,6 +144,7 @@ async def test_insufficient_balance_is_said_plainly_and_nothing_is_held(
                 world.farmer_id,
                 expert_id=world.experts["王建国"],
                 mode=ServiceMode.onsite_training,
+                now=EVENING,
             )
     async with uow_factory() as uow:
         draft_again = await requests.load_request(uow, draft.id)
@@ -197,9 +195,16 @@ async def test_onsite_completion_needs_evidence(uow_factory: Callable[[], UnitOf
         await requests.approve(uow, request_id, Staff(1, world.county_id))
         await requests.accept(uow, request_id, expert)
         with pytest.raises(InvalidInput, match="evidence"):
-            await requests.complete(uow, request_id, expert, delivered_mode=ServiceMode.onsite_consult)
+            await requests.complete(
+                uow, request_id, expert, delivered_mode=ServiceMode.onsite_consult, now=EVENING
+            )
         done = await requests.complete(
-            uow, request_id, expert, delivered_mode=ServiceMode.onsite_consult, evidence="photo:AgAD123"
+            uow,
+            request_id,
+            expert,
+            delivered_mode=ServiceMode.onsite_consult,
+            evidence="photo:AgAD123",
+            now=EVENING,
         )
     assert done.amount_fen == 30000
 
