@@ -97,10 +97,10 @@ async def screen_text(
         )
         await message.answer(html.escape(explain(result, t.locale) or "", quote=False) or t("screen.blocked"))
         return None
-    if result.verdict is Verdict.ADVISE:
-        note = explain(result, t.locale)
-        if note:
-            await message.answer(html.escape(note, quote=False))
+    # Advice (a banned pesticide, say) is shown whatever else was flagged for the reviewer.
+    note = explain(result, t.locale)
+    if note:
+        await message.answer(html.escape(note, quote=False))
     return result
 
 

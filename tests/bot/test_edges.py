@@ -207,3 +207,16 @@ async def test_the_same_update_delivered_twice_is_handled_once(harness: Harness)
     assert first and second == []
     async with h.deps.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(ServiceRequest)) == 1
+
+
+async def test_a_banned_pesticide_is_answered_with_advice_not_refused(harness: Harness) -> None:
+    h = harness
+    await bind_both(h)
+    sent = await h.say(FARMER, "玉米地草多，能不能打百草枯？我电话13904781001")
+    notes = texts(sent)
+    assert any("百草枯" in note and "禁止或限制使用的农药" in note for note in notes)
+    async with h.deps.uow() as uow:
+        draft = await uow.session.scalar(select(ServiceRequest))
+        assert draft is not None and draft.status is RequestStatus.draft
+        flagged = {hit["category"] for hit in draft.screening["hits"]}
+        assert "contact" in flagged
