@@ -11,7 +11,9 @@ from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardM
 from bot.i18n import Translator
 from core.binding import Identity, bind_by_code, bind_by_phone
 from core.errors import InvalidInput, NotFound
+from core.queries import expert_queue
 from dialogs.common import menu_keyboard
+from storage.enums import RequestStatus
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
 
@@ -27,11 +29,16 @@ def share_phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     )
 
 
-async def welcome(message: Message, t: Translator, identity: Identity) -> None:
+async def welcome(message: Message, t: Translator, uow: UnitOfWork, identity: Identity) -> None:
     if identity.expert is not None:
         await message.answer(
             t("bind.expert_welcome", name=identity.expert.name), reply_markup=menu_keyboard(t, expert=True)
         )
+        waiting = [
+            r for r in await expert_queue(uow, identity.expert.id) if r.status is RequestStatus.approved
+        ]
+        if waiting:  # invitations approved before this account was bound
+            await message.answer(t("bind.expert_pending", n=len(waiting)))
     elif identity.farmer is not None:
         await message.answer(
             t("bind.farmer_welcome", name=identity.farmer.name), reply_markup=menu_keyboard(t, expert=False)
@@ -53,7 +60,7 @@ async def _bind(message: Message, t: Translator, uow: UnitOfWork, code: str | No
     except InvalidInput:
         await message.answer(t("bind.invalid"), reply_markup=share_phone_keyboard(t))
         return
-    await welcome(message, t, identity)
+    await welcome(message, t, uow, identity)
 
 
 @router.message(CommandStart())
@@ -66,7 +73,7 @@ async def start(
     expert: Expert | None,
 ) -> None:
     if farmer is not None or expert is not None:
-        await welcome(message, t, Identity(farmer, expert))
+        await welcome(message, t, uow, Identity(farmer, expert))
         return
     if command.args and INVITE_CODE.match(command.args.strip()):
         await _bind(message, t, uow, code=command.args.strip())
@@ -79,7 +86,7 @@ async def contact_shared(
     message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer | None, expert: Expert | None
 ) -> None:
     if farmer is not None or expert is not None:
-        await welcome(message, t, Identity(farmer, expert))
+        await welcome(message, t, uow, Identity(farmer, expert))
         return
     assert message.contact is not None and message.from_user is not None
     # Only one's own number binds: a forwarded contact card must not bind someone else's account.
@@ -94,7 +101,7 @@ async def invite_code(
     message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer | None, expert: Expert | None
 ) -> None:
     if farmer is not None or expert is not None:
-        await welcome(message, t, Identity(farmer, expert))
+        await welcome(message, t, uow, Identity(farmer, expert))
         return
     assert message.text is not None
     await _bind(message, t, uow, code=message.text.strip())

@@ -15,7 +15,7 @@ from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, SkipCb
 from dialogs.common import screen_text, status_label, yuan
 from dialogs.filters import IS_EXPERT
 from dialogs.states import AdvisoryForm, CompletionForm
-from storage.enums import AdvisoryCategory, ServiceMode
+from storage.enums import AdvisoryCategory, RequestStatus, ServiceMode
 from storage.models import Expert
 from storage.uow import UnitOfWork
 
@@ -60,16 +60,30 @@ async def queue(message: Message, t: Translator, uow: UnitOfWork, expert: Expert
     if not mine:
         await message.answer(t("queue.none"))
         return
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=t("queue.complete", id=r.id, subject=r.subject or ""),
-                callback_data=CompleteCb(request_id=r.id, mode="").pack(),
+    rows: list[list[InlineKeyboardButton]] = []
+    for r in mine:
+        if r.status is RequestStatus.in_service:
+            complete = CompleteCb(request_id=r.id, mode="").pack()
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        text=t("queue.complete", id=r.id, subject=r.subject or ""), callback_data=complete
+                    )
+                ]
             )
-        ]
-        for r in mine
-        if r.status == "in_service"
-    ]
+        else:  # an invitation still open, e.g. approved before the expert had bound their account
+            rows.append(
+                [
+                    InlineKeyboardButton(
+                        text=t("queue.accept", id=r.id),
+                        callback_data=InviteCb(request_id=r.id, action="accept").pack(),
+                    ),
+                    InlineKeyboardButton(
+                        text=t("invite.decline"),
+                        callback_data=InviteCb(request_id=r.id, action="decline").pack(),
+                    ),
+                ]
+            )
     lines = [t("queue.title")] + [
         t(
             "queue.line",

@@ -119,3 +119,16 @@ async def test_farmer_can_complain_from_the_request_card(harness: Harness) -> No
             and complaint.text == "专家一直不回复"
             and complaint.request_id == request_id
         )
+
+
+async def test_an_expert_who_binds_after_approval_finds_the_invitation(harness: Harness) -> None:
+    h = harness
+    await h.contact(FARMER, "13904781001")
+    request_id = await describe_and_submit(h)
+    await approve(h, request_id)
+    await h.pump()  # the expert is not bound yet: nothing can reach them
+    sent = await h.contact(EXPERT, "13804780001")
+    assert "1 个待答复的邀请" in texts(sent)[1]
+    sent = await h.say(EXPERT, "📋 待办请求")
+    sent = await h.press(EXPERT, button(sent, lambda label, _: label == f"✅ 接受 #{request_id}"))
+    assert texts(sent) == [f"已接受请求 #{request_id}。"]
