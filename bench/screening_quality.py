@@ -68,10 +68,9 @@ def false_positives(data: Path, show: int) -> None:
         line.strip() for line in (data / "corpus" / "agri_terms.txt").read_text(encoding="utf-8").splitlines()
     ]
     terms = [t for t in terms if t]
-    screener = Screener(read_lists([lexicon]) + TermLists((), builtin_lists().allowed))
-    exact = ahocorasick_rs.AhoCorasick(
-        read_lists([lexicon]).terms and [t.text for t in read_lists([lexicon]).terms]
-    )
+    houbb = read_lists([lexicon])
+    screener = Screener(houbb + TermLists((), builtin_lists().allowed))
+    exact = ahocorasick_rs.AhoCorasick([t.text for t in houbb.terms])
     blocked = [screener.check(t).verdict is Verdict.BLOCK for t in terms]
     exact_blocked = [bool(exact.find_matches_as_indexes(t, overlapping=True)) for t in terms]
     print("\nfalse positives: agri_terms.txt blocked with the houbb 64k list + built-in allow-list")
