@@ -25,5 +25,15 @@ def create_dispatcher(deps: BotDeps, *, storage: BaseStorage | None = None) -> D
     return dispatcher
 
 
+def fsm_storage(redis_url: str | None) -> BaseStorage:
+    """Conversation state in Redis when configured, so a half-filled form survives a restart and
+    several bot processes share it; in memory for the embedded default."""
+    if redis_url:
+        from aiogram.fsm.storage.redis import RedisStorage
+
+        return RedisStorage.from_url(redis_url)
+    return MemoryStorage()
+
+
 def create_bot(token: str, *, session: BaseSession | None = None) -> Bot:
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))

@@ -18,7 +18,7 @@ from aiogram.client.telegram import TelegramAPIServer
 
 from bot.commands import register_commands
 from bot.deps import BotDeps
-from bot.factory import create_bot, create_dispatcher
+from bot.factory import create_bot, create_dispatcher, fsm_storage
 from core import feedback, requests
 
 log = logging.getLogger(__name__)
@@ -82,9 +82,11 @@ def telegram_session(api_base: str | None) -> AiohttpSession:
     return AiohttpSession(api=TelegramAPIServer.from_base(api_base))
 
 
-async def run_polling(token: str, deps: BotDeps, *, api_base: str | None = None) -> None:
+async def run_polling(
+    token: str, deps: BotDeps, *, api_base: str | None = None, redis_url: str | None = None
+) -> None:
     bot = create_bot(token, session=telegram_session(api_base))
-    dispatcher = create_dispatcher(deps)
+    dispatcher = create_dispatcher(deps, storage=fsm_storage(redis_url))
     try:
         me = await bot.get_me()
         log.info("polling as @%s (%s)", me.username, api_base or "api.telegram.org")

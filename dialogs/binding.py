@@ -112,7 +112,12 @@ unbound_router = Router(name=__name__ + ".unbound")
 
 
 @unbound_router.message()
-async def refuse_unbound(message: Message, t: Translator) -> None:
+async def refuse_unbound(
+    message: Message, t: Translator, farmer: Farmer | None, expert: Expert | None
+) -> None:
+    if farmer is not None or expert is not None:  # bound, but nothing understood this (a sticker, say)
+        await message.answer(t("fallback.bound"), reply_markup=menu_keyboard(t, expert=expert is not None))
+        return
     await message.answer(t("bind.unbound"), reply_markup=share_phone_keyboard(t))
 
 

@@ -17,6 +17,7 @@ from jingfu.settings import (
     load_bot_settings,
     load_database_settings,
     load_nlu_settings,
+    load_redis_settings,
 )
 
 TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
@@ -48,7 +49,7 @@ async def _run(token: str, api_base: str | None) -> None:
     from bot.wiring import bot_deps
 
     async with bot_deps(load_database_settings(), load_nlu_settings()) as deps:
-        await run_polling(token, deps, api_base=api_base)
+        await run_polling(token, deps, api_base=api_base, redis_url=load_redis_settings().redis_url)
 
 
 def _command(_args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import Bot, Dispatcher
+from aiogram.fsm.storage.base import BaseStorage
 from aiogram.methods import SendMessage, TelegramMethod
 from aiogram.types import (
     CallbackQuery,
@@ -41,12 +42,14 @@ class Harness:
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     @classmethod
-    async def build(cls, deps: BotDeps, *, topics: bool = False) -> Harness:
+    async def build(
+        cls, deps: BotDeps, *, topics: bool = False, storage: BaseStorage | None = None
+    ) -> Harness:
         session = OfflineSession(topics_enabled=topics)
         bot = create_bot("42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=session)
         notifier = Notifier(bot, deps)
         await notifier.start()
-        return cls(deps, session, bot, create_dispatcher(deps), notifier)
+        return cls(deps, session, bot, create_dispatcher(deps, storage=storage), notifier)
 
     def user(self, user_id: int, name: str = "用户") -> User:
         return User(id=user_id, is_bot=False, first_name=name, language_code="zh-hans")

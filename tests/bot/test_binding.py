@@ -63,3 +63,9 @@ async def test_language_switches_to_english(harness: Harness) -> None:
     assert ("📝 Describe a problem", "") in buttons(sent)
     sent = await harness.say(FARMER, "💳 Voucher balance")
     assert texts(sent)[0].startswith("Voucher balance: <b>¥600</b> available")
+
+
+async def test_a_bound_farmer_sending_something_unexpected_is_not_told_to_bind(harness: Harness) -> None:
+    await harness.contact(FARMER, FARMER_PHONE)
+    sent = await harness.location(FARMER, 40.75, 107.4)
+    assert texts(sent) == ["我没能理解这条消息。请用文字描述问题，或使用下方菜单。"]
