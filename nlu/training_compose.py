@@ -147,6 +147,38 @@ def compose_describe(slots: dict[str, Slot], rng: random.Random) -> dict[str, li
     return composed
 
 
+def annotate(text: str, lookups: dict[str, list[str]]) -> str:
+    """Marks the entity-bearing lexicon terms of a hand-written example, leftmost-longest."""
+    entity_of = {
+        t: ENTITY_OF_LOOKUP[n] for n, terms in lookups.items() if n in ENTITY_OF_LOOKUP for t in terms
+    }
+    longest = max(map(len, entity_of), default=0)
+    out: list[str] = []
+    position = 0
+    while position < len(text):
+        for end in range(min(len(text), position + longest), position, -1):
+            entity = entity_of.get(text[position:end])
+            if entity is not None:
+                out.append(f"[{text[position:end]}]({entity})")
+                position = end
+                break
+        else:
+            out.append(text[position])
+            position += 1
+    return "".join(out)
+
+
+def compose_questions(lookups: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The hand-written question-style examples of questions.txt, annotated; out_of_scope stays plain."""
+    composed: dict[str, list[str]] = {}
+    for name, lines in read_sections(TEMPLATES_DIR / "questions.txt").items():
+        if name == "out_of_scope":
+            composed[name] = list(dict.fromkeys(lines))
+        else:
+            composed[specialty_intent(name)] = list(dict.fromkeys(annotate(t, lookups) for t in lines))
+    return composed
+
+
 def _yaml_block(kind: str, name: str, items: list[str]) -> str:
     lines = "".join(f"    - {item}\n" for item in items)
     return f"- {kind}: {name}\n  examples: |\n{lines}"
@@ -168,6 +200,7 @@ def main() -> None:
         write_yaml(lookup_dir / f"{name}.yml", "lookup", {name: terms})
     slots = read_slots(lookups)
     write_yaml(DATA_DIR / "nlu" / "describe_composed.yml", "intent", compose_describe(slots, rng))
+    write_yaml(DATA_DIR / "nlu" / "describe_questions.yml", "intent", compose_questions(lookups))
     write_yaml(DATA_DIR / "nlu" / "intents.yml", "intent", read_sections(TEMPLATES_DIR / "intents.txt"))
     cue_count = sum(1 for name in lookups if name.startswith(CUE_LOOKUP_PREFIX))
     print(f"wrote {len(lookups)} lookups ({cue_count} cue lists) and the composed examples under {DATA_DIR}")
