@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, Select, func, select
 
-from core.budget import LOCAL_TZ
+from core.budget import LOCAL_TZ, year_bounds
 from core.errors import NotFound, NotPermitted
 from storage.enums import ExpertStatus, RequestStatus
 from storage.models import Expert, Rating, ServiceRequest
@@ -228,10 +228,6 @@ def score(reason: MatchReason, bayes_rating: float) -> tuple[float, dict[str, fl
     return round(sum(components.values()), 6), {k: round(v, 6) for k, v in components.items()}
 
 
-def _year_bounds(year: int) -> tuple[datetime, datetime]:
-    return datetime(year, 1, 1, tzinfo=LOCAL_TZ), datetime(year + 1, 1, 1, tzinfo=LOCAL_TZ)
-
-
 async def _requests_per_expert(
     uow: UnitOfWork,
     ids: Sequence[int],
@@ -260,7 +256,7 @@ async def suggest_experts(
     today = _today(now)
     experts = list(await uow.session.scalars(_serving_in_county(farmer_county_id, today)))
     ids = [e.id for e in experts]
-    start, end = _year_bounds(year or today.year)
+    start, end = year_bounds(year or today.year)
     ratings = {
         expert_id: (count, stars_sum)
         for expert_id, count, stars_sum in (

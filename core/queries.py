@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core import ledger
-from core.budget import budget_year
+from core.budget import budget_year, year_bounds
 from core.errors import NotFound
-from core.matching import DONE_STATUSES, OPEN_STATUSES, YEARLY_MINIMUM_SERVICES, _year_bounds
+from core.matching import DONE_STATUSES, OPEN_STATUSES, YEARLY_MINIMUM_SERVICES
 from storage.enums import RequestStatus
 from storage.models import Expert, Farmer, Rating, Reimbursement, ServiceObject, ServiceRequest
 from storage.types import utcnow
@@ -74,7 +74,7 @@ async def expert_year(uow: UnitOfWork, expert_id: int, now: datetime | None = No
     if expert is None:
         raise NotFound("expert not found")
     year = budget_year(now or utcnow())
-    start, end = _year_bounds(year)
+    start, end = year_bounds(year)
     services = await uow.session.scalar(
         select(func.count()).where(
             ServiceRequest.expert_id == expert_id,
