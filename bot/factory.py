@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from aiogram import Bot, Dispatcher
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
 from aiogram.enums import ParseMode
@@ -22,7 +25,41 @@ def create_dispatcher(deps: BotDeps, *, storage: BaseStorage | None = None) -> D
     dispatcher.errors.register(on_error)
     for router in routers():
         dispatcher.include_router(router)
+    run_sync_filters_inline(dispatcher)
     return dispatcher
+
+
+def _inline(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        return check(*args, **kwargs)
+
+    return run
+
+
+def run_sync_filters_inline(router: Router) -> None:
+    """Evaluate the routers' plain (non-async) filters on the event loop instead of in a thread.
+
+    aiogram runs every non-coroutine callable through `asyncio.to_thread`, and that includes the
+    magic filters (`F.text`, `F.photo | F.voice`), FSM states used as filters and our menu-button
+    lambdas. Ours are all predicates on the update (an attribute, a state name, a set lookup) that
+    take a microsecond; the thread hop around each costs a queue hand-off, a GIL switch and a loop
+    wake-up, about 20 of them for a farmer's free text, and under load they queue for the default
+    executor's few threads. Rule for this code base: a filter never blocks; anything that does I/O is
+    an `async def` (aiogram awaits those directly) or belongs in the handler.
+
+    Idempotent: routers are module singletons that several dispatchers (tests, benchmarks) reuse.
+    """
+    for observer in router.observers.values():
+        handlers = [*observer.handlers]
+        if hasattr(observer, "_handler"):  # filters set with `router.message.filter(...)`
+            handlers.append(observer._handler)
+        for handler in handlers:
+            for event_filter in handler.filters or ():
+                if not event_filter.awaitable:
+                    event_filter.callback = _inline(event_filter.callback)
+                    event_filter.awaitable = True
+    for sub_router in router.sub_routers:
+        run_sync_filters_inline(sub_router)
 
 
 def fsm_storage(redis_url: str | None) -> BaseStorage:
