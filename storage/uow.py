@@ -12,6 +12,9 @@ class UnitOfWork:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
+        # How many commits went through this unit of work: the bot's context middleware lets the
+        # update's de-duplication row ride on the handler's first commit and needs to know if it did.
+        self.commits = 0
 
     @property
     def session(self) -> AsyncSession:
@@ -43,6 +46,10 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
 
     async def flush(self) -> None:
         await self.session.flush()

@@ -1,8 +1,15 @@
 """Per update: de-duplication, one unit of work, who the sender is and their language.
 
-Telegram may deliver an update twice (a retry after a timeout, a restart mid-batch). Recording the
-update id is the first write of the update's unit of work and is committed with the sender lookup,
-so a second delivery finds it and is dropped before any handler runs.
+Telegram may deliver an update twice (a retry after a timeout, a restart mid-batch). The update id
+is the first write of the update's unit of work, so a second delivery finds it and is dropped before
+any handler runs.
+
+The row is flushed at once (a duplicate fails right there) but is committed by the handler's first
+commit, in the same transaction as what the update changed: one transaction per update instead of
+two, and "handled" is recorded atomically with the change itself. Nothing a handler left uncommitted
+is ever committed here: when the handler made no commit, or raised, its uncommitted work is rolled
+back (exactly what closing the unit of work did before) and the update id alone is committed on its
+own. A use case that fails half-way therefore still never has its half-done work committed.
 """
 
 from __future__ import annotations
@@ -14,11 +21,13 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, Update, User
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
 from bot.deps import BotDeps
 from core.binding import identify
 from storage.models import ProcessedUpdate
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +45,14 @@ class ContextMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         user: User | None = data.get("event_from_user")
         async with self.deps.uow() as uow:
-            uow.session.add(ProcessedUpdate(update_id=event.update_id))
+            seen = ProcessedUpdate(update_id=event.update_id)
+            uow.session.add(seen)
             try:
                 await uow.flush()
             except IntegrityError:
                 log.info("update %s already handled; skipped", event.update_id)
                 return None
             who = await identify(uow, user.id) if user else None
-            await uow.commit()
             data["deps"] = self.deps
             data["uow"] = uow
             data["farmer"] = who.farmer if who else None
@@ -55,4 +64,31 @@ class ContextMiddleware(BaseMiddleware):
                 if state is not None:
                     language = (await state.get_data()).get("language")
             data["t"] = self.deps.catalog.translator(language)
-            return await handler(event, data)
+            try:
+                result = await handler(event, data)
+            except Exception:
+                if not _committed(uow, seen):
+                    try:
+                        await _record_alone(uow, event.update_id)
+                    except Exception:  # the handler's failure is the one to report
+                        log.exception("could not record update %s as handled", event.update_id)
+                raise
+            if not _committed(uow, seen):
+                await _record_alone(uow, event.update_id)
+            return result
+
+
+def _committed(uow: UnitOfWork, seen: ProcessedUpdate) -> bool:
+    # A rollback after the flush would have made the row transient again, so both must hold.
+    return uow.commits > 0 and inspect(seen).persistent
+
+
+async def _record_alone(uow: UnitOfWork, update_id: int) -> None:
+    """Drop whatever the handler left uncommitted, then commit the update id by itself."""
+    await uow.rollback()
+    uow.session.add(ProcessedUpdate(update_id=update_id))
+    try:
+        await uow.commit()
+    except IntegrityError:  # another delivery of the same update recorded it meanwhile
+        await uow.rollback()
+        log.info("update %s was recorded by another delivery", update_id)
