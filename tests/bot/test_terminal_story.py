@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.deps import BotDeps
 from bot.terminal.app import run_terminal
@@ -37,10 +37,11 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
     )
     output = await _run(deps, farmer_part + "\n")
     assert "欢迎您，王二牛" in output and "专业对口" in output
-    assert "请求 #1 已提交，服务券冻结 ¥100" in output and "明天 09:00" in output
-
     async with deps.uow() as uow:  # the reviewer, from another terminal
-        await requests.approve(uow, 1, Staff(admin_id=None, county_id=None), now=deps.clock())
+        request_id = await uow.session.scalar(select(func.max(ServiceRequest.id)))
+        assert request_id is not None
+        await requests.approve(uow, request_id, Staff(admin_id=None, county_id=None), now=deps.clock())
+    assert f"请求 #{request_id} 已提交，服务券冻结 ¥100" in output and "明天 09:00" in output
 
     story = [
         "/as expert 1",
@@ -62,11 +63,11 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
     ]
     output = await _run(deps, "\n".join(story) + "\n")
     assert "1 个待答复的邀请" in output
-    assert "已接受请求 #1。" in output
+    assert f"已接受请求 #{request_id}。" in output
     assert "王二牛：\n黑斑越来越多了" in output and "王建国：\n可能是黑斑病，先摘除病叶" in output
     assert "核销金额 ¥50" in output and "谢谢您的评价！" in output
     async with deps.uow() as uow:
-        request = await uow.session.get(ServiceRequest, 1)
+        request = await uow.session.get(ServiceRequest, request_id)
         rating = await uow.session.scalar(select(Rating))
     assert request is not None and request.status is RequestStatus.settled
     assert rating is not None and rating.stars == 5
