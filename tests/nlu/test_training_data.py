@@ -48,3 +48,23 @@ def test_domain_lists_exactly_the_trained_intents() -> None:
     trained = {example.intent for example in load_training_data().examples}
     assert set(domain["intents"]) == trained
     assert set(domain["entities"]) == set(ENTITY_TYPES)
+
+
+def test_hand_written_questions_are_annotated_leftmost_longest_and_cues_stay_plain() -> None:
+    from nlu.training_compose import annotate
+
+    lookups = {
+        "crop_garden": ["苹果", "苹果树"],
+        "plant_disease": ["腐烂病"],
+        "cue_plant_protection": ["防治"],
+    }
+    assert annotate("苹果树腐烂病怎样防治", lookups) == "[苹果树](crop)[腐烂病](pest_disease)怎样防治"
+
+
+def test_hand_written_questions_file_is_composed_into_the_training_data() -> None:
+    from nlu.training_compose import compose_questions, read_lexicon
+
+    composed = compose_questions(read_lexicon())
+    assert "out_of_scope" in composed
+    assert all("](" not in example for example in composed["out_of_scope"])
+    assert sum(len(v) for k, v in composed.items() if k != "out_of_scope") > 500
