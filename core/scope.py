@@ -22,4 +22,5 @@ class Staff:
             raise NotPermitted("this request belongs to another county; county staff act on their own only")
 
 
+# The local operator and the system act city-wide (no county scope), on behalf of nobody in particular.
 CITY_SYSTEM = Staff(admin_id=None, county_id=None)

@@ -22,10 +22,6 @@ class UnitOfWork:
             raise RuntimeError("UnitOfWork used outside 'async with'")
         return self._session
 
-    @property
-    def dialect(self) -> str:
-        return self.session.get_bind().dialect.name
-
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
         return self

@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 
 from core import review
 from core.review_queue import QueuedRequest, pending_review
-from core.scope import Staff
+from core.scope import CITY_SYSTEM, Staff
 from jingfu.runtime import run_with_uow
 from storage.uow import UnitOfWork
 
 T = TypeVar("T")
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
-LOCAL_OPERATOR = Staff(admin_id=None, county_id=None)
+LOCAL_OPERATOR = CITY_SYSTEM
 EXCERPT_CHARS = 40
 TOKEN_VARIABLE = "JINGFU_ADMIN_TOKEN"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core import requests
-from core.scope import Staff
+from core.scope import CITY_SYSTEM
 from storage.enums import RequestStatus
 from storage.models import Rating, Reimbursement, ScreeningAttempt, ServiceRequest, ThreadMessage
 from tests.bot.conftest import EXPERT, EXPERT_PHONE, FARMER, FARMER_PHONE
@@ -36,7 +36,7 @@ async def describe_and_submit(h: Harness, text: str = PROBLEM, mode_label: str =
 
 async def approve(h: Harness, request_id: int) -> None:
     async with h.deps.uow() as uow:
-        await requests.approve(uow, request_id, Staff(admin_id=None, county_id=None), now=h.deps.clock())
+        await requests.approve(uow, request_id, CITY_SYSTEM, now=h.deps.clock())
 
 
 async def test_the_whole_story(harness: Harness) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.deps import BotDeps
 from bot.terminal.app import run_terminal
 from core import requests
-from core.scope import Staff
+from core.scope import CITY_SYSTEM
 from storage.enums import RequestStatus
 from storage.models import Rating, ServiceRequest
 
@@ -40,7 +40,7 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
     async with deps.uow() as uow:  # the reviewer, from another terminal
         request_id = await uow.session.scalar(select(func.max(ServiceRequest.id)))
         assert request_id is not None
-        await requests.approve(uow, request_id, Staff(admin_id=None, county_id=None), now=deps.clock())
+        await requests.approve(uow, request_id, CITY_SYSTEM, now=deps.clock())
     assert f"请求 #{request_id} 已提交，服务券冻结 ¥100" in output and "明天 09:00" in output
 
     story = [
