@@ -161,4 +161,23 @@ def builtin_lists() -> TermLists:
             terms.extend(parse_terms(lines, entry.name))
     # A pesticide we advise about is farm vocabulary: another list must not block it (毒杀芬, 蝇毒磷).
     allowed.extend(term.text for term in terms if term.category.endswith("pesticide"))
+    listed = {term.text for term in terms}
+    allowed.extend(word for word in farm_vocabulary() if word not in listed)
     return TermLists(tuple(terms), tuple(allowed))
+
+
+def farm_vocabulary() -> list[str]:
+    """The words of the NLU lexicon (``nlu/rasa/templates/lexicon.txt``): the crops, livestock,
+    pests, diseases, symptoms and places the bot itself is taught to recognise. A general list bans
+    some of them (肉牛, 口蹄疫, 打针, 巴音…), and a farmer must be able to write what the bot asks for.
+
+    Single characters are left out: allowed words together protect what they cover, so 鸡 + 鸡
+    would hide a listed 鸡鸡. Words the team lists as terms are left out by ``builtin_lists``.
+    """
+    lexicon = resources.files("nlu").joinpath("rasa", "templates", "lexicon.txt")
+    words: dict[str, None] = {}
+    for line in lexicon.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and line[0] not in "#[":
+            words.update((word, None) for word in line.split() if len(word) > 1)
+    return list(words)

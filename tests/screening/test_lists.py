@@ -4,8 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from nlu.screening import Action, ReloadableScreener, Term, TermLists, Verdict, builtin_lists, read_lists
-from nlu.screening.lists import ListFormatError, parse_terms
+from nlu.screening import (
+    Action,
+    ReloadableScreener,
+    Screener,
+    Term,
+    TermLists,
+    Verdict,
+    builtin_lists,
+    read_lists,
+)
+from nlu.screening.lists import ListFormatError, farm_vocabulary, parse_terms
 from tests.screening.conftest import DATA
 
 
@@ -78,3 +87,17 @@ def test_a_failed_reload_keeps_the_current_lists(tmp_path: Path) -> None:
 def test_lists_add_up() -> None:
     a = TermLists((Term("a1", "x", Action.FLAG),), ("b",))
     assert (a + a).terms == a.terms * 2
+
+
+def test_what_the_bot_asks_farmers_for_is_never_blocked_by_a_general_list() -> None:
+    """The NLU lexicon is what the bot recognises (肉牛, 口蹄疫, 打针, 巴音… places); with the houbb 64k
+    list loaded as block, none of it may be refused, and a listed word next to it still is."""
+    houbb = read_lists([DATA / "lexicons" / "houbb_sensitive_word_dict.txt"])
+    screener = Screener(houbb + TermLists((), builtin_lists().allowed))
+    vocabulary = farm_vocabulary()
+    assert {"肉牛", "口蹄疫", "打针", "巴音宝力格镇"} <= set(vocabulary)
+    results = screener.check_many(vocabulary)
+    assert [word for word, result in zip(vocabulary, results, strict=True) if not result.allowed] == []
+    assert Screener(houbb).check("肉牛").verdict is Verdict.BLOCK  # what the vocabulary saves it from
+    mixed = screener.check("肉牛赌博")
+    assert [(hit.matched, hit.action) for hit in mixed.hits] == [("赌博", Action.BLOCK)]
