@@ -1,7 +1,8 @@
 """Long polling plus the background work the bot owes between updates.
 
 Every 30 s: invitations nobody answered go back to the farmer, unrated services settle. Every
-second: the notifier sends the pushes the core recorded (approval, invitation, thread messages).
+second: the notifier sends the pushes the core recorded (approval, invitation, thread messages), and
+approved advisories go out to the farmers they concern.
 A failing round is logged and retried on the next tick — a database hiccup must not stop the bot.
 """
 
@@ -16,9 +17,11 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from bot.advisory_sender import AdvisorySender
 from bot.commands import register_commands
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher, fsm_storage
+from bot.notifier import Notifier
 from core import feedback, requests
 
 log = logging.getLogger(__name__)
@@ -36,17 +39,14 @@ async def sweep(deps: BotDeps) -> None:
         await feedback.auto_confirm_due(uow, now=now)
 
 
-def notifier_pump(bot: Bot, deps: BotDeps) -> Callable[[], Awaitable[int]] | None:
-    """The notifier's pump, or None (logged) in a build that has no notifier yet."""
-    # Imported here, so the runner and the terminal load even while the notifier is being built.
-    try:
-        from bot.notifier import Notifier
-    except ModuleNotFoundError as exc:
-        if exc.name != "bot.notifier":
-            raise
-        log.warning("bot.notifier is missing: pushes (approvals, invitations, replies) are not sent")
-        return None
-    return Notifier(bot, deps).pump
+def notifier_pump(bot: Bot, deps: BotDeps) -> Callable[[], Awaitable[int]]:
+    """Status pushes, then advisories: one pump, so the bot and the terminal run both alike."""
+    notifier, sender = Notifier(bot, deps), AdvisorySender(bot, deps)
+
+    async def pump() -> int:
+        return await notifier.pump() + await sender.pump()
+
+    return pump
 
 
 async def _every(seconds: float, work: Callable[[], Awaitable[object]], name: str) -> None:
@@ -63,9 +63,7 @@ async def _every(seconds: float, work: Callable[[], Awaitable[object]], name: st
 @asynccontextmanager
 async def background(bot: Bot, deps: BotDeps) -> AsyncIterator[None]:
     tasks = [asyncio.create_task(_every(SWEEP_EVERY_S, lambda: sweep(deps), "sweep"))]
-    pump = notifier_pump(bot, deps)
-    if pump is not None:
-        tasks.append(asyncio.create_task(_every(PUMP_EVERY_S, pump, "notifier")))
+    tasks.append(asyncio.create_task(_every(PUMP_EVERY_S, notifier_pump(bot, deps), "notifier")))
     try:
         yield
     finally:

@@ -1,13 +1,23 @@
-"""Advisories (Art. 8(2)): experts publish pest, disaster and epidemic warnings; county staff review them."""
+"""Advisories (Art. 8(2)): experts publish pest, disaster and epidemic warnings; county staff review
+them; approved ones go to the farmers of that county who receive advisories, for their industries."""
 
 from __future__ import annotations
 
-from core.errors import InvalidInput, NotFound
-from storage.enums import AdvisoryCategory
-from storage.models import Advisory, Expert
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from core import audit
+from core.errors import IllegalTransition, InvalidInput, NotFound
+from core.scope import Staff
+from storage.enums import AdvisoryCategory, AdvisoryStatus, DeliveryStatus
+from storage.models import Advisory, AdvisoryDelivery, County, Expert, Farmer, ServiceObject
+from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 MAX_BODY = 2000
+MAX_REASON = 500
 
 
 async def submit_advisory(
@@ -37,3 +47,182 @@ async def submit_advisory(
     uow.session.add(advisory)
     await uow.commit()
     return advisory
+
+
+@dataclass(frozen=True)
+class QueuedAdvisory:
+    id: int
+    county: str
+    expert: str
+    category: AdvisoryCategory
+    body: str
+    target_subjects: list[str]
+    submitted_at: datetime
+    recipients: int  # farmers it would reach if approved now
+
+
+async def pending_advisories(uow: UnitOfWork, staff: Staff) -> list[QueuedAdvisory]:
+    """Advisories waiting for review in the staff's scope, oldest first."""
+    query = (
+        select(Advisory, County.name, Expert.name)
+        .join(County, County.id == Advisory.county_id)
+        .join(Expert, Expert.id == Advisory.expert_id)
+        .where(Advisory.status == AdvisoryStatus.pending_review)
+        .order_by(Advisory.created_at, Advisory.id)
+    )
+    if staff.county_id is not None:
+        query = query.where(Advisory.county_id == staff.county_id)
+    queue = []
+    for advisory, county, expert in (await uow.session.execute(query)).all():
+        reach = len(await recipients(uow, advisory))
+        queue.append(
+            QueuedAdvisory(
+                advisory.id,
+                county,
+                expert,
+                advisory.category,
+                advisory.body,
+                list(advisory.target_subjects),
+                advisory.created_at,
+                reach,
+            )
+        )
+    return queue
+
+
+def concerns(industries: list[str], subjects: list[str]) -> bool:
+    """Whether an advisory for ``subjects`` concerns a service object working in ``industries``.
+
+    No subjects: the whole county. Names match when one holds the other (羊 concerns 肉羊, 奶牛场
+    concerns 奶牛), since experts and service objects name the same animal or crop more or less closely."""
+    if not subjects:
+        return True
+    return any(s in i or i in s for s in subjects for i in industries if s and i)
+
+
+async def recipients(uow: UnitOfWork, advisory: Advisory) -> list[Farmer]:
+    """The county's farmers who receive advisories and whose service object the advisory concerns."""
+    rows = (
+        await uow.session.execute(
+            select(Farmer, ServiceObject.main_industries)
+            .join(ServiceObject, ServiceObject.id == Farmer.service_object_id)
+            .where(Farmer.county_id == advisory.county_id, Farmer.advisories_enabled.is_(True))
+            .order_by(Farmer.id)
+        )
+    ).all()
+    return [
+        farmer for farmer, industries in rows if concerns(list(industries or ()), advisory.target_subjects)
+    ]
+
+
+async def _pending(uow: UnitOfWork, advisory_id: int, staff: Staff) -> Advisory:
+    advisory = await uow.session.get(Advisory, advisory_id, with_for_update=True)
+    if advisory is None:
+        raise NotFound(f"advisory #{advisory_id} does not exist")
+    staff.ensure_county(advisory.county_id, what="advisory")
+    if advisory.status is not AdvisoryStatus.pending_review:
+        raise IllegalTransition(
+            f"advisory #{advisory_id} was already reviewed ({advisory.status.value})",
+            status=advisory.status.value,
+        )
+    return advisory
+
+
+async def approve_advisory(
+    uow: UnitOfWork, advisory_id: int, staff: Staff, *, via: str, now: datetime | None = None
+) -> tuple[Advisory, int]:
+    """Approve; every farmer it concerns gets a delivery row now. Returns the advisory and how many."""
+    now = now or utcnow()
+    advisory = await _pending(uow, advisory_id, staff)
+    advisory.status = AdvisoryStatus.approved
+    advisory.reviewed_by = staff.admin_id
+    advisory.reviewed_at = now
+    farmers = await recipients(uow, advisory)
+    uow.session.add_all(AdvisoryDelivery(advisory_id=advisory.id, farmer_id=f.id) for f in farmers)
+    if not farmers:
+        advisory.status = AdvisoryStatus.sent  # nobody to reach: done
+    await audit.record(
+        uow, staff.actor, "advisory.approve", "advisory", advisory.id, via=via, recipients=len(farmers)
+    )
+    await uow.commit()
+    return advisory, len(farmers)
+
+
+async def reject_advisory(
+    uow: UnitOfWork, advisory_id: int, staff: Staff, *, reason: str, via: str, now: datetime | None = None
+) -> Advisory:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("a rejection needs a reason the expert can act on")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"the reason is limited to {MAX_REASON} characters")
+    advisory = await _pending(uow, advisory_id, staff)
+    advisory.status = AdvisoryStatus.rejected
+    advisory.reason = reason
+    advisory.reviewed_by = staff.admin_id
+    advisory.reviewed_at = now or utcnow()
+    await audit.record(uow, staff.actor, "advisory.reject", "advisory", advisory.id, via=via, reason=reason)
+    await uow.commit()
+    return advisory
+
+
+async def outcomes_to_tell(uow: UnitOfWork, limit: int) -> list[Advisory]:
+    """Reviewed advisories whose expert has not been told the outcome yet."""
+    return list(
+        (
+            await uow.session.scalars(
+                select(Advisory)
+                .where(Advisory.reviewed_at.is_not(None), Advisory.expert_told_at.is_(None))
+                .order_by(Advisory.id)
+                .limit(limit)
+            )
+        ).all()
+    )
+
+
+async def mark_expert_told(uow: UnitOfWork, advisory: Advisory, now: datetime) -> None:
+    advisory.expert_told_at = now
+    await uow.commit()
+
+
+async def copies(uow: UnitOfWork, advisory_id: int) -> int:
+    """How many farmers an approved advisory goes to."""
+    count = await uow.session.scalar(
+        select(func.count()).select_from(AdvisoryDelivery).where(AdvisoryDelivery.advisory_id == advisory_id)
+    )
+    return int(count or 0)
+
+
+async def due_deliveries(uow: UnitOfWork, limit: int) -> list[tuple[AdvisoryDelivery, Advisory, Farmer]]:
+    """Copies not sent yet, oldest advisory first."""
+    rows = await uow.session.execute(
+        select(AdvisoryDelivery, Advisory, Farmer)
+        .join(Advisory, Advisory.id == AdvisoryDelivery.advisory_id)
+        .join(Farmer, Farmer.id == AdvisoryDelivery.farmer_id)
+        .where(AdvisoryDelivery.status == DeliveryStatus.pending)
+        .order_by(AdvisoryDelivery.id)
+        .limit(limit)
+    )
+    return [(delivery, advisory, farmer) for delivery, advisory, farmer in rows.all()]
+
+
+async def record_delivery(
+    uow: UnitOfWork, delivery: AdvisoryDelivery, *, reached: bool, now: datetime
+) -> None:
+    """One copy is done; the advisory is ``sent`` once none of its copies is pending."""
+    delivery.status = DeliveryStatus.sent if reached else DeliveryStatus.unreachable
+    delivery.sent_at = now if reached else None
+    await uow.flush()
+    left = await uow.session.scalar(
+        select(func.count())
+        .select_from(AdvisoryDelivery)
+        .where(
+            AdvisoryDelivery.advisory_id == delivery.advisory_id,
+            AdvisoryDelivery.status == DeliveryStatus.pending,
+        )
+    )
+    if not left:
+        advisory = await uow.session.get(Advisory, delivery.advisory_id)
+        if advisory is not None:
+            advisory.status = AdvisoryStatus.sent
+    await uow.commit()

@@ -17,9 +17,9 @@ class Staff:
     def actor(self) -> Actor:
         return Actor.admin(self.admin_id)
 
-    def ensure_county(self, county_id: int) -> None:
+    def ensure_county(self, county_id: int, *, what: str = "request") -> None:
         if self.county_id is not None and self.county_id != county_id:
-            raise NotPermitted("this request belongs to another county; county staff act on their own only")
+            raise NotPermitted(f"this {what} belongs to another county; county staff act on their own only")
 
 
 # The local operator and the system act city-wide (no county scope), on behalf of nobody in particular.

@@ -73,6 +73,12 @@ class AdvisoryStatus(StrEnum):
     sent = "sent"
 
 
+class DeliveryStatus(StrEnum):
+    pending = "pending"
+    sent = "sent"
+    unreachable = "unreachable"  # blocked the bot or gone; not retried
+
+
 class AdminRole(StrEnum):
     county_reviewer = "county_reviewer"
     county_admin = "county_admin"

@@ -126,10 +126,8 @@ class TerminalChannel:
         return self.maker.text(persona, text)
 
 
-async def pump_until_quiet(pump: Callable[[], Awaitable[int]] | None, *, limit: int = 20) -> None:
+async def pump_until_quiet(pump: Callable[[], Awaitable[int]], *, limit: int = 20) -> None:
     """Send every pending push now; a push may cause another, so repeat until none is left."""
-    if pump is None:
-        return
     for _ in range(limit):
         if not await pump():
             return

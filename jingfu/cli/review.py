@@ -1,5 +1,8 @@
 """`jingfu review list|approve ID|reject ID --reason TEXT`: the review queue from a terminal (Art. 14).
 
+`jingfu review advisories|approve-advisory ID|reject-advisory ID --reason TEXT`: the experts'
+advisories (Art. 8(2)); an approved one goes to the county's farmers it concerns, from the bot.
+
 Without `--token` the command acts as the local operator: city-wide, recorded as an admin with no id.
 With `--token` (from `jingfu admin create-token`) it acts as that admin, limited to their county.
 The token may also come from JINGFU_ADMIN_TOKEN, which keeps it out of the shell history.
@@ -15,7 +18,7 @@ from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from core import review
+from core import advisories, review
 from core.review_queue import QueuedRequest, pending_review
 from core.scope import CITY_SYSTEM, Staff
 from jingfu.runtime import run_with_uow
@@ -93,10 +96,51 @@ def _reject(args: argparse.Namespace) -> int:
     return 0
 
 
+def format_advisory(item: advisories.QueuedAdvisory) -> str:
+    subjects = "、".join(item.target_subjects) or "all crops and animals"
+    return "\n".join(
+        (
+            f"#{item.id}  {item.county}  {item.expert}  {item.category.value}  for {subjects}",
+            f"    {_excerpt(item.body)}",
+            f"    submitted {_local(item.submitted_at)}  would reach {item.recipients} farmer(s) now",
+        )
+    )
+
+
+def _list_advisories(args: argparse.Namespace) -> int:
+    queue = _as_staff(args, advisories.pending_advisories)
+    if not queue:
+        print("no advisory is waiting for review")
+        return 0
+    print(f"{len(queue)} advisories waiting for review (times Asia/Shanghai):")
+    for item in queue:
+        print(format_advisory(item))
+    return 0
+
+
+def _approve_advisory(args: argparse.Namespace) -> int:
+    advisory, count = _as_staff(
+        args, lambda uow, staff: advisories.approve_advisory(uow, args.id, staff, via=_via(args))
+    )
+    print(f"approved advisory #{advisory.id}; the bot sends it to {count} farmer(s)")
+    return 0
+
+
+def _reject_advisory(args: argparse.Namespace) -> int:
+    advisory = _as_staff(
+        args,
+        lambda uow, staff: advisories.reject_advisory(
+            uow, args.id, staff, reason=args.reason, via=_via(args)
+        ),
+    )
+    print(f"rejected advisory #{advisory.id}; the expert is told the reason")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "review",
-        help="the review queue: list, approve, reject",
+        help="the review queues: requests (list, approve, reject) and advisories",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -118,3 +162,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     # Not required by argparse: a missing reason is refused by the core rule, as one line.
     reject.add_argument("--reason", default="")
     reject.set_defaults(func=_reject)
+    listing = actions.add_parser("advisories", help="advisories waiting for review", parents=[as_admin])
+    listing.set_defaults(func=_list_advisories)
+    approve = actions.add_parser(
+        "approve-advisory",
+        help="approve an advisory: the bot sends it to the farmers it concerns",
+        parents=[as_admin],
+    )
+    approve.add_argument("id", type=int)
+    approve.set_defaults(func=_approve_advisory)
+    reject = actions.add_parser(
+        "reject-advisory", help="reject an advisory with a reason the expert will read", parents=[as_admin]
+    )
+    reject.add_argument("id", type=int)
+    reject.add_argument("--reason", default="")
+    reject.set_defaults(func=_reject_advisory)

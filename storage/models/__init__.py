@@ -2,7 +2,7 @@
 
 from storage.models.admin import AdminUser, ApiToken, AuditLog, ProcessedUpdate, ScreeningAttempt
 from storage.models.base import Base
-from storage.models.content import Advisory, TermEntry
+from storage.models.content import Advisory, AdvisoryDelivery, TermEntry
 from storage.models.organisation import (
     County,
     Expert,
@@ -27,6 +27,7 @@ from storage.models.vouchers import (
 __all__ = [
     "AdminUser",
     "Advisory",
+    "AdvisoryDelivery",
     "ApiToken",
     "AuditLog",
     "Base",

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.enums import AdvisoryCategory, AdvisoryStatus, TermAction
+from storage.enums import AdvisoryCategory, AdvisoryStatus, DeliveryStatus, TermAction
 from storage.models.base import Base, CreatedAt, str_enum
 from storage.types import UtcDateTime
 
@@ -28,6 +28,22 @@ class Advisory(CreatedAt, Base):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("admin_users.id"))
     reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reason: Mapped[str | None] = mapped_column(Text)
+    # When the expert was told the review's outcome (None: not yet).
+    expert_told_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class AdvisoryDelivery(CreatedAt, Base):
+    """One farmer's copy of an approved advisory: written at approval, so a restart of the sender
+    neither skips nor repeats anyone."""
+
+    __tablename__ = "advisory_deliveries"
+    __table_args__ = (UniqueConstraint("advisory_id", "farmer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisory_id: Mapped[int] = mapped_column(ForeignKey("advisories.id"), index=True)
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("farmers.id"), index=True)
+    status: Mapped[DeliveryStatus] = mapped_column(str_enum(DeliveryStatus), default=DeliveryStatus.pending)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class TermEntry(CreatedAt, Base):

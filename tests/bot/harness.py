@@ -25,6 +25,7 @@ from aiogram.types import (
     Voice,
 )
 
+from bot.advisory_sender import AdvisorySender
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher
 from bot.notifier import Notifier
@@ -38,6 +39,7 @@ class Harness:
     bot: Bot
     dispatcher: Dispatcher
     notifier: Notifier
+    advisories: AdvisorySender
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -49,7 +51,9 @@ class Harness:
         bot = create_bot("42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=session)
         notifier = Notifier(bot, deps)
         await notifier.start()
-        return cls(deps, session, bot, create_dispatcher(deps, storage=storage), notifier)
+        # No pacing between advisory copies: the offline session has no flood limit to respect.
+        advisories = AdvisorySender(bot, deps, per_second=1e9)
+        return cls(deps, session, bot, create_dispatcher(deps, storage=storage), notifier, advisories)
 
     def user(self, user_id: int, name: str = "用户") -> User:
         return User(id=user_id, is_bot=False, first_name=name, language_code="zh-hans")
@@ -115,6 +119,7 @@ class Harness:
     async def pump(self) -> list[TelegramMethod[Any]]:
         self.session.take()
         await self.notifier.pump()
+        await self.advisories.pump()
         return self.session.take()
 
 

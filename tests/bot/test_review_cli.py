@@ -8,10 +8,10 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
-from core import requests
+from core import advisories, requests
 from core.admin_tokens import create_token
 from jingfu.cli import main
-from storage.enums import AdminRole, RequestStatus, ServiceMode
+from storage.enums import AdminRole, AdvisoryCategory, RequestStatus, ServiceMode
 from storage.models import AuditLog
 from storage.uow import UnitOfWork
 from tests.demo_world import World, build_world
@@ -144,3 +144,65 @@ async def test_a_county_token_acts_on_its_own_county_only(
     async with uow_factory() as uow:
         history = await requests.history(uow, request_id)
     assert history[-1].actor_id == linhe.admin_user_id
+
+
+async def pending_advisory(uow_factory: UowFactory, world: World) -> int:
+    async with uow_factory() as uow:
+        advisory = await advisories.submit_advisory(
+            uow,
+            world.experts["王建国"],
+            category=AdvisoryCategory.pest,
+            body="向日葵螟预警\n近期气温升高，注意诱杀",
+            target_subjects=["向日葵"],
+        )
+        return advisory.id
+
+
+async def test_advisories_are_listed_approved_and_audited(
+    uow_factory: UowFactory, cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = await build_world(uow_factory)  # 王二牛 (向日葵, 小麦) is bound, advisories on
+    advisory_id = await pending_advisory(uow_factory, world)
+    code, out, _ = await jingfu(capsys, "review", "advisories")
+    assert code == 0
+    for shown in (
+        f"#{advisory_id}",
+        "临河区",
+        "王建国",
+        "pest",
+        "for 向日葵",
+        "向日葵螟预警",
+        "reach 1 farmer",
+    ):
+        assert shown in out, shown
+    code, out, _ = await jingfu(capsys, "review", "approve-advisory", str(advisory_id))
+    assert code == 0 and "sends it to 1 farmer" in out
+    code, _, err = await jingfu(capsys, "review", "reject-advisory", str(advisory_id), "--reason", "晚了")
+    one_line_error(code, err, "already reviewed")
+    code, out, _ = await jingfu(capsys, "review", "advisories")
+    assert code == 0 and "no advisory is waiting" in out
+    async with uow_factory() as uow:
+        rows = (await uow.session.scalars(select(AuditLog).where(AuditLog.entity == "advisory"))).all()
+        assert [(r.action, r.entity_id, r.detail) for r in rows] == [
+            ("advisory.approve", advisory_id, {"via": "cli:local-operator", "recipients": 1})
+        ]
+
+
+async def test_an_advisory_rejection_needs_a_reason_and_a_county_token_its_own_county(
+    uow_factory: UowFactory, cli_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    advisory_id = await pending_advisory(uow_factory, await build_world(uow_factory))
+    async with uow_factory() as uow:
+        wuyuan = await create_token(uow, role=AdminRole.county_reviewer, county_name="五原县")
+    code, out, _ = await jingfu(capsys, "review", "advisories", "--token", wuyuan.token)
+    assert code == 0 and "no advisory is waiting" in out
+    code, _, err = await jingfu(
+        capsys, "review", "reject-advisory", str(advisory_id), "--reason", "x", "--token", wuyuan.token
+    )
+    one_line_error(code, err, "another county")
+    code, _, err = await jingfu(capsys, "review", "reject-advisory", str(advisory_id))
+    one_line_error(code, err, "needs a reason")
+    code, out, _ = await jingfu(capsys, "review", "reject-advisory", str(advisory_id), "--reason", "写明用药")
+    assert code == 0 and "the expert is told the reason" in out
+    code, _, err = await jingfu(capsys, "review", "approve-advisory", "999999")
+    one_line_error(code, err, "advisory #999999 does not exist")

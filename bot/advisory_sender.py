@@ -1,0 +1,84 @@
+"""Sends approved advisories to the farmers they concern, and tells experts how review went.
+
+Deliveries are rows written when an advisory is approved (by the review CLI in another process, or
+the admin API), so this only sends what is pending and records each copy as it goes: a restart
+neither skips nor repeats a farmer. Telegram allows about 30 messages a second to different chats;
+the sender keeps below that, and `deliver` waits when Telegram says to (429).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiogram import Bot
+
+from bot.deps import BotDeps
+from bot.outbound import deliver
+from core import advisories
+from storage.enums import AdvisoryStatus
+from storage.models import Advisory, County, Expert, Farmer
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+BATCH = 100
+PER_SECOND = 25.0
+
+
+class AdvisorySender:
+    def __init__(self, bot: Bot, deps: BotDeps, *, per_second: float = PER_SECOND) -> None:
+        self.bot = bot
+        self.deps = deps
+        self.gap_s = 1.0 / per_second
+
+    async def pump(self) -> int:
+        """Tell experts their review outcomes, then send pending copies; how many messages were handled."""
+        async with self.deps.uow() as uow:
+            handled = await self._tell_experts(uow)
+        async with self.deps.uow() as uow:
+            for delivery, advisory, farmer in await advisories.due_deliveries(uow, BATCH):
+                reached = await self._send(farmer.telegram_user_id, await self._text(uow, advisory, farmer))
+                await advisories.record_delivery(uow, delivery, reached=reached, now=self.deps.clock())
+                handled += 1
+                await asyncio.sleep(self.gap_s)
+        return handled
+
+    async def _tell_experts(self, uow: UnitOfWork) -> int:
+        told = 0
+        for advisory in await advisories.outcomes_to_tell(uow, BATCH):
+            expert = await uow.session.get(Expert, advisory.expert_id)
+            if expert is not None and expert.telegram_user_id is not None:
+                t = self.deps.catalog.translator(expert.language)
+                if advisory.status is AdvisoryStatus.rejected:
+                    text = t("advisory.rejected", id=advisory.id, reason=advisory.reason or "")
+                else:
+                    count = await advisories.copies(uow, advisory.id)
+                    text = t("advisory.approved", id=advisory.id, count=count)
+                await self._send(expert.telegram_user_id, text)
+            await advisories.mark_expert_told(uow, advisory, self.deps.clock())
+            told += 1
+        return told
+
+    async def _text(self, uow: UnitOfWork, advisory: Advisory, farmer: Farmer) -> str:
+        t = self.deps.catalog.translator(farmer.language)
+        county = await uow.session.get(County, advisory.county_id)
+        expert = await uow.session.get(Expert, advisory.expert_id)
+        subjects = (
+            t("advisory.push_subjects", subjects="、".join(advisory.target_subjects))
+            if advisory.target_subjects
+            else ""
+        )
+        return t(
+            "advisory.push",
+            category=t(f"advisory.{advisory.category.value}"),
+            county=county.name if county else "",
+            body=advisory.body,
+            expert=expert.name if expert else "",
+            subjects=subjects,
+        )
+
+    async def _send(self, chat_id: int | None, text: str) -> bool:
+        if chat_id is None:
+            return False
+        sent = await deliver(lambda: self.bot.send_message(chat_id, text), what="advisory")
+        return sent is not None
