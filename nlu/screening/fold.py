@@ -85,7 +85,7 @@ class FoldTables:
         folded = self.canonical[points[kept]]
         ends = np.flatnonzero(folded == _NEWLINE).tolist()
         ends.append(len(folded))
-        return FoldedBatch(joined, _decode(folded), kept, ends)
+        return FoldedBatch(joined, _decode(folded), kept, ends, points)
 
     def fold_char(self, char: str) -> str:
         """The canonical form of one character, or "" for noise (used for boundaries)."""
@@ -107,6 +107,8 @@ class FoldedBatch:
     """Which characters of ``joined`` were kept."""
     ends: list[int]
     """Where each text ends in ``text`` (the next one starts one further on)."""
+    points: npt.NDArray[np.uint32]
+    """The code points of ``joined``."""
 
 
 def _decode(points: npt.NDArray[np.uint32]) -> str:

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate
+from typing import Any
 
 import ahocorasick_rs
 import numpy as np
+import numpy.typing as npt
 
-from nlu.screening import contact
+from nlu.screening import contact, farm, words
 from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
-from nlu.screening.fold import FoldedBatch, fold_tables
+from nlu.screening.fold import FoldedBatch, FoldTables, fold_tables
 from nlu.screening.lists import TermLists, builtin_lists
-from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
+from nlu.screening.model import Action, Hit, ScreeningResult, Verdict
 from nlu.screening.patterns import Entry, fold_all, merge_terms, with_number_variants
 from nlu.screening.pinyin import initial_table, looks_spelled, pinyin_windows, spell_all, syllable_table
 from nlu.screening.views import CollapsedView, PlainView, Span, collapse_all, collapsed_view
-from nlu.screening.words import straddles_words
+
+_Array = npt.NDArray[Any]
 
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
 _LATIN = re.compile(r"[a-z]+")
@@ -47,8 +50,7 @@ class _Automaton:
 
     def __init__(self, patterns: dict[str, Entry | None]) -> None:
         self.entries = list(patterns.values())
-        self.two_chinese = [entry is not None and entry.two_chinese for entry in self.entries]
-        keys = list(patterns)
+        self.keys = keys = list(patterns)
         self._matcher = ahocorasick_rs.AhoCorasick(keys) if keys else None
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
@@ -70,8 +72,8 @@ class Screener:
         self.lists = lists
         self.options = options or ScreenerOptions()
         self._tables = fold_tables()
-        # Boundary checks fold single characters over and over; the same few hundred recur.
-        self._fold_char = lru_cache(maxsize=1 << 16)(self._tables.fold_char)
+        self._point_class = _point_classes(self._tables)
+        self._farm_word_ends = _farm_word_ends()
         terms = merge_terms(lists.terms, self._tables)
         patterns = with_number_variants(terms)
         allowed = {word for word in fold_all(list(lists.allowed), self._tables) if word}
@@ -84,6 +86,27 @@ class Screener:
         self._initials = _Automaton(
             self._spelled(terms, initial_table(), min_chars=self.options.initials_min_chars)
         )
+        # What the checks need to know of each plain pattern, as arrays indexed like its entries.
+        entries, count = self._plain.entries, len(self._plain.entries)
+        self._p_strength = np.fromiter(
+            (0 if e is None else e.term.action.strength for e in entries), dtype=np.int8, count=count
+        )
+        self._p_allowed = np.fromiter(
+            (e is None or key in allowed for key, e in zip(self._plain.keys, entries, strict=True)),
+            dtype=np.bool_,
+            count=count,
+        )
+        self._p_two = np.fromiter(
+            (e is not None and e.two_chinese for e in entries), dtype=np.bool_, count=count
+        )
+        self._p_single = np.fromiter(
+            (e is not None and e.single_ascii for e in entries), dtype=np.bool_, count=count
+        )
+        self._p_advise = np.fromiter(
+            (e is not None and e.term.action is Action.ADVISE for e in entries), dtype=np.bool_, count=count
+        )
+        self._p_farmable = np.fromiter((_farmable(e) for e in entries), dtype=np.bool_, count=count)
+        self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
 
     @classmethod
     def builtin(cls, options: ScreenerOptions | None = None) -> Screener:
@@ -118,62 +141,45 @@ class Screener:
         return self.check_many([text])[0]
 
     def check_many(self, texts: Iterable[str]) -> list[ScreeningResult]:
-        """``check`` for each text, faster: the texts are folded and matched in one pass, and only
-        those with something to look at (a candidate, letters, repeats, digits) take the slow path."""
+        """``check`` for each text, faster: the texts are folded and matched in one pass, the checks
+        on the hits run over arrays for the whole batch, and only texts with something unusual to
+        look at (letters that may be pinyin, repeats, digits, addresses) take a path of their own."""
         texts = texts if isinstance(texts, list) else list(texts)
         if not texts:
             return []
         batch = self._tables.fold_batch(texts)
         folded = batch.text
         found = _Found(texts, batch)
-        found.add_matches(self._plain.find(folded))
+        rows = _Rows(self, texts, batch)
+        rows.add_plain(self._plain.find(folded))
         if self.options.pinyin and _LATIN.search(folded):
             found.add_spans(found.latin, self._maybe_spelled(batch))
         if _REPEAT.search(folded):
             found.repeats.update(self._squeezed_texts(found))
-            found.texts.update(found.repeats)
         if self.options.contact:
             found.add_spans(found.digits, (m.span() for m in contact.DIGIT_RUNS.finditer(folded)))
             for number, text in enumerate(texts):
                 if "." in text and contact.URL_HINT.search(text):
                     found.addresses[number] = contact.addresses(text)
-            found.texts.update(number for number, spans in found.addresses.items() if spans)
-        results: list[ScreeningResult] = []
-        for number, text in enumerate(texts):
-            if number not in found.texts:
-                results.append(ScreeningResult(text, Verdict.CLEAN, ()))
-            else:
-                results.append(self._screen(text, found.view(number, text), found, number))
-        return results
-
-    def _screen(self, text: str, view: PlainView, found: _Found, number: int) -> ScreeningResult:
-        matches = found.matches.get(number, ())
-        allowed = [
-            (start, end) for index, start, end in matches if self._is_allowed(index, view.text[start:end])
-        ]
-        allow_spans = [view.original_span(start, end) for start, end in allowed]
-        candidates: list[_Candidate] = []
-        entries, two_chinese = self._plain.entries, self._plain.two_chinese
-        for index, start, end in matches:
-            entry = entries[index]
-            if entry is not None and not (
-                two_chinese[index] and straddles_words(view.text, start, end, allowed)
-            ):
-                candidates.append(_Candidate(view.original_span(start, end), entry))
-        if number in found.repeats:
-            candidates.extend(self._collapsed_candidates(collapsed_view(view)))
-        if number in found.latin:
-            candidates.extend(self._spelled_candidates(view, found.latin[number]))
-        for start, end in found.digits.get(number, ()):
-            span = view.original_span(start, end)
-            if not contact.is_date_or_time(text[span.start : span.end]) and not _glued_to_letter(text, span):
-                candidates.append(_Candidate(span, _DIGIT_RUN_ENTRY))
-        for start, end, term in found.addresses.get(number, ()):
-            candidates.append(_Candidate(Span(start, end), _ADDRESS_ENTRIES[term]))
-        if not candidates:
-            return ScreeningResult(text, Verdict.CLEAN, ())
-        hits = self._hits(text, candidates, allow_spans)
-        return ScreeningResult(text, verdict_of(hits), hits)
+        for number in sorted(found.repeats):
+            view = found.view(number, texts[number])
+            rows.add_extra(number, self._collapsed_candidates(collapsed_view(view)))
+        for number, runs in found.latin.items():
+            rows.add_extra(number, self._spelled_candidates(found.view(number, texts[number]), runs))
+        for number, spans in found.digits.items():
+            text, view = texts[number], found.view(number, texts[number])
+            for start, end in spans:
+                span = view.original_span(start, end)
+                if not contact.is_date_or_time(text[span.start : span.end]) and not _glued_to_letter(
+                    text, span
+                ):
+                    rows.add_extra(number, [_Candidate(span, _DIGIT_RUN_ENTRY)])
+        for number, addresses in found.addresses.items():
+            rows.add_extra(
+                number,
+                [_Candidate(Span(start, end), _ADDRESS_ENTRIES[term]) for start, end, term in addresses],
+            )
+        return rows.results()
 
     @staticmethod
     def _maybe_spelled(batch: FoldedBatch) -> Iterable[tuple[int, int]]:
@@ -213,8 +219,20 @@ class Screener:
                     texts.add(found.text_at(start + removed[run])[0])
         return texts
 
-    def _is_allowed(self, index: int, matched: str) -> bool:
-        return self._plain.entries[index] is None or matched in self._allowed
+    def _pesticide_shaped(self, refs: _Array, extra: list[Entry]) -> _Array:
+        """``pesticide_shaped`` of the patterns (plain indexes, or past them into ``extra``)."""
+        known, count = self._p_pesticide, len(self._p_pesticide)
+        shaped = np.empty(len(refs), dtype=np.bool_)
+        plain = refs < count
+        values = known[refs[plain]]
+        unknown = np.unique(refs[plain][values < 0])
+        if len(unknown):
+            entries = self._plain.entries
+            known[unknown] = [pesticide_shaped(entries[i].folded) for i in unknown.tolist()]  # type: ignore[union-attr]
+            values = known[refs[plain]]
+        shaped[plain] = values == 1
+        shaped[~plain] = [pesticide_shaped(extra[i - count].folded) for i in refs[~plain].tolist()]
+        return shaped
 
     def _collapsed_candidates(self, view: CollapsedView) -> Iterable[_Candidate]:
         for automaton in (self._plain, self._collapsed):
@@ -241,56 +259,6 @@ class Screener:
             return letters > 0
         return letters >= self.options.initials_min_letters and max(source) >= _CJK_MIN
 
-    def _hits(self, text: str, candidates: list[_Candidate], allow_spans: list[Span]) -> tuple[Hit, ...]:
-        kept: dict[tuple[int, int], _Candidate] = {}
-        for candidate in candidates:
-            span = candidate.span
-            if (
-                allow_spans
-                and candidate.entry.term.action is not Action.ADVISE
-                and self._covered(text, span, allow_spans)
-            ):
-                continue
-            if not self._stands_alone(text, candidate):
-                continue
-            if candidate.entry.term.action is not Action.ADVISE and _farm_word(text, candidate, allow_spans):
-                continue
-            key = (span.start, span.end)
-            known = kept.get(key)
-            if known is None or candidate.entry.term.action.strength > known.entry.term.action.strength:
-                kept[key] = candidate
-        survivors = [c for c in kept.values() if not _inside_stronger(c, kept.values())]
-        survivors.sort(key=lambda c: (c.span.start, c.span.end))
-        return tuple(
-            Hit(
-                c.span.start,
-                c.span.end,
-                text[c.span.start : c.span.end],
-                c.entry.term.text,
-                c.entry.term.category,
-                c.entry.term.action,
-            )
-            for c in survivors
-        )
-
-    def _covered(self, text: str, span: Span, allow_spans: list[Span]) -> bool:
-        """Whether allowed words cover every letter of the span (方法 + 轮换 cover 法轮 in 方法轮换)."""
-        return all(
-            any(a.start <= i < a.end for a in allow_spans) or not self._fold_char(text[i])
-            for i in range(span.start, span.end)
-        )
-
-    def _stands_alone(self, text: str, candidate: _Candidate) -> bool:
-        """Latin letters and digits of a term must not run on into the text's own (ass in class)."""
-        entry, span = candidate.entry, candidate.span
-        fold = self._fold_char
-        before = fold(text[span.start - 1]) if span.start > 0 else ""
-        after = fold(text[span.end]) if span.end < len(text) else ""
-        first, last = fold(text[span.start]), fold(text[span.end - 1])
-        if entry.single_ascii:
-            return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
-        return _separate(first, before) and _separate(last, after)
-
 
 class _Found:
     """What the one pass over a batch found, by text number; texts with nothing are clean."""
@@ -314,17 +282,6 @@ class _Found:
             return 0, 0
         number = bisect_right(self.ends, position)
         return number, (self.ends[number - 1] + 1 if number else 0)
-
-    def add_matches(self, matches: list[tuple[int, int, int]]) -> None:
-        if self._single:
-            if matches:
-                self.matches[0] = matches
-                self.texts.add(0)
-            return
-        for index, start, end in matches:
-            number, offset = self.text_at(start)
-            self.matches.setdefault(number, []).append((index, start - offset, end - offset))
-        self.texts.update(self.matches)
 
     def add_spans(self, into: dict[int, list[tuple[int, int]]], spans: Iterable[tuple[int, int]]) -> None:
         for start, end in spans:
@@ -359,45 +316,320 @@ class _Found:
         return PlainView(text, folded, self.batch.kept[original_start : original_start + len(text)])
 
 
-def _farm_word(text: str, candidate: _Candidate, allow_spans: list[Span]) -> bool:
-    """Whether a hit is a pesticide name or part of a longer pest, disease or pesticide word.
-
-    The longer word may not reach into an allowed word: that is a word of its own."""
-    if candidate.entry.term.category == contact.CATEGORY:
-        return False
-    if pesticide_shaped(candidate.entry.folded):
-        return True
-    span = candidate.span
-    left = max([0, *(a.end for a in allow_spans if a.end <= span.start)])
-    right = min([len(text), *(a.start for a in allow_spans if a.start >= span.end)])
-    run = chinese_run(text[left:right], span.start - left, span.end - left)
-    return run is not None and inside_farm_word(*run)
-
-
 def _glued_to_letter(text: str, span: Span) -> bool:
     """Whether digits directly follow a latin letter: a code (A10021003, X70002), not a number."""
     return span.start > 0 and text[span.start - 1].isascii() and text[span.start - 1].isalpha()
 
 
-def _char_class(char: str) -> str:
-    if "a" <= char <= "z":
-        return "letter"
-    if "0" <= char <= "9":
-        return "digit"
-    return ""
+class _Rows:
+    """The candidate hits of a batch as arrays, one row each: the text, the span in the joined
+    original texts, and the pattern (an index into the plain automaton's entries, or past them into
+    ``extra``), in the order a per-text loop would meet them. ``results`` applies the checks to all
+    rows at once (allow-list, latin boundaries, word edges, farm words, overlaps); only rows that a
+    cheap test cannot decide meet the Python rules one by one."""
+
+    def __init__(self, screener: Screener, texts: list[str], batch: FoldedBatch) -> None:
+        self.screener = screener
+        self.texts = texts
+        self.batch = batch
+        count = len(texts)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=count)
+        self.ostart = np.zeros(count, dtype=np.int64)  # where each text starts in batch.joined
+        np.cumsum(lengths[:-1] + 1, out=self.ostart[1:])
+        self.oend = self.ostart + lengths
+        self.fend = np.array(batch.ends, dtype=np.int64)  # where each text ends in batch.text
+        self.fstart = np.zeros(count, dtype=np.int64)
+        self.fstart[1:] = self.fend[:-1] + 1
+        self.plain: tuple[_Array, _Array, _Array, _Array] | None = None
+        self.extra: list[Entry] = []
+        self.extra_rows: list[tuple[int, int, int]] = []
+        self.allowed: _Allowed | None = None
+
+    def add_plain(self, matches: list[tuple[int, int, int]]) -> None:
+        if not matches:
+            return
+        found = np.array(matches, dtype=np.int64)
+        index, start, end = found[:, 0], found[:, 1], found[:, 2]
+        number = np.searchsorted(self.fend, start, side="right")
+        if len(self.batch.text) == len(self.batch.joined):
+            ostart, oend = start, end
+        else:
+            kept = np.flatnonzero(self.batch.kept)
+            ostart, oend = kept[start], kept[end - 1] + 1
+        screener = self.screener
+        allowed = screener._p_allowed[index]
+        if allowed.any():
+            self.allowed = _Allowed(start[allowed], end[allowed], ostart[allowed], oend[allowed], self.batch)
+        listed = screener._p_strength[index] > 0
+        two = np.flatnonzero(listed & screener._p_two[index])
+        if len(two):
+            listed[two[self._straddling(start[two], end[two], number[two])]] = False
+        self.plain = (number[listed], ostart[listed], oend[listed], index[listed])
+
+    def _straddling(self, start: _Array, end: _Array, number: _Array) -> _Array:
+        """``straddles_words`` for two-character hits, the word window cut as it cuts it."""
+        reach = words._LONGEST - 1
+        left = np.maximum(start - reach, self.fstart[number])
+        right = np.minimum(end + reach, self.fend[number])
+        if self.allowed is not None:
+            left = np.maximum(left, self.allowed.folded_end_before(start))
+            right = np.minimum(right, self.allowed.folded_start_after(end))
+        folded, straddles = self.batch.text, words._straddles
+        return np.array(
+            [
+                straddles(folded[a:b], s - a, e - a)
+                for a, b, s, e in zip(
+                    left.tolist(), right.tolist(), start.tolist(), end.tolist(), strict=True
+                )
+            ],
+            dtype=np.bool_,
+        )
+
+    def add_extra(self, number: int, candidates: Iterable[_Candidate]) -> None:
+        offset = int(self.ostart[number])
+        for candidate in candidates:
+            self.extra_rows.append((number, offset + candidate.span.start, offset + candidate.span.end))
+            self.extra.append(candidate.entry)
+
+    def results(self) -> list[ScreeningResult]:
+        screener, texts = self.screener, self.texts
+        rows = self._rows()
+        if rows is None:
+            return [ScreeningResult(text, Verdict.CLEAN, ()) for text in texts]
+        number, ostart, oend, ref, strength, advise, single, farmable = rows
+        keep = self._stand_alone(number, ostart, oend, single)
+        if self.allowed is not None:
+            keep &= ~(self.allowed.covers(ostart, oend) & ~advise)
+        self._drop_farm_words(keep, farmable, number, ostart, oend, ref)
+        chosen = self._strongest_per_span(np.flatnonzero(keep), number, ostart, oend, strength)
+        entries, count = screener._plain.entries, len(screener._plain.entries)
+        hits: dict[int, list[Hit]] = {}
+        text_starts = self.ostart.tolist()
+        for n, a, b, r in zip(
+            number[chosen].tolist(),
+            ostart[chosen].tolist(),
+            oend[chosen].tolist(),
+            ref[chosen].tolist(),
+            strict=True,
+        ):
+            entry = entries[r] if r < count else self.extra[r - count]
+            term = entry.term  # type: ignore[union-attr]  # listed rows only
+            offset = text_starts[n]
+            a -= offset
+            b -= offset
+            hit = Hit(a, b, texts[n][a:b], term.text, term.category, term.action)
+            found = hits.get(n)
+            if found is None:
+                hits[n] = [hit]
+            else:
+                found.append(hit)
+        results: list[ScreeningResult] = []
+        for n, text in enumerate(texts):
+            found = hits.get(n)
+            if found is None:
+                results.append(ScreeningResult(text, Verdict.CLEAN, ()))
+            else:
+                results.append(
+                    ScreeningResult(text, _VERDICTS[max(h.action.strength for h in found)], tuple(found))
+                )
+        return results
+
+    def _rows(self) -> tuple[_Array, ...] | None:
+        """All rows (plain matches first, then the others) with what the checks need of each pattern."""
+        screener = self.screener
+        parts = []
+        if self.plain is not None:
+            number, ostart, oend, index = self.plain
+            parts.append(
+                (
+                    number,
+                    ostart,
+                    oend,
+                    index,
+                    screener._p_strength[index],
+                    screener._p_advise[index],
+                    screener._p_single[index],
+                    screener._p_farmable[index],
+                )
+            )
+        if self.extra:
+            extra = np.array(self.extra_rows, dtype=np.int64)
+            first = len(screener._plain.entries)
+            parts.append(
+                (
+                    extra[:, 0],
+                    extra[:, 1],
+                    extra[:, 2],
+                    np.arange(first, first + len(self.extra)),
+                    np.array([e.term.action.strength for e in self.extra], dtype=np.int8),
+                    np.array([e.term.action is Action.ADVISE for e in self.extra], dtype=np.bool_),
+                    np.array([e.single_ascii for e in self.extra], dtype=np.bool_),
+                    np.array([_farmable(e) for e in self.extra], dtype=np.bool_),
+                )
+            )
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        return tuple(np.concatenate(columns) for columns in zip(*parts, strict=True))
+
+    def _stand_alone(self, number: _Array, ostart: _Array, oend: _Array, single: _Array) -> _Array:
+        """Latin letters and digits of a hit must not run on into the text's own (ass in class); a
+        one-character latin or digit term must stand alone."""
+        points, classes = self.batch.points, self.screener._point_class
+        last_point = len(points) - 1
+        first = classes[points[ostart]]
+        last = classes[points[oend - 1]]
+        before = np.where(ostart > self.ostart[number], classes[points[ostart - 1]], 0)
+        after = np.where(oend < self.oend[number], classes[points[np.minimum(oend, last_point)]], 0)
+        apart = ((first == 0) | (first != before)) & ((last == 0) | (last != after))
+        return np.where(single, (before == 0) & (after == 0), apart)
+
+    def _drop_farm_words(
+        self, keep: _Array, farmable: _Array, number: _Array, ostart: _Array, oend: _Array, ref: _Array
+    ) -> None:
+        """Unkeep hits that are pesticide names or lie inside a longer pest, disease or pesticide word
+        (``farm.py``); the longer word may not reach into an allowed word."""
+        rows = np.flatnonzero(keep & farmable)
+        if not len(rows):
+            return
+        pesticide = self.screener._pesticide_shaped(ref[rows], self.extra)
+        keep[rows[pesticide]] = False
+        rows = rows[~pesticide]
+        ends = self.screener._farm_word_ends
+        if ends is not None:  # only hits with a farm-word ending near their end can be inside one
+            points = self.batch.points
+            last_point = len(points) - 1
+            near = np.zeros(len(rows), dtype=np.bool_)
+            for step in range(-1, farm._REACH):
+                near |= ends[points[np.minimum(oend[rows] + step, last_point)]]
+            rows = rows[near]
+        if not len(rows):
+            return
+        left, right = self.ostart[number[rows]], self.oend[number[rows]]
+        if self.allowed is not None:
+            left = np.maximum(left, self.allowed.original_end_before(ostart[rows]))
+            right = np.minimum(right, self.allowed.original_start_after(oend[rows]))
+        joined = self.batch.joined
+        for row, a, b, s, e in zip(
+            rows.tolist(),
+            left.tolist(),
+            right.tolist(),
+            ostart[rows].tolist(),
+            oend[rows].tolist(),
+            strict=True,
+        ):
+            run = chinese_run(joined[a:b], s - a, e - a)
+            if run is not None and inside_farm_word(*run):
+                keep[row] = False
+
+    @staticmethod
+    def _strongest_per_span(
+        rows: _Array, number: _Array, ostart: _Array, oend: _Array, strength: _Array
+    ) -> _Array:
+        """The rows that become hits, in text and span order: per span the strongest (the first of
+        equals), and none inside another of at least its strength."""
+        if not len(rows):
+            return rows
+        order = np.lexsort((rows, -strength[rows], oend[rows], ostart[rows], number[rows]))
+        rows = rows[order]
+        n, a, b = number[rows], ostart[rows], oend[rows]
+        first = np.ones(len(rows), dtype=np.bool_)
+        first[1:] = (n[1:] != n[:-1]) | (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        rows, n, a, b = rows[first], n[first], a[first], b[first]
+        # Inside another span of the text: one before it reaching at least as far, or one starting
+        # at the same place (sorted after it, being longer).
+        scale = int(b.max()) + 1
+        reach = np.maximum.accumulate(n * scale + b)
+        inside = np.zeros(len(rows), dtype=np.bool_)
+        inside[1:] = reach[:-1] >= (n * scale + b)[1:]
+        inside[:-1] |= (n[1:] == n[:-1]) & (a[1:] == a[:-1])
+        if not inside.any():
+            return rows
+        drop = np.zeros(len(rows), dtype=np.bool_)
+        strong = strength[rows]
+        for i in np.flatnonzero(inside).tolist():
+            low, high = np.searchsorted(n, n[i], side="left"), np.searchsorted(n, n[i], side="right")
+            drop[i] = any(
+                j != i and a[j] <= a[i] and b[i] <= b[j] and strong[j] >= strong[i] for j in range(low, high)
+            )
+        return rows[~drop]
 
 
-def _separate(edge: str, neighbour: str) -> bool:
-    edge_class = _char_class(edge)
-    return not edge_class or edge_class != _char_class(neighbour)
+class _Allowed:
+    """Spans of allowed words in a batch (folded and original), for the checks that look at them."""
+
+    def __init__(
+        self, fstart: _Array, fend: _Array, ostart: _Array, oend: _Array, batch: FoldedBatch
+    ) -> None:
+        self._fstarts, self._fends = np.sort(fstart), np.sort(fend)
+        self._ostarts, self._oends = np.sort(ostart), np.sort(oend)
+        # Characters covered by no allowed word and not noise, counted up to each position.
+        depth = np.zeros(len(batch.joined) + 1, dtype=np.int64)
+        np.add.at(depth, ostart, 1)
+        np.add.at(depth, oend, -1)
+        bare = (np.cumsum(depth[:-1]) == 0) & batch.kept
+        self._bare = np.zeros(len(batch.joined) + 1, dtype=np.int64)
+        np.cumsum(bare, out=self._bare[1:])
+
+    def covers(self, ostart: _Array, oend: _Array) -> _Array:
+        """Whether allowed words cover every letter of each span (方法 + 轮换 cover 法轮 in 方法轮换)."""
+        return self._bare[oend] == self._bare[ostart]
+
+    @staticmethod
+    def _before(sorted_ends: _Array, positions: _Array) -> _Array:
+        at = np.searchsorted(sorted_ends, positions, side="right") - 1
+        return np.where(at >= 0, sorted_ends[np.maximum(at, 0)], -1)
+
+    @staticmethod
+    def _after(sorted_starts: _Array, positions: _Array) -> _Array:
+        at = np.searchsorted(sorted_starts, positions, side="left")
+        found = at < len(sorted_starts)
+        return np.where(found, sorted_starts[np.minimum(at, len(sorted_starts) - 1)], np.iinfo(np.int64).max)
+
+    def folded_end_before(self, positions: _Array) -> _Array:
+        return self._before(self._fends, positions)
+
+    def folded_start_after(self, positions: _Array) -> _Array:
+        return self._after(self._fstarts, positions)
+
+    def original_end_before(self, positions: _Array) -> _Array:
+        return self._before(self._oends, positions)
+
+    def original_start_after(self, positions: _Array) -> _Array:
+        return self._after(self._ostarts, positions)
 
 
-def _inside_stronger(candidate: _Candidate, others: Iterable[_Candidate]) -> bool:
-    span, strength = candidate.span, candidate.entry.term.action.strength
-    return any(
-        o is not candidate
-        and o.span.start <= span.start
-        and span.end <= o.span.end
-        and o.entry.term.action.strength >= strength
-        for o in others
+_VERDICTS = {action.strength: Verdict(action.value) for action in Action}
+
+
+def _farmable(entry: Entry | None) -> bool:
+    """Whether the farm-word rules apply to hits of the entry (not to advice, not to contact details)."""
+    return (
+        entry is not None
+        and entry.term.action is not Action.ADVISE
+        and entry.term.category != contact.CATEGORY
     )
+
+
+def _farm_word_ends() -> npt.NDArray[np.bool_] | None:
+    """Code points that end a farm word (the last characters of farm.py's endings), or None when the
+    endings are not a plain list of words (then every hit meets the farm rules)."""
+    endings = "|".join((farm._DISEASE, farm._PEST, farm._PESTICIDE))
+    alternatives = endings.split("|")
+    if farm._FARM_WORD_END.pattern != f"(?:{endings})$" or any(
+        not a or re.escape(a) != a for a in alternatives
+    ):
+        return None
+    table = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
+    table[[ord(a[-1]) for a in alternatives]] = True
+    return table
+
+
+def _point_classes(tables: FoldTables) -> npt.NDArray[np.int8]:
+    """Per code point: 1 when it folds to a latin letter, 2 to a digit, else 0 (noise included)."""
+    canonical = tables.canonical
+    classes = ((canonical >= ord("a")) & (canonical <= ord("z"))).astype(np.int8)
+    classes[(canonical >= ord("0")) & (canonical <= ord("9"))] = 2
+    classes[~tables.keep] = 0
+    return classes
