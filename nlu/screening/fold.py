@@ -85,7 +85,7 @@ class FoldTables:
         folded = self.canonical[points[kept]]
         ends = np.flatnonzero(folded == _NEWLINE).tolist()
         ends.append(len(folded))
-        return FoldedBatch(joined, _decode(folded), kept, ends, points)
+        return FoldedBatch(joined, _decode(folded), kept, ends, points, folded)
 
     def fold_char(self, char: str) -> str:
         """The canonical form of one character, or "" for noise (used for boundaries)."""
@@ -109,6 +109,8 @@ class FoldedBatch:
     """Where each text ends in ``text`` (the next one starts one further on)."""
     points: npt.NDArray[np.uint32]
     """The code points of ``joined``."""
+    folded_points: npt.NDArray[np.uint32]
+    """The code points of ``text``."""
 
 
 def _decode(points: npt.NDArray[np.uint32]) -> str:

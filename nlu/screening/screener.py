@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import sys
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate
-from typing import Any
+from functools import cached_property
+from itertools import accumulate, pairwise
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 import numpy as np
@@ -20,7 +21,8 @@ from nlu.screening.fold import FoldedBatch, FoldTables, fold_tables
 from nlu.screening.lists import TermLists, builtin_lists
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict
 from nlu.screening.patterns import Entry, fold_all, merge_terms, with_number_variants
-from nlu.screening.pinyin import initial_table, looks_spelled, pinyin_windows, spell_all, syllable_table
+from nlu.screening.pinyin import _CONTEXT as _PINYIN_CONTEXT
+from nlu.screening.pinyin import initial_table, looks_spelled, spell_all, syllable_table
 from nlu.screening.views import CollapsedView, PlainView, Span, collapse_all, collapsed_view
 
 _Array = npt.NDArray[Any]
@@ -28,6 +30,8 @@ _Array = npt.NDArray[Any]
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
 _LATIN = re.compile(r"[a-z]+")
 _REPEAT = re.compile(r"([^\n])\1+")
+_NEWLINE = ord("\n")
+_SHORT_TERM = 10  # squeezing matches the plain automaton around repeats for terms up to this long
 _DIGIT_RUN_ENTRY = Entry(contact.DIGIT_RUN, "", "", "")
 _ADDRESS_ENTRIES = {term: Entry(term, "", "", "") for term in (contact.URL, contact.IPV4)}
 
@@ -51,12 +55,30 @@ class _Automaton:
     def __init__(self, patterns: dict[str, Entry | None]) -> None:
         self.entries = list(patterns.values())
         self.keys = keys = list(patterns)
+        self.listed = np.array([entry is not None for entry in self.entries], dtype=np.bool_)
         self._matcher = ahocorasick_rs.AhoCorasick(keys) if keys else None
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         if self._matcher is None:
             return []
         return self._matcher.find_matches_as_indexes(text, overlapping=True)
+
+
+class _LatinRuns(NamedTuple):
+    starts: _Array
+    ends: _Array
+    words: list[str]
+    pieces: dict[int, list[str]]
+    """The words of runs with deleted characters inside, by run number."""
+
+
+class _SpelledRows(NamedTuple):
+    """Hits of spelled terms: text number, batch (folded) start and end, entry."""
+
+    number: _Array
+    start: _Array
+    end: _Array
+    entries: list[Entry]
 
 
 @dataclass(slots=True)
@@ -74,6 +96,10 @@ class Screener:
         self._tables = fold_tables()
         self._point_class = _point_classes(self._tables)
         self._farm_word_ends = _farm_word_ends()
+        self._ascii_alnum = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
+        self._ascii_alnum[
+            [ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]
+        ] = True
         terms = merge_terms(lists.terms, self._tables)
         patterns = with_number_variants(terms)
         allowed = {word for word in fold_all(list(lists.allowed), self._tables) if word}
@@ -82,6 +108,11 @@ class Screener:
         # Collapsed texts are matched by the plain automaton too; only terms that repeat a
         # character themselves (assert, 妹妹…) need a collapsed spelling of their own.
         self._collapsed = _Automaton(self._collapsed_patterns(patterns))
+        # Terms too long to fit the stretches around repeats that squeezing looks at.
+        self._plain_long = _Automaton({k: e for k, e in patterns.items() if len(k) > _SHORT_TERM})
+        self._collapsed_long = _Automaton(
+            {k: e for k, e in self._collapsed_patterns(patterns).items() if len(k) > _SHORT_TERM}
+        )
         self._pinyin = _Automaton(self._spelled(terms, syllable_table(), min_chars=2))
         self._initials = _Automaton(
             self._spelled(terms, initial_table(), min_chars=self.options.initials_min_chars)
@@ -107,6 +138,7 @@ class Screener:
         )
         self._p_farmable = np.fromiter((_farmable(e) for e in entries), dtype=np.bool_, count=count)
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
+        self._spelled_length_tables: dict[bool, _Array] = {}
 
     @classmethod
     def builtin(cls, options: ScreenerOptions | None = None) -> Screener:
@@ -152,20 +184,23 @@ class Screener:
         found = _Found(texts, batch)
         rows = _Rows(self, texts, batch)
         rows.add_plain(self._plain.find(folded))
-        if self.options.pinyin and _LATIN.search(folded):
-            found.add_spans(found.latin, self._maybe_spelled(batch))
-        if _REPEAT.search(folded):
-            found.repeats.update(self._squeezed_texts(found))
+        found.repeats.update(self._squeezed_texts(batch, rows))
         if self.options.contact:
             found.add_spans(found.digits, (m.span() for m in contact.DIGIT_RUNS.finditer(folded)))
-            for number, text in enumerate(texts):
-                if "." in text and contact.URL_HINT.search(text):
-                    found.addresses[number] = contact.addresses(text)
+            hinted = rows.url_hinted()
+            if hinted:
+                for number, addresses in zip(
+                    hinted, contact.addresses_many([texts[n] for n in hinted]), strict=True
+                ):
+                    if addresses:
+                        found.addresses[number] = addresses
         for number in sorted(found.repeats):
             view = found.view(number, texts[number])
             rows.add_extra(number, self._collapsed_candidates(collapsed_view(view)))
-        for number, runs in found.latin.items():
-            rows.add_extra(number, self._spelled_candidates(found.view(number, texts[number]), runs))
+        latin = self._latin_runs(batch, rows) if self.options.pinyin else None
+        if latin is not None:
+            for initials in (False, True):
+                rows.add_spelled(self._spelled_rows(batch, rows, latin, initials))
         for number, spans in found.digits.items():
             text, view = texts[number], found.view(number, texts[number])
             for start, end in spans:
@@ -181,43 +216,56 @@ class Screener:
             )
         return rows.results()
 
-    @staticmethod
-    def _maybe_spelled(batch: FoldedBatch) -> Iterable[tuple[int, int]]:
-        """Runs of letters that may be pinyin: as a whole, or with something deleted between them
-        (then each word the sender separated is looked at in the slow path)."""
-        folded = batch.text
-        kept: list[int] | None = None
-        for match in _LATIN.finditer(folded):
-            start, end = match.span()
-            if looks_spelled(match.group(), False) or looks_spelled(match.group(), True):
-                yield start, end
-                continue
-            if end - start < 2:
-                continue
-            if kept is None:
-                kept = np.flatnonzero(batch.kept).tolist()
-            if kept[end - 1] - kept[start] != end - start - 1:
-                yield start, end
-
-    def _squeezed_texts(self, found: _Found) -> set[int]:
-        """Texts where squeezing repeated characters (赌赌赌博博) makes a listed term appear."""
-        folded = found.batch.text
-        positions: list[int] = []  # where each run of repeats is in the squeezed text
-        removed: list[int] = [0]  # characters squeezed out before each run
-        for match in _REPEAT.finditer(folded):
-            positions.append(match.start() - removed[-1])
-            removed.append(removed[-1] + match.end() - match.start() - 1)
-        squeezed = _REPEAT.sub(r"\1", folded)
-        texts: set[int] = set()
-        for automaton in (self._plain, self._collapsed):
-            entries = automaton.entries
-            for index, start, end in automaton.find(squeezed):
-                if entries[index] is None:
+    def _squeezed_texts(self, batch: FoldedBatch, rows: _Rows) -> list[int]:
+        """Texts where squeezing repeated characters (赌赌赌博博) makes a listed term appear: only
+        the stretches around the repeats are matched, and long terms only in texts with repeats."""
+        points = batch.folded_points
+        repeated = np.flatnonzero((points[1:] == points[:-1]) & (points[1:] != _NEWLINE)) + 1
+        if not len(repeated):
+            return []
+        kept = np.ones(len(points), dtype=np.bool_)
+        kept[repeated] = False
+        squeezed = points[kept]
+        place = np.empty(len(points) + 1, dtype=np.int64)  # where each folded character is squeezed
+        place[:-1] = np.cumsum(kept) - 1
+        place[-1] = len(squeezed)
+        runs = np.unique(place[repeated])  # squeezed positions that stand for several characters
+        ends = place[rows.fend]
+        starts = np.zeros(len(ends), dtype=np.int64)
+        starts[1:] = ends[:-1] + 1
+        number = np.searchsorted(ends, runs, side="right")
+        reach = _SHORT_TERM - 1
+        found: set[int] = set()
+        for automata, low, high in (
+            ((self._plain, self._collapsed), runs - reach, runs + reach + 1),
+            ((self._plain_long, self._collapsed_long), starts[number], ends[number]),
+        ):
+            low, high = np.maximum(low, starts[number]), np.minimum(high, ends[number])
+            # Merge overlapping stretches, then match them all in one pass.
+            first = np.ones(len(low), dtype=np.bool_)
+            first[1:] = low[1:] > np.maximum.accumulate(high)[:-1]
+            low, high = low[first], np.maximum.reduceat(high, np.flatnonzero(first))
+            text = "\n".join(
+                _decode_points(squeezed[a:b]) for a, b in zip(low.tolist(), high.tolist(), strict=True)
+            )
+            sizes = high - low + 1
+            offsets = np.zeros(len(sizes), dtype=np.int64)
+            np.cumsum(sizes[:-1], out=offsets[1:])
+            for automaton in automata:
+                matches = automaton.find(text)
+                if not matches:
                     continue
-                run = bisect_left(positions, start)
-                if run < len(positions) and positions[run] < end:
-                    texts.add(found.text_at(start + removed[run])[0])
-        return texts
+                found_at = np.array(matches, dtype=np.int64)
+                listed = automaton.listed[found_at[:, 0]]
+                start, end = found_at[listed, 1], found_at[listed, 2]
+                stretch = np.searchsorted(offsets, start, side="right") - 1
+                start = start - offsets[stretch] + low[stretch]
+                end = end - offsets[stretch] + low[stretch]
+                run = np.searchsorted(runs, start)
+                inside = run < len(runs)
+                inside[inside] = runs[run[inside]] < end[inside]
+                found.update(np.searchsorted(ends, start[inside], side="right").tolist())
+        return sorted(found)
 
     def _pesticide_shaped(self, refs: _Array, extra: list[Entry]) -> _Array:
         """``pesticide_shaped`` of the patterns (plain indexes, or past them into ``extra``)."""
@@ -241,23 +289,121 @@ class Screener:
                 if entry is not None and view.squeezes(start, end):
                     yield _Candidate(view.original_span(start, end), entry)
 
-    def _spelled_candidates(self, plain: PlainView, runs: list[tuple[int, int]]) -> Iterable[_Candidate]:
-        for initials, automaton in ((False, self._pinyin), (True, self._initials)):
-            for window in pinyin_windows(plain, initials=initials, runs=runs):
-                for index, start, end in automaton.find(window.text):
-                    entry = automaton.entries[index]
-                    if entry is None or not window.touches_letters(start, end):
-                        continue
-                    units = window.units(start, end)
-                    if units and self._spelling_counts(plain.text[units[0] : units[1]], initials):
-                        yield _Candidate(plain.original_span(*units), entry)
+    @staticmethod
+    def _latin_runs(batch: FoldedBatch, rows: _Rows) -> _LatinRuns | None:
+        """The runs of latin letters in the folded texts, and the words the sender separated in
+        those with deleted characters inside (fa-lun-gong)."""
+        folded, points = batch.text, batch.folded_points
+        latin = (points >= ord("a")) & (points <= ord("z"))
+        edges = np.flatnonzero(np.diff(latin.view(np.int8), prepend=0, append=0))
+        if not len(edges):
+            return None
+        starts, ends = edges[0::2], edges[1::2]
+        words = [folded[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        pieces: dict[int, list[str]] = {}
+        kept = rows.kept_positions
+        if kept is not None:
+            split = np.flatnonzero(kept[ends - 1] - kept[starts] != ends - starts - 1)
+            if len(split):
+                # Positions inside those runs (after their first letter) where something was deleted.
+                sizes = ends[split] - starts[split] - 1
+                inner = np.repeat(starts[split] + 1 - np.cumsum(sizes) + sizes, sizes) + np.arange(
+                    int(sizes.sum())
+                )
+                breaks = inner[kept[inner] - kept[inner - 1] != 1].tolist()
+                at = 0
+                for run, start, end in zip(
+                    split.tolist(), starts[split].tolist(), ends[split].tolist(), strict=True
+                ):
+                    cuts = [start]
+                    while at < len(breaks) and breaks[at] < end:
+                        cuts.append(breaks[at])
+                        at += 1
+                    cuts.append(end)
+                    pieces[run] = [folded[a:b] for a, b in pairwise(cuts)]
+        return _LatinRuns(starts, ends, words, pieces)
 
-    def _spelling_counts(self, source: str, initials: bool) -> bool:
-        """Whether a pinyin match stands on latin letters the sender typed (not on Chinese alone)."""
-        letters = sum(1 for c in source if "a" <= c <= "z")
-        if not initials:
-            return letters > 0
-        return letters >= self.options.initials_min_letters and max(source) >= _CJK_MIN
+    def _spelled_rows(
+        self, batch: FoldedBatch, rows: _Rows, latin: _LatinRuns, initials: bool
+    ) -> _SpelledRows | None:
+        """Terms spelled (partly) in pinyin or its initials around the sender's letters: the Chinese
+        characters near letters that may be pinyin are spelled out, in windows, and all windows of the
+        batch are matched in one pass. A hit must be whole characters, include letters the sender
+        typed, and (initials) hold at least ``initials_min_letters`` letters and a Chinese character."""
+        folded = batch.text
+        spelled = np.array([looks_spelled(word, initials) for word in latin.words], dtype=np.bool_)
+        for run, separated in latin.pieces.items():  # each word the sender separated
+            if not spelled[run]:
+                spelled[run] = any(looks_spelled(word, initials) for word in separated)
+        starts, ends = latin.starts[spelled], latin.ends[spelled]
+        if not len(starts):
+            return None
+        number = np.searchsorted(rows.fend, starts, side="right")
+        context = _PINYIN_CONTEXT[initials]
+        new = np.ones(len(starts), dtype=np.bool_)
+        new[1:] = (number[1:] != number[:-1]) | (starts[1:] - ends[:-1] > 2 * context)
+        window_number = number[new]
+        window_start = np.maximum(starts[new] - context, rows.fstart[window_number])
+        last = np.flatnonzero(np.append(new[1:], True))
+        window_end = np.minimum(ends[last] + context, rows.fend[window_number])
+        sources = "\n".join(
+            folded[a:b] for a, b in zip(window_start.tolist(), window_end.tolist(), strict=True)
+        )
+        table = initial_table() if initials else syllable_table()
+        spelling = sources.translate(table)
+        automaton = self._initials if initials else self._pinyin
+        matches = automaton.find(spelling)
+        if not matches:
+            return None
+        # Per character of ``sources``: its batch position (one past its window for the line
+        # breaks), where its spelling starts and ends, and whether the sender typed it as a letter.
+        sizes = window_end - window_start + 1
+        offsets = np.zeros(len(sizes), dtype=np.int64)
+        np.cumsum(sizes[:-1], out=offsets[1:])
+        position = np.repeat(window_start - offsets, sizes)[:-1] + np.arange(int(sizes.sum()) - 1)
+        source_points = np.frombuffer(sources.encode("utf-32-le"), dtype=np.uint32)
+        unit_end = np.cumsum(self._spelled_lengths(initials)[source_points])
+        unit_start = unit_end - self._spelled_lengths(initials)[source_points]
+        run = np.searchsorted(starts, position, side="right") - 1
+        letter = (run >= 0) & (position < ends[np.maximum(run, 0)]) & (source_points != ord("\n"))
+        found = np.array(matches, dtype=np.int64)
+        index, start, end = found[:, 0], found[:, 1], found[:, 2]
+        first = np.searchsorted(unit_start, start)
+        last_unit = np.searchsorted(unit_end, end)
+        whole = (first < len(unit_start)) & (last_unit < len(unit_end))
+        first, last_unit = np.minimum(first, len(unit_start) - 1), np.minimum(last_unit, len(unit_end) - 1)
+        whole &= (unit_start[first] == start) & (unit_end[last_unit] == end)
+        counts = np.zeros(len(source_points) + 1, dtype=np.int64)
+        np.cumsum(letter, out=counts[1:])
+        whole &= counts[last_unit + 1] > counts[first]  # touches the sender's letters
+        typed_letters = (source_points >= ord("a")) & (source_points <= ord("z"))
+        np.cumsum(typed_letters, out=counts[1:])
+        letters = counts[last_unit + 1] - counts[first]
+        if initials:
+            np.cumsum(source_points >= ord(_CJK_MIN), out=counts[1:])
+            whole &= (letters >= self.options.initials_min_letters) & (counts[last_unit + 1] > counts[first])
+        else:
+            whole &= letters > 0
+        if not whole.any():
+            return None
+        chosen = np.flatnonzero(whole)
+        entries = automaton.entries
+        return _SpelledRows(
+            np.searchsorted(rows.fend, position[first[chosen]], side="right"),
+            position[first[chosen]],
+            position[last_unit[chosen]] + 1,
+            [entries[i] for i in index[chosen].tolist()],  # type: ignore[misc]  # spelled patterns have entries
+        )
+
+    def _spelled_lengths(self, initials: bool) -> _Array:
+        """Per code point, the length of its pinyin (initial); 1 for characters left as they are."""
+        known = self._spelled_length_tables.get(initials)
+        if known is None:
+            table = initial_table() if initials else syllable_table()
+            known = np.ones(sys.maxunicode + 1, dtype=np.int64)
+            known[list(table)] = [len(spelling) for spelling in table.values()]
+            self._spelled_length_tables[initials] = known
+        return known
 
 
 class _Found:
@@ -316,6 +462,10 @@ class _Found:
         return PlainView(text, folded, self.batch.kept[original_start : original_start + len(text)])
 
 
+def _decode_points(points: _Array) -> str:
+    return points.tobytes().decode("utf-32-le", "surrogatepass")
+
+
 def _glued_to_letter(text: str, span: Span) -> bool:
     """Whether digits directly follow a latin letter: a code (A10021003, X70002), not a number."""
     return span.start > 0 and text[span.start - 1].isascii() and text[span.start - 1].isalpha()
@@ -351,11 +501,7 @@ class _Rows:
         found = np.array(matches, dtype=np.int64)
         index, start, end = found[:, 0], found[:, 1], found[:, 2]
         number = np.searchsorted(self.fend, start, side="right")
-        if len(self.batch.text) == len(self.batch.joined):
-            ostart, oend = start, end
-        else:
-            kept = np.flatnonzero(self.batch.kept)
-            ostart, oend = kept[start], kept[end - 1] + 1
+        ostart, oend = self.original(start, end)
         screener = self.screener
         allowed = screener._p_allowed[index]
         if allowed.any():
@@ -385,6 +531,37 @@ class _Rows:
             dtype=np.bool_,
         )
 
+    @cached_property
+    def kept_positions(self) -> _Array | None:
+        """Where each folded character is in the joined texts (None: where it is in the folded text)."""
+        if len(self.batch.text) == len(self.batch.joined):
+            return None
+        return np.flatnonzero(self.batch.kept)
+
+    def original(self, start: _Array, end: _Array) -> tuple[_Array, _Array]:
+        """Folded spans as spans of the joined original texts."""
+        kept = self.kept_positions
+        if kept is None:
+            return start, end
+        return kept[start], kept[end - 1] + 1
+
+    def url_hinted(self) -> list[int]:
+        """The texts that ``contact.URL_HINT`` finds something in (a dot between letters or digits)."""
+        points = self.batch.points
+        dots = np.flatnonzero(points[1:-1] == ord(".")) + 1
+        if not len(dots):
+            return []
+        alnum = self.screener._ascii_alnum
+        dots = dots[alnum[points[dots - 1]] & alnum[points[dots + 1]]]
+        return np.unique(np.searchsorted(self.oend, dots, side="right")).tolist()
+
+    def add_spelled(self, found: _SpelledRows | None) -> None:
+        if found is None:
+            return
+        ostart, oend = self.original(found.start, found.end)
+        self.extra_rows.extend(zip(found.number.tolist(), ostart.tolist(), oend.tolist(), strict=True))
+        self.extra.extend(found.entries)
+
     def add_extra(self, number: int, candidates: Iterable[_Candidate]) -> None:
         offset = int(self.ostart[number])
         for candidate in candidates:
@@ -402,37 +579,34 @@ class _Rows:
             keep &= ~(self.allowed.covers(ostart, oend) & ~advise)
         self._drop_farm_words(keep, farmable, number, ostart, oend, ref)
         chosen = self._strongest_per_span(np.flatnonzero(keep), number, ostart, oend, strength)
-        entries, count = screener._plain.entries, len(screener._plain.entries)
-        hits: dict[int, list[Hit]] = {}
-        text_starts = self.ostart.tolist()
-        for n, a, b, r in zip(
-            number[chosen].tolist(),
-            ostart[chosen].tolist(),
-            oend[chosen].tolist(),
-            ref[chosen].tolist(),
-            strict=True,
+        if not len(chosen):
+            return [ScreeningResult(text, Verdict.CLEAN, ()) for text in texts]
+        entries, count, extra = screener._plain.entries, len(screener._plain.entries), self.extra
+        numbers = number[chosen]
+        offsets = self.ostart[numbers]
+        hits = [
+            Hit(a, b, texts[n][a:b], *(entries[r] if r < count else extra[r - count]).term)  # type: ignore[union-attr]
+            for n, a, b, r in zip(
+                numbers.tolist(),
+                (ostart[chosen] - offsets).tolist(),
+                (oend[chosen] - offsets).tolist(),
+                ref[chosen].tolist(),
+                strict=True,
+            )
+        ]
+        # Rows come sorted by text: each text with hits owns one slice of them.
+        firsts = np.flatnonzero(np.diff(numbers, prepend=-1))
+        bounds = np.append(firsts, len(numbers)).tolist()
+        verdicts = np.maximum.reduceat(strength[chosen], firsts).tolist()
+        results = [_CLEAN] * len(texts)
+        for n, low, high, verdict in zip(
+            numbers[firsts].tolist(), bounds, bounds[1:], verdicts, strict=False
         ):
-            entry = entries[r] if r < count else self.extra[r - count]
-            term = entry.term  # type: ignore[union-attr]  # listed rows only
-            offset = text_starts[n]
-            a -= offset
-            b -= offset
-            hit = Hit(a, b, texts[n][a:b], term.text, term.category, term.action)
-            found = hits.get(n)
-            if found is None:
-                hits[n] = [hit]
-            else:
-                found.append(hit)
-        results: list[ScreeningResult] = []
-        for n, text in enumerate(texts):
-            found = hits.get(n)
-            if found is None:
-                results.append(ScreeningResult(text, Verdict.CLEAN, ()))
-            else:
-                results.append(
-                    ScreeningResult(text, _VERDICTS[max(h.action.strength for h in found)], tuple(found))
-                )
-        return results
+            results[n] = ScreeningResult(texts[n], _VERDICTS[verdict], tuple(hits[low:high]))
+        return [
+            ScreeningResult(text, Verdict.CLEAN, ()) if result is _CLEAN else result
+            for text, result in zip(texts, results, strict=True)
+        ]
 
     def _rows(self) -> tuple[_Array, ...] | None:
         """All rows (plain matches first, then the others) with what the checks need of each pattern."""
@@ -600,6 +774,7 @@ class _Allowed:
         return self._after(self._ostarts, positions)
 
 
+_CLEAN = ScreeningResult("", Verdict.CLEAN, ())  # a placeholder
 _VERDICTS = {action.strength: Verdict(action.value) for action in Action}
 
 
