@@ -28,7 +28,8 @@ DIGIT_RUN = Term("<8+ digit run>", CATEGORY, ACTION)
 URL = Term("<URL>", CATEGORY, ACTION)
 IPV4 = Term("<IPv4>", CATEGORY, ACTION)
 
-DIGIT_RUNS = re.compile(f"[0-9〇零幺一二三四五六七八九]{{{MIN_DIGITS},}}")
+DIGITS = "0123456789〇零幺一二三四五六七八九"
+DIGIT_RUNS = re.compile(f"[{DIGITS}]{{{MIN_DIGITS},}}")
 _DATE_OR_TIME = re.compile(
     r"\s*(?:\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?"
     r"|\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?)"

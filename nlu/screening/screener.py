@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import sys
-from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
-from itertools import accumulate, pairwise
+from functools import cached_property, lru_cache
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -23,7 +22,15 @@ from nlu.screening.model import Action, Hit, ScreeningResult, Verdict
 from nlu.screening.patterns import Entry, fold_all, merge_terms, with_number_variants
 from nlu.screening.pinyin import _CONTEXT as _PINYIN_CONTEXT
 from nlu.screening.pinyin import initial_table, looks_spelled, spell_all, syllable_table
-from nlu.screening.views import CollapsedView, PlainView, Span, collapse_all, collapsed_view
+from nlu.screening.text_by_text import (
+    ADDRESS_ENTRIES,
+    DIGIT_RUN_ENTRY,
+    Candidate,
+    Found,
+    TextByText,
+    _glued_to_letter,
+)
+from nlu.screening.views import Span, collapse_all, collapsed_view
 
 _Array = npt.NDArray[Any]
 
@@ -31,9 +38,9 @@ _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese cha
 _LATIN = re.compile(r"[a-z]+")
 _REPEAT = re.compile(r"([^\n])\1+")
 _NEWLINE = ord("\n")
+_BATCH_FROM = 16  # texts; fewer are checked text by text (text_by_text.py), as that is faster
+_SMALL_BATCH = 2000  # folded characters; below, the questions that a regex answers are not vectorised
 _SHORT_TERM = 10  # squeezing matches the plain automaton around repeats for terms up to this long
-_DIGIT_RUN_ENTRY = Entry(contact.DIGIT_RUN, "", "", "")
-_ADDRESS_ENTRIES = {term: Entry(term, "", "", "") for term in (contact.URL, contact.IPV4)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,19 +56,74 @@ class ScreenerOptions:
     """Flag contact details: runs of 8+ digits, web and IPv4 addresses (category ``contact``)."""
 
 
+class _Alphabet:
+    """Two bytes for each character the patterns use (and one code for all others), so that the
+    automaton walks two bytes per Chinese character instead of UTF-8's three, and positions are
+    byte offsets halved. The first byte is 128 or more and the second less: a match never starts
+    in the middle of a character."""
+
+    SIZE = 1 << 14
+
+    def __init__(self, points: _Array) -> None:
+        used = np.unique(points)
+        used = used[used != _NEWLINE]
+        codes = np.zeros(sys.maxunicode + 1, dtype=np.uint16)
+        codes[used] = np.arange(1, len(used) + 1, dtype=np.uint16)
+        self._codes = ((0x80 + (codes >> 7)) << 8 | (codes & 0x7F)).astype(">u2")
+
+    @classmethod
+    def of(cls, patterns: Iterable[str]) -> _Alphabet | None:
+        """The alphabet of the patterns, or None when they use too many characters for two bytes."""
+        points = _points("\n".join(patterns))
+        if len(np.unique(points)) >= cls.SIZE:
+            return None
+        return cls(points)
+
+    def encode(self, points: _Array) -> bytes:
+        return self._codes[points].tobytes()
+
+    def encode_all(self, patterns: list[str]) -> list[bytes]:
+        return self.encode(_points("\n".join(patterns))).split(self.encode(np.array([_NEWLINE])))
+
+
 class _Automaton:
     """Aho–Corasick over folded patterns, reporting every (overlapping) occurrence."""
 
-    def __init__(self, patterns: dict[str, Entry | None]) -> None:
+    def __init__(self, patterns: dict[str, Entry | None], alphabet: _Alphabet | None = None) -> None:
         self.entries = list(patterns.values())
         self.keys = keys = list(patterns)
         self.listed = np.array([entry is not None for entry in self.entries], dtype=np.bool_)
-        self._matcher = ahocorasick_rs.AhoCorasick(keys) if keys else None
+        self._alphabet = alphabet
+        self._matcher: ahocorasick_rs.AhoCorasick | ahocorasick_rs.BytesAhoCorasick | None = None
+        if keys and alphabet is not None:
+            self._matcher = ahocorasick_rs.BytesAhoCorasick(alphabet.encode_all(keys))
+        elif keys:
+            self._matcher = ahocorasick_rs.AhoCorasick(keys)
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         if self._matcher is None:
             return []
-        return self._matcher.find_matches_as_indexes(text, overlapping=True)
+        if self._alphabet is None:
+            return self._matcher.find_matches_as_indexes(text, overlapping=True)  # type: ignore[arg-type]
+        return self.find_points(_points(text)).tolist()
+
+    def find_points(self, points: _Array) -> _Array:
+        """Matches in the text of these code points, as an array of (pattern, start, end) rows."""
+        if self._matcher is None:
+            return np.empty((0, 3), dtype=np.int64)
+        if self._alphabet is None:
+            text = _decode_points(points)
+            found = np.array(self._matcher.find_matches_as_indexes(text, overlapping=True), dtype=np.int64)  # type: ignore[arg-type]
+            return found.reshape(-1, 3)
+        haystack = self._alphabet.encode(points)
+        found = np.array(self._matcher.find_matches_as_indexes(haystack, overlapping=True), dtype=np.int64)  # type: ignore[arg-type]
+        found = found.reshape(-1, 3)
+        found[:, 1:] //= 2
+        return found
+
+
+def _points(text: str) -> _Array:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 class _LatinRuns(NamedTuple):
@@ -81,21 +143,19 @@ class _SpelledRows(NamedTuple):
     entries: list[Entry]
 
 
-@dataclass(slots=True)
-class _Candidate:
-    span: Span
-    entry: Entry
-
-
-class Screener:
+class Screener(TextByText):
     """Finds listed terms in a text, seeing through the usual evasions; immutable once built."""
 
     def __init__(self, lists: TermLists, options: ScreenerOptions | None = None) -> None:
         self.lists = lists
         self.options = options or ScreenerOptions()
         self._tables = fold_tables()
+        # Boundary checks fold single characters over and over; the same few hundred recur.
+        self._fold_char = lru_cache(maxsize=1 << 16)(self._tables.fold_char)
         self._point_class = _point_classes(self._tables)
         self._farm_word_ends = _farm_word_ends()
+        self._digit_points = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
+        self._digit_points[[ord(c) for c in contact.DIGITS]] = True
         self._ascii_alnum = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
         self._ascii_alnum[
             [ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]
@@ -104,14 +164,17 @@ class Screener:
         patterns = with_number_variants(terms)
         allowed = {word for word in fold_all(list(lists.allowed), self._tables) if word}
         self._allowed = allowed
-        self._plain = _Automaton({**dict.fromkeys(allowed), **patterns})
+        plain = {**dict.fromkeys(allowed), **patterns}
+        alphabet = _Alphabet.of(plain)  # collapsed and long patterns use the same characters
+        self._plain = _Automaton(plain, alphabet)
         # Collapsed texts are matched by the plain automaton too; only terms that repeat a
         # character themselves (assert, 妹妹…) need a collapsed spelling of their own.
-        self._collapsed = _Automaton(self._collapsed_patterns(patterns))
+        collapsed = self._collapsed_patterns(patterns)
+        self._collapsed = _Automaton(collapsed, alphabet)
         # Terms too long to fit the stretches around repeats that squeezing looks at.
-        self._plain_long = _Automaton({k: e for k, e in patterns.items() if len(k) > _SHORT_TERM})
+        self._plain_long = _Automaton({k: e for k, e in patterns.items() if len(k) > _SHORT_TERM}, alphabet)
         self._collapsed_long = _Automaton(
-            {k: e for k, e in self._collapsed_patterns(patterns).items() if len(k) > _SHORT_TERM}
+            {k: e for k, e in collapsed.items() if len(k) > _SHORT_TERM}, alphabet
         )
         self._pinyin = _Automaton(self._spelled(terms, syllable_table(), min_chars=2))
         self._initials = _Automaton(
@@ -179,14 +242,15 @@ class Screener:
         texts = texts if isinstance(texts, list) else list(texts)
         if not texts:
             return []
+        if len(texts) < _BATCH_FROM:
+            return self._check_text_by_text(texts)
         batch = self._tables.fold_batch(texts)
-        folded = batch.text
-        found = _Found(texts, batch)
+        found = Found(texts, batch)
         rows = _Rows(self, texts, batch)
-        rows.add_plain(self._plain.find(folded))
+        rows.add_plain(self._plain.find_points(batch.folded_points))
         found.repeats.update(self._squeezed_texts(batch, rows))
         if self.options.contact:
-            found.add_spans(found.digits, (m.span() for m in contact.DIGIT_RUNS.finditer(folded)))
+            found.add_spans(found.digits, self._digit_runs(batch, rows.small))
             hinted = rows.url_hinted()
             if hinted:
                 for number, addresses in zip(
@@ -208,17 +272,19 @@ class Screener:
                 if not contact.is_date_or_time(text[span.start : span.end]) and not _glued_to_letter(
                     text, span
                 ):
-                    rows.add_extra(number, [_Candidate(span, _DIGIT_RUN_ENTRY)])
+                    rows.add_extra(number, [Candidate(span, DIGIT_RUN_ENTRY)])
         for number, addresses in found.addresses.items():
             rows.add_extra(
                 number,
-                [_Candidate(Span(start, end), _ADDRESS_ENTRIES[term]) for start, end, term in addresses],
+                [Candidate(Span(start, end), ADDRESS_ENTRIES[term]) for start, end, term in addresses],
             )
         return rows.results()
 
     def _squeezed_texts(self, batch: FoldedBatch, rows: _Rows) -> list[int]:
         """Texts where squeezing repeated characters (赌赌赌博博) makes a listed term appear: only
         the stretches around the repeats are matched, and long terms only in texts with repeats."""
+        if rows.small and not _REPEAT.search(batch.text):
+            return []
         points = batch.folded_points
         repeated = np.flatnonzero((points[1:] == points[:-1]) & (points[1:] != _NEWLINE)) + 1
         if not len(repeated):
@@ -226,6 +292,7 @@ class Screener:
         kept = np.ones(len(points), dtype=np.bool_)
         kept[repeated] = False
         squeezed = points[kept]
+        squeezed_text = _decode_points(squeezed)
         place = np.empty(len(points) + 1, dtype=np.int64)  # where each folded character is squeezed
         place[:-1] = np.cumsum(kept) - 1
         place[-1] = len(squeezed)
@@ -245,9 +312,7 @@ class Screener:
             first = np.ones(len(low), dtype=np.bool_)
             first[1:] = low[1:] > np.maximum.accumulate(high)[:-1]
             low, high = low[first], np.maximum.reduceat(high, np.flatnonzero(first))
-            text = "\n".join(
-                _decode_points(squeezed[a:b]) for a, b in zip(low.tolist(), high.tolist(), strict=True)
-            )
+            text = "\n".join(squeezed_text[a:b] for a, b in zip(low.tolist(), high.tolist(), strict=True))
             sizes = high - low + 1
             offsets = np.zeros(len(sizes), dtype=np.int64)
             np.cumsum(sizes[:-1], out=offsets[1:])
@@ -276,30 +341,40 @@ class Screener:
         unknown = np.unique(refs[plain][values < 0])
         if len(unknown):
             entries = self._plain.entries
-            known[unknown] = [pesticide_shaped(entries[i].folded) for i in unknown.tolist()]  # type: ignore[union-attr]
+            known[unknown] = [pesticide_shaped(entries[i].folded) for i in unknown.tolist()]
             values = known[refs[plain]]
         shaped[plain] = values == 1
         shaped[~plain] = [pesticide_shaped(extra[i - count].folded) for i in refs[~plain].tolist()]
         return shaped
 
-    def _collapsed_candidates(self, view: CollapsedView) -> Iterable[_Candidate]:
-        for automaton in (self._plain, self._collapsed):
-            for index, start, end in automaton.find(view.text):
-                entry = automaton.entries[index]
-                if entry is not None and view.squeezes(start, end):
-                    yield _Candidate(view.original_span(start, end), entry)
+    def _digit_runs(self, batch: FoldedBatch, small: bool) -> list[tuple[int, int]]:
+        """What ``contact.DIGIT_RUNS`` finds in the folded texts: runs of at least ``MIN_DIGITS``."""
+        if small:
+            return [m.span() for m in contact.DIGIT_RUNS.finditer(batch.text)]
+        digits = self._digit_points[batch.folded_points]
+        edges = _edges(digits)
+        starts, ends = edges[0::2], edges[1::2]
+        long = ends - starts >= contact.MIN_DIGITS
+        return list(zip(starts[long].tolist(), ends[long].tolist(), strict=True))
 
     @staticmethod
     def _latin_runs(batch: FoldedBatch, rows: _Rows) -> _LatinRuns | None:
         """The runs of latin letters in the folded texts, and the words the sender separated in
         those with deleted characters inside (fa-lun-gong)."""
         folded, points = batch.text, batch.folded_points
-        latin = (points >= ord("a")) & (points <= ord("z"))
-        edges = np.flatnonzero(np.diff(latin.view(np.int8), prepend=0, append=0))
-        if not len(edges):
-            return None
-        starts, ends = edges[0::2], edges[1::2]
-        words = [folded[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        if rows.small:
+            found = [(m.start(), m.end(), m.group()) for m in _LATIN.finditer(folded)]
+            if not found:
+                return None
+            starts = np.array([start for start, _, _ in found], dtype=np.int64)
+            ends = np.array([end for _, end, _ in found], dtype=np.int64)
+            words = [word for _, _, word in found]
+        else:
+            edges = _edges((points >= ord("a")) & (points <= ord("z")))
+            if not len(edges):
+                return None
+            starts, ends = edges[0::2], edges[1::2]
+            words = [folded[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
         pieces: dict[int, list[str]] = {}
         kept = rows.kept_positions
         if kept is not None:
@@ -364,8 +439,8 @@ class Screener:
         source_points = np.frombuffer(sources.encode("utf-32-le"), dtype=np.uint32)
         unit_end = np.cumsum(self._spelled_lengths(initials)[source_points])
         unit_start = unit_end - self._spelled_lengths(initials)[source_points]
-        run = np.searchsorted(starts, position, side="right") - 1
-        letter = (run >= 0) & (position < ends[np.maximum(run, 0)]) & (source_points != ord("\n"))
+        before = np.searchsorted(starts, position, side="right") - 1  # the last run starting before
+        letter = (before >= 0) & (position < ends[np.maximum(before, 0)]) & (source_points != ord("\n"))
         found = np.array(matches, dtype=np.int64)
         index, start, end = found[:, 0], found[:, 1], found[:, 2]
         first = np.searchsorted(unit_start, start)
@@ -392,7 +467,7 @@ class Screener:
             np.searchsorted(rows.fend, position[first[chosen]], side="right"),
             position[first[chosen]],
             position[last_unit[chosen]] + 1,
-            [entries[i] for i in index[chosen].tolist()],  # type: ignore[misc]  # spelled patterns have entries
+            [entries[i] for i in index[chosen].tolist()],
         )
 
     def _spelled_lengths(self, initials: bool) -> _Array:
@@ -406,69 +481,15 @@ class Screener:
         return known
 
 
-class _Found:
-    """What the one pass over a batch found, by text number; texts with nothing are clean."""
-
-    def __init__(self, texts: list[str], batch: FoldedBatch) -> None:
-        self.batch = batch
-        self._lengths = [len(text) for text in texts] if len(texts) > 1 else []
-        self.ends = batch.ends  # folded end of each text
-        self.texts: set[int] = set()
-        self.matches: dict[int, list[tuple[int, int, int]]] = {}
-        self.latin: dict[int, list[tuple[int, int]]] = {}
-        self.repeats: set[int] = set()
-        self.digits: dict[int, list[tuple[int, int]]] = {}
-        self.addresses: dict[int, list[tuple[int, int, contact.Term]]] = {}
-        self._single = len(texts) == 1
-        self._original_ends_list: list[int] | None = None
-
-    def text_at(self, position: int) -> tuple[int, int]:
-        """The number of the text holding folded ``position``, and where that text starts."""
-        if self._single:
-            return 0, 0
-        number = bisect_right(self.ends, position)
-        return number, (self.ends[number - 1] + 1 if number else 0)
-
-    def add_spans(self, into: dict[int, list[tuple[int, int]]], spans: Iterable[tuple[int, int]]) -> None:
-        for start, end in spans:
-            number, offset = self.text_at(start)
-            into.setdefault(number, []).append((start - offset, end - offset))
-        self.texts.update(into)
-
-    @property
-    def _original_ends(self) -> list[int]:
-        """Where each text ends in the joined original texts."""
-        if self._original_ends_list is None:
-            self._original_ends_list = [end + number for number, end in enumerate(accumulate(self._lengths))]
-        return self._original_ends_list
-
-    def _original_start(self, number: int) -> int:
-        return self._original_ends[number - 1] + 1 if number else 0
-
-    def add_addresses(self, found: list[tuple[int, int, contact.Term]]) -> None:
-        """Addresses found in the joined original texts."""
-        for start, end, term in found:
-            number = 0 if self._single else bisect_right(self._original_ends, start)
-            offset = self._original_start(number) if number else 0
-            self.addresses.setdefault(number, []).append((start - offset, end - offset, term))
-        self.texts.update(self.addresses)
-
-    def view(self, number: int, text: str) -> PlainView:
-        start = self.ends[number - 1] + 1 if number else 0
-        folded = self.batch.text[start : self.ends[number]]
-        if len(folded) == len(text):
-            return PlainView(text, folded, None)
-        original_start = self._original_start(number)
-        return PlainView(text, folded, self.batch.kept[original_start : original_start + len(text)])
+def _edges(mask: _Array) -> _Array:
+    """Starts and ends of the runs of True, interleaved."""
+    padded = np.zeros(len(mask) + 2, dtype=np.int8)
+    padded[1:-1] = mask
+    return np.flatnonzero(padded[1:] != padded[:-1])
 
 
 def _decode_points(points: _Array) -> str:
     return points.tobytes().decode("utf-32-le", "surrogatepass")
-
-
-def _glued_to_letter(text: str, span: Span) -> bool:
-    """Whether digits directly follow a latin letter: a code (A10021003, X70002), not a number."""
-    return span.start > 0 and text[span.start - 1].isascii() and text[span.start - 1].isalpha()
 
 
 class _Rows:
@@ -494,11 +515,11 @@ class _Rows:
         self.extra: list[Entry] = []
         self.extra_rows: list[tuple[int, int, int]] = []
         self.allowed: _Allowed | None = None
+        self.small = len(batch.text) < _SMALL_BATCH  # then a regex answers some questions faster
 
-    def add_plain(self, matches: list[tuple[int, int, int]]) -> None:
-        if not matches:
+    def add_plain(self, found: _Array) -> None:
+        if not len(found):
             return
-        found = np.array(matches, dtype=np.int64)
         index, start, end = found[:, 0], found[:, 1], found[:, 2]
         number = np.searchsorted(self.fend, start, side="right")
         ostart, oend = self.original(start, end)
@@ -547,6 +568,8 @@ class _Rows:
 
     def url_hinted(self) -> list[int]:
         """The texts that ``contact.URL_HINT`` finds something in (a dot between letters or digits)."""
+        if self.small:
+            return [n for n, text in enumerate(self.texts) if "." in text and contact.URL_HINT.search(text)]
         points = self.batch.points
         dots = np.flatnonzero(points[1:-1] == ord(".")) + 1
         if not len(dots):
@@ -562,7 +585,7 @@ class _Rows:
         self.extra_rows.extend(zip(found.number.tolist(), ostart.tolist(), oend.tolist(), strict=True))
         self.extra.extend(found.entries)
 
-    def add_extra(self, number: int, candidates: Iterable[_Candidate]) -> None:
+    def add_extra(self, number: int, candidates: Iterable[Candidate]) -> None:
         offset = int(self.ostart[number])
         for candidate in candidates:
             self.extra_rows.append((number, offset + candidate.span.start, offset + candidate.span.end))
@@ -585,7 +608,7 @@ class _Rows:
         numbers = number[chosen]
         offsets = self.ostart[numbers]
         hits = [
-            Hit(a, b, texts[n][a:b], *(entries[r] if r < count else extra[r - count]).term)  # type: ignore[union-attr]
+            Hit(a, b, texts[n][a:b], *(entries[r] if r < count else extra[r - count]).term)
             for n, a, b, r in zip(
                 numbers.tolist(),
                 (ostart[chosen] - offsets).tolist(),

@@ -1,0 +1,333 @@
+"""Screening text by text: the rules of ``Screener.check_many`` applied to one text at a time, with
+plain Python over the hits. For one text (``check``) or a few this is faster than the batch path of
+``screener.py``, which applies the same rules to the arrays of a whole batch at once; both must
+give the same answers (``tests/screening/test_batch.py`` holds them to it)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nlu.screening import contact
+from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
+from nlu.screening.fold import FoldedBatch, FoldTables
+from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
+from nlu.screening.patterns import Entry
+from nlu.screening.pinyin import looks_spelled, pinyin_windows
+from nlu.screening.views import CollapsedView, PlainView, Span, collapsed_view
+from nlu.screening.words import straddles_words
+
+if TYPE_CHECKING:
+    from nlu.screening.screener import ScreenerOptions, _Automaton
+
+_CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
+_LATIN = re.compile(r"[a-z]+")
+_REPEAT = re.compile(r"([^\n])\1+")
+DIGIT_RUN_ENTRY = Entry(contact.DIGIT_RUN, "", "", "")
+ADDRESS_ENTRIES = {term: Entry(term, "", "", "") for term in (contact.URL, contact.IPV4)}
+
+
+@dataclass(slots=True)
+class Candidate:
+    span: Span
+    entry: Entry
+
+
+class TextByText:
+    """The per-text path, mixed into ``Screener`` (which provides the automata and tables)."""
+
+    options: ScreenerOptions
+    _tables: FoldTables
+    _fold_char: Callable[[str], str]
+    _allowed: set[str]
+    _plain: _Automaton
+    _collapsed: _Automaton
+    _pinyin: _Automaton
+    _initials: _Automaton
+
+    def _collapsed_candidates(self, view: CollapsedView) -> Iterable[Candidate]:
+        for automaton in (self._plain, self._collapsed):
+            for index, start, end in automaton.find(view.text):
+                entry = automaton.entries[index]
+                if entry is not None and view.squeezes(start, end):
+                    yield Candidate(view.original_span(start, end), entry)
+
+    def _check_text_by_text(self, texts: list[str]) -> list[ScreeningResult]:
+        """``check_many`` for a few texts: folded and matched together, then checked text by text."""
+        batch = self._tables.fold_batch(texts)
+        folded = batch.text
+        found = Found(texts, batch)
+        found.add_matches(self._plain.find(folded))
+        if self.options.pinyin and _LATIN.search(folded):
+            found.add_spans(found.latin, self._maybe_spelled(batch))
+        if _REPEAT.search(folded):
+            found.repeats.update(self._squeezed_found(found))
+            found.texts.update(found.repeats)
+        if self.options.contact:
+            found.add_spans(found.digits, (m.span() for m in contact.DIGIT_RUNS.finditer(folded)))
+            for number, text in enumerate(texts):
+                if "." in text and contact.URL_HINT.search(text):
+                    found.addresses[number] = contact.addresses(text)
+            found.texts.update(number for number, spans in found.addresses.items() if spans)
+        results: list[ScreeningResult] = []
+        for number, text in enumerate(texts):
+            if number not in found.texts:
+                results.append(ScreeningResult(text, Verdict.CLEAN, ()))
+            else:
+                results.append(self._screen(text, found.view(number, text), found, number))
+        return results
+
+    def _screen(self, text: str, view: PlainView, found: Found, number: int) -> ScreeningResult:
+        matches = found.matches.get(number, ())
+        allowed = [
+            (start, end) for index, start, end in matches if self._is_allowed(index, view.text[start:end])
+        ]
+        allow_spans = [view.original_span(start, end) for start, end in allowed]
+        candidates: list[Candidate] = []
+        entries = self._plain.entries
+        for index, start, end in matches:
+            entry = entries[index]
+            if entry is not None and not (
+                entry.two_chinese and straddles_words(view.text, start, end, allowed)
+            ):
+                candidates.append(Candidate(view.original_span(start, end), entry))
+        if number in found.repeats:
+            candidates.extend(self._collapsed_candidates(collapsed_view(view)))
+        if number in found.latin:
+            candidates.extend(self._spelled_candidates(view, found.latin[number]))
+        for start, end in found.digits.get(number, ()):
+            span = view.original_span(start, end)
+            if not contact.is_date_or_time(text[span.start : span.end]) and not _glued_to_letter(text, span):
+                candidates.append(Candidate(span, DIGIT_RUN_ENTRY))
+        for start, end, term in found.addresses.get(number, ()):
+            candidates.append(Candidate(Span(start, end), ADDRESS_ENTRIES[term]))
+        if not candidates:
+            return ScreeningResult(text, Verdict.CLEAN, ())
+        hits = self._hits(text, candidates, allow_spans)
+        return ScreeningResult(text, verdict_of(hits), hits)
+
+    @staticmethod
+    def _maybe_spelled(batch: FoldedBatch) -> Iterable[tuple[int, int]]:
+        """Runs of letters that may be pinyin: as a whole, or with something deleted between them
+        (then each word the sender separated is looked at in the slow path)."""
+        folded = batch.text
+        kept: list[int] | None = None
+        for match in _LATIN.finditer(folded):
+            start, end = match.span()
+            if looks_spelled(match.group(), False) or looks_spelled(match.group(), True):
+                yield start, end
+                continue
+            if end - start < 2:
+                continue
+            if kept is None:
+                kept = np.flatnonzero(batch.kept).tolist()
+            if kept[end - 1] - kept[start] != end - start - 1:
+                yield start, end
+
+    def _squeezed_found(self, found: Found) -> set[int]:
+        """Texts where squeezing repeated characters (赌赌赌博博) makes a listed term appear."""
+        folded = found.batch.text
+        positions: list[int] = []  # where each run of repeats is in the squeezed text
+        removed: list[int] = [0]  # characters squeezed out before each run
+        for match in _REPEAT.finditer(folded):
+            positions.append(match.start() - removed[-1])
+            removed.append(removed[-1] + match.end() - match.start() - 1)
+        squeezed = _REPEAT.sub(r"\1", folded)
+        texts: set[int] = set()
+        for automaton in (self._plain, self._collapsed):
+            entries = automaton.entries
+            for index, start, end in automaton.find(squeezed):
+                if entries[index] is None:
+                    continue
+                run = bisect_left(positions, start)
+                if run < len(positions) and positions[run] < end:
+                    texts.add(found.text_at(start + removed[run])[0])
+        return texts
+
+    def _is_allowed(self, index: int, matched: str) -> bool:
+        return self._plain.entries[index] is None or matched in self._allowed
+
+    def _spelled_candidates(self, plain: PlainView, runs: list[tuple[int, int]]) -> Iterable[Candidate]:
+        for initials, automaton in ((False, self._pinyin), (True, self._initials)):
+            for window in pinyin_windows(plain, initials=initials, runs=runs):
+                for index, start, end in automaton.find(window.text):
+                    entry = automaton.entries[index]
+                    if entry is None or not window.touches_letters(start, end):
+                        continue
+                    units = window.units(start, end)
+                    if units and self._spelling_counts(plain.text[units[0] : units[1]], initials):
+                        yield Candidate(plain.original_span(*units), entry)
+
+    def _spelling_counts(self, source: str, initials: bool) -> bool:
+        """Whether a pinyin match stands on latin letters the sender typed (not on Chinese alone)."""
+        letters = sum(1 for c in source if "a" <= c <= "z")
+        if not initials:
+            return letters > 0
+        return letters >= self.options.initials_min_letters and max(source) >= _CJK_MIN
+
+    def _hits(self, text: str, candidates: list[Candidate], allow_spans: list[Span]) -> tuple[Hit, ...]:
+        kept: dict[tuple[int, int], Candidate] = {}
+        for candidate in candidates:
+            span = candidate.span
+            if (
+                allow_spans
+                and candidate.entry.term.action is not Action.ADVISE
+                and self._covered(text, span, allow_spans)
+            ):
+                continue
+            if not self._stands_alone(text, candidate):
+                continue
+            if candidate.entry.term.action is not Action.ADVISE and _farm_word(text, candidate, allow_spans):
+                continue
+            key = (span.start, span.end)
+            known = kept.get(key)
+            if known is None or candidate.entry.term.action.strength > known.entry.term.action.strength:
+                kept[key] = candidate
+        survivors = [c for c in kept.values() if not _inside_stronger(c, kept.values())]
+        survivors.sort(key=lambda c: (c.span.start, c.span.end))
+        return tuple(
+            Hit(
+                c.span.start,
+                c.span.end,
+                text[c.span.start : c.span.end],
+                c.entry.term.text,
+                c.entry.term.category,
+                c.entry.term.action,
+            )
+            for c in survivors
+        )
+
+    def _covered(self, text: str, span: Span, allow_spans: list[Span]) -> bool:
+        """Whether allowed words cover every letter of the span (方法 + 轮换 cover 法轮 in 方法轮换)."""
+        return all(
+            any(a.start <= i < a.end for a in allow_spans) or not self._fold_char(text[i])
+            for i in range(span.start, span.end)
+        )
+
+    def _stands_alone(self, text: str, candidate: Candidate) -> bool:
+        """Latin letters and digits of a term must not run on into the text's own (ass in class)."""
+        entry, span = candidate.entry, candidate.span
+        fold = self._fold_char
+        before = fold(text[span.start - 1]) if span.start > 0 else ""
+        after = fold(text[span.end]) if span.end < len(text) else ""
+        first, last = fold(text[span.start]), fold(text[span.end - 1])
+        if entry.single_ascii:
+            return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+        return _separate(first, before) and _separate(last, after)
+
+
+class Found:
+    """What the one pass over a batch found, by text number; texts with nothing are clean."""
+
+    def __init__(self, texts: list[str], batch: FoldedBatch) -> None:
+        self.batch = batch
+        self._lengths = [len(text) for text in texts] if len(texts) > 1 else []
+        self.ends = batch.ends  # folded end of each text
+        self.texts: set[int] = set()
+        self.matches: dict[int, list[tuple[int, int, int]]] = {}
+        self.latin: dict[int, list[tuple[int, int]]] = {}
+        self.repeats: set[int] = set()
+        self.digits: dict[int, list[tuple[int, int]]] = {}
+        self.addresses: dict[int, list[tuple[int, int, contact.Term]]] = {}
+        self._single = len(texts) == 1
+        self._original_ends_list: list[int] | None = None
+
+    def text_at(self, position: int) -> tuple[int, int]:
+        """The number of the text holding folded ``position``, and where that text starts."""
+        if self._single:
+            return 0, 0
+        number = bisect_right(self.ends, position)
+        return number, (self.ends[number - 1] + 1 if number else 0)
+
+    def add_matches(self, matches: list[tuple[int, int, int]]) -> None:
+        if self._single:
+            if matches:
+                self.matches[0] = matches
+                self.texts.add(0)
+            return
+        for index, start, end in matches:
+            number, offset = self.text_at(start)
+            self.matches.setdefault(number, []).append((index, start - offset, end - offset))
+        self.texts.update(self.matches)
+
+    def add_spans(self, into: dict[int, list[tuple[int, int]]], spans: Iterable[tuple[int, int]]) -> None:
+        for start, end in spans:
+            number, offset = self.text_at(start)
+            into.setdefault(number, []).append((start - offset, end - offset))
+        self.texts.update(into)
+
+    @property
+    def _original_ends(self) -> list[int]:
+        """Where each text ends in the joined original texts."""
+        if self._original_ends_list is None:
+            self._original_ends_list = [end + number for number, end in enumerate(accumulate(self._lengths))]
+        return self._original_ends_list
+
+    def _original_start(self, number: int) -> int:
+        return self._original_ends[number - 1] + 1 if number else 0
+
+    def add_addresses(self, found: list[tuple[int, int, contact.Term]]) -> None:
+        """Addresses found in the joined original texts."""
+        for start, end, term in found:
+            number = 0 if self._single else bisect_right(self._original_ends, start)
+            offset = self._original_start(number) if number else 0
+            self.addresses.setdefault(number, []).append((start - offset, end - offset, term))
+        self.texts.update(self.addresses)
+
+    def view(self, number: int, text: str) -> PlainView:
+        start = self.ends[number - 1] + 1 if number else 0
+        folded = self.batch.text[start : self.ends[number]]
+        if len(folded) == len(text):
+            return PlainView(text, folded, None)
+        original_start = self._original_start(number)
+        return PlainView(text, folded, self.batch.kept[original_start : original_start + len(text)])
+
+
+def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool:
+    """Whether a hit is a pesticide name or part of a longer pest, disease or pesticide word.
+
+    The longer word may not reach into an allowed word: that is a word of its own."""
+    if candidate.entry.term.category == contact.CATEGORY:
+        return False
+    if pesticide_shaped(candidate.entry.folded):
+        return True
+    span = candidate.span
+    left = max([0, *(a.end for a in allow_spans if a.end <= span.start)])
+    right = min([len(text), *(a.start for a in allow_spans if a.start >= span.end)])
+    run = chinese_run(text[left:right], span.start - left, span.end - left)
+    return run is not None and inside_farm_word(*run)
+
+
+def _glued_to_letter(text: str, span: Span) -> bool:
+    """Whether digits directly follow a latin letter: a code (A10021003, X70002), not a number."""
+    return span.start > 0 and text[span.start - 1].isascii() and text[span.start - 1].isalpha()
+
+
+def _char_class(char: str) -> str:
+    if "a" <= char <= "z":
+        return "letter"
+    if "0" <= char <= "9":
+        return "digit"
+    return ""
+
+
+def _separate(edge: str, neighbour: str) -> bool:
+    edge_class = _char_class(edge)
+    return not edge_class or edge_class != _char_class(neighbour)
+
+
+def _inside_stronger(candidate: Candidate, others: Iterable[Candidate]) -> bool:
+    span, strength = candidate.span, candidate.entry.term.action.strength
+    return any(
+        o is not candidate
+        and o.span.start <= span.start
+        and span.end <= o.span.end
+        and o.entry.term.action.strength >= strength
+        for o in others
+    )
