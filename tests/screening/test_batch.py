@@ -1,0 +1,142 @@
+"""The batch path of ``check_many`` (arrays over a whole batch) and the text-by-text path (``check``,
+small batches) apply the same rules: they must give the same answers on any texts."""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlu.screening import Action, Screener, TermLists, builtin_lists, contact
+from nlu.screening.model import Term
+from nlu.screening.screener import _BATCH_FROM, _SHORT_TERM, _Rows
+
+LISTS = builtin_lists()
+# Terms that exercise every rule: two-character words (word edges), latin and digit edges, a
+# one-letter term, numbers, repeats inside a term, long terms (squeezing beyond the short stretch),
+# pesticide-shaped terms and words inside farm words, an advise term under an allowed word.
+EXTRA = (
+    "赌博",
+    "法轮功",
+    "法轮",
+    "畜生",
+    "何平",
+    "腐败",
+    "东亚",
+    "丁烯",
+    "杀螨",
+    "乙肟威",
+    "ass",
+    "sex",
+    "x",
+    "9",
+    "3唑",
+    "下三滥",
+    "assert",
+    "妹妹",
+    "中华人民共和国国务院总理",  # longer than _SHORT_TERM
+    "一二三四五六七八九十",  # exactly _SHORT_TERM
+    "习近平",
+    "共产党",
+    "falungong",
+    "毒品",
+)
+ALLOWED = ("方法", "轮换", "小麦锈病", "东亚飞蝗", "母畜", "生产", "几何", "平均")
+PIECES = [
+    *EXTRA,
+    *ALLOWED,
+    "http://www.ab.com/x",
+    "www.abc.cn",
+    "13812345678",
+    "1234567===0001",
+    "192.168.1.1",
+    "2024-05-12 08:30",
+    "fl",
+    "lun",
+    "zf",
+    "tmd",
+    "fa-lun-gong",
+    "ＡＢ",
+    "Ass",
+    "class",
+    "Middlesex",
+    "赌赌赌博博",
+    "法法轮轮功",
+    "妈妈",
+    "oo",
+    " ",
+    "*",
+    "\u200b",
+    "😀",
+    "壹贰叁",
+    "①②",
+    "\n",
+    "A10021003",
+    "法lun功",
+    "水稻叶鞘腐败病",
+    "百草枯",
+    "发轮功",
+    "的",
+    "我们",
+    "玉米",
+    "怎么办",
+    "臺灣",
+]
+TEXT = st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=8).map("".join)
+
+
+@cache
+def screener() -> Screener:
+    terms = (*(Term(t, "test", Action.BLOCK) for t in EXTRA), Term("百草枯", "pesticide", Action.ADVISE))
+    return Screener(LISTS + TermLists(terms, ALLOWED))
+
+
+def _text_by_text(texts: list[str]) -> list[object]:
+    return [screener().check(text) for text in texts]
+
+
+def test_the_long_term_is_longer_than_the_short_stretch() -> None:
+    assert len("中华人民共和国国务院总理") > _SHORT_TERM == len("一二三四五六七八九十")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TEXT, min_size=_BATCH_FROM, max_size=3 * _BATCH_FROM))
+def test_a_batch_answers_as_text_by_text(texts: list[str]) -> None:
+    assert screener().check_many(texts) == _text_by_text(texts)
+
+
+def test_a_large_batch_answers_as_text_by_text() -> None:
+    rng = random.Random(5)
+    texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+
+    assert screener().check_many(texts) == _text_by_text(texts)
+
+
+def test_digit_runs_of_a_batch_are_the_regex_runs() -> None:
+    texts = ["电话13812345678和一三八一二三四五六七八", "1234567", "幺三八零零零零零零零零", "x" * 2500]
+    batch = screener()._tables.fold_batch(texts)
+
+    found = screener()._digit_runs(batch, small=False)
+
+    assert found == [m.span() for m in contact.DIGIT_RUNS.finditer(batch.text)]
+    assert found == screener()._digit_runs(batch, small=True)
+
+
+def test_addresses_of_many_texts_are_those_of_each() -> None:
+    texts = ["见 www.example.cn/shop 和 1.2.3.4", "", "http://10.0.0.1:80/x a.b", "无", "ab.com\nx.org"]
+
+    assert contact.addresses_many(texts) == [contact.addresses(text) for text in texts]
+
+
+def test_url_hints_of_a_batch_are_the_regex_hints() -> None:
+    texts = ["a.b", "。.", "1.2", "x. y", "Ａ.b", ".a", "a."] * 3
+    batch = screener()._tables.fold_batch(texts)
+    rows = _Rows(screener(), texts, batch)
+    expected = [n for n, text in enumerate(texts) if "." in text and contact.URL_HINT.search(text)]
+
+    assert rows.small
+    assert rows.url_hinted() == expected
+    rows.small = False
+    assert rows.url_hinted() == expected
