@@ -68,23 +68,39 @@ def addresses(text: str) -> list[tuple[int, int, Term]]:
 
 
 def addresses_many(texts: list[str]) -> list[list[tuple[int, int, Term]]]:
-    """``addresses`` of each text, matched in one pass over all of them (no address runs across the
-    line break that joins two texts)."""
+    """``addresses`` of each text, matched in one pass over all of them. Only the stretches of
+    characters an address can hold (``_ADDRESS_CHARS``) with a dot between letters or digits are
+    matched: an address never runs past such a stretch, and the character before or after it
+    (none of those) passes the look-arounds of the patterns just as the start or end of a text does."""
     joined = "\n".join(texts)
     starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
+    stretches = [
+        m for m in _ADDRESS_CHARS.finditer(joined) if "." in m.group() and URL_HINT.search(m.group())
+    ]
     found: list[list[tuple[int, int, Term]]] = [[] for _ in texts]
-    ips: list[tuple[int, int]] = []
-    for match in IPV4S.finditer(joined):
-        number = bisect_right(starts, match.start()) - 1
-        offset = starts[number]
-        found[number].append((match.start() - offset, match.end() - offset, IPV4))
-        ips.append(match.span())
+    if not stretches:
+        return found
+    # The stretches joined by line breaks, and where each one is in ``joined``.
+    lines = "\n".join(m.group() for m in stretches)
+    line_starts = list(accumulate((m.end() - m.start() + 1 for m in stretches[:-1]), initial=0))
+    shifts = [m.start() - at for m, at in zip(stretches, line_starts, strict=True)]
+
+    def place(start: int, end: int, term: Term) -> None:
+        shift = shifts[bisect_right(line_starts, start) - 1]
+        number = bisect_right(starts, start + shift) - 1
+        offset = starts[number] - shift
+        found[number].append((start - offset, end - offset, term))
+
+    ips = [match.span() for match in IPV4S.finditer(lines)]
+    for start, end in ips:
+        place(start, end, IPV4)
     ip_starts = [start for start, _ in ips]
-    for match in URLS.finditer(joined):
+    for match in URLS.finditer(lines):
         before = bisect_right(ip_starts, match.start()) - 1
-        if before >= 0 and ips[before][0] <= match.start() < ips[before][1]:
-            continue
-        number = bisect_right(starts, match.start()) - 1
-        offset = starts[number]
-        found[number].append((match.start() - offset, match.end() - offset, URL))
+        if before < 0 or not ips[before][0] <= match.start() < ips[before][1]:
+            place(match.start(), match.end(), URL)
     return found
+
+
+_ADDRESS_CHARS = re.compile(r"[a-z0-9.\-:/_~%?#=&+@]+", re.ASCII | re.IGNORECASE)
+"""Every character an address (web or IPv4) can hold, and those its look-arounds look for."""

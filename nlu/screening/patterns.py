@@ -42,12 +42,11 @@ def fold_all(texts: list[str], tables: FoldTables) -> list[str]:
     return tables.fold_lines(texts)
 
 
+_EDGE_CLASSES = dict.fromkeys("abcdefghijklmnopqrstuvwxyz", "letter") | dict.fromkeys("0123456789", "digit")
+
+
 def _edge_class(char: str) -> str:
-    if "a" <= char <= "z":
-        return "letter"
-    if "0" <= char <= "9":
-        return "digit"
-    return ""
+    return _EDGE_CLASSES.get(char, "")
 
 
 def merge_terms(terms: Iterable[Term], tables: FoldTables) -> dict[str, Entry]:

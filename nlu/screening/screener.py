@@ -18,7 +18,7 @@ from nlu.screening import contact, farm, words
 from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables, fold_tables
 from nlu.screening.lists import TermLists, builtin_lists
-from nlu.screening.model import Action, Hit, ScreeningResult, Verdict
+from nlu.screening.model import Action, Hit, ScreeningResult, Term, Verdict, build_all
 from nlu.screening.patterns import Entry, fold_all, merge_terms, with_number_variants
 from nlu.screening.pinyin import _CONTEXT as _PINYIN_CONTEXT
 from nlu.screening.pinyin import initial_table, looks_spelled, spell_all, syllable_table
@@ -182,24 +182,29 @@ class Screener(TextByText):
         )
         # What the checks need to know of each plain pattern, as arrays indexed like its entries.
         entries, count = self._plain.entries, len(self._plain.entries)
-        self._p_strength = np.fromiter(
-            (0 if e is None else e.term.action.strength for e in entries), dtype=np.int8, count=count
-        )
-        self._p_allowed = np.fromiter(
-            (e is None or key in allowed for key, e in zip(self._plain.keys, entries, strict=True)),
-            dtype=np.bool_,
+        kinds: dict[tuple[Action, str], int] = {}  # strength, and 4 for advise, 8 for the farm rules
+        for action in Action:
+            for category in {e.term.category for e in terms.values()} | {contact.CATEGORY}:
+                entry = Entry(Term("", category, action), "", "", "")
+                kinds[action, category] = (
+                    action.strength | 4 * (action is Action.ADVISE) | 8 * _farmable(entry)
+                )
+        kind = np.fromiter(
+            (0 if e is None else kinds[e.term.action, e.term.category] for e in entries),
+            dtype=np.int8,
             count=count,
         )
-        self._p_two = np.fromiter(
-            (e is not None and e.two_chinese for e in entries), dtype=np.bool_, count=count
+        self._p_strength = kind & 3
+        self._p_advise = (kind & 4) > 0
+        self._p_farmable = (kind & 8) > 0
+        listed = kind > 0
+        self._p_allowed = ~listed | np.fromiter(
+            (key in allowed for key in self._plain.keys), dtype=np.bool_, count=count
         )
-        self._p_single = np.fromiter(
-            (e is not None and e.single_ascii for e in entries), dtype=np.bool_, count=count
-        )
-        self._p_advise = np.fromiter(
-            (e is not None and e.term.action is Action.ADVISE for e in entries), dtype=np.bool_, count=count
-        )
-        self._p_farmable = np.fromiter((_farmable(e) for e in entries), dtype=np.bool_, count=count)
+        first, last, length = _first_last_length(self._plain.keys)
+        cjk = ord(_CJK_MIN)
+        self._p_two = listed & (length == 2) & (first >= cjk) & (last >= cjk)
+        self._p_single = listed & (length == 1) & (first < 0x80)
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
         self._spelled_length_tables: dict[bool, _Array] = {}
 
@@ -220,8 +225,12 @@ class Screener(TextByText):
     ) -> dict[str, Entry | None]:
         if not self.options.pinyin:
             return {}
+        folded = list(terms)
+        lengths = np.fromiter(map(len, folded), dtype=np.int64, count=len(folded))
+        highest = np.maximum.reduceat(_points("\n".join(folded)), np.cumsum(lengths + 1) - lengths - 1)
+        values = list(terms.values())
         chosen = [
-            entry for folded, entry in terms.items() if len(folded) >= min_chars and max(folded) >= _CJK_MIN
+            values[i] for i in np.flatnonzero((lengths >= min_chars) & (highest >= ord(_CJK_MIN))).tolist()
         ]
         patterns: dict[str, Entry | None] = {}
         for spelling, entry in zip(spell_all([e.folded for e in chosen], table), chosen, strict=True):
@@ -481,6 +490,16 @@ class Screener(TextByText):
         return known
 
 
+def _first_last_length(keys: list[str]) -> tuple[_Array, _Array, _Array]:
+    """The first and last code point and the length of each (non-empty) key."""
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+    if not len(keys):
+        return lengths, lengths, lengths
+    starts = np.cumsum(lengths + 1) - lengths - 1
+    points = _points("\n".join(keys))
+    return points[starts], points[starts + lengths - 1], lengths
+
+
 def _edges(mask: _Array) -> _Array:
     """Starts and ends of the runs of True, interleaved."""
     padded = np.zeros(len(mask) + 2, dtype=np.int8)
@@ -595,7 +614,7 @@ class _Rows:
         screener, texts = self.screener, self.texts
         rows = self._rows()
         if rows is None:
-            return [ScreeningResult(text, Verdict.CLEAN, ()) for text in texts]
+            return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
         number, ostart, oend, ref, strength, advise, single, farmable = rows
         keep = self._stand_alone(number, ostart, oend, single)
         if self.allowed is not None:
@@ -603,33 +622,37 @@ class _Rows:
         self._drop_farm_words(keep, farmable, number, ostart, oend, ref)
         chosen = self._strongest_per_span(np.flatnonzero(keep), number, ostart, oend, strength)
         if not len(chosen):
-            return [ScreeningResult(text, Verdict.CLEAN, ()) for text in texts]
+            return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
         entries, count, extra = screener._plain.entries, len(screener._plain.entries), self.extra
         numbers = number[chosen]
         offsets = self.ostart[numbers]
-        hits = [
-            Hit(a, b, texts[n][a:b], *(entries[r] if r < count else extra[r - count]).term)
-            for n, a, b, r in zip(
-                numbers.tolist(),
-                (ostart[chosen] - offsets).tolist(),
-                (oend[chosen] - offsets).tolist(),
-                ref[chosen].tolist(),
-                strict=True,
-            )
-        ]
+        starts, ends = (ostart[chosen] - offsets).tolist(), (oend[chosen] - offsets).tolist()
+        owners = numbers.tolist()
+        terms = [(entries[r] if r < count else extra[r - count]).term for r in ref[chosen].tolist()]
+        hits = build_all(
+            Hit,
+            starts,
+            ends,
+            [texts[n][a:b] for n, a, b in zip(owners, starts, ends, strict=True)],
+            [term.text for term in terms],
+            [term.category for term in terms],
+            [term.action for term in terms],
+        )
         # Rows come sorted by text: each text with hits owns one slice of them.
         firsts = np.flatnonzero(np.diff(numbers, prepend=-1))
         bounds = np.append(firsts, len(numbers)).tolist()
-        verdicts = np.maximum.reduceat(strength[chosen], firsts).tolist()
-        results = [_CLEAN] * len(texts)
+        verdict_of_text = [Verdict.CLEAN] * len(texts)
+        hits_of_text: list[tuple[Hit, ...]] = [()] * len(texts)
         for n, low, high, verdict in zip(
-            numbers[firsts].tolist(), bounds, bounds[1:], verdicts, strict=False
+            numbers[firsts].tolist(),
+            bounds,
+            bounds[1:],
+            np.maximum.reduceat(strength[chosen], firsts).tolist(),
+            strict=False,
         ):
-            results[n] = ScreeningResult(texts[n], _VERDICTS[verdict], tuple(hits[low:high]))
-        return [
-            ScreeningResult(text, Verdict.CLEAN, ()) if result is _CLEAN else result
-            for text, result in zip(texts, results, strict=True)
-        ]
+            verdict_of_text[n] = _VERDICTS[verdict]
+            hits_of_text[n] = tuple(hits[low:high])
+        return build_all(ScreeningResult, texts, verdict_of_text, hits_of_text)
 
     def _rows(self) -> tuple[_Array, ...] | None:
         """All rows (plain matches first, then the others) with what the checks need of each pattern."""
@@ -797,7 +820,6 @@ class _Allowed:
         return self._after(self._ostarts, positions)
 
 
-_CLEAN = ScreeningResult("", Verdict.CLEAN, ())  # a placeholder
 _VERDICTS = {action.strength: Verdict(action.value) for action in Action}
 
 

@@ -109,4 +109,7 @@ def collapse_all(terms: list[str]) -> list[str]:
     """Each term with its runs of one repeated character squeezed (terms hold no line breaks)."""
     if not terms:
         return []
-    return _REPEAT.sub(r"\1", "\n".join(terms)).split("\n")
+    points = np.frombuffer("\n".join(terms).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    kept = np.ones(len(points), dtype=np.bool_)
+    kept[1:] = (points[1:] != points[:-1]) | (points[1:] == ord("\n"))
+    return points[kept].tobytes().decode("utf-32-le", "surrogatepass").split("\n")

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlu.screening import Action, Screener, TermLists, builtin_lists, contact
-from nlu.screening.model import Term
+from nlu.screening.model import Hit, ScreeningResult, Term, Verdict, build_all
 from nlu.screening.screener import _BATCH_FROM, _SHORT_TERM, _Rows
 
 LISTS = builtin_lists()
@@ -130,6 +130,45 @@ def test_addresses_of_many_texts_are_those_of_each() -> None:
     assert contact.addresses_many(texts) == [contact.addresses(text) for text in texts]
 
 
+ADDRESS_PIECES = st.sampled_from(
+    [
+        "www.",
+        "example",
+        ".cn",
+        ".com",
+        "/shop?a=1&b=2",
+        ":8080",
+        "http://",
+        "HTTPS://",
+        "1",
+        "255",
+        "10",
+        ".",
+        "@",
+        "-",
+        "_",
+        "a",
+        "Ｘ",
+        "网址",
+        " ",
+        "\n",
+        "。",
+        "...",
+        "x.y",
+        "1.2.3.4",
+        "999.1.1.1",
+        "a@b.com",
+        "中",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(ADDRESS_PIECES, max_size=10).map("".join), max_size=6))
+def test_addresses_of_many_texts_are_those_of_each_text(texts: list[str]) -> None:
+    assert contact.addresses_many(texts) == [contact.addresses(text) for text in texts]
+
+
 def test_url_hints_of_a_batch_are_the_regex_hints() -> None:
     texts = ["a.b", "。.", "1.2", "x. y", "Ａ.b", ".a", "a."] * 3
     batch = screener()._tables.fold_batch(texts)
@@ -140,3 +179,15 @@ def test_url_hints_of_a_batch_are_the_regex_hints() -> None:
     assert rows.url_hinted() == expected
     rows.small = False
     assert rows.url_hinted() == expected
+
+
+def test_records_built_a_column_at_a_time_are_those_built_one_by_one() -> None:
+    rows = [(0, 2, "赌博", "赌博", "gambling", Action.BLOCK), (3, 4, "x", "x", "test", Action.FLAG)]
+    built = build_all(Hit, *zip(*rows, strict=True))
+    results = build_all(ScreeningResult, ["赌博 x"], [Verdict.BLOCK], [tuple(built)])
+
+    assert built == [Hit(*row) for row in rows]
+    assert [hash(hit) for hit in built] == [hash(Hit(*row)) for row in rows]
+    assert repr(results[0]) == repr(
+        ScreeningResult("赌博 x", Verdict.BLOCK, tuple(Hit(*row) for row in rows))
+    )
