@@ -81,10 +81,14 @@ class FoldTables:
         joined = "\n".join(text.replace("\n", " ") if "\n" in text else text for text in texts)
         points = np.frombuffer(joined.encode(_UTF32, "surrogatepass"), dtype=np.uint32)
         kept = self.keep[points]
-        kept[points == _NEWLINE] = True
-        folded = self.canonical[points[kept]]
-        ends = np.flatnonzero(folded == _NEWLINE).tolist()
-        ends.append(len(folded))
+        if len(texts) == 1:
+            folded = self.canonical[points[kept]]
+            ends = [len(folded)]
+        else:
+            kept[points == _NEWLINE] = True
+            folded = self.canonical[points[kept]]
+            ends = np.flatnonzero(folded == _NEWLINE).tolist()
+            ends.append(len(folded))
         return FoldedBatch(joined, _decode(folded), kept, ends, points, folded)
 
     def fold_char(self, char: str) -> str:

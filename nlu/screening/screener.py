@@ -29,6 +29,7 @@ from nlu.screening.text_by_text import (
     Found,
     TextByText,
     _glued_to_letter,
+    farm_word_endings,
 )
 from nlu.screening.views import Span, collapse_all, collapsed_view
 
@@ -105,7 +106,9 @@ class _Automaton:
             return []
         if self._alphabet is None:
             return self._matcher.find_matches_as_indexes(text, overlapping=True)  # type: ignore[arg-type]
-        return self.find_points(_points(text)).tolist()
+        haystack = self._alphabet.encode(_points(text))
+        found = self._matcher.find_matches_as_indexes(haystack, overlapping=True)  # type: ignore[arg-type]
+        return [(index, start >> 1, end >> 1) for index, start, end in found]
 
     def find_points(self, points: _Array) -> _Array:
         """Matches in the text of these code points, as an array of (pattern, start, end) rows."""
@@ -833,16 +836,12 @@ def _farmable(entry: Entry | None) -> bool:
 
 
 def _farm_word_ends() -> npt.NDArray[np.bool_] | None:
-    """Code points that end a farm word (the last characters of farm.py's endings), or None when the
-    endings are not a plain list of words (then every hit meets the farm rules)."""
-    endings = "|".join((farm._DISEASE, farm._PEST, farm._PESTICIDE))
-    alternatives = endings.split("|")
-    if farm._FARM_WORD_END.pattern != f"(?:{endings})$" or any(
-        not a or re.escape(a) != a for a in alternatives
-    ):
+    """``farm_word_endings`` as a table over code points."""
+    endings = farm_word_endings()
+    if endings is None:
         return None
     table = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
-    table[[ord(a[-1]) for a in alternatives]] = True
+    table[[ord(c) for c in endings]] = True
     return table
 
 

@@ -9,12 +9,13 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nlu.screening import contact
+from nlu.screening import contact, farm
 from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
@@ -37,6 +38,8 @@ ADDRESS_ENTRIES = {term: Entry(term, "", "", "") for term in (contact.URL, conta
 class Candidate:
     span: Span
     entry: Entry
+    plain: bool = False
+    """Found by the plain automaton: the text's folded characters are those of ``entry.folded``."""
 
 
 class TextByText:
@@ -96,7 +99,7 @@ class TextByText:
             if entry is not None and not (
                 entry.two_chinese and straddles_words(view.text, start, end, allowed)
             ):
-                candidates.append(Candidate(view.original_span(start, end), entry))
+                candidates.append(Candidate(view.original_span(start, end), entry, plain=True))
         if number in found.repeats:
             candidates.extend(self._collapsed_candidates(collapsed_view(view)))
         if number in found.latin:
@@ -213,6 +216,8 @@ class TextByText:
     def _stands_alone(self, text: str, candidate: Candidate) -> bool:
         """Latin letters and digits of a term must not run on into the text's own (ass in class)."""
         entry, span = candidate.entry, candidate.span
+        if candidate.plain and not entry.left_class and not entry.right_class and not entry.single_ascii:
+            return True  # its edges are neither letters nor digits
         fold = self._fold_char
         before = fold(text[span.start - 1]) if span.start > 0 else ""
         after = fold(text[span.end]) if span.end < len(text) else ""
@@ -295,13 +300,33 @@ def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool
     The longer word may not reach into an allowed word: that is a word of its own."""
     if candidate.entry.term.category == contact.CATEGORY:
         return False
-    if pesticide_shaped(candidate.entry.folded):
+    if _pesticide_shaped(candidate.entry.folded):
         return True
     span = candidate.span
+    if _FARM_WORD_ENDINGS is not None and not any(
+        c in _FARM_WORD_ENDINGS for c in text[span.end - 1 : span.end + farm._REACH]
+    ):
+        return False  # no farm word ends near the hit
     left = max([0, *(a.end for a in allow_spans if a.end <= span.start)])
     right = min([len(text), *(a.start for a in allow_spans if a.start >= span.end)])
     run = chinese_run(text[left:right], span.start - left, span.end - left)
     return run is not None and inside_farm_word(*run)
+
+
+def farm_word_endings() -> frozenset[str] | None:
+    """The characters that end a farm word (the last characters of farm.py's endings), or None when
+    the endings are not a plain list of words (then every hit meets the farm rules)."""
+    endings = "|".join((farm._DISEASE, farm._PEST, farm._PESTICIDE))
+    alternatives = endings.split("|")
+    if farm._FARM_WORD_END.pattern != f"(?:{endings})$" or any(
+        not a or re.escape(a) != a for a in alternatives
+    ):
+        return None
+    return frozenset(a[-1] for a in alternatives)
+
+
+_FARM_WORD_ENDINGS = farm_word_endings()
+_pesticide_shaped = lru_cache(maxsize=1 << 16)(pesticide_shaped)
 
 
 def _glued_to_letter(text: str, span: Span) -> bool:
