@@ -174,10 +174,10 @@ class Screener(TextByText):
         # character themselves (assert, 妹妹…) need a collapsed spelling of their own.
         collapsed = self._collapsed_patterns(patterns)
         self._collapsed = _Automaton(collapsed, alphabet)
-        # Terms too long to fit the stretches around repeats that squeezing looks at.
-        self._plain_long = _Automaton({k: e for k, e in patterns.items() if len(k) > _SHORT_TERM}, alphabet)
-        self._collapsed_long = _Automaton(
-            {k: e for k, e in collapsed.items() if len(k) > _SHORT_TERM}, alphabet
+        # Terms (and their collapsed spellings) too long to fit the stretches around repeats that
+        # squeezing looks at.
+        self._long = _Automaton(
+            {k: e for k, e in (*patterns.items(), *collapsed.items()) if len(k) > _SHORT_TERM}, alphabet
         )
         self._pinyin = _Automaton(self._spelled(terms, syllable_table(), min_chars=2))
         self._initials = _Automaton(
@@ -303,11 +303,10 @@ class Screener(TextByText):
             return []
         kept = np.ones(len(points), dtype=np.bool_)
         kept[repeated] = False
-        squeezed = points[kept]
-        squeezed_text = _decode_points(squeezed)
+        squeezed = np.append(points[kept], _NEWLINE)  # one line break more, to end the last stretch
         place = np.empty(len(points) + 1, dtype=np.int64)  # where each folded character is squeezed
         place[:-1] = np.cumsum(kept) - 1
-        place[-1] = len(squeezed)
+        place[-1] = len(squeezed) - 1
         runs = np.unique(place[repeated])  # squeezed positions that stand for several characters
         ends = place[rows.fend]
         starts = np.zeros(len(ends), dtype=np.int64)
@@ -317,22 +316,23 @@ class Screener(TextByText):
         found: set[int] = set()
         for automata, low, high in (
             ((self._plain, self._collapsed), runs - reach, runs + reach + 1),
-            ((self._plain_long, self._collapsed_long), starts[number], ends[number]),
+            ((self._long,), starts[number], ends[number]),
         ):
             low, high = np.maximum(low, starts[number]), np.minimum(high, ends[number])
             # Merge overlapping stretches, then match them all in one pass.
             first = np.ones(len(low), dtype=np.bool_)
             first[1:] = low[1:] > np.maximum.accumulate(high)[:-1]
             low, high = low[first], np.maximum.reduceat(high, np.flatnonzero(first))
-            text = "\n".join(squeezed_text[a:b] for a, b in zip(low.tolist(), high.tolist(), strict=True))
+            # Each stretch with the character after it, made a line break.
             sizes = high - low + 1
             offsets = np.zeros(len(sizes), dtype=np.int64)
             np.cumsum(sizes[:-1], out=offsets[1:])
+            stretches = squeezed[np.repeat(low - offsets, sizes) + np.arange(int(sizes.sum()))]
+            stretches[offsets + sizes - 1] = _NEWLINE
             for automaton in automata:
-                matches = automaton.find(text)
-                if not matches:
+                found_at = automaton.find_points(stretches)
+                if not len(found_at):
                     continue
-                found_at = np.array(matches, dtype=np.int64)
                 listed = automaton.listed[found_at[:, 0]]
                 start, end = found_at[listed, 1], found_at[listed, 2]
                 stretch = np.searchsorted(offsets, start, side="right") - 1
