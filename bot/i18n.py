@@ -32,6 +32,7 @@ def _escape(value: Any) -> Any:
 class Catalog:
     def __init__(self, messages: dict[str, dict[str, str]]) -> None:
         self.messages = messages
+        self._variants: dict[str, frozenset[str]] = {}
 
     @classmethod
     def load(cls) -> Catalog:
@@ -46,9 +47,14 @@ class Catalog:
     def translator(self, locale: str | None) -> Translator:
         return Translator(self, locale if locale in LOCALES else DEFAULT_LOCALE)
 
-    def all_variants(self, key: str) -> set[str]:
-        """A key's text in every locale: a menu button pressed in either language means the same."""
-        return {self.messages[locale][key] for locale in LOCALES}
+    def all_variants(self, key: str) -> frozenset[str]:
+        """A key's text in every locale: a menu button pressed in either language means the same.
+
+        Kept once computed: the menu filters ask for it on every message the bot receives."""
+        variants = self._variants.get(key)
+        if variants is None:
+            variants = self._variants[key] = frozenset(self.messages[locale][key] for locale in LOCALES)
+        return variants
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, literal, select
+from sqlalchemy import BigInteger, bindparam, func, select
 
 from core.actors import Actor
 from core.audit import record
 from core.errors import InvalidInput, NotFound
-from storage.models import Expert, Farmer, RosterMember, ServiceObject
+from storage.enums import RequestStatus
+from storage.models import Expert, Farmer, RosterMember, ServiceObject, ServiceRequest
 from storage.uow import UnitOfWork
 
 
@@ -22,6 +23,11 @@ from storage.uow import UnitOfWork
 class Identity:
     farmer: Farmer | None
     expert: Expert | None
+    # How many of the farmer's / the expert's requests are in service (a conversation under way),
+    # when identify() counted them (None: not counted). Most messages come from people with none,
+    # and those need no query to find where a message belongs.
+    farmer_conversations: int | None = None
+    expert_conversations: int | None = None
 
 
 def normalise_phone(raw: str) -> str:
@@ -34,18 +40,28 @@ def normalise_phone(raw: str) -> str:
     return digits
 
 
+# One round trip, and the statement built once: this runs for every update the bot receives, and
+# building it anew cost as much as running it.
+_ME = select(bindparam("telegram_user_id", type_=BigInteger).label("tg")).subquery()
+_IN_SERVICE = select(func.count()).where(ServiceRequest.status == RequestStatus.in_service)
+_WHO = (
+    select(
+        Farmer,
+        Expert,
+        _IN_SERVICE.where(ServiceRequest.farmer_id == Farmer.id).scalar_subquery(),
+        _IN_SERVICE.where(ServiceRequest.expert_id == Expert.id).scalar_subquery(),
+    )
+    .select_from(_ME)
+    .outerjoin(Farmer, Farmer.telegram_user_id == _ME.c.tg)
+    .outerjoin(Expert, Expert.telegram_user_id == _ME.c.tg)
+)
+
+
 async def identify(uow: UnitOfWork, telegram_user_id: int) -> Identity:
-    # One round trip: this runs for every update the bot receives.
-    me = select(literal(telegram_user_id, BigInteger).label("tg")).subquery()
-    row = (
-        await uow.session.execute(
-            select(Farmer, Expert)
-            .select_from(me)
-            .outerjoin(Farmer, Farmer.telegram_user_id == me.c.tg)
-            .outerjoin(Expert, Expert.telegram_user_id == me.c.tg)
-        )
+    farmer, expert, farmer_conversations, expert_conversations = (
+        await uow.session.execute(_WHO, {"telegram_user_id": telegram_user_id})
     ).one()
-    return Identity(row[0], row[1])
+    return Identity(farmer, expert, farmer_conversations, expert_conversations)
 
 
 async def _new_farmer(

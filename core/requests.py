@@ -92,7 +92,6 @@ async def create_draft(uow: UnitOfWork, farmer_id: int, **fields: Any) -> Servic
         **({"photo_file_ids": [], "screening": {}} | _checked_fields(fields)),
     )
     uow.session.add(request)
-    await uow.flush()
     await uow.commit()
     return request
 

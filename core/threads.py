@@ -8,7 +8,8 @@ and everyone else is asked to choose.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from core.errors import IllegalTransition, NotPermitted
 from storage.enums import ActorKind, MessageKind, RequestStatus
@@ -18,22 +19,25 @@ from storage.uow import UnitOfWork
 TALKING_STATUSES = (RequestStatus.in_service, RequestStatus.completed)
 
 
-def _party_filter(kind: ActorKind, person_id: int) -> ColumnElement[bool]:
+def _open_for(party: InstrumentedAttribute[int | None]) -> Select[int]:
     return (
-        ServiceRequest.farmer_id == person_id
-        if kind is ActorKind.farmer
-        else ServiceRequest.expert_id == person_id
-    )
-
-
-async def open_conversations(uow: UnitOfWork, kind: ActorKind, person_id: int) -> list[ServiceRequest]:
-    """Requests where the service is under way, newest first."""
-    rows = await uow.session.scalars(
-        select(ServiceRequest)
-        .where(_party_filter(kind, person_id), ServiceRequest.status == RequestStatus.in_service)
+        select(ServiceRequest.id)
+        .where(party == bindparam("person_id"), ServiceRequest.status == RequestStatus.in_service)
         .order_by(ServiceRequest.id.desc())
     )
-    return list(rows.all())
+
+
+# Built once: every message a farmer or expert writes asks this, and building the statement anew
+# cost as much as running it.
+_OPEN_FOR = {
+    ActorKind.farmer: _open_for(ServiceRequest.farmer_id),
+    ActorKind.expert: _open_for(ServiceRequest.expert_id),
+}
+
+
+async def open_conversations(uow: UnitOfWork, kind: ActorKind, person_id: int) -> list[int]:
+    """Ids of the requests where the service is under way, newest first."""
+    return list((await uow.session.scalars(_OPEN_FOR[kind], {"person_id": person_id})).all())
 
 
 async def request_for_reply(uow: UnitOfWork, chat_id: int, message_id: int) -> int | None:

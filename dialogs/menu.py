@@ -19,7 +19,7 @@ from storage.uow import UnitOfWork
 router = Router(name=__name__)
 
 
-def _menu_text(deps: BotDeps, key: str) -> set[str]:
+def _menu_text(deps: BotDeps, key: str) -> frozenset[str]:
     return deps.catalog.all_variants(key)
 
 

@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.deps import BotDeps
 from bot.i18n import Translator
 from core import threads
+from core.binding import Identity
 from core.errors import DomainError
 from dialogs.callbacks import ThreadPickCb
 from dialogs.common import screen_text
@@ -38,9 +39,12 @@ def _party(farmer: Farmer | None, expert: Expert | None) -> tuple[ActorKind, int
 
 
 async def _route(
-    message: Message, uow: UnitOfWork, kind: ActorKind, person_id: int
+    message: Message, uow: UnitOfWork, kind: ActorKind, person_id: int, under_way: int | None
 ) -> tuple[int | None, list[int]]:
-    """(request id, candidates): a definite request, or the open conversations to choose from."""
+    """(request id, candidates): a definite request, or the open conversations to choose from.
+
+    `under_way`: how many conversations the person has, if already counted (core.binding.identify).
+    """
     chat_id = message.chat.id
     if message.reply_to_message is not None:
         linked = await threads.request_for_reply(uow, chat_id, message.reply_to_message.message_id)
@@ -50,10 +54,12 @@ async def _route(
         linked = await threads.request_for_topic(uow, chat_id, message.message_thread_id)
         if linked is not None:
             return linked, []
+    if under_way == 0:
+        return None, []
     open_now = await threads.open_conversations(uow, kind, person_id)
     if len(open_now) == 1:
-        return open_now[0].id, []
-    return None, [r.id for r in open_now]
+        return open_now[0], []
+    return None, open_now
 
 
 async def deliver(
@@ -103,6 +109,7 @@ async def conversation_message(
     deps: BotDeps,
     farmer: Farmer | None,
     expert: Expert | None,
+    identity: Identity | None = None,
 ) -> None:
     party = _party(farmer, expert)
     if party is None:
@@ -110,7 +117,11 @@ async def conversation_message(
     content = Content.of(message)
     if content is None:
         raise SkipHandler
-    request_id, candidates = await _route(message, uow, party[0], party[1])
+    under_way = None
+    if identity is not None:
+        is_expert = party[0] is ActorKind.expert
+        under_way = identity.expert_conversations if is_expert else identity.farmer_conversations
+    request_id, candidates = await _route(message, uow, party[0], party[1], under_way)
     if request_id is not None:
         await deliver(message, bot, deps, uow, t, party, request_id, content)
         return

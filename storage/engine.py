@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.dialects.sqlite.aiosqlite import dialect as aiosqlite_dialect
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from storage import sqlite_driver
+from storage.sqlite_driver import InlineConnection
 
 
 class UnsupportedDatabaseError(ValueError):
@@ -42,14 +50,43 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # In WAL mode NORMAL still never corrupts the database or splits a transaction; it only defers the
     # fsync to checkpoints, which would otherwise dominate every small commit the bot makes.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    # Statements run on the event loop (storage.sqlite_driver): SQLite must never sleep in its busy
+    # handler there. Only BEGIN can find the database busy in WAL mode, and the driver retries it.
+    cursor.execute("PRAGMA busy_timeout=0")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
     # BEGIN IMMEDIATE takes the write lock up front: two units of work that read then write can no
     # longer deadlock (SQLite would fail one with "database is locked"); the second simply waits.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # The driver queues it behind this process's other transactions and sends it with the first statement.
+    driver_connection = connection.connection.driver_connection
+    assert isinstance(driver_connection, InlineConnection)
+    driver_connection.begin_with_next_statement("BEGIN IMMEDIATE")
+
+
+# A pooled server connection that sat idle may have been closed (a server restart, a firewall's idle
+# timeout); one in use moments ago almost certainly was not, and the error handling of SQLAlchemy
+# replaces the whole pool on the first disconnect it meets anyway. So connections are pinged on
+# checkout only after this long in the pool: `pool_pre_ping` pinged every checkout, a round trip to
+# the server before every transaction of every update.
+PING_AFTER_IDLE_S = 10.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    checked_in_at = record.info.get("checked_in_at")
+    if checked_in_at is None or time.monotonic() - checked_in_at < PING_AFTER_IDLE_S:
+        return
+    try:
+        alive = dialect.do_ping(dbapi_connection)
+    except Exception as error:
+        raise DisconnectionError("the pooled connection is gone") from error
+    if not alive:
+        raise DisconnectionError("the pooled connection is gone")
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
@@ -57,7 +94,13 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=echo, pool_pre_ping=not parsed.drivername.startswith("sqlite"))
+    if parsed.drivername.startswith("sqlite"):
+        args, kwargs = aiosqlite_dialect().create_connect_args(parsed)
+        engine = create_async_engine(url, echo=echo, async_creator=sqlite_driver.connector(*args, **kwargs))
+    else:
+        engine = create_async_engine(url, echo=echo)
+        event.listen(engine.sync_engine.pool, "checkin", _note_checkin)
+        event.listen(engine.sync_engine.pool, "checkout", partial(_ping_if_idle, engine.sync_engine.dialect))
     if parsed.drivername.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)

@@ -4,12 +4,13 @@ Telegram may deliver an update twice (a retry after a timeout, a restart mid-bat
 is the first write of the update's unit of work, so a second delivery finds it and is dropped before
 any handler runs.
 
-The row is flushed at once (a duplicate fails right there) but is committed by the handler's first
-commit, in the same transaction as what the update changed: one transaction per update instead of
-two, and "handled" is recorded atomically with the change itself. Nothing a handler left uncommitted
-is ever committed here: when the handler made no commit, or raised, its uncommitted work is rolled
-back (exactly what closing the unit of work did before) and the update id alone is committed on its
-own. A use case that fails half-way therefore still never has its half-done work committed.
+The row is written at once (a duplicate fails right there; core.updates) but is committed by the
+handler's first commit, in the same transaction as what the update changed: one transaction per
+update instead of two, and "handled" is recorded atomically with the change itself. Nothing a
+handler left uncommitted is ever committed here: when the handler made no commit, or raised, its
+uncommitted work is rolled back (exactly what closing the unit of work did before) and the update
+id alone is committed on its own. A use case that fails half-way therefore still never has its
+half-done work committed.
 """
 
 from __future__ import annotations
@@ -21,12 +22,10 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, Update, User
-from sqlalchemy import inspect
-from sqlalchemy.exc import IntegrityError
 
 from bot.deps import BotDeps
+from core import updates
 from core.binding import identify
-from storage.models import ProcessedUpdate
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -45,16 +44,13 @@ class ContextMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         user: User | None = data.get("event_from_user")
         async with self.deps.uow() as uow:
-            seen = ProcessedUpdate(update_id=event.update_id)
-            uow.session.add(seen)
-            try:
-                await uow.flush()
-            except IntegrityError:
+            if not await updates.claim(uow, event.update_id):
                 log.info("update %s already handled; skipped", event.update_id)
                 return None
             who = await identify(uow, user.id) if user else None
             data["deps"] = self.deps
             data["uow"] = uow
+            data["identity"] = who
             data["farmer"] = who.farmer if who else None
             data["expert"] = who.expert if who else None
             person = (who.expert or who.farmer) if who else None
@@ -67,28 +63,19 @@ class ContextMiddleware(BaseMiddleware):
             try:
                 result = await handler(event, data)
             except Exception:
-                if not _committed(uow, seen):
+                if not uow.first_transaction_committed:
                     try:
                         await _record_alone(uow, event.update_id)
                     except Exception:  # the handler's failure is the one to report
                         log.exception("could not record update %s as handled", event.update_id)
                 raise
-            if not _committed(uow, seen):
+            if not uow.first_transaction_committed:
                 await _record_alone(uow, event.update_id)
             return result
 
 
-def _committed(uow: UnitOfWork, seen: ProcessedUpdate) -> bool:
-    # A rollback after the flush would have made the row transient again, so both must hold.
-    return uow.commits > 0 and inspect(seen).persistent
-
-
 async def _record_alone(uow: UnitOfWork, update_id: int) -> None:
-    """Drop whatever the handler left uncommitted, then commit the update id by itself."""
-    await uow.rollback()
-    uow.session.add(ProcessedUpdate(update_id=update_id))
-    try:
-        await uow.commit()
-    except IntegrityError:  # another delivery of the same update recorded it meanwhile
-        await uow.rollback()
+    """The claim was rolled back with the handler's uncommitted work, or never committed: commit
+    the update id by itself."""
+    if not await updates.record_alone(uow, update_id):
         log.info("update %s was recorded by another delivery", update_id)
