@@ -53,13 +53,16 @@ def merge_terms(terms: Iterable[Term], tables: FoldTables) -> dict[str, Entry]:
     """Folded pattern → entry; where two terms fold alike, the stronger action (then the first) wins."""
     entries: dict[str, Entry] = {}
     terms = list(terms)
+    edge_class, new_entry = _EDGE_CLASSES.get, tuple.__new__  # (the loop runs for every listed term)
     for term, folded in zip(terms, fold_all([term.text for term in terms], tables), strict=True):
         # What is left of a term that was mostly noise (柑 + a private-use mark) would hit everywhere.
         if not folded or (len(folded) == 1 and len(term.text) > 1):
             continue
         known = entries.get(folded)
         if known is None or term.action.strength > known.term.action.strength:
-            entries[folded] = Entry(term, folded, _edge_class(folded[0]), _edge_class(folded[-1]))
+            entries[folded] = new_entry(
+                Entry, (term, folded, edge_class(folded[0], ""), edge_class(folded[-1], ""))
+            )
     return entries
 
 
