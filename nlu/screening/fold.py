@@ -55,6 +55,8 @@ class FoldTables:
     """False for a noise character."""
     canonical: npt.NDArray[np.uint32]
     """The code point each character folds to (itself for most)."""
+    keep_lines: npt.NDArray[np.bool_]
+    """``keep`` that keeps line breaks too (they separate the texts of a batch)."""
 
     def fold(self, text: str) -> tuple[str, npt.NDArray[np.bool_] | None]:
         """The folded text, and which characters of ``text`` it kept (None when it kept them all)."""
@@ -80,12 +82,12 @@ class FoldTables:
         """All texts folded in one pass: what a screener does for many messages at once."""
         joined = "\n".join(text.replace("\n", " ") if "\n" in text else text for text in texts)
         points = np.frombuffer(joined.encode(_UTF32, "surrogatepass"), dtype=np.uint32)
-        kept = self.keep[points]
         if len(texts) == 1:
+            kept = self.keep[points]
             folded = self.canonical[points[kept]]
             ends = [len(folded)]
         else:
-            kept[points == _NEWLINE] = True
+            kept = self.keep_lines[points]
             folded = self.canonical[points[kept]]
             ends = np.flatnonzero(folded == _NEWLINE).tolist()
             ends.append(len(folded))
@@ -184,7 +186,9 @@ def fold_tables() -> FoldTables:
     canonical[changed] = targets
     keep = np.ones(sys.maxunicode + 1, dtype=np.bool_)
     keep[noise] = False
-    return FoldTables(keep=keep, canonical=canonical)
+    keep_lines = keep.copy()
+    keep_lines[_NEWLINE] = True
+    return FoldTables(keep=keep, canonical=canonical, keep_lines=keep_lines)
 
 
 def _computed_changes() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:

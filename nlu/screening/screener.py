@@ -39,6 +39,7 @@ _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese cha
 _LATIN = re.compile(r"[a-z]+")
 _REPEAT = re.compile(r"([^\n])\1+")
 _NEWLINE = ord("\n")
+_LETTERS, _DIGITS = 1, 2
 _BATCH_FROM = 16  # texts; fewer are checked text by text (text_by_text.py), as that is faster
 _SMALL_BATCH = 2000  # folded characters; below, the questions that a regex answers are not vectorised
 _SHORT_TERM = 10  # squeezing matches the plain automaton around repeats for terms up to this long
@@ -135,6 +136,8 @@ class _LatinRuns(NamedTuple):
     words: list[str]
     pieces: dict[int, list[str]]
     """The words of runs with deleted characters inside, by run number."""
+    shapes: _Array
+    """Per run: looks like pinyin, looks like initials."""
 
 
 class _SpelledRows(NamedTuple):
@@ -157,8 +160,9 @@ class Screener(TextByText):
         self._fold_char = lru_cache(maxsize=1 << 16)(self._tables.fold_char)
         self._point_class = _point_classes(self._tables)
         self._farm_word_ends = _farm_word_ends()
-        self._digit_points = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
-        self._digit_points[[ord(c) for c in contact.DIGITS]] = True
+        self._run_classes = np.zeros(sys.maxunicode + 1, dtype=np.int8)  # latin letters and digits
+        self._run_classes[ord("a") : ord("z") + 1] = _LETTERS
+        self._run_classes[[ord(c) for c in contact.DIGITS]] = _DIGITS
         self._ascii_alnum = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
         self._ascii_alnum[
             [ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]
@@ -210,6 +214,7 @@ class Screener(TextByText):
         self._p_single = listed & (length == 1) & (first < 0x80)
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
         self._spelled_length_tables: dict[bool, _Array] = {}
+        self._spelling_shapes: dict[str, tuple[bool, bool]] = {}
 
     @classmethod
     def builtin(cls, options: ScreenerOptions | None = None) -> Screener:
@@ -262,7 +267,7 @@ class Screener(TextByText):
         rows.add_plain(self._plain.find_points(batch.folded_points))
         found.repeats.update(self._squeezed_texts(batch, rows))
         if self.options.contact:
-            found.add_spans(found.digits, self._digit_runs(batch, rows.small))
+            found.add_spans(found.digits, self._digit_runs(batch, rows))
             hinted = rows.url_hinted()
             if hinted:
                 for number, addresses in zip(
@@ -303,12 +308,11 @@ class Screener(TextByText):
             return []
         kept = np.ones(len(points), dtype=np.bool_)
         kept[repeated] = False
-        squeezed = np.append(points[kept], _NEWLINE)  # one line break more, to end the last stretch
-        place = np.empty(len(points) + 1, dtype=np.int64)  # where each folded character is squeezed
-        place[:-1] = np.cumsum(kept) - 1
-        place[-1] = len(squeezed) - 1
-        runs = np.unique(place[repeated])  # squeezed positions that stand for several characters
-        ends = place[rows.fend]
+        squeezed = points[kept]
+        # Squeezed positions that stand for several characters (the k-th character squeezed out
+        # follows the one kept k + 1 places before it), and where each text ends squeezed.
+        runs = np.unique(repeated - np.arange(1, len(repeated) + 1))
+        ends = rows.fend - np.searchsorted(repeated, rows.fend, side="right")
         starts = np.zeros(len(ends), dtype=np.int64)
         starts[1:] = ends[:-1] + 1
         number = np.searchsorted(ends, runs, side="right")
@@ -327,7 +331,8 @@ class Screener(TextByText):
             sizes = high - low + 1
             offsets = np.zeros(len(sizes), dtype=np.int64)
             np.cumsum(sizes[:-1], out=offsets[1:])
-            stretches = squeezed[np.repeat(low - offsets, sizes) + np.arange(int(sizes.sum()))]
+            at = np.repeat(low - offsets, sizes) + np.arange(int(sizes.sum()))
+            stretches = squeezed[np.minimum(at, len(squeezed) - 1)]
             stretches[offsets + sizes - 1] = _NEWLINE
             for automaton in automata:
                 found_at = automaton.find_points(stretches)
@@ -359,21 +364,19 @@ class Screener(TextByText):
         shaped[~plain] = [pesticide_shaped(extra[i - count].folded) for i in refs[~plain].tolist()]
         return shaped
 
-    def _digit_runs(self, batch: FoldedBatch, small: bool) -> list[tuple[int, int]]:
+    def _digit_runs(self, batch: FoldedBatch, rows: _Rows) -> list[tuple[int, int]]:
         """What ``contact.DIGIT_RUNS`` finds in the folded texts: runs of at least ``MIN_DIGITS``."""
-        if small:
+        if rows.small:
             return [m.span() for m in contact.DIGIT_RUNS.finditer(batch.text)]
-        digits = self._digit_points[batch.folded_points]
-        edges = _edges(digits)
+        edges = _edges(rows.run_classes == _DIGITS)
         starts, ends = edges[0::2], edges[1::2]
         long = ends - starts >= contact.MIN_DIGITS
         return list(zip(starts[long].tolist(), ends[long].tolist(), strict=True))
 
-    @staticmethod
-    def _latin_runs(batch: FoldedBatch, rows: _Rows) -> _LatinRuns | None:
+    def _latin_runs(self, batch: FoldedBatch, rows: _Rows) -> _LatinRuns | None:
         """The runs of latin letters in the folded texts, and the words the sender separated in
         those with deleted characters inside (fa-lun-gong)."""
-        folded, points = batch.text, batch.folded_points
+        folded = batch.text
         if rows.small:
             found = [(m.start(), m.end(), m.group()) for m in _LATIN.finditer(folded)]
             if not found:
@@ -382,7 +385,7 @@ class Screener(TextByText):
             ends = np.array([end for _, end, _ in found], dtype=np.int64)
             words = [word for _, _, word in found]
         else:
-            edges = _edges((points >= ord("a")) & (points <= ord("z")))
+            edges = _edges(rows.run_classes == _LETTERS)
             if not len(edges):
                 return None
             starts, ends = edges[0::2], edges[1::2]
@@ -408,7 +411,17 @@ class Screener(TextByText):
                         at += 1
                     cuts.append(end)
                     pieces[run] = [folded[a:b] for a, b in pairwise(cuts)]
-        return _LatinRuns(starts, ends, words, pieces)
+        shapes = np.array([self._spelling_shape(word) for word in words], dtype=np.bool_).reshape(-1, 2)
+        return _LatinRuns(starts, ends, words, pieces, shapes)
+
+    def _spelling_shape(self, word: str) -> tuple[bool, bool]:
+        """Whether a run of letters looks like pinyin, and like pinyin initials (remembered)."""
+        known = self._spelling_shapes.get(word)
+        if known is None:
+            if len(self._spelling_shapes) >= 1 << 16:
+                self._spelling_shapes.clear()
+            known = self._spelling_shapes[word] = (looks_spelled(word, False), looks_spelled(word, True))
+        return known
 
     def _spelled_rows(
         self, batch: FoldedBatch, rows: _Rows, latin: _LatinRuns, initials: bool
@@ -418,7 +431,7 @@ class Screener(TextByText):
         batch are matched in one pass. A hit must be whole characters, include letters the sender
         typed, and (initials) hold at least ``initials_min_letters`` letters and a Chinese character."""
         folded = batch.text
-        spelled = np.array([looks_spelled(word, initials) for word in latin.words], dtype=np.bool_)
+        spelled = latin.shapes[:, int(initials)].copy()
         for run, separated in latin.pieces.items():  # each word the sender separated
             if not spelled[run]:
                 spelled[run] = any(looks_spelled(word, initials) for word in separated)
@@ -587,6 +600,11 @@ class _Rows:
         if kept is None:
             return start, end
         return kept[start], kept[end - 1] + 1
+
+    @cached_property
+    def run_classes(self) -> _Array:
+        """Per folded character: a latin letter, a digit (of ``contact.DIGITS``) or neither."""
+        return self.screener._run_classes[self.batch.folded_points]
 
     def url_hinted(self) -> list[int]:
         """The texts that ``contact.URL_HINT`` finds something in (a dot between letters or digits)."""

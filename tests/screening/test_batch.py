@@ -117,11 +117,14 @@ def test_a_large_batch_answers_as_text_by_text() -> None:
 def test_digit_runs_of_a_batch_are_the_regex_runs() -> None:
     texts = ["电话13812345678和一三八一二三四五六七八", "1234567", "幺三八零零零零零零零零", "x" * 2500]
     batch = screener()._tables.fold_batch(texts)
+    rows = _Rows(screener(), texts, batch)
+    rows.small = False
 
-    found = screener()._digit_runs(batch, small=False)
+    found = screener()._digit_runs(batch, rows)
 
     assert found == [m.span() for m in contact.DIGIT_RUNS.finditer(batch.text)]
-    assert found == screener()._digit_runs(batch, small=True)
+    rows.small = True
+    assert found == screener()._digit_runs(batch, rows)
 
 
 def test_addresses_of_many_texts_are_those_of_each() -> None:
