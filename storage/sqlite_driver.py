@@ -18,9 +18,9 @@ Waiting never blocks the loop:
   starve past the busy timeout ("database is locked").
 - another process (the review CLI) holding the database makes BEGIN IMMEDIATE return SQLITE_BUSY
   at once (busy timeout 0 on these connections); it is retried after an asyncio sleep until
-  BUSY_TIMEOUT_S has passed, then fails as "database is locked" as before. In WAL mode only the
-  start of a transaction can be busy: once BEGIN IMMEDIATE holds the write lock, statements and
-  COMMIT go through and readers never wait.
+  BUSY_TIMEOUT_S has passed, then fails as "database is locked" as before. In WAL mode it is the
+  start of a transaction that meets a busy database: once BEGIN IMMEDIATE holds the write lock,
+  statements and COMMIT go through, and readers never wait for the writer.
 
 Every transaction of the code base starts with BEGIN IMMEDIATE (storage.engine says why); it is
 sent with the transaction's first statement. Same statements, same transactions, same isolation.
@@ -209,9 +209,10 @@ async def _begin(connection: sqlite3.Connection, begin: str) -> None:
 def connector(database: str, **kwargs: Any) -> Callable[[], Awaitable[InlineConnection]]:
     """SQLAlchemy's `async_creator` for one engine: its connections share one write queue."""
     write_lock = asyncio.Lock()
+    # Only the connect-time pragmas (storage.engine) wait in SQLite's own busy handler.
+    kwargs.setdefault("timeout", BUSY_TIMEOUT_S)
 
     async def connect() -> InlineConnection:
-        connection = sqlite3.connect(database, timeout=BUSY_TIMEOUT_S, **kwargs)
-        return InlineConnection(connection, write_lock)
+        return InlineConnection(sqlite3.connect(database, **kwargs), write_lock)
 
     return connect
