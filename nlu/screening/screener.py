@@ -40,6 +40,7 @@ _LATIN = re.compile(r"[a-z]+")
 _REPEAT = re.compile(r"([^\n])\1+")
 _NEWLINE = ord("\n")
 _LETTERS, _DIGITS = 1, 2
+_NO_TERM = Term("", "", Action.ADVISE)  # stands for the allowed words among the plain patterns
 _BATCH_FROM = 16  # texts; fewer are checked text by text (text_by_text.py), as that is faster
 _SMALL_BATCH = 2000  # folded characters; below, the questions that a regex answers are not vectorised
 _SHORT_TERM = 10  # squeezing matches the plain automaton around repeats for terms up to this long
@@ -212,6 +213,7 @@ class Screener(TextByText):
         cjk = ord(_CJK_MIN)
         self._p_two = listed & (length == 2) & (first >= cjk) & (last >= cjk)
         self._p_single = listed & (length == 1) & (first < 0x80)
+        self._plain_terms: list[Term] = [e.term if e is not None else _NO_TERM for e in entries]
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
         self._spelled_length_tables: dict[bool, _Array] = {}
         self._spelling_shapes: dict[str, tuple[bool, bool]] = {}
@@ -644,20 +646,23 @@ class _Rows:
         chosen = self._strongest_per_span(np.flatnonzero(keep), number, ostart, oend, strength)
         if not len(chosen):
             return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
-        entries, count, extra = screener._plain.entries, len(screener._plain.entries), self.extra
+        terms = screener._plain_terms
+        if self.extra:
+            terms = terms + [entry.term for entry in self.extra]
         numbers = number[chosen]
         offsets = self.ostart[numbers]
         starts, ends = (ostart[chosen] - offsets).tolist(), (oend[chosen] - offsets).tolist()
-        owners = numbers.tolist()
-        terms = [(entries[r] if r < count else extra[r - count]).term for r in ref[chosen].tolist()]
+        # (sliced from the texts themselves: in the joined texts their line breaks are spaces)
+        matched = [texts[n][a:b] for n, a, b in zip(numbers.tolist(), starts, ends, strict=True)]
+        term_texts, categories, actions = zip(*map(terms.__getitem__, ref[chosen].tolist()), strict=True)
         hits = build_all(
             Hit,
             starts,
             ends,
-            [texts[n][a:b] for n, a, b in zip(owners, starts, ends, strict=True)],
-            [term.text for term in terms],
-            [term.category for term in terms],
-            [term.action for term in terms],
+            matched,
+            term_texts,
+            categories,
+            actions,
         )
         # Rows come sorted by text: each text with hits owns one slice of them.
         firsts = np.flatnonzero(np.diff(numbers, prepend=-1))
