@@ -113,6 +113,19 @@ async def test_a_failure_after_a_commit_keeps_the_commit_and_drops_the_rest(deps
     assert await _state(deps) == (["committed"], [1])
 
 
+async def test_a_handler_that_rolls_back_then_commits_still_records_the_update(deps: BotDeps) -> None:
+    # The rollback took the uncommitted update id with it; the later commit did not carry it.
+    async def work(uow: UnitOfWork) -> None:
+        await _write("dropped")(uow)
+        await uow.rollback()
+        await _write("kept")(uow)
+        await uow.commit()
+
+    assert await _run(deps, work) == [1]
+    assert await _state(deps) == (["kept"], [1])
+    assert await _run(deps, work) == []
+
+
 async def test_a_handler_that_swallows_a_failure_commits_nothing_of_it(deps: BotDeps) -> None:
     async def work(uow: UnitOfWork) -> None:
         try:
