@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 import sys
 from collections.abc import Iterable
@@ -40,6 +42,7 @@ _LATIN = re.compile(r"[a-z]+")
 _REPEAT = re.compile(r"([^\n])\1+")
 _NEWLINE = ord("\n")
 _LETTERS, _DIGITS = 1, 2
+_PINYIN, _INITIALS, _PIECES = 1, 2, 4
 _NO_TERM = Term("", "", Action.ADVISE)  # stands for the allowed words among the plain patterns
 _BATCH_FROM = 16  # texts; fewer are checked text by text (text_by_text.py), as that is faster
 _SMALL_BATCH = 2000  # folded characters; below, the questions that a regex answers are not vectorised
@@ -135,10 +138,9 @@ class _LatinRuns(NamedTuple):
     starts: _Array
     ends: _Array
     words: list[str]
-    pieces: dict[int, list[str]]
-    """The words of runs with deleted characters inside, by run number."""
     shapes: _Array
-    """Per run: looks like pinyin, looks like initials."""
+    """Per run: ``_PINYIN`` and ``_INITIALS`` as a whole; times ``_PIECES`` for any word of it the
+    sender separated (runs with deleted characters inside: fa-lun-gong)."""
 
 
 class _SpelledRows(NamedTuple):
@@ -216,7 +218,7 @@ class Screener(TextByText):
         self._plain_terms: list[Term] = [e.term if e is not None else _NO_TERM for e in entries]
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
         self._spelled_length_tables: dict[bool, _Array] = {}
-        self._spelling_shapes: dict[str, tuple[bool, bool]] = {}
+        self._spelling_shape_cache: dict[str, int] = {}
 
     @classmethod
     def builtin(cls, options: ScreenerOptions | None = None) -> Screener:
@@ -413,17 +415,30 @@ class Screener(TextByText):
                         at += 1
                     cuts.append(end)
                     pieces[run] = [folded[a:b] for a, b in pairwise(cuts)]
-        shapes = np.array([self._spelling_shape(word) for word in words], dtype=np.bool_).reshape(-1, 2)
-        return _LatinRuns(starts, ends, words, pieces, shapes)
+        # What each run looks like as a whole, and (with deletions inside) what any of its words does.
+        shape = self._spelling_shapes(
+            {*words, *(word for separated in pieces.values() for word in separated)}
+        )
+        shapes = np.fromiter(map(shape.__getitem__, words), dtype=np.int8, count=len(words))
+        for run, separated in pieces.items():
+            shapes[run] |= _PIECES * functools.reduce(operator.or_, map(shape.__getitem__, separated), 0)
+        return _LatinRuns(starts, ends, words, shapes)
 
-    def _spelling_shape(self, word: str) -> tuple[bool, bool]:
-        """Whether a run of letters looks like pinyin, and like pinyin initials (remembered)."""
-        known = self._spelling_shapes.get(word)
-        if known is None:
-            if len(self._spelling_shapes) >= 1 << 16:
-                self._spelling_shapes.clear()
-            known = self._spelling_shapes[word] = (looks_spelled(word, False), looks_spelled(word, True))
-        return known
+    def _spelling_shapes(self, words: set[str]) -> dict[str, int]:
+        """Per word: ``_PINYIN`` if it looks like pinyin, plus ``_INITIALS`` if like pinyin initials
+        (remembered across calls)."""
+        known = self._spelling_shape_cache
+        shapes = {}
+        for word in words:
+            shape = known.get(word)
+            if shape is None:
+                if len(known) >= 1 << 16:
+                    known.clear()
+                shape = known[word] = _PINYIN * looks_spelled(word, False) | _INITIALS * looks_spelled(
+                    word, True
+                )
+            shapes[word] = shape
+        return shapes
 
     def _spelled_rows(
         self, batch: FoldedBatch, rows: _Rows, latin: _LatinRuns, initials: bool
@@ -433,10 +448,8 @@ class Screener(TextByText):
         batch are matched in one pass. A hit must be whole characters, include letters the sender
         typed, and (initials) hold at least ``initials_min_letters`` letters and a Chinese character."""
         folded = batch.text
-        spelled = latin.shapes[:, int(initials)].copy()
-        for run, separated in latin.pieces.items():  # each word the sender separated
-            if not spelled[run]:
-                spelled[run] = any(looks_spelled(word, initials) for word in separated)
+        shape = _INITIALS if initials else _PINYIN
+        spelled = (latin.shapes & (shape | _PIECES * shape)) > 0  # as a whole, or a word the sender separated
         starts, ends = latin.starts[spelled], latin.ends[spelled]
         if not len(starts):
             return None
