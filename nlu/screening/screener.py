@@ -44,7 +44,7 @@ _NEWLINE = ord("\n")
 _LETTERS, _DIGITS = 1, 2
 _PINYIN, _INITIALS, _PIECES = 1, 2, 4
 _NO_TERM = Term("", "", Action.ADVISE)  # stands for the allowed words among the plain patterns
-_BATCH_FROM = 16  # texts; fewer are checked text by text (text_by_text.py), as that is faster
+_BATCH_FROM = 32  # texts; fewer are checked text by text (text_by_text.py), as that is faster
 _SMALL_BATCH = 2000  # folded characters; below, the questions that a regex answers are not vectorised
 _SHORT_TERM = 10  # squeezing matches the plain automaton around repeats for terms up to this long
 
