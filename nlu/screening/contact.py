@@ -69,14 +69,13 @@ def addresses(text: str) -> list[tuple[int, int, Term]]:
 
 def addresses_many(texts: list[str]) -> list[list[tuple[int, int, Term]]]:
     """``addresses`` of each text, matched in one pass over all of them. Only the stretches of
-    characters an address can hold (``_ADDRESS_CHARS``) with a dot between letters or digits are
-    matched: an address never runs past such a stretch, and the character before or after it
-    (none of those) passes the look-arounds of the patterns just as the start or end of a text does."""
+    characters an address can hold (``_ADDRESS_CHARS``) with a dot between letters or digits
+    (``_ADDRESS_STRETCHES``) are matched: an address never runs past such a stretch, and the
+    character before or after it (none of those) passes the look-arounds of the patterns just as
+    the start or end of a text does."""
     joined = "\n".join(texts)
     starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
-    stretches = [
-        m for m in _ADDRESS_CHARS.finditer(joined) if "." in m.group() and URL_HINT.search(m.group())
-    ]
+    stretches = list(_ADDRESS_STRETCHES.finditer(joined))
     found: list[list[tuple[int, int, Term]]] = [[] for _ in texts]
     if not stretches:
         return found
@@ -102,5 +101,9 @@ def addresses_many(texts: list[str]) -> list[list[tuple[int, int, Term]]]:
     return found
 
 
-_ADDRESS_CHARS = re.compile(r"[a-z0-9.\-:/_~%?#=&+@]+", re.ASCII | re.IGNORECASE)
+_ADDRESS_CHARS = r"[a-z0-9.\-:/_~%?#=&+@]"
 """Every character an address (web or IPv4) can hold, and those its look-arounds look for."""
+_ADDRESS_STRETCHES = re.compile(
+    rf"(?<!{_ADDRESS_CHARS}){_ADDRESS_CHARS}*{URL_HINT.pattern}{_ADDRESS_CHARS}*", re.ASCII | re.IGNORECASE
+)
+"""Whole stretches of ``_ADDRESS_CHARS`` that hold a ``URL_HINT``."""

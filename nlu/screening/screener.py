@@ -462,7 +462,7 @@ class Screener(TextByText):
         last = np.flatnonzero(np.append(new[1:], True))
         window_end = np.minimum(ends[last] + context, rows.fend[window_number])
         sources = "\n".join(
-            folded[a:b] for a, b in zip(window_start.tolist(), window_end.tolist(), strict=True)
+            [folded[a:b] for a, b in zip(window_start.tolist(), window_end.tolist(), strict=True)]
         )
         table = initial_table() if initials else syllable_table()
         spelling = sources.translate(table)

@@ -232,7 +232,7 @@ class Found:
 
     def __init__(self, texts: list[str], batch: FoldedBatch) -> None:
         self.batch = batch
-        self._lengths = [len(text) for text in texts] if len(texts) > 1 else []
+        self._texts = texts
         self.ends = batch.ends  # folded end of each text
         self.texts: set[int] = set()
         self.matches: dict[int, list[tuple[int, int, int]]] = {}
@@ -271,7 +271,8 @@ class Found:
     def _original_ends(self) -> list[int]:
         """Where each text ends in the joined original texts."""
         if self._original_ends_list is None:
-            self._original_ends_list = [end + number for number, end in enumerate(accumulate(self._lengths))]
+            lengths = [len(text) for text in self._texts] if len(self._texts) > 1 else []
+            self._original_ends_list = [end + number for number, end in enumerate(accumulate(lengths))]
         return self._original_ends_list
 
     def _original_start(self, number: int) -> int:
