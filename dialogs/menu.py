@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -18,9 +20,30 @@ from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 
+# Every message handler here answers a command or one of these menu buttons. The router sits ahead
+# of intake, so each farmer's problem description used to try its nine handlers one by one; with
+# this router-level check anything else skips the router at once. `_button` is the only way a
+# handler here recognises a button, and it refuses a key missing from this list.
+BUTTONS = ("menu.help", "menu.language", "menu.balance", "menu.advisories")
 
-def _menu_text(deps: BotDeps, key: str) -> frozenset[str]:
-    return deps.catalog.all_variants(key)
+
+def _command_or_button(message: Message, deps: BotDeps) -> bool:
+    if (message.text or message.caption or "").startswith("/"):  # aiogram's Command looks at both
+        return True
+    return message.text is not None and any(message.text in deps.catalog.all_variants(k) for k in BUTTONS)
+
+
+router.message.filter(_command_or_button)
+
+
+def _button(key: str) -> Callable[[Message, BotDeps], bool]:
+    if key not in BUTTONS:
+        raise ValueError(f"{key} is not in BUTTONS, so the router would never let it through")
+
+    def pressed(message: Message, deps: BotDeps) -> bool:
+        return message.text in deps.catalog.all_variants(key)
+
+    return pressed
 
 
 @router.message(Command("menu"))
@@ -43,13 +66,13 @@ async def help_command(message: Message, t: Translator, expert: Expert | None) -
     await message.answer(t("help.expert" if expert else "help.farmer"))
 
 
-@router.message(F.text, lambda m, deps: m.text in _menu_text(deps, "menu.help"))
+@router.message(F.text, _button("menu.help"))
 async def help_button(message: Message, t: Translator, expert: Expert | None) -> None:
     await help_command(message, t, expert)
 
 
 @router.message(Command("language"))
-@router.message(F.text, lambda m, deps: m.text in _menu_text(deps, "menu.language"))
+@router.message(F.text, _button("menu.language"))
 async def choose_language(message: Message, t: Translator) -> None:
     buttons = [
         [InlineKeyboardButton(text=t(f"language.{locale}"), callback_data=LangCb(locale=locale).pack())]
@@ -81,7 +104,7 @@ async def language_chosen(
 
 
 @router.message(Command("balance"))
-@router.message(F.text, lambda m, deps: m.text in _menu_text(deps, "menu.balance"))
+@router.message(F.text, _button("menu.balance"))
 async def balance(
     message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer | None
 ) -> None:
@@ -97,7 +120,7 @@ async def balance(
     )
 
 
-@router.message(F.text, lambda m, deps: m.text in _menu_text(deps, "menu.advisories"))
+@router.message(F.text, _button("menu.advisories"))
 async def toggle_advisories(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer | None) -> None:
     if farmer is None:
         await message.answer(t("balance.farmers_only"))

@@ -1,0 +1,58 @@
+"""The main menu answers every command and button in both languages, and lets anything else through
+at once (its router-level check skips the router for other text, which intake then gets)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import LOCALES
+from dialogs import menu
+from tests.bot.conftest import FARMER, FARMER_PHONE
+from tests.bot.harness import Harness, texts
+
+
+@pytest.mark.parametrize(
+    ("said", "key"),
+    [
+        ("/menu", "menu.title"),
+        ("/cancel", "menu.title"),
+        ("/help", "help.farmer"),
+        ("/language", "language.choose"),
+        ("/balance", "balance.show"),
+    ],
+)
+async def test_every_command_is_answered(harness: Harness, said: str, key: str) -> None:
+    await harness.contact(FARMER, FARMER_PHONE)
+    sent = texts(await harness.say(FARMER, said))
+    template = harness.deps.catalog.messages["zh_CN"][key]
+    assert sent and sent[0].startswith(template.split("{")[0])
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize(
+    ("button", "reply"),
+    [
+        ("menu.help", "help.farmer"),
+        ("menu.language", "language.choose"),
+        ("menu.balance", "balance.show"),
+        ("menu.advisories", "advisories.off"),
+    ],
+)
+async def test_every_button_is_answered_in_either_language(
+    harness: Harness, locale: str, button: str, reply: str
+) -> None:
+    await harness.contact(FARMER, FARMER_PHONE)
+    sent = texts(await harness.say(FARMER, harness.deps.catalog.messages[locale][button]))
+    template = harness.deps.catalog.messages["zh_CN"][reply]
+    assert sent and sent[0].startswith(template.split("{")[0])
+
+
+async def test_other_text_goes_past_the_menu_to_intake(harness: Harness) -> None:
+    await harness.contact(FARMER, FARMER_PHONE)
+    sent = texts(await harness.say(FARMER, "我家葵花叶子发黄还有黑斑，种了20亩"))
+    assert harness.deps.catalog.messages["zh_CN"]["intake.received"] in sent
+
+
+def test_a_button_missing_from_the_router_check_is_refused() -> None:
+    with pytest.raises(ValueError):
+        menu._button("menu.describe")
