@@ -13,12 +13,15 @@ from nlu.rasa_env import RASA_REQUIREMENTS, RasaEnvError, RasaHome
 from nlu.training_data import RASA_PROJECT_DIR, TRAINING_DATA_DIR, fingerprint, load_training_data
 
 PROJECT_FILES = ("config.yml", "domain.yml")
+# Custom Rasa components (config.yml names them by module): on PYTHONPATH for training and serving.
+COMPONENTS_DIR = RASA_PROJECT_DIR / "components"
 USERDICT_DIR = "jieba_userdict"  # config.yml's JiebaTokenizer dictionary_path, relative to the project
 
 
 def project_files(project_dir: Path = RASA_PROJECT_DIR) -> list[Path]:
     data = sorted((project_dir / "data").rglob("*.yml"))
-    return [project_dir / name for name in PROJECT_FILES] + data
+    components = sorted((project_dir / "components").glob("*.py"))
+    return [project_dir / name for name in PROJECT_FILES] + data + components
 
 
 def model_hash(project_dir: Path = RASA_PROJECT_DIR) -> str:
@@ -31,7 +34,8 @@ def model_path(home: RasaHome, project_dir: Path = RASA_PROJECT_DIR) -> Path:
 
 def rasa_environment() -> dict[str, str]:
     quiet = {"TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "PYTHONWARNINGS": "ignore"}
-    return {**os.environ, **quiet}
+    path = os.pathsep.join(p for p in (str(COMPONENTS_DIR), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, **quiet, "PYTHONPATH": path}
 
 
 def jieba_userdict(data_dir: Path = TRAINING_DATA_DIR) -> str:

@@ -1,5 +1,12 @@
 """Training with scikit-learn, and a lean numpy path for prediction (the model is tiny; sklearn's
-per-call overhead would dominate a single short text)."""
+per-call overhead would dominate a single short text).
+
+The classifier is a linear SVM (hinge loss, scikit-learn's default C) over TF-IDF features. Its scores
+become confidences through a softmax with one temperature, fitted on a held-out fifth of the training
+data (never on evaluation data), so the specialty intents' summed confidence means what it says in
+`nlu.ranking.decide`. Measured against the logistic regression it replaced, the SVM generalised better
+from our examples to the agri-eval titles (docs/nlu.md).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.svm import LinearSVC
 
 from nlu.embedded.entities import extract
 from nlu.embedded.features import features, normalize
@@ -16,7 +26,9 @@ from nlu.embedded.gazetteer import Gazetteer
 from nlu.interface import Entity
 from nlu.training_data import TrainingData
 
-REGULARISATION_C = 20.0
+REGULARISATION_C = 1.0  # scikit-learn's default for LinearSVC
+CALIBRATION_SHARE = 0.2  # of the training examples, held out once to fit the softmax temperature
+SEED = 20240604
 
 
 @dataclass(slots=True)
@@ -26,6 +38,7 @@ class LinearModel:
     weights: np.ndarray  # (features, classes)
     bias: np.ndarray  # (classes,)
     classes: list[str]
+    temperature: float = 1.0  # SVM scores / temperature → softmax confidences
 
     def ranking(self, features: list[str]) -> list[tuple[str, float]]:
         counts: dict[int, int] = {}
@@ -42,6 +55,7 @@ class LinearModel:
             values = tf * self.idf[columns]
             values /= np.sqrt(values @ values)
             scores += values @ self.weights[columns]
+        scores /= self.temperature
         scores -= scores.max()
         probabilities = np.exp(scores)
         probabilities /= probabilities.sum()
@@ -77,15 +91,36 @@ def train(data: TrainingData) -> EmbeddedModel:
 
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=1)
     matrix = vectorizer.fit_transform([e.text for e in data.examples])
-    labels = [e.intent for e in data.examples]
-    regression = LogisticRegression(C=REGULARISATION_C, max_iter=3000)
-    regression.fit(matrix, labels)
-    classes = [str(c) for c in regression.classes_]
+    labels = np.asarray([e.intent for e in data.examples])
+    temperature = fit_temperature(matrix, labels)
+    svm = LinearSVC(C=REGULARISATION_C, random_state=SEED)
+    svm.fit(matrix, labels)
+    classes = [str(c) for c in svm.classes_]
     linear = LinearModel(
         vocabulary={str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
         idf=np.asarray(vectorizer.idf_, dtype=np.float64),
-        weights=np.ascontiguousarray(regression.coef_.T, dtype=np.float64),
-        bias=np.asarray(regression.intercept_, dtype=np.float64),
+        weights=np.ascontiguousarray(svm.coef_.T, dtype=np.float64),
+        bias=np.asarray(svm.intercept_, dtype=np.float64),
         classes=classes,
+        temperature=temperature,
     )
     return EmbeddedModel(gazetteer, linear, dict(data.synonyms))
+
+
+def fit_temperature(matrix: csr_matrix, labels: np.ndarray) -> float:
+    """The softmax temperature that makes held-out SVM scores the most likely confidences (log-loss)."""
+    train_rows, held_rows = train_test_split(
+        np.arange(len(labels)), test_size=CALIBRATION_SHARE, random_state=SEED, stratify=labels
+    )
+    svm = LinearSVC(C=REGULARISATION_C, random_state=SEED).fit(matrix[train_rows], labels[train_rows])
+    scores = svm.decision_function(matrix[held_rows])
+    column = {str(c): i for i, c in enumerate(svm.classes_)}
+    truth = np.fromiter((column[str(label)] for label in labels[held_rows]), dtype=np.int64)
+
+    def log_loss(temperature: float) -> float:
+        z = scores / temperature
+        z = z - z.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        return float(-log_p[np.arange(len(truth)), truth].mean())
+
+    return float(minimize_scalar(log_loss, bounds=(0.01, 10.0), method="bounded").x)

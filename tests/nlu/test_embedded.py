@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nlu.embedded.engine import EmbeddedEngine
+from nlu.embedded.model import fit_temperature
 from nlu.taxonomy import coarse_group
 
 # Farmer phrasings with the specialty's coarse group a reviewer would file them under.
@@ -94,3 +97,18 @@ def test_any_text_parses_with_spans_inside_it(embedded: EmbeddedEngine, text: st
 def test_the_model_is_cached_between_engines(embedded: EmbeddedEngine) -> None:
     again = EmbeddedEngine()
     assert again.parse_sync("羊羔拉稀").specialty == embedded.parse_sync("羊羔拉稀").specialty
+
+
+def test_confidences_are_a_calibrated_softmax(embedded: EmbeddedEngine) -> None:
+    model = embedded.model()
+    assert 0.01 < model.classifier.temperature < 10.0  # fitted on held-out training data, not a bound
+    ranking, _ = model.analyse("羊羔拉稀咋办")
+    assert abs(sum(p for _, p in ranking) - 1.0) < 1e-9
+    assert [p for _, p in ranking] == sorted((p for _, p in ranking), reverse=True)
+
+
+def test_the_temperature_fit_prefers_sharper_confidences_for_separable_data() -> None:
+    rows = ["羊 拉稀", "牛 发烧", "葵花 黑斑", "玉米 蚜虫", "你好", "您好"] * 10
+    labels = np.asarray(["vet", "vet", "plant", "plant", "greet", "greet"] * 10)
+    matrix = TfidfVectorizer(analyzer=lambda t: t.split()).fit_transform(rows)
+    assert fit_temperature(matrix, labels) < 1.0

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from nlu import rasa_env
 from nlu.rasa_env import RasaEnvError, RasaHome
-from nlu.rasa_train import jieba_userdict, model_hash
+from nlu.rasa_train import COMPONENTS_DIR, jieba_userdict, model_hash, rasa_environment
 
 
 def test_missing_python_310_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -38,3 +39,22 @@ def test_the_model_hash_follows_the_training_files(tmp_path: Path) -> None:
 def test_the_jieba_dictionary_holds_lookup_terms_and_synonyms() -> None:
     words = {line.split()[0] for line in jieba_userdict().splitlines()}
     assert {"向日葵", "葵花", "列当", "羊羔", "五原县"} <= words
+
+
+def test_the_model_hash_follows_the_custom_components(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    (project / "components").mkdir()
+    for name in ("config.yml", "domain.yml"):
+        (project / name).write_text("x")
+    (project / "components" / "c.py").write_text("A = 1\n")
+    before = model_hash(project)
+    (project / "components" / "c.py").write_text("A = 2\n")
+    assert model_hash(project) != before
+
+
+def test_rasa_finds_the_custom_components_on_its_path() -> None:
+    path = rasa_environment()["PYTHONPATH"].split(os.pathsep)
+    assert str(COMPONENTS_DIR) in path
+    assert (COMPONENTS_DIR / "jingfu_svm.py").is_file()
+    assert "jingfu_svm.SvmIntentClassifier" in (COMPONENTS_DIR.parent / "config.yml").read_text()
