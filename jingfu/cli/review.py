@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -71,15 +71,19 @@ def _via(args: argparse.Namespace) -> str:
     return "cli:token" if args.token or os.environ.get(TOKEN_VARIABLE) else "cli:local-operator"
 
 
+def _print_queue(queue: Sequence[T], format_item: Callable[[T], str], *, what: str, plural: str) -> int:
+    if not queue:
+        print(f"no {what} is waiting for review")
+        return 0
+    print(f"{len(queue)} {plural} waiting for review (times Asia/Shanghai):")
+    for item in queue:
+        print(format_item(item))
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
     queue = _as_staff(args, lambda uow, staff: pending_review(uow, staff, county_name=args.county))
-    if not queue:
-        print("no request is waiting for review")
-        return 0
-    print(f"{len(queue)} waiting for review (times Asia/Shanghai):")
-    for item in queue:
-        print(format_row(item))
-    return 0
+    return _print_queue(queue, format_row, what="request", plural="requests")
 
 
 def _approve(args: argparse.Namespace) -> int:
@@ -109,13 +113,7 @@ def format_advisory(item: advisories.QueuedAdvisory) -> str:
 
 def _list_advisories(args: argparse.Namespace) -> int:
     queue = _as_staff(args, advisories.pending_advisories)
-    if not queue:
-        print("no advisory is waiting for review")
-        return 0
-    print(f"{len(queue)} advisories waiting for review (times Asia/Shanghai):")
-    for item in queue:
-        print(format_advisory(item))
-    return 0
+    return _print_queue(queue, format_advisory, what="advisory", plural="advisories")
 
 
 def _approve_advisory(args: argparse.Namespace) -> int:
