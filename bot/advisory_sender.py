@@ -3,18 +3,20 @@
 Deliveries are rows written when an advisory is approved (by the review CLI in another process, or
 the admin API), so this only sends what is pending and records each copy as it goes: a restart
 neither skips nor repeats a farmer. Telegram allows about 30 messages a second to different chats;
-the sender keeps below that, and `deliver` waits when Telegram says to (429).
+the sender keeps below that, and waits when Telegram says to (429). A farmer who blocked the bot is
+marked unreachable; a network failure leaves the copy pending for the next round.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 
 from aiogram import Bot
 
 from bot.deps import BotDeps
-from bot.outbound import deliver
+from bot.outbound import attempt, deliver
 from core import advisories
 from storage.enums import AdvisoryStatus
 from storage.models import Advisory, County, Expert, Farmer
@@ -37,8 +39,15 @@ class AdvisorySender:
             handled = await self._tell_experts(uow)
         async with self.deps.uow() as uow:
             for delivery, advisory, farmer in await advisories.due_deliveries(uow, BATCH):
-                reached = await self._send(farmer.telegram_user_id, await self._text(uow, advisory, farmer))
-                await advisories.record_delivery(uow, delivery, reached=reached, now=self.deps.clock())
+                text = await self._text(uow, advisory, farmer)
+                sent, blocked = await attempt(
+                    partial(self.bot.send_message, farmer.telegram_user_id, text), what="advisory"
+                )
+                if sent is None and not blocked:
+                    break  # the network, not this farmer: the copy stays pending for the next round
+                await advisories.record_delivery(
+                    uow, delivery, reached=sent is not None, now=self.deps.clock()
+                )
                 handled += 1
                 await asyncio.sleep(self.gap_s)
         return handled
@@ -54,7 +63,9 @@ class AdvisorySender:
                 else:
                     count = await advisories.copies(uow, advisory.id)
                     text = t("advisory.approved", id=advisory.id, count=count)
-                await self._send(expert.telegram_user_id, text)
+                await deliver(
+                    partial(self.bot.send_message, expert.telegram_user_id, text), what="advisory outcome"
+                )
             await advisories.mark_expert_told(uow, advisory, self.deps.clock())
             told += 1
         return told
@@ -76,9 +87,3 @@ class AdvisorySender:
             expert=expert.name if expert else "",
             subjects=subjects,
         )
-
-    async def _send(self, chat_id: int | None, text: str) -> bool:
-        if chat_id is None:
-            return False
-        sent = await deliver(lambda: self.bot.send_message(chat_id, text), what="advisory")
-        return sent is not None

@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError
+from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
+from bot import outbound
 from core import advisories
 from core.errors import IllegalTransition, InvalidInput, NotPermitted
 from core.scope import CITY_SYSTEM, Staff
 from storage.enums import AdvisoryStatus, DeliveryStatus
-from storage.models import AdvisoryDelivery, AuditLog, County
+from storage.models import AdvisoryDelivery, AuditLog, County, Farmer
 from tests.bot.conftest import EXPERT, EXPERT_PHONE, FARMER, FARMER_PHONE, OTHER_FARMER, OTHER_FARMER_PHONE
 from tests.bot.harness import Harness, button, texts
 
@@ -126,3 +131,51 @@ def test_subjects_match_industries_that_name_the_same_crop_or_animal() -> None:
     assert advisories.concerns(["番茄"], [])
     assert not advisories.concerns(["番茄", "辣椒"], ["向日葵"])
     assert not advisories.concerns([], ["向日葵"])
+
+
+async def test_a_network_failure_leaves_the_copy_for_later_and_a_blocked_chat_is_not_retried(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = harness
+    await _bind_everyone(h)
+    advisory_id = await _publish(h, "大风降温预警\n明后两天有大风，请加固大棚", None)
+    async with h.deps.uow() as uow:
+        await advisories.approve_advisory(uow, advisory_id, CITY_SYSTEM, via="test")
+    monkeypatch.setattr(outbound, "MAX_ATTEMPTS", 1)
+    failures: dict[int, Exception] = {
+        FARMER: TelegramNetworkError(method=SendMessage(chat_id=FARMER, text=""), message="timeout")
+    }
+
+    def fail_for(method: TelegramMethod[Any]) -> None:
+        error = failures.get(getattr(method, "chat_id", 0))
+        if error is not None and isinstance(method, SendMessage):
+            raise error
+
+    monkeypatch.setattr(h.session, "on_request", fail_for)
+    await h.pump()
+    assert await _copies(h) == {
+        FARMER: DeliveryStatus.pending,
+        TOMATO_FARMER: DeliveryStatus.pending,
+        SUNFLOWER_NEIGHBOUR: DeliveryStatus.pending,
+    }
+    failures[FARMER] = TelegramForbiddenError(method=SendMessage(chat_id=FARMER, text=""), message="blocked")
+    pushed = await h.pump()
+    assert await _copies(h) == {
+        FARMER: DeliveryStatus.unreachable,
+        TOMATO_FARMER: DeliveryStatus.sent,
+        SUNFLOWER_NEIGHBOUR: DeliveryStatus.sent,
+    }
+    assert len(texts(pushed, TOMATO_FARMER)) == 1 and len(texts(pushed, SUNFLOWER_NEIGHBOUR)) == 1
+    async with h.deps.uow() as uow:
+        advisory = await uow.session.get(advisories.Advisory, advisory_id)
+        assert advisory is not None and advisory.status is AdvisoryStatus.sent
+
+
+async def _copies(h: Harness) -> dict[int, DeliveryStatus]:
+    async with h.deps.uow() as uow:
+        rows = await uow.session.execute(
+            select(Farmer.telegram_user_id, AdvisoryDelivery.status).join(
+                Farmer, Farmer.id == AdvisoryDelivery.farmer_id
+            )
+        )
+        return {user: status for user, status in rows.all()}
