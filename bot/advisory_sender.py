@@ -50,6 +50,7 @@ class AdvisorySender:
                 )
                 handled += 1
                 await asyncio.sleep(self.gap_s)
+            await advisories.finish_sent(uow)
         return handled
 
     async def _tell_experts(self, uow: UnitOfWork) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core import audit
 from core.errors import IllegalTransition, InvalidInput, NotFound
@@ -209,20 +209,20 @@ async def due_deliveries(uow: UnitOfWork, limit: int) -> list[tuple[AdvisoryDeli
 async def record_delivery(
     uow: UnitOfWork, delivery: AdvisoryDelivery, *, reached: bool, now: datetime
 ) -> None:
-    """One copy is done; the advisory is ``sent`` once none of its copies is pending."""
     delivery.status = DeliveryStatus.sent if reached else DeliveryStatus.unreachable
     delivery.sent_at = now if reached else None
-    await uow.flush()
-    left = await uow.session.scalar(
-        select(func.count())
-        .select_from(AdvisoryDelivery)
-        .where(
-            AdvisoryDelivery.advisory_id == delivery.advisory_id,
-            AdvisoryDelivery.status == DeliveryStatus.pending,
-        )
+    await uow.commit()
+
+
+async def finish_sent(uow: UnitOfWork) -> None:
+    """Approved advisories none of whose copies is pending any more are ``sent`` (one statement a
+    round, not a count after every copy)."""
+    pending = select(AdvisoryDelivery.id).where(
+        AdvisoryDelivery.advisory_id == Advisory.id, AdvisoryDelivery.status == DeliveryStatus.pending
     )
-    if not left:
-        advisory = await uow.session.get(Advisory, delivery.advisory_id)
-        if advisory is not None:
-            advisory.status = AdvisoryStatus.sent
+    await uow.session.execute(
+        update(Advisory)
+        .where(Advisory.status == AdvisoryStatus.approved, ~pending.exists())
+        .values(status=AdvisoryStatus.sent)
+    )
     await uow.commit()
