@@ -12,10 +12,9 @@ class UnitOfWork:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
-        # How many commits went through this unit of work, and whether the first transaction to end
-        # was committed: the bot's context middleware writes the update's de-duplication row first
-        # and lets it ride on the handler's first commit, so it needs to know if it did.
-        self.commits = 0
+        # Whether the first transaction to end was committed: the bot's context middleware writes the
+        # update's de-duplication row first and lets it ride on the handler's first commit, so it
+        # needs to know if it did.
         self.first_transaction_committed: bool | None = None
 
     @property
@@ -44,7 +43,6 @@ class UnitOfWork:
 
     async def commit(self) -> None:
         await self.session.commit()
-        self.commits += 1
         if self.first_transaction_committed is None:
             self.first_transaction_committed = True
 
