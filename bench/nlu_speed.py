@@ -20,11 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from jingfu.shared_data import shared_data
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.rasa_client import NoFallback, RasaEngine
 from nlu.rasa_server import base_url, loaded_model
 
-DEFAULT_TEXTS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "agri-eval" / "dev.jsonl"
+DEFAULT_TEXTS = shared_data() / "agri-eval" / "dev.jsonl"
 
 
 def read_texts(path: Path, limit: int) -> list[str]:

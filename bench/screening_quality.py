@@ -23,10 +23,11 @@ from pathlib import Path
 
 import ahocorasick_rs
 
+from jingfu.shared_data import shared_data
 from nlu.screening import Screener, TermLists, Verdict, builtin_lists, read_lists
 from nlu.screening.model import Action, Term
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "screening"
+DATA = shared_data() / "screening"
 CARRIERS = ("请问{}怎么处理？", "我家地里的{}，谢谢专家。", "昨天看到{}这个说法")
 
 

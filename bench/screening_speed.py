@@ -23,10 +23,11 @@ import ahocorasick
 import ahocorasick_rs
 from flashtext import KeywordProcessor
 
+from jingfu.shared_data import shared_data
 from nlu.screening import Screener, read_lists
 from nlu.screening.words import warm_up
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "screening"
+DATA = shared_data() / "screening"
 PUNCTUATION = "，。、？！ ；："
 
 

@@ -15,13 +15,14 @@ import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from jingfu.shared_data import shared_data
 from storage import migrate
 from storage.engine import create_engine, create_session_factory
 from storage.models import Base
 from storage.uow import UnitOfWork
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+SHARED_DATA = shared_data()
 
 DB_FIXTURES = {"database_url", "engine", "session_factory", "uow_factory"}
 

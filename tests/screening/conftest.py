@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
+from jingfu.shared_data import shared_data
 from nlu.screening import Screener, builtin_lists
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "screening"
+DATA = shared_data() / "screening"
 
 
 @cache
