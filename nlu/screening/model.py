@@ -83,4 +83,4 @@ def build_all(cls: type[_Record], *columns: Sequence[Any]) -> list[_Record]:
     """``cls(*row)`` for each row of the columns (one per field, in order). A batch makes tens of
     thousands of these records: creating each as a tuple of its class straight from the zipped
     columns skips the generated ``__new__`` and is over ten times faster than calling ``cls``."""
-    return list(map(functools.partial(tuple.__new__, cls), zip(*columns, strict=True)))  # type: ignore[arg-type]
+    return list(map(functools.partial(tuple.__new__, cls), zip(*columns, strict=True)))
