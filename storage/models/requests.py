@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.enums import ActorKind, ComplaintStatus, MessageKind, RequestStatus, ServiceMode
@@ -15,9 +15,16 @@ from storage.types import UtcDateTime, utcnow
 
 class ServiceRequest(CreatedAt, Base):
     __tablename__ = "service_requests"
+    # By person and status, not by person alone: the bot counts each sender's requests in service on
+    # every update (core.binding.identify), and the lists of a farmer's or an expert's requests filter
+    # on status too; on the person alone that count read every request the person ever made.
+    __table_args__ = (
+        Index("ix_service_requests_farmer_id_status", "farmer_id", "status"),
+        Index("ix_service_requests_expert_id_status", "expert_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    farmer_id: Mapped[int] = mapped_column(ForeignKey("farmers.id"), index=True)
+    farmer_id: Mapped[int] = mapped_column(ForeignKey("farmers.id"))
     service_object_id: Mapped[int] = mapped_column(ForeignKey("service_objects.id"), index=True)
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
     status: Mapped[RequestStatus] = mapped_column(str_enum(RequestStatus), default=RequestStatus.draft)
@@ -35,7 +42,7 @@ class ServiceRequest(CreatedAt, Base):
     service_mode: Mapped[ServiceMode | None] = mapped_column(str_enum(ServiceMode))
     delivered_mode: Mapped[ServiceMode | None] = mapped_column(str_enum(ServiceMode, "delivered_mode"))
     fee_fen: Mapped[int | None] = mapped_column(Integer)
-    expert_id: Mapped[int | None] = mapped_column(ForeignKey("experts.id"), index=True)
+    expert_id: Mapped[int | None] = mapped_column(ForeignKey("experts.id"))
     screening: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # flags for the reviewer
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     review_expected_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
