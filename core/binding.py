@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, bindparam, func, select
+from sqlalchemy import BigInteger, Row, Select, Subquery, bindparam, func, select
 
 from core.actors import Actor
 from core.audit import record
@@ -40,28 +40,40 @@ def normalise_phone(raw: str) -> str:
     return digits
 
 
-# One round trip, and the statement built once: this runs for every update the bot receives, and
-# building it anew cost as much as running it.
-_ME = select(bindparam("telegram_user_id", type_=BigInteger).label("tg")).subquery()
 _IN_SERVICE = select(func.count()).where(ServiceRequest.status == RequestStatus.in_service)
-_WHO = (
-    select(
-        Farmer,
-        Expert,
-        _IN_SERVICE.where(ServiceRequest.farmer_id == Farmer.id).scalar_subquery(),
-        _IN_SERVICE.where(ServiceRequest.expert_id == Expert.id).scalar_subquery(),
+
+
+def who_is(me: Subquery) -> Select[Farmer | None, Expert | None, int, int]:
+    """The identify statement, over a one-row subquery whose column `tg` holds the Telegram user id.
+
+    One round trip: the farmer, the expert and their requests in service. core.updates puts the
+    update's claim into `me` on PostgreSQL, so that it rides on the same round trip.
+    """
+    return (
+        select(
+            Farmer,
+            Expert,
+            _IN_SERVICE.where(ServiceRequest.farmer_id == Farmer.id).scalar_subquery(),
+            _IN_SERVICE.where(ServiceRequest.expert_id == Expert.id).scalar_subquery(),
+        )
+        .select_from(me)
+        .outerjoin(Farmer, Farmer.telegram_user_id == me.c.tg)
+        .outerjoin(Expert, Expert.telegram_user_id == me.c.tg)
     )
-    .select_from(_ME)
-    .outerjoin(Farmer, Farmer.telegram_user_id == _ME.c.tg)
-    .outerjoin(Expert, Expert.telegram_user_id == _ME.c.tg)
-)
+
+
+# Built once: this runs for every update the bot receives, and building it anew cost as much as
+# running it.
+_WHO = who_is(select(bindparam("telegram_user_id", type_=BigInteger).label("tg")).subquery())
+
+
+def identity_of(row: Row[Farmer | None, Expert | None, int, int]) -> Identity:
+    farmer, expert, farmer_conversations, expert_conversations = row
+    return Identity(farmer, expert, farmer_conversations, expert_conversations)
 
 
 async def identify(uow: UnitOfWork, telegram_user_id: int) -> Identity:
-    farmer, expert, farmer_conversations, expert_conversations = (
-        await uow.session.execute(_WHO, {"telegram_user_id": telegram_user_id})
-    ).one()
-    return Identity(farmer, expert, farmer_conversations, expert_conversations)
+    return identity_of((await uow.session.execute(_WHO, {"telegram_user_id": telegram_user_id})).one())
 
 
 async def _new_farmer(

@@ -25,7 +25,6 @@ from aiogram.types import TelegramObject, Update, User
 
 from bot.deps import BotDeps
 from core import updates
-from core.binding import identify
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -44,10 +43,10 @@ class ContextMiddleware(BaseMiddleware):
         assert isinstance(event, Update)
         user: User | None = data.get("event_from_user")
         async with self.deps.uow() as uow:
-            if not await updates.claim(uow, event.update_id):
+            claimed, who = await updates.claim_and_identify(uow, event.update_id, user.id if user else None)
+            if not claimed:
                 log.info("update %s already handled; skipped", event.update_id)
                 return None
-            who = await identify(uow, user.id) if user else None
             data["deps"] = self.deps
             data["uow"] = uow
             data["identity"] = who
