@@ -30,6 +30,32 @@ router = Router(name=__name__)
 CONTENT = F.text | F.photo | F.voice | F.document | F.video | F.location
 
 
+def _may_belong_to_a_conversation(
+    message: Message, farmer: Farmer | None, expert: Expert | None, identity: Identity | None = None
+) -> bool:
+    """Router-level: False exactly where `conversation_message` would skip without looking further.
+
+    This router sits ahead of intake, and most farmers' messages are new problems from farmers with
+    no conversation under way (the count comes with the identity): for those the handler used to be
+    called only to raise SkipHandler. An expert is always let through (with nothing under way the
+    expert is told so), and so is anything that replies to a message or sits in a topic (those are
+    looked up).
+    """
+    if expert is not None:
+        return True
+    if farmer is None:
+        return False
+    return (
+        identity is None
+        or identity.farmer_conversations != 0  # None (not counted) or some: the handler finds out
+        or message.reply_to_message is not None
+        or message.message_thread_id is not None
+    )
+
+
+router.message.filter(_may_belong_to_a_conversation)
+
+
 def _party(farmer: Farmer | None, expert: Expert | None) -> tuple[ActorKind, int, str] | None:
     if expert is not None:
         return ActorKind.expert, expert.id, expert.name
