@@ -186,6 +186,8 @@ class Screener(TextByText):
         self._long = _Automaton(
             {k: e for k, e in (*patterns.items(), *collapsed.items()) if len(k) > _SHORT_TERM}, alphabet
         )
+        self._across_short = _AcrossRepeats.of(self._plain, self._collapsed)
+        self._across_long = _AcrossRepeats.of(self._long)
         self._pinyin = _Automaton(self._spelled(terms, syllable_table(), min_chars=2))
         self._initials = _Automaton(
             self._spelled(terms, initial_table(), min_chars=self.options.initials_min_chars)
@@ -320,13 +322,25 @@ class Screener(TextByText):
         starts = np.zeros(len(ends), dtype=np.int64)
         starts[1:] = ends[:-1] + 1
         number = np.searchsorted(ends, runs, side="right")
+        # Only runs that some pattern could be found across (most repeats are "oo" in a word or
+        # "。。"): the character with its neighbours in the squeezed text, see _AcrossRepeats.
+        before = np.full(len(runs), _NEWLINE, dtype=np.int64)
+        before[runs > 0] = squeezed[runs[runs > 0] - 1]
+        after = np.full(len(runs), _NEWLINE, dtype=np.int64)
+        inner = runs + 1 < len(squeezed)
+        after[inner] = squeezed[runs[inner] + 1]
+        char = squeezed[runs].astype(np.int64)
+        short = self._across_short.possible(before, char, after)
+        long = self._across_long.possible(before, char, after)
         reach = _SHORT_TERM - 1
         found: set[int] = set()
-        for automata, low, high in (
-            ((self._plain, self._collapsed), runs - reach, runs + reach + 1),
-            ((self._long,), starts[number], ends[number]),
+        for automata, low, high, text in (
+            ((self._plain, self._collapsed), runs[short] - reach, runs[short] + reach + 1, number[short]),
+            ((self._long,), starts[number[long]], ends[number[long]], number[long]),
         ):
-            low, high = np.maximum(low, starts[number]), np.minimum(high, ends[number])
+            if not len(low):
+                continue
+            low, high = np.maximum(low, starts[text]), np.minimum(high, ends[text])
             # Merge overlapping stretches, then match them all in one pass.
             first = np.ones(len(low), dtype=np.bool_)
             first[1:] = low[1:] > np.maximum.accumulate(high)[:-1]
@@ -519,6 +533,57 @@ class Screener(TextByText):
             known[list(table)] = [len(spelling) for spelling in table.values()]
             self._spelled_length_tables[initials] = known
         return known
+
+
+class _AcrossRepeats(NamedTuple):
+    """What a listed pattern must hold to be found across a squeezed run of repeats (赌赌博 → 赌博)
+    but not without squeezing: a match of the squeezed text that covers the run's character c is c
+    alone, starts with c and the character after it, ends with the one before it and c, or holds
+    all three in a row. Sorted codes of each kind over the patterns of some automata."""
+
+    singles: _Array
+    firsts: _Array
+    lasts: _Array
+    triples: _Array
+
+    @classmethod
+    def of(cls, *automata: _Automaton) -> _AcrossRepeats:
+        keys = [
+            key for a in automata for key, listed in zip(a.keys, a.listed.tolist(), strict=True) if listed
+        ]
+        if not keys:
+            empty = np.empty(0, dtype=np.int64)
+            return cls(empty, empty, empty, empty)
+        points = _points("\n".join(keys)).astype(np.int64)
+        lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        starts = np.cumsum(lengths + 1) - lengths - 1
+        pairs = points[:-1] << 21 | points[1:]  # code points need 21 bits
+        joined = (points[:-2] != _NEWLINE) & (points[1:-1] != _NEWLINE) & (points[2:] != _NEWLINE)
+        triples = (points[:-2] << 42 | pairs[1:])[joined]
+        several = starts[lengths > 1]
+        return cls(
+            np.unique(points[starts[lengths == 1]]),
+            np.unique(pairs[several]),
+            np.unique(pairs[several + lengths[lengths > 1] - 2]),
+            np.unique(triples),
+        )
+
+    def possible(self, before: _Array, char: _Array, after: _Array) -> _Array:
+        """Per run (its character and the squeezed neighbours, int64): whether some pattern could be
+        found across it."""
+        return (
+            _member(self.singles, char)
+            | _member(self.firsts, char << 21 | after)
+            | _member(self.lasts, before << 21 | char)
+            | _member(self.triples, before << 42 | char << 21 | after)
+        )
+
+
+def _member(sorted_codes: _Array, codes: _Array) -> _Array:
+    if not len(sorted_codes):
+        return np.zeros(len(codes), dtype=np.bool_)
+    at = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
+    return sorted_codes[at] == codes
 
 
 def _first_last_length(keys: list[str]) -> tuple[_Array, _Array, _Array]:

@@ -64,6 +64,12 @@ PIECES = [
     "Middlesex",
     "赌赌赌博博",
     "法法轮轮功",
+    # A term found across repeats by its first pair, its last pair, its inside, or alone; a long one.
+    "赌赌博",
+    "赌博博",
+    "法轮轮功",
+    "xxx",
+    "中华人民共和国国国务院总理",
     "妈妈",
     "oo",
     " ",
