@@ -8,7 +8,7 @@ kept (in order) for a test to assert on or for the terminal channel to render.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
 from datetime import UTC, datetime
 from typing import Any, get_args
 
@@ -20,7 +20,9 @@ from aiogram.types import Chat, ForumTopic, Message, MessageId, User
 
 
 class OfflineSession(BaseSession):
-    def __init__(self, *, bot_id: int = 42, topics_enabled: bool = False) -> None:
+    def __init__(
+        self, *, bot_id: int = 42, topics_enabled: bool = False, message_ids: Iterator[int] | None = None
+    ) -> None:
         super().__init__()
         self.requests: list[TelegramMethod[Any]] = []
         self.bot_user = User(
@@ -30,7 +32,9 @@ class OfflineSession(BaseSession):
             username="jingfu_bot",
             has_topics_enabled=topics_enabled,
         )
-        self._ids = itertools.count(1000)
+        # Ids of the messages and forum topics the bot sends. The database keeps them (reply-to links,
+        # topics), so a caller whose sessions share one database passes ids that never repeat.
+        self.message_ids = message_ids if message_ids is not None else itertools.count(1000)
 
     async def close(self) -> None:
         return None
@@ -66,7 +70,7 @@ class OfflineSession(BaseSession):
     def _message(self, method: TelegramMethod[Any], **content: Any) -> Message:
         chat_id = getattr(method, "chat_id", 0)
         return Message(
-            message_id=next(self._ids),
+            message_id=next(self.message_ids),
             date=datetime.now(UTC),
             chat=Chat(id=int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0, type="private"),
             from_user=self.bot_user,
@@ -84,10 +88,10 @@ class OfflineSession(BaseSession):
             text = getattr(method, "text", None)
             return self._message(method, text=text, caption=getattr(method, "caption", None))
         if returning is MessageId:
-            return MessageId(message_id=next(self._ids))
+            return MessageId(message_id=next(self.message_ids))
         if returning is ForumTopic:
             return ForumTopic(
-                message_thread_id=next(self._ids), name=getattr(method, "name", ""), icon_color=7322096
+                message_thread_id=next(self.message_ids), name=getattr(method, "name", ""), icon_color=7322096
             )
         if returning is bool or bool in get_args(returning):  # edits answer Message | bool
             return True

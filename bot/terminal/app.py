@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sys
 import threading
 import time
@@ -15,6 +16,7 @@ from bot.runner import SWEEP_EVERY_S, notifier_pump, sweep
 from bot.terminal.channel import BANNER, TerminalChannel, pump_until_quiet
 from bot.terminal.personas import demo_personas
 from bot.terminal.session import TerminalSession
+from bot.terminal.updates import UpdateMaker
 
 OFFLINE_TOKEN = "42:TERMINAL-terminal-terminal-terminal"
 IDLE_TICK_S = 1.0
@@ -33,11 +35,25 @@ async def run_terminal(
     interactive = source.isatty()
     personas = demo_personas()
     names = {p.user_id: p.label for p in personas}
+    # Message ids (the user's and the bot's, one sequence as in a Telegram chat) start from the clock:
+    # the database links messages to requests by id, so a later terminal session on the same
+    # database must not reuse the ids of an earlier one.
+    message_ids = itertools.count(time.time_ns() // 1000)
     session = TerminalSession(
-        recipient_name=lambda chat: names.get(chat, f"chat {chat}"), write=write, ansi=ansi
+        recipient_name=lambda chat: names.get(chat, f"chat {chat}"),
+        write=write,
+        ansi=ansi,
+        message_ids=message_ids,
     )
     bot = create_bot(OFFLINE_TOKEN, session=session)
-    channel = TerminalChannel(bot, create_dispatcher(deps), session, personas, write=write)
+    channel = TerminalChannel(
+        bot,
+        create_dispatcher(deps),
+        session,
+        personas,
+        write=write,
+        maker=UpdateMaker(message_ids=message_ids),
+    )
     pump = notifier_pump(bot, deps)
     write(BANNER)
     write(f"  playing {channel.persona.label}; type /start to begin")

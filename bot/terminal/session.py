@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +23,14 @@ class ShownKeyboard:
 
 class TerminalSession(OfflineSession):
     def __init__(
-        self, *, recipient_name: Callable[[int], str], write: Callable[[str], None] = print, ansi: bool = True
+        self,
+        *,
+        recipient_name: Callable[[int], str],
+        write: Callable[[str], None] = print,
+        ansi: bool = True,
+        message_ids: Iterator[int] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(message_ids=message_ids)
         self.recipient_name = recipient_name
         self.write = write
         self.ansi = ansi

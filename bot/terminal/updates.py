@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import secrets
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from aiogram.types import (
@@ -27,11 +28,15 @@ def fake_file_id(kind: str) -> str:
 
 
 class UpdateMaker:
-    def __init__(self, *, first_update_id: int | None = None) -> None:
+    def __init__(
+        self, *, first_update_id: int | None = None, message_ids: Iterator[int] | None = None
+    ) -> None:
         # Handled update ids are kept in the database to drop Telegram's redeliveries; starting from the
         # clock keeps a second terminal session on the same database from being dropped as a replay.
         self._update_ids = itertools.count(first_update_id or time.time_ns() // 1000)
-        self._message_ids = itertools.count(1)
+        # Telegram numbers a chat's messages, the user's and the bot's, in one sequence: the channel
+        # passes the one its session numbers the bot's messages with.
+        self._message_ids = message_ids if message_ids is not None else itertools.count(1)
 
     @staticmethod
     def user(persona: Persona) -> User:

@@ -49,10 +49,16 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
         "1",  # bind 王建国; the welcome says an invitation waits
         "📋 待办请求",
         "1",  # accept from the queue
+        "/quit",
+    ]
+    # The newcomer leaves the shell and comes back: the new session's messages must not reuse the
+    # ids the database already links to the request (a reply-to link per chat and message id).
+    later = [
+        "/as expert 1",
+        "可能是黑斑病，先摘除病叶",
         "/as farmer 1",
         "黑斑越来越多了",
         "/as expert 1",
-        "可能是黑斑病，先摘除病叶",
         "📋 待办请求",
         "1",
         "1",  # complete, online
@@ -61,7 +67,8 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
         "1",  # 5 stars, then skip the comment
         "/quit",
     ]
-    output = await _run(deps, "\n".join(story) + "\n")
+    output = await _run(deps, "\n".join(story) + "\n") + await _run(deps, "\n".join(later) + "\n")
+    assert "出了点问题" not in output
     assert "1 个待答复的邀请" in output
     assert f"已接受请求 #{request_id}。" in output
     assert "王二牛：\n黑斑越来越多了" in output and "王建国：\n可能是黑斑病，先摘除病叶" in output
