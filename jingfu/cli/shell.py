@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
+from pathlib import Path
 
 from sqlalchemy.exc import OperationalError
 
 from jingfu.cli.errors import CliError
-from jingfu.settings import load_database_settings, load_nlu_settings
+from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_settings
 from storage.engine import UnsupportedDatabaseError
 
 
@@ -25,8 +27,22 @@ async def _run(ansi: bool) -> None:
         await run_terminal(deps, ansi=ansi)
 
 
+LOG_FILE = PROJECT_ROOT / "var" / "shell.log"
+
+
+def _log_to_file(path: Path) -> None:
+    """The terminal is the user's chat window: a failed update shows the bot's polite reply there,
+    and the details (tracebacks included) go to the log file for whoever runs the demo."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+
 def _command(args: argparse.Namespace) -> int:
     ansi = not args.no_color and sys.stdout.isatty()
+    _log_to_file(LOG_FILE)
+    print(f"(the bot's log, errors included, goes to {LOG_FILE})")
     try:
         asyncio.run(_run(ansi))
     except UnsupportedDatabaseError as exc:
