@@ -220,3 +220,38 @@ async def test_a_banned_pesticide_is_answered_with_advice_not_refused(harness: H
         assert draft is not None and draft.status is RequestStatus.draft
         flagged = {hit["category"] for hit in draft.screening["hits"]}
         assert "contact" in flagged
+
+
+async def test_a_reply_after_completion_reaches_the_expert_not_intake(harness: Harness) -> None:
+    """With nothing in service a farmer's text is a new problem, unless it replies to a relayed
+    message: a follow-up on a completed request still reaches its expert, and starts no draft."""
+    h = harness
+    await bind_both(h)
+    request_id = await describe_and_submit(h, mode_label="线上解答")
+    await approve(h, request_id)
+    await h.pump()
+    await h.press(EXPERT, f"iv:{request_id}:accept")
+    await h.pump()
+    await h.say(EXPERT, "先把病叶摘掉")
+    async with h.deps.uow() as uow:
+        relayed = await uow.session.scalar(
+            select(MessageLink.message_id).where(
+                MessageLink.request_id == request_id, MessageLink.chat_id == FARMER
+            )
+        )
+    assert relayed is not None
+    sent = await h.say(EXPERT, "📋 待办请求")
+    await h.press(EXPERT, button(sent, lambda label, _: label.startswith(f"完成 #{request_id}")))
+    sent = await h.press(EXPERT, f"cp:{request_id}:online")
+    assert "核销金额" in texts(sent)[0]
+    await h.pump()
+
+    sent = await h.reply(FARMER, "摘掉以后还要打药吗", to_message_id=relayed)
+    assert texts(sent, EXPERT) == [f"💬 <b>#{request_id} 向日葵</b> · 王二牛：\n摘掉以后还要打药吗"]
+    async with h.deps.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(ServiceRequest)) == 1
+
+    # The same words without the reply: a new problem, so a new draft.
+    await h.say(FARMER, "摘掉以后还要打药吗")
+    async with h.deps.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(ServiceRequest)) == 2
