@@ -6,19 +6,23 @@ import re
 
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup
 
+from bot.deps import BotDeps
 from bot.i18n import Translator
 from core.binding import Identity, bind_by_code, bind_by_phone
 from core.errors import InvalidInput, NotFound
 from core.queries import expert_queue
 from dialogs.common import menu_keyboard
+from dialogs.intake import start_intake
 from storage.enums import RequestStatus
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 INVITE_CODE = re.compile(r"^[EF][0-9A-F]{7}$", re.IGNORECASE)
+KEPT_PROBLEM = "problem_before_binding"  # FSM data: what an unbound farmer wrote before binding
 
 
 def share_phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
@@ -45,7 +49,14 @@ async def welcome(message: Message, t: Translator, uow: UnitOfWork, identity: Id
         )
 
 
-async def _bind(message: Message, t: Translator, uow: UnitOfWork, code: str | None = None) -> None:
+async def _bind(
+    message: Message,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    state: FSMContext,
+    code: str | None = None,
+) -> None:
     user = message.from_user
     assert user is not None
     try:
@@ -61,6 +72,27 @@ async def _bind(message: Message, t: Translator, uow: UnitOfWork, code: str | No
         await message.answer(t("bind.invalid"), reply_markup=share_phone_keyboard(t))
         return
     await welcome(message, t, uow, identity)
+    kept = await state.get_value(KEPT_PROBLEM)
+    if kept is None:
+        return
+    await state.update_data({KEPT_PROBLEM: None})
+    if identity.farmer is not None:
+        await _take_up_kept_problem(message, t, uow, deps, state, identity.farmer, kept)
+
+
+async def _take_up_kept_problem(
+    message: Message,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    state: FSMContext,
+    farmer: Farmer,
+    text: str,
+) -> None:
+    """A farmer who wrote the problem before binding need not write it again: the intake starts from
+    it, screened like any text."""
+    await message.answer(t("bind.kept_problem"))
+    await start_intake(message, state, t, uow, deps, farmer, text)
 
 
 @router.message(CommandStart())
@@ -69,6 +101,8 @@ async def start(
     command: CommandObject,
     t: Translator,
     uow: UnitOfWork,
+    deps: BotDeps,
+    state: FSMContext,
     farmer: Farmer | None,
     expert: Expert | None,
 ) -> None:
@@ -76,14 +110,20 @@ async def start(
         await welcome(message, t, uow, Identity(farmer, expert))
         return
     if command.args and INVITE_CODE.match(command.args.strip()):
-        await _bind(message, t, uow, code=command.args.strip())
+        await _bind(message, t, uow, deps, state, code=command.args.strip())
         return
     await message.answer(t("bind.intro"), reply_markup=share_phone_keyboard(t))
 
 
 @router.message(F.contact)
 async def contact_shared(
-    message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer | None, expert: Expert | None
+    message: Message,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    state: FSMContext,
+    farmer: Farmer | None,
+    expert: Expert | None,
 ) -> None:
     if farmer is not None or expert is not None:
         await welcome(message, t, uow, Identity(farmer, expert))
@@ -93,18 +133,24 @@ async def contact_shared(
     if message.contact.user_id != message.from_user.id:
         await message.answer(t("bind.own_contact_only"), reply_markup=share_phone_keyboard(t))
         return
-    await _bind(message, t, uow)
+    await _bind(message, t, uow, deps, state)
 
 
 @router.message(F.text.regexp(INVITE_CODE))
 async def invite_code(
-    message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer | None, expert: Expert | None
+    message: Message,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    state: FSMContext,
+    farmer: Farmer | None,
+    expert: Expert | None,
 ) -> None:
     if farmer is not None or expert is not None:
         await welcome(message, t, uow, Identity(farmer, expert))
         return
     assert message.text is not None
-    await _bind(message, t, uow, code=message.text.strip())
+    await _bind(message, t, uow, deps, state, code=message.text.strip())
 
 
 # Registered last of all routers (see dialogs.routers): whatever an unbound user sends gets instructions.
@@ -113,10 +159,23 @@ unbound_router = Router(name=__name__ + ".unbound")
 
 @unbound_router.message()
 async def refuse_unbound(
-    message: Message, t: Translator, farmer: Farmer | None, expert: Expert | None
+    message: Message,
+    t: Translator,
+    deps: BotDeps,
+    state: FSMContext,
+    farmer: Farmer | None,
+    expert: Expert | None,
 ) -> None:
     if farmer is not None or expert is not None:  # bound, but nothing understood this (a sticker, say)
         await message.answer(t("fallback.bound"), reply_markup=menu_keyboard(t, expert=expert is not None))
+        return
+    text = (message.text or "").strip()
+    if text and not text.startswith("/") and (await deps.nlu.parse(text)).specialty.code is not None:
+        # Many farmers write their problem first. It is kept in this chat's FSM data only (nothing
+        # is stored or screened before they are known); the intake takes it up once they bind.
+        # Only a problem is kept: a greeting, or a phone number typed by hand, is not one.
+        await state.update_data({KEPT_PROBLEM: text})
+        await message.answer(t("bind.unbound_kept"), reply_markup=share_phone_keyboard(t))
         return
     await message.answer(t("bind.unbound"), reply_markup=share_phone_keyboard(t))
 

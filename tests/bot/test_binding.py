@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from storage.models import Expert, Farmer
+from storage.models import Expert, Farmer, ServiceRequest
 from tests.bot.conftest import EXPERT, EXPERT_PHONE, FARMER, FARMER_PHONE
 from tests.bot.harness import Harness, buttons, texts
 
@@ -13,8 +13,46 @@ async def test_unbound_user_gets_instructions_and_a_share_phone_button(harness: 
     sent = await harness.say(FARMER, "/start")
     assert "分享您的手机号" in texts(sent)[0]
     assert ("📱 分享手机号绑定", "") in buttons(sent)
-    sent = await harness.say(FARMER, "我家葵花叶子黄了")
+    sent = await harness.say(FARMER, "你好")
     assert texts(sent) == ["您还没有绑定服务对象。请点击下方按钮分享手机号，或发送邀请码。"]
+    assert ("📱 分享手机号绑定", "") in buttons(sent)
+
+
+async def test_a_problem_written_before_binding_is_taken_up_after_binding(harness: Harness) -> None:
+    sent = await harness.say(FARMER, "我家葵花叶子发黄还有黑斑，种了20亩")
+    assert "绑定后不用重新描述" in texts(sent)[0] and ("📱 分享手机号绑定", "") in buttons(sent)
+    async with harness.deps.uow() as uow:  # nothing is stored for someone not yet known
+        assert await uow.session.scalar(select(func.count()).select_from(ServiceRequest)) == 0
+
+    sent = await harness.contact(FARMER, FARMER_PHONE)
+
+    shown = texts(sent)
+    assert "欢迎您，王二牛" in shown[0] and "您绑定前发来的问题" in shown[1]
+    assert not any("请用文字描述问题" in text for text in shown)  # not asked to describe it again
+    async with harness.deps.uow() as uow:
+        draft = await uow.session.scalar(select(ServiceRequest))
+        assert draft is not None and draft.description == "我家葵花叶子发黄还有黑斑，种了20亩"
+        assert draft.subject == "向日葵"
+    # Only once: a later /start does not start it again.
+    await harness.say(FARMER, "/start")
+    async with harness.deps.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(ServiceRequest)) == 1
+
+
+async def test_a_banned_word_written_before_binding_is_screened_when_taken_up(harness: Harness) -> None:
+    await harness.say(FARMER, "我家玉米叶子黄了，顺便问问哪里能买到冰毒")
+    sent = await harness.contact(FARMER, FARMER_PHONE)
+    assert any("冰毒" in text for text in texts(sent))  # the polite explanation names the word
+    async with harness.deps.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(ServiceRequest)) == 0
+
+
+async def test_an_expert_binding_does_not_take_up_a_text_as_a_farmers_problem(harness: Harness) -> None:
+    await harness.say(EXPERT, "玉米叶子发黄怎么办")
+    sent = await harness.contact(EXPERT, EXPERT_PHONE)
+    assert "王建国专家" in texts(sent)[0] and not any("绑定前" in text for text in texts(sent))
+    async with harness.deps.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(ServiceRequest)) == 0
 
 
 async def test_sharing_the_roster_phone_binds_the_farmer_to_the_service_object(harness: Harness) -> None:
