@@ -209,7 +209,10 @@ async def _submit(
             "submit.done",
             id=submission.request.id,
             fee=yuan(submission.fee_fen),
-            when=local_time(t, submission.review_expected_at, now),
+            # On duty now: say so, rather than the current clock time as a forecast.
+            when=t("submit.review_now")
+            if submission.review_expected_at <= now
+            else local_time(t, submission.review_expected_at, now),
         )
     )
 
