@@ -53,13 +53,14 @@ def status_label(t: Translator, request: ServiceRequest) -> Safe:
 
 
 def request_summary(t: Translator, request: ServiceRequest, specialty_name: str | None) -> Safe:
-    photos = sum(1 for item in request.photo_file_ids if not item.startswith("voice:"))
+    voices = sum(1 for item in request.photo_file_ids if item.startswith("voice:"))
+    photos = len(request.photo_file_ids) - voices
     scale = (
         f"{request.scale_quantity:g}{request.scale_unit or ''}"
         if request.scale_quantity
         else t("summary.none")
     )
-    return t(
+    body = t(
         "summary.body",
         id=request.id,
         specialty=specialty_name or t("summary.none"),
@@ -70,6 +71,8 @@ def request_summary(t: Translator, request: ServiceRequest, specialty_name: str 
         photos=photos,
         location=t("summary.yes") if request.latitude is not None else t("summary.none"),
     )
+    # Voice notes are listed only when there are some: most requests have none.
+    return Safe(f"{body}\n{t('summary.voices', n=voices)}") if voices else body
 
 
 async def screen_text(

@@ -160,7 +160,7 @@ async def media_received(
     # An album arrives as one message per photo: acknowledge the album once.
     if message.media_group_id is None or message.media_group_id != await state.get_value("album"):
         await state.update_data(album=message.media_group_id)
-        await message.answer(t("intake.media_saved"))
+        await message.answer(t("intake.voice_saved" if message.voice else "intake.media_saved"))
 
 
 @router_states.message(StateFilter(*IntakeForm.__all_states__), F.location)
