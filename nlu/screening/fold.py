@@ -55,8 +55,9 @@ class FoldTables:
     """False for a noise character."""
     canonical: npt.NDArray[np.uint32]
     """The code point each character folds to (itself for most)."""
-    keep_lines: npt.NDArray[np.bool_]
-    """``keep`` that keeps line breaks too (they separate the texts of a batch)."""
+    lines: npt.NDArray[np.uint32]
+    """``canonical`` with ``DROPPED`` for noise, keeping line breaks (they separate the texts of a
+    batch): one lookup gives both what a character folds to and whether it is kept."""
 
     def fold(self, text: str) -> tuple[str, npt.NDArray[np.bool_] | None]:
         """The folded text, and which characters of ``text`` it kept (None when it kept them all)."""
@@ -82,13 +83,15 @@ class FoldTables:
         """All texts folded in one pass: what a screener does for many messages at once."""
         joined = "\n".join(text.replace("\n", " ") if "\n" in text else text for text in texts)
         points = np.frombuffer(joined.encode(_UTF32, "surrogatepass"), dtype=np.uint32)
+        # np.take and np.compress: the same as indexing, and much faster on a batch's millions of points.
         if len(texts) == 1:
-            kept = self.keep[points]
-            folded = self.canonical[points[kept]]
+            kept = np.take(self.keep, points)
+            folded = np.take(self.canonical, np.compress(kept, points))
             ends = [len(folded)]
         else:
-            kept = self.keep_lines[points]
-            folded = self.canonical[points[kept]]
+            mapped = np.take(self.lines, points)
+            kept = mapped != DROPPED
+            folded = np.compress(kept, mapped)
             ends = np.flatnonzero(folded == _NEWLINE).tolist()
             ends.append(len(folded))
         return FoldedBatch(joined, _decode(folded), kept, ends, points, folded)
@@ -100,6 +103,7 @@ class FoldTables:
 
 
 _NEWLINE = ord("\n")
+DROPPED = np.uint32(0xFFFFFFFF)  # no code point: what ``FoldTables.lines`` maps noise to
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,9 +190,9 @@ def fold_tables() -> FoldTables:
     canonical[changed] = targets
     keep = np.ones(sys.maxunicode + 1, dtype=np.bool_)
     keep[noise] = False
-    keep_lines = keep.copy()
-    keep_lines[_NEWLINE] = True
-    return FoldTables(keep=keep, canonical=canonical, keep_lines=keep_lines)
+    lines = np.where(keep, canonical, DROPPED)
+    lines[_NEWLINE] = _NEWLINE
+    return FoldTables(keep=keep, canonical=canonical, lines=lines)
 
 
 def _computed_changes() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:

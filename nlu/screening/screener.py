@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -86,7 +86,7 @@ class _Alphabet:
         return cls(points)
 
     def encode(self, points: _Array) -> bytes:
-        return self._codes[points].tobytes()
+        return np.take(self._codes, points).tobytes()  # np.take: faster than indexing on a batch
 
     def encode_all(self, patterns: list[str]) -> list[bytes]:
         return self.encode(_points("\n".join(patterns))).split(self.encode(np.array([_NEWLINE])))
@@ -121,13 +121,18 @@ class _Automaton:
             return np.empty((0, 3), dtype=np.int64)
         if self._alphabet is None:
             text = _decode_points(points)
-            found = np.array(self._matcher.find_matches_as_indexes(text, overlapping=True), dtype=np.int64)  # type: ignore[arg-type]
-            return found.reshape(-1, 3)
+            return _rows_of(self._matcher.find_matches_as_indexes(text, overlapping=True))  # type: ignore[arg-type]
         haystack = self._alphabet.encode(points)
-        found = np.array(self._matcher.find_matches_as_indexes(haystack, overlapping=True), dtype=np.int64)  # type: ignore[arg-type]
-        found = found.reshape(-1, 3)
+        found = _rows_of(self._matcher.find_matches_as_indexes(haystack, overlapping=True))  # type: ignore[arg-type]
         found[:, 1:] //= 2
         return found
+
+
+def _rows_of(found: list[tuple[int, int, int]]) -> _Array:
+    """Matches as an array of (pattern, start, end) rows; flattening first is twice as fast as
+    ``np.array`` on the list of tuples."""
+    flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
+    return flat.reshape(-1, 3)
 
 
 def _points(text: str) -> _Array:
@@ -217,10 +222,23 @@ class Screener(TextByText):
         cjk = ord(_CJK_MIN)
         self._p_two = listed & (length == 2) & (first >= cjk) & (last >= cjk)
         self._p_single = listed & (length == 1) & (first < 0x80)
-        self._plain_terms: list[Term] = [e.term if e is not None else _NO_TERM for e in entries]
+        # The term of each plain pattern, field by field, to be picked for all hits at once.
+        self._plain_terms = _term_columns([e.term if e is not None else _NO_TERM for e in entries])
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
+        self._p_two_frequency: _Array | None = None  # _two_frequencies
         self._spelled_length_tables: dict[bool, _Array] = {}
         self._spelling_shape_cache: dict[str, int] = {}
+
+    def _two_frequencies(self) -> _Array:
+        """Per plain pattern: its frequency as a dictionary word if it is two Chinese characters
+        (computed on first use, the dictionary being loaded then)."""
+        if self._p_two_frequency is None:
+            keys = self._plain.keys
+            frequency = np.zeros(len(keys), dtype=np.int64)
+            (two,) = np.nonzero(self._p_two)
+            frequency[two] = [words.frequency(keys[i]) for i in two.tolist()]
+            self._p_two_frequency = frequency
+        return self._p_two_frequency
 
     @classmethod
     def builtin(cls, options: ScreenerOptions | None = None) -> Screener:
@@ -579,11 +597,28 @@ class _AcrossRepeats(NamedTuple):
         )
 
 
+def _common_pair(first: _Array, second: _Array, than: _Array) -> _Array:
+    """Whether each pair of characters is in a dictionary word more common than ``than``."""
+    pairs, counts = words.crossing_pairs()
+    codes = first.astype(np.int64) << 21 | second
+    at = _sorted_search(pairs, codes)
+    return (pairs[at] == codes) & (counts[at] > than)
+
+
+def _sorted_search(sorted_codes: _Array, codes: _Array) -> _Array:
+    """Where each code is or would go in the (non-empty) sorted codes, the end clipped to the last.
+    The codes are looked up in sorted order: each search then starts where the last one ended,
+    several times faster in a large table."""
+    order = np.argsort(codes)
+    at = np.empty(len(codes), dtype=np.intp)
+    at[order] = np.searchsorted(sorted_codes, codes[order])
+    return np.minimum(at, len(sorted_codes) - 1)
+
+
 def _member(sorted_codes: _Array, codes: _Array) -> _Array:
     if not len(sorted_codes):
         return np.zeros(len(codes), dtype=np.bool_)
-    at = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
-    return sorted_codes[at] == codes
+    return sorted_codes[_sorted_search(sorted_codes, codes)] == codes
 
 
 def _first_last_length(keys: list[str]) -> tuple[_Array, _Array, _Array]:
@@ -645,11 +680,25 @@ class _Rows:
         listed = screener._p_strength[index] > 0
         two = np.flatnonzero(listed & screener._p_two[index])
         if len(two):
-            listed[two[self._straddling(start[two], end[two], number[two])]] = False
+            listed[two[self._straddling(start[two], end[two], number[two], index[two])]] = False
         self.plain = (number[listed], ostart[listed], oend[listed], index[listed])
 
-    def _straddling(self, start: _Array, end: _Array, number: _Array) -> _Array:
-        """``straddles_words`` for two-character hits, the word window cut as it cuts it."""
+    def _straddling(self, start: _Array, end: _Array, number: _Array, index: _Array) -> _Array:
+        """``straddles_words`` for two-character hits, the word window cut as it cuts it. Only hits
+        with a pair of characters across an edge that some word more common than the hit holds
+        (``words.crossing_pairs``, most hits have none) need their words looked up."""
+        points = self.batch.folded_points
+        own = self.screener._two_frequencies()[index]
+        # (at the batch's edges the pair is made of whatever character wraps around: a hit too many
+        # is looked up, none is missed)
+        across = _common_pair(points[start - 1], points[start], own) | _common_pair(
+            points[end - 1], points[np.minimum(end, len(points) - 1)], own
+        )
+        straddling = np.zeros(len(start), dtype=np.bool_)
+        (check,) = np.nonzero(across)
+        if not len(check):
+            return straddling
+        start, end, number = start[check], end[check], number[check]
         reach = words._LONGEST - 1
         left = np.maximum(start - reach, self.fstart[number])
         right = np.minimum(end + reach, self.fend[number])
@@ -657,15 +706,11 @@ class _Rows:
             left = np.maximum(left, self.allowed.folded_end_before(start))
             right = np.minimum(right, self.allowed.folded_start_after(end))
         folded, straddles = self.batch.text, words._straddles
-        return np.array(
-            [
-                straddles(folded[a:b], s - a, e - a)
-                for a, b, s, e in zip(
-                    left.tolist(), right.tolist(), start.tolist(), end.tolist(), strict=True
-                )
-            ],
-            dtype=np.bool_,
-        )
+        straddling[check] = [
+            straddles(folded[a:b], s - a, e - a)
+            for a, b, s, e in zip(left.tolist(), right.tolist(), start.tolist(), end.tolist(), strict=True)
+        ]
+        return straddling
 
     @cached_property
     def kept_positions(self) -> _Array | None:
@@ -726,37 +771,29 @@ class _Rows:
             return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
         terms = screener._plain_terms
         if self.extra:
-            terms = terms + [entry.term for entry in self.extra]
+            extra = _term_columns([entry.term for entry in self.extra])
+            terms = tuple(np.concatenate(pair) for pair in zip(terms, extra, strict=True))
         numbers = number[chosen]
         offsets = self.ostart[numbers]
         starts, ends = (ostart[chosen] - offsets).tolist(), (oend[chosen] - offsets).tolist()
         # (sliced from the texts themselves: in the joined texts their line breaks are spaces)
-        matched = [texts[n][a:b] for n, a, b in zip(numbers.tolist(), starts, ends, strict=True)]
-        term_texts, categories, actions = zip(*map(terms.__getitem__, ref[chosen].tolist()), strict=True)
-        hits = build_all(
-            Hit,
-            starts,
-            ends,
-            matched,
-            term_texts,
-            categories,
-            actions,
-        )
-        # Rows come sorted by text: each text with hits owns one slice of them.
+        of_hits = map(texts.__getitem__, numbers.tolist())
+        matched = list(map(operator.getitem, of_hits, map(slice, starts, ends)))
+        refs = ref[chosen]
+        hits = build_all(Hit, starts, ends, matched, *(column[refs].tolist() for column in terms))
+        # Rows come sorted by text: each text with hits owns one slice of them. The slices become
+        # tuples and land in their texts' places through object arrays, without a loop per text.
         firsts = np.flatnonzero(np.diff(numbers, prepend=-1))
         bounds = np.append(firsts, len(numbers)).tolist()
-        verdict_of_text = [Verdict.CLEAN] * len(texts)
-        hits_of_text: list[tuple[Hit, ...]] = [()] * len(texts)
-        for n, low, high, verdict in zip(
-            numbers[firsts].tolist(),
-            bounds,
-            bounds[1:],
-            np.maximum.reduceat(strength[chosen], firsts).tolist(),
-            strict=False,
-        ):
-            verdict_of_text[n] = _VERDICTS[verdict]
-            hits_of_text[n] = tuple(hits[low:high])
-        return build_all(ScreeningResult, texts, verdict_of_text, hits_of_text)
+        slices = map(hits.__getitem__, map(slice, bounds, bounds[1:]))
+        with_hits = numbers[firsts]
+        hits_of_text = np.empty(len(texts), dtype=object)
+        hits_of_text.fill(())
+        hits_of_text[with_hits] = _objects(map(tuple, slices), len(firsts))
+        strongest = np.zeros(len(texts), dtype=np.int8)
+        strongest[with_hits] = np.maximum.reduceat(strength[chosen], firsts)
+        verdict_of_text = _VERDICTS[strongest].tolist()
+        return build_all(ScreeningResult, texts, verdict_of_text, hits_of_text.tolist())
 
     def _rows(self) -> tuple[_Array, ...] | None:
         """All rows (plain matches first, then the others) with what the checks need of each pattern."""
@@ -924,7 +961,26 @@ class _Allowed:
         return self._after(self._ostarts, positions)
 
 
-_VERDICTS = {action.strength: Verdict(action.value) for action in Action}
+def _objects(values: Iterable[object], count: int) -> _Array:
+    """An object array of the values, kept as they are (``np.array`` would make strings of str
+    enums, and arrays of tuples)."""
+    return np.fromiter(values, dtype=object, count=count)
+
+
+def _term_columns(terms: list[Term]) -> tuple[_Array, ...]:
+    """The texts, categories and actions of the terms, as three object arrays."""
+    return tuple(_objects(map(operator.itemgetter(i), terms), len(terms)) for i in range(len(Term._fields)))
+
+
+def _verdict_table() -> _Array:
+    """The verdict of a text by the strength of its strongest hit (0: it has none)."""
+    verdicts = [Verdict.CLEAN] * (max(action.strength for action in Action) + 1)
+    for action in Action:
+        verdicts[action.strength] = Verdict(action.value)
+    return _objects(verdicts, len(verdicts))
+
+
+_VERDICTS = _verdict_table()
 
 
 def _farmable(entry: Entry | None) -> bool:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from functools import cache, lru_cache
 
 import jieba
+import numpy as np
+import numpy.typing as npt
 
 _LONGEST = 4  # dictionary words up to this long are considered across an edge
 
@@ -48,5 +50,38 @@ def _straddles(window: str, start: int, end: int) -> bool:
     return False
 
 
+@cache
+def crossing_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Every pair of neighbouring characters in a dictionary word of 2 to ``_LONGEST`` characters
+    (as ``first << 21 | second``, code points needing 21 bits), sorted, and the highest frequency
+    of such a word that holds it. A word that runs across an edge of a hit holds the pair of
+    characters either side of that edge: where that pair is in no word more common than the hit,
+    no word straddles that edge."""
+    frequencies = _frequencies()
+    # jieba also lists every prefix of its words, with frequency 0: those are no words.
+    found = [(word, count) for word, count in frequencies.items() if count > 0 and 2 <= len(word) <= _LONGEST]
+    points = np.frombuffer("\n".join(word for word, _ in found).encode("utf-32-le"), dtype=np.uint32)
+    points = points.astype(np.int64)
+    lengths = np.fromiter((len(word) for word, _ in found), dtype=np.int64, count=len(found))
+    counts = np.fromiter((count for _, count in found), dtype=np.int64, count=len(found))
+    inside = (points[:-1] != _NEWLINE) & (points[1:] != _NEWLINE)
+    pairs = (points[:-1] << 21 | points[1:])[inside]
+    # The count of the word each character (and the line break after it) belongs to; a pair
+    # belongs to the word of its first character.
+    point_counts = np.repeat(counts, lengths + 1)[: len(points)]
+    pair_counts = point_counts[:-1][inside]
+    order = np.lexsort((pair_counts, pairs))
+    pairs, pair_counts = pairs[order], pair_counts[order]
+    last = np.append(pairs[1:] != pairs[:-1], True)  # of each pair, with its highest count
+    return pairs[last], pair_counts[last]
+
+
+def frequency(word: str) -> int:
+    return _frequencies().get(word) or 0
+
+
+_NEWLINE = ord("\n")
+
+
 def warm_up() -> None:
-    _frequencies()
+    crossing_pairs()
