@@ -33,6 +33,7 @@ class Catalog:
     def __init__(self, messages: dict[str, dict[str, str]]) -> None:
         self.messages = messages
         self._variants: dict[str, frozenset[str]] = {}
+        self._variants_under: dict[str, frozenset[str]] = {}
 
     @classmethod
     def load(cls) -> Catalog:
@@ -54,6 +55,19 @@ class Catalog:
         variants = self._variants.get(key)
         if variants is None:
             variants = self._variants[key] = frozenset(self.messages[locale][key] for locale in LOCALES)
+        return variants
+
+    def all_variants_under(self, prefix: str) -> frozenset[str]:
+        """The texts of every key starting with `prefix`, in every locale (all the menu's buttons:
+        "menu."). Kept once computed, like all_variants."""
+        variants = self._variants_under.get(prefix)
+        if variants is None:
+            variants = self._variants_under[prefix] = frozenset(
+                text
+                for locale in LOCALES
+                for key, text in self.messages[locale].items()
+                if key.startswith(prefix)
+            )
         return variants
 
 
