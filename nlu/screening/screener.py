@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import operator
 import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import chain, pairwise
+from itertools import chain
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -142,7 +141,6 @@ def _points(text: str) -> _Array:
 class _LatinRuns(NamedTuple):
     starts: _Array
     ends: _Array
-    words: list[str]
     shapes: _Array
     """Per run: ``_PINYIN`` and ``_INITIALS`` as a whole; times ``_PIECES`` for any word of it the
     sender separated (runs with deleted characters inside: fa-lun-gong)."""
@@ -228,6 +226,7 @@ class Screener(TextByText):
         self._p_two_frequency: _Array | None = None  # _two_frequencies
         self._spelled_length_tables: dict[bool, _Array] = {}
         self._spelling_shape_cache: dict[str, int] = {}
+        self._coded_shapes = _WordShapes()
 
     def _two_frequencies(self) -> _Array:
         """Per plain pattern: its frequency as a dictionary word if it is two Chinese characters
@@ -412,21 +411,19 @@ class Screener(TextByText):
     def _latin_runs(self, batch: FoldedBatch, rows: _Rows) -> _LatinRuns | None:
         """The runs of latin letters in the folded texts, and the words the sender separated in
         those with deleted characters inside (fa-lun-gong)."""
-        folded = batch.text
         if rows.small:
-            found = [(m.start(), m.end(), m.group()) for m in _LATIN.finditer(folded)]
-            if not found:
+            spans = [m.span() for m in _LATIN.finditer(batch.text)]
+            if not spans:
                 return None
-            starts = np.array([start for start, _, _ in found], dtype=np.int64)
-            ends = np.array([end for _, end, _ in found], dtype=np.int64)
-            words = [word for _, _, word in found]
+            starts = np.array([start for start, _ in spans], dtype=np.int64)
+            ends = np.array([end for _, end in spans], dtype=np.int64)
         else:
             edges = _edges(rows.run_classes == _LETTERS)
             if not len(edges):
                 return None
             starts, ends = edges[0::2], edges[1::2]
-            words = [folded[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
-        pieces: dict[int, list[str]] = {}
+        # What each run looks like as a whole, and (with deletions inside) what any of its words does.
+        shapes = self._word_shapes(batch, starts, ends)
         kept = rows.kept_positions
         if kept is not None:
             split = np.flatnonzero(kept[ends - 1] - kept[starts] != ends - starts - 1)
@@ -436,25 +433,46 @@ class Screener(TextByText):
                 inner = np.repeat(starts[split] + 1 - np.cumsum(sizes) + sizes, sizes) + np.arange(
                     int(sizes.sum())
                 )
-                breaks = inner[kept[inner] - kept[inner - 1] != 1].tolist()
-                at = 0
-                for run, start, end in zip(
-                    split.tolist(), starts[split].tolist(), ends[split].tolist(), strict=True
-                ):
-                    cuts = [start]
-                    while at < len(breaks) and breaks[at] < end:
-                        cuts.append(breaks[at])
-                        at += 1
-                    cuts.append(end)
-                    pieces[run] = [folded[a:b] for a, b in pairwise(cuts)]
-        # What each run looks like as a whole, and (with deletions inside) what any of its words does.
-        shape = self._spelling_shapes(
-            {*words, *(word for separated in pieces.values() for word in separated)}
-        )
-        shapes = np.fromiter(map(shape.__getitem__, words), dtype=np.int8, count=len(words))
-        for run, separated in pieces.items():
-            shapes[run] |= _PIECES * functools.reduce(operator.or_, map(shape.__getitem__, separated), 0)
-        return _LatinRuns(starts, ends, words, shapes)
+                breaks = inner[kept[inner] - kept[inner - 1] != 1]
+                # The words: each from a run's start or a break to the next break or the run's end.
+                word_starts = np.sort(np.concatenate([starts[split], breaks]))
+                run = split[np.searchsorted(starts[split], word_starts, side="right") - 1]
+                firsts = np.flatnonzero(np.diff(run, prepend=-1))  # each run's first word
+                word_ends = np.append(word_starts[1:], 0)
+                word_ends[firsts - 1] = ends[run[firsts - 1]]  # (the last word's too, at -1)
+                words = self._word_shapes(batch, word_starts, word_ends)
+                shapes[run[firsts]] |= _PIECES * np.bitwise_or.reduceat(words, firsts)
+        return _LatinRuns(starts, ends, shapes)
+
+    def _word_shapes(self, batch: FoldedBatch, starts: _Array, ends: _Array) -> _Array:
+        """``_spelling_shapes`` of the words of latin letters at these spans of the folded text.
+        Words of up to ``_CODED_LETTERS`` letters are told apart by a number (five bits a letter) and
+        looked up in ``_WordShapes``; only new ones (and longer words) meet Python."""
+        lengths = ends - starts
+        shapes = np.zeros(len(starts), dtype=np.int8)
+        (coded,) = np.nonzero(lengths <= _CODED_LETTERS)
+        points, last = batch.folded_points, len(batch.folded_points) - 1
+        codes = np.zeros(len(coded), dtype=np.int64)
+        at, length = starts[coded], lengths[coded]
+        for i in range(int(length.max(initial=0))):
+            letter = points[np.minimum(at + i, last)].astype(np.int64) - (ord("a") - 1)
+            codes |= np.where(i < length, letter, 0) << (5 * (_CODED_LETTERS - 1 - i))
+        found, missing = self._coded_shapes.get(codes)
+        if len(missing):
+            new = np.unique(codes[missing])
+            words = [_decoded(code) for code in new.tolist()]
+            shape = self._spelling_shapes(set(words))
+            new_shapes = np.array([shape[word] for word in words], dtype=np.int8)
+            self._coded_shapes.put(new, new_shapes)
+            found[missing] = new_shapes[np.searchsorted(new, codes[missing])]
+        shapes[coded] = found
+        (long,) = np.nonzero(lengths > _CODED_LETTERS)
+        if len(long):
+            folded = batch.text
+            spelled = [folded[a:b] for a, b in zip(starts[long].tolist(), ends[long].tolist(), strict=True)]
+            shape = self._spelling_shapes(set(spelled))
+            shapes[long] = [shape[word] for word in spelled]
+        return shapes
 
     def _spelling_shapes(self, words: set[str]) -> dict[str, int]:
         """Per word: ``_PINYIN`` if it looks like pinyin, plus ``_INITIALS`` if like pinyin initials
@@ -595,6 +613,38 @@ class _AcrossRepeats(NamedTuple):
             | _member(self.lasts, before << 21 | char)
             | _member(self.triples, before << 42 | char << 21 | after)
         )
+
+
+_CODED_LETTERS = 12  # letters of a word that a number tells apart: five bits each, in 63 bits
+
+
+def _decoded(code: int) -> str:
+    """The word of latin letters that ``Screener._word_shapes`` numbered ``code``."""
+    letters = (code >> 5 * (_CODED_LETTERS - 1 - i) & 31 for i in range(_CODED_LETTERS))
+    return "".join(chr(ord("a") - 1 + letter) for letter in letters if letter)
+
+
+class _WordShapes:
+    """The spelling shapes of numbered words (``Screener._word_shapes``) met lately: a table with a
+    slot for each number modulo its size, the last word numbered so keeping it. A word whose slot
+    another took is looked up in Python again: a cache, never a wrong answer."""
+
+    SIZE = 65521  # a prime: the low bits of a number are the last letters, often alike
+
+    def __init__(self) -> None:
+        self._codes = np.full(self.SIZE, -1, dtype=np.int64)  # no word is numbered -1
+        self._shapes = np.zeros(self.SIZE, dtype=np.int8)
+
+    def get(self, codes: _Array) -> tuple[_Array, _Array]:
+        """The shapes of the numbered words, and where the table does not know them."""
+        slots = codes % self.SIZE
+        return self._shapes[slots], np.flatnonzero(self._codes[slots] != codes)
+
+    def put(self, codes: _Array, shapes: _Array) -> None:
+        """Remember these shapes (of distinct numbers); of two numbers meeting in a slot, one."""
+        slots = codes % self.SIZE
+        self._codes[slots] = codes
+        self._shapes[slots] = shapes
 
 
 def _common_pair(first: _Array, second: _Array, than: _Array) -> _Array:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import random
 from functools import cache
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlu.screening import Action, Screener, TermLists, builtin_lists, contact
 from nlu.screening.model import Hit, ScreeningResult, Term, Verdict, build_all
-from nlu.screening.screener import _BATCH_FROM, _SHORT_TERM, _Rows
+from nlu.screening.screener import _BATCH_FROM, _SHORT_TERM, _Rows, _WordShapes
 
 LISTS = builtin_lists()
 # Terms that exercise every rule: two-character words (word edges), latin and digit edges, a
@@ -200,3 +201,40 @@ def test_records_built_a_column_at_a_time_are_those_built_one_by_one() -> None:
     assert repr(results[0]) == repr(
         ScreeningResult("赌博 x", Verdict.BLOCK, tuple(Hit(*row) for row in rows))
     )
+
+
+def test_a_batch_answers_with_the_enums_themselves() -> None:
+    texts = ["赌博", "你好", "百草枯", "fa-lun-gong"] * _BATCH_FROM
+    results = screener().check_many(texts)
+
+    assert {type(result.verdict) for result in results} == {Verdict}
+    assert {type(hit.action) for result in results for hit in result.hits} == {Action}
+    assert {result.verdict for result in results} == {Verdict.BLOCK, Verdict.CLEAN, Verdict.ADVISE}
+
+
+LETTERS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=35)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(LETTERS, min_size=1, max_size=40))
+def test_word_shapes_of_a_batch_are_those_of_each_word(words: list[str]) -> None:
+    screener_ = Screener(TermLists((Term("法轮功", "test", Action.BLOCK),), ()))
+    batch = screener_._tables.fold_batch(["中".join(words)])
+    ends = np.cumsum([len(word) + 1 for word in words]) - 1
+    starts = ends - [len(word) for word in words]
+
+    for _ in range(2):  # numbering new words, then knowing them
+        shapes = screener_._word_shapes(batch, starts, ends)
+        expected = screener_._spelling_shapes(set(words))
+        assert shapes.tolist() == [expected[word] for word in words]
+
+
+def test_word_shapes_met_in_one_slot_are_not_confused() -> None:
+    table = _WordShapes()
+    table.put(np.array([5, 5 + _WordShapes.SIZE]), np.array([1, 2], dtype=np.int8))
+
+    shapes, missing = table.get(np.array([5, 5 + _WordShapes.SIZE]))
+
+    assert len(missing) == 1
+    known = 1 - int(missing[0])
+    assert shapes[known] == [1, 2][known]
