@@ -5,6 +5,7 @@ from __future__ import annotations
 import operator
 import re
 import sys
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -173,6 +174,8 @@ class Screener(TextByText):
         self._ascii_alnum[
             [ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]
         ] = True
+        self._address_chars = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
+        self._address_chars[[ord(c) for c in contact.ADDRESS_CHARS]] = True
         terms = merge_terms(lists.terms, self._tables)
         patterns = with_number_variants(terms)
         allowed = {word for word in fold_all(list(lists.allowed), self._tables) if word}
@@ -291,13 +294,7 @@ class Screener(TextByText):
         found.repeats.update(self._squeezed_texts(batch, rows))
         if self.options.contact:
             found.add_spans(found.digits, self._digit_runs(batch, rows))
-            hinted = rows.url_hinted()
-            if hinted:
-                for number, addresses in zip(
-                    hinted, contact.addresses_many([texts[n] for n in hinted]), strict=True
-                ):
-                    if addresses:
-                        found.addresses[number] = addresses
+            found.addresses.update(rows.addresses())
         for number in sorted(found.repeats):
             view = found.view(number, texts[number])
             rows.add_extra(number, self._collapsed_candidates(collapsed_view(view)))
@@ -785,13 +782,47 @@ class _Rows:
         """The texts that ``contact.URL_HINT`` finds something in (a dot between letters or digits)."""
         if self.small:
             return [n for n, text in enumerate(self.texts) if "." in text and contact.URL_HINT.search(text)]
+        return np.unique(np.searchsorted(self.oend, self._hinted_dots(), side="right")).tolist()
+
+    def _hinted_dots(self) -> _Array:
+        """Where ``contact.URL_HINT`` finds a dot in the joined texts."""
         points = self.batch.points
         dots = np.flatnonzero(points[1:-1] == ord(".")) + 1
-        if not len(dots):
-            return []
         alnum = self.screener._ascii_alnum
-        dots = dots[alnum[points[dots - 1]] & alnum[points[dots + 1]]]
-        return np.unique(np.searchsorted(self.oend, dots, side="right")).tolist()
+        return dots[alnum[points[dots - 1]] & alnum[points[dots + 1]]]
+
+    def addresses(self) -> dict[int, list[tuple[int, int, contact.Term]]]:
+        """``contact.addresses`` of the texts that hold any, by text number in order. The stretches
+        of address characters around the hinted dots are found with arrays, and only they are
+        matched (``contact.addresses_in_stretches``)."""
+        texts = self.texts
+        if self.small:
+            hinted = self.url_hinted()
+            found = contact.addresses_many([texts[n] for n in hinted])
+            return {number: addresses for number, addresses in zip(hinted, found, strict=True) if addresses}
+        dots = self._hinted_dots()
+        if not len(dots):
+            return {}
+        # The hinted texts, each with the line break after it (no address character: stretches
+        # end there), as positions of the joined texts.
+        numbers = np.unique(np.searchsorted(self.oend, dots, side="right"))
+        sizes = self.oend[numbers] - self.ostart[numbers] + 1
+        offsets = np.cumsum(sizes) - sizes
+        at = np.repeat(self.ostart[numbers] - offsets, sizes) + np.arange(int(sizes.sum()))
+        points = self.batch.points
+        address = self.screener._address_chars[points[np.minimum(at, len(points) - 1)]]
+        address &= at < len(points)
+        edges = _edges(address)
+        run_starts, run_ends = edges[0::2], edges[1::2]
+        runs = np.unique(np.searchsorted(run_starts, np.searchsorted(at, dots), side="right") - 1)
+        stretches = zip(at[run_starts[runs]].tolist(), (at[run_ends[runs] - 1] + 1).tolist(), strict=True)
+        by_text: dict[int, list[tuple[int, int, contact.Term]]] = {}
+        starts = self.ostart.tolist()
+        for start, end, term in contact.addresses_in_stretches(self.batch.joined, list(stretches)):
+            number = bisect_right(starts, start) - 1
+            offset = starts[number]
+            by_text.setdefault(number, []).append((start - offset, end - offset, term))
+        return dict(sorted(by_text.items()))
 
     def add_spelled(self, found: _SpelledRows | None) -> None:
         if found is None:

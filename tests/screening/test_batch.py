@@ -4,6 +4,7 @@ small batches) apply the same rules: they must give the same answers on any text
 from __future__ import annotations
 
 import random
+import re
 from functools import cache
 
 import numpy as np
@@ -177,6 +178,24 @@ ADDRESS_PIECES = st.sampled_from(
 @given(st.lists(st.lists(ADDRESS_PIECES, max_size=10).map("".join), max_size=6))
 def test_addresses_of_many_texts_are_those_of_each_text(texts: list[str]) -> None:
     assert contact.addresses_many(texts) == [contact.addresses(text) for text in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(ADDRESS_PIECES, max_size=10).map("".join), min_size=2, max_size=40))
+def test_addresses_of_a_batch_are_those_of_each_text(texts: list[str]) -> None:
+    rows = _Rows(screener(), texts, screener()._tables.fold_batch(texts))
+    rows.small = False
+
+    found = rows.addresses()
+
+    assert found == {n: addresses for n, text in enumerate(texts) if (addresses := contact.addresses(text))}
+    assert list(found) == sorted(found)
+
+
+def test_address_characters_are_those_the_patterns_match() -> None:
+    matched = re.compile(contact._ADDRESS_CHARS, re.ASCII | re.IGNORECASE).fullmatch
+
+    assert {chr(c) for c in range(0x10000) if matched(chr(c))} == set(contact.ADDRESS_CHARS)
 
 
 def test_url_hints_of_a_batch_are_the_regex_hints() -> None:
