@@ -95,25 +95,40 @@ class _Alphabet:
 class _Automaton:
     """Aho–Corasick over folded patterns, reporting every (overlapping) occurrence."""
 
-    def __init__(self, patterns: dict[str, Entry | None], alphabet: _Alphabet | None = None) -> None:
+    def __init__(
+        self, patterns: dict[str, Entry | None], alphabet: _Alphabet | None = None, ascii: bool = False
+    ) -> None:
+        """``ascii``: the patterns are ASCII, and so matched in texts encoded one byte a character
+        (``find_bytes``; ``find`` encodes any other character as "?")."""
         self.entries = list(patterns.values())
         self.keys = keys = list(patterns)
         self.listed = np.array([entry is not None for entry in self.entries], dtype=np.bool_)
         self._alphabet = alphabet
+        self._ascii = ascii
         self._matcher: ahocorasick_rs.AhoCorasick | ahocorasick_rs.BytesAhoCorasick | None = None
         if keys and alphabet is not None:
             self._matcher = ahocorasick_rs.BytesAhoCorasick(alphabet.encode_all(keys))
+        elif keys and ascii:
+            self._matcher = ahocorasick_rs.BytesAhoCorasick([key.encode("ascii") for key in keys])
         elif keys:
             self._matcher = ahocorasick_rs.AhoCorasick(keys)
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         if self._matcher is None:
             return []
+        if self._ascii:
+            return self._matcher.find_matches_as_indexes(text.encode("ascii", "replace"), overlapping=True)  # type: ignore[arg-type]
         if self._alphabet is None:
             return self._matcher.find_matches_as_indexes(text, overlapping=True)  # type: ignore[arg-type]
         haystack = self._alphabet.encode(_points(text))
         found = self._matcher.find_matches_as_indexes(haystack, overlapping=True)  # type: ignore[arg-type]
         return [(index, start >> 1, end >> 1) for index, start, end in found]
+
+    def find_bytes(self, haystack: bytes) -> _Array:
+        """Matches in a text encoded one byte a character (``ascii`` patterns), as ``find_points``."""
+        if self._matcher is None:
+            return np.empty((0, 3), dtype=np.int64)
+        return _rows_of(self._matcher.find_matches_as_indexes(haystack, overlapping=True))  # type: ignore[arg-type]
 
     def find_points(self, points: _Array) -> _Array:
         """Matches in the text of these code points, as an array of (pattern, start, end) rows."""
@@ -194,9 +209,9 @@ class Screener(TextByText):
         )
         self._across_short = _AcrossRepeats.of(self._plain, self._collapsed)
         self._across_long = _AcrossRepeats.of(self._long)
-        self._pinyin = _Automaton(self._spelled(terms, syllable_table(), min_chars=2))
+        self._pinyin = _Automaton(self._spelled(terms, syllable_table(), min_chars=2), ascii=True)
         self._initials = _Automaton(
-            self._spelled(terms, initial_table(), min_chars=self.options.initials_min_chars)
+            self._spelled(terms, initial_table(), min_chars=self.options.initials_min_chars), ascii=True
         )
         # What the checks need to know of each plain pattern, as arrays indexed like its entries.
         entries, count = self._plain.entries, len(self._plain.entries)
@@ -227,7 +242,7 @@ class Screener(TextByText):
         self._plain_terms = _term_columns([e.term if e is not None else _NO_TERM for e in entries])
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
         self._p_two_frequency: _Array | None = None  # _two_frequencies
-        self._spelled_length_tables: dict[bool, _Array] = {}
+        self._spellings: dict[bool, _Spelling] = {}  # _spelling, made on first use
         self._spelling_shape_cache: dict[str, int] = {}
         self._coded_shapes = _WordShapes()
 
@@ -494,7 +509,6 @@ class Screener(TextByText):
         characters near letters that may be pinyin are spelled out, in windows, and all windows of the
         batch are matched in one pass. A hit must be whole characters, include letters the sender
         typed, and (initials) hold at least ``initials_min_letters`` letters and a Chinese character."""
-        folded = batch.text
         shape = _INITIALS if initials else _PINYIN
         spelled = (latin.shapes & (shape | _PIECES * shape)) > 0  # as a whole, or a word the sender separated
         starts, ends = latin.starts[spelled], latin.ends[spelled]
@@ -508,27 +522,25 @@ class Screener(TextByText):
         window_start = np.maximum(starts[new] - context, rows.fstart[window_number])
         last = np.flatnonzero(np.append(new[1:], True))
         window_end = np.minimum(ends[last] + context, rows.fend[window_number])
-        sources = "\n".join(
-            [folded[a:b] for a, b in zip(window_start.tolist(), window_end.tolist(), strict=True)]
-        )
-        table = initial_table() if initials else syllable_table()
-        spelling = sources.translate(table)
-        automaton = self._initials if initials else self._pinyin
-        matches = automaton.find(spelling)
-        if not matches:
-            return None
-        # Per character of ``sources``: its batch position (one past its window for the line
-        # breaks), where its spelling starts and ends, and whether the sender typed it as a letter.
+        # Per character of the windows (joined by line breaks): its batch position (one past its
+        # window for the line breaks), where its spelling starts and ends, and whether the sender
+        # typed it as a letter.
         sizes = window_end - window_start + 1
         offsets = np.zeros(len(sizes), dtype=np.int64)
         np.cumsum(sizes[:-1], out=offsets[1:])
         position = np.repeat(window_start - offsets, sizes)[:-1] + np.arange(int(sizes.sum()) - 1)
-        source_points = np.frombuffer(sources.encode("utf-32-le"), dtype=np.uint32)
-        unit_end = np.cumsum(self._spelled_lengths(initials)[source_points])
-        unit_start = unit_end - self._spelled_lengths(initials)[source_points]
+        points = batch.folded_points
+        source_points = points[np.minimum(position, len(points) - 1)]
+        source_points[offsets[1:] - 1] = _NEWLINE
+        spelling, lengths = self._spelling(initials).spell(source_points)
+        automaton = self._initials if initials else self._pinyin
+        found = automaton.find_bytes(spelling)
+        if not len(found):
+            return None
+        unit_end = np.cumsum(lengths)
+        unit_start = unit_end - lengths
         before = np.searchsorted(starts, position, side="right") - 1  # the last run starting before
         letter = (before >= 0) & (position < ends[np.maximum(before, 0)]) & (source_points != ord("\n"))
-        found = np.array(matches, dtype=np.int64)
         index, start, end = found[:, 0], found[:, 1], found[:, 2]
         first = np.searchsorted(unit_start, start)
         last_unit = np.searchsorted(unit_end, end)
@@ -557,15 +569,43 @@ class Screener(TextByText):
             [entries[i] for i in index[chosen].tolist()],
         )
 
-    def _spelled_lengths(self, initials: bool) -> _Array:
-        """Per code point, the length of its pinyin (initial); 1 for characters left as they are."""
-        known = self._spelled_length_tables.get(initials)
+    def _spelling(self, initials: bool) -> _Spelling:
+        known = self._spellings.get(initials)
         if known is None:
-            table = initial_table() if initials else syllable_table()
-            known = np.ones(sys.maxunicode + 1, dtype=np.int64)
-            known[list(table)] = [len(spelling) for spelling in table.values()]
-            self._spelled_length_tables[initials] = known
+            known = self._spellings[initials] = _Spelling(initial_table() if initials else syllable_table())
         return known
+
+
+class _Spelling:
+    """A spelling table (pinyin or its initials) as arrays, to spell the windows of a batch at once,
+    one byte a letter: per code point the length of its spelling and where that starts in
+    ``letters``. Characters left as they are (one long) are themselves if a latin letter or digit,
+    else a byte no spelled term holds (those are all letters and digits)."""
+
+    def __init__(self, table: dict[int, str]) -> None:
+        kept = list(b"abcdefghijklmnopqrstuvwxyz0123456789")
+        head = np.full(256, 0xFF, dtype=np.uint8)  # byte b at position b: the characters left as they are
+        head[kept] = kept
+        size = max(table, default=0) + 2  # the last one stands for every code point past the table
+        self.lengths = np.ones(size, dtype=np.int64)
+        self.starts = np.zeros(size, dtype=np.int64)  # (position 0: b"\xff")
+        self.starts[kept] = kept
+        keys = np.fromiter(table, dtype=np.int64, count=len(table))
+        lengths = np.fromiter(map(len, table.values()), dtype=np.int64, count=len(table))
+        self.lengths[keys] = lengths
+        self.starts[keys] = len(head) + np.cumsum(lengths) - lengths
+        spellings = np.frombuffer("".join(table.values()).encode("ascii"), dtype=np.uint8)
+        self.letters = np.concatenate([head, spellings])
+
+    def spell(self, points: _Array) -> tuple[bytes, _Array]:
+        """The spelling of the characters, and the length of each one's."""
+        at = np.minimum(points, len(self.lengths) - 1)
+        lengths = self.lengths[at]
+        ends = np.cumsum(lengths)
+        letters = np.repeat(self.starts[at] - ends + lengths, lengths) + np.arange(
+            int(ends[-1]) if len(ends) else 0
+        )
+        return self.letters[letters].tobytes(), lengths
 
 
 class _AcrossRepeats(NamedTuple):

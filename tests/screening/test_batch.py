@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from nlu.screening import Action, Screener, TermLists, builtin_lists, contact
 from nlu.screening.model import Hit, ScreeningResult, Term, Verdict, build_all
+from nlu.screening.pinyin import initial_table, syllable_table
 from nlu.screening.screener import _BATCH_FROM, _SHORT_TERM, _Rows, _WordShapes
 
 LISTS = builtin_lists()
@@ -257,3 +258,17 @@ def test_word_shapes_met_in_one_slot_are_not_confused() -> None:
     assert len(missing) == 1
     known = 1 - int(missing[0])
     assert shapes[known] == [1, 2][known]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("法轮功中国zf1a?。 \n🀄\U0002a6a5é") | st.characters(), max_size=30))
+def test_spelling_a_batch_is_translating_it_character_for_character(text: str) -> None:
+    for initials, table in ((False, syllable_table()), (True, initial_table())):
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+        spelled, lengths = screener()._spelling(initials).spell(points)
+
+        # (what no spelled term holds, anything but latin letters and digits, is one byte: 0xff)
+        kept = "abcdefghijklmnopqrstuvwxyz0123456789"
+        assert spelled == bytes(ord(c) if c in kept else 0xFF for c in text.translate(table))
+        assert [len(c.translate(table)) for c in text] == lengths.tolist()
