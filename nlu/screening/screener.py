@@ -338,15 +338,22 @@ class Screener(TextByText):
         if rows.small and not _REPEAT.search(batch.text):
             return []
         points = batch.folded_points
-        repeated = np.flatnonzero((points[1:] == points[:-1]) & (points[1:] != _NEWLINE)) + 1
+        repeated = np.flatnonzero(points[1:] == points[:-1]) + 1
+        repeated = repeated[points[repeated] != _NEWLINE]  # (empty texts in a row)
         if not len(repeated):
             return []
-        kept = np.ones(len(points), dtype=np.bool_)
-        kept[repeated] = False
-        squeezed = points[kept]
-        # Squeezed positions that stand for several characters (the k-th character squeezed out
-        # follows the one kept k + 1 places before it), and where each text ends squeezed.
-        runs = np.unique(repeated - np.arange(1, len(repeated) + 1))
+        # The k-th character squeezed out follows the one kept k + 1 places before it: after
+        # squeezed position ``follows[k]`` (sorted). Squeezed positions that stand for several
+        # characters (runs), and where each text ends squeezed.
+        follows = repeated - np.arange(1, len(repeated) + 1)
+        size = len(points) - len(repeated)
+
+        def squeezed(at: _Array) -> _Array:
+            """The characters at these squeezed positions (counting the characters squeezed out
+            before them is cheaper than squeezing the batch, for the few positions looked at)."""
+            return np.take(points, at + np.searchsorted(follows, at))
+
+        runs = follows[np.diff(follows, prepend=-1) > 0]
         ends = rows.fend - np.searchsorted(repeated, rows.fend, side="right")
         starts = np.zeros(len(ends), dtype=np.int64)
         starts[1:] = ends[:-1] + 1
@@ -354,11 +361,11 @@ class Screener(TextByText):
         # Only runs that some pattern could be found across (most repeats are "oo" in a word or
         # "。。"): the character with its neighbours in the squeezed text, see _AcrossRepeats.
         before = np.full(len(runs), _NEWLINE, dtype=np.int64)
-        before[runs > 0] = squeezed[runs[runs > 0] - 1]
+        before[runs > 0] = squeezed(runs[runs > 0] - 1)
         after = np.full(len(runs), _NEWLINE, dtype=np.int64)
-        inner = runs + 1 < len(squeezed)
-        after[inner] = squeezed[runs[inner] + 1]
-        char = squeezed[runs].astype(np.int64)
+        inner = runs + 1 < size
+        after[inner] = squeezed(runs[inner] + 1)
+        char = squeezed(runs).astype(np.int64)
         short = self._across_short.possible(before, char, after)
         long = self._across_long.possible(before, char, after)
         reach = _SHORT_TERM - 1
@@ -379,7 +386,7 @@ class Screener(TextByText):
             offsets = np.zeros(len(sizes), dtype=np.int64)
             np.cumsum(sizes[:-1], out=offsets[1:])
             at = np.repeat(low - offsets, sizes) + np.arange(int(sizes.sum()))
-            stretches = squeezed[np.minimum(at, len(squeezed) - 1)]
+            stretches = squeezed(np.minimum(at, size - 1))
             stretches[offsets + sizes - 1] = _NEWLINE
             for automaton in automata:
                 found_at = automaton.find_points(stretches)
