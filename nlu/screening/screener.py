@@ -9,7 +9,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -33,7 +33,7 @@ from nlu.screening.text_by_text import (
     _glued_to_letter,
     farm_word_endings,
 )
-from nlu.screening.views import Span, collapse_all, collapsed_view
+from nlu.screening.views import PlainView, Span, collapse_all, collapsed_view
 
 _Array = npt.NDArray[Any]
 
@@ -310,15 +310,14 @@ class Screener(TextByText):
         if self.options.contact:
             found.add_spans(found.digits, self._digit_runs(batch, rows))
             found.addresses.update(rows.addresses())
-        for number in sorted(found.repeats):
-            view = found.view(number, texts[number])
-            rows.add_extra(number, self._collapsed_candidates(collapsed_view(view)))
+        if found.repeats:
+            self._add_collapsed(rows, sorted(found.repeats))
         latin = self._latin_runs(batch, rows) if self.options.pinyin else None
         if latin is not None:
             for initials in (False, True):
                 rows.add_spelled(self._spelled_rows(batch, rows, latin, initials))
         for number, spans in found.digits.items():
-            text, view = texts[number], found.view(number, texts[number])
+            text, view = texts[number], rows.view(number)
             for start, end in spans:
                 span = view.original_span(start, end)
                 if not contact.is_date_or_time(text[span.start : span.end]) and not _glued_to_letter(
@@ -331,6 +330,24 @@ class Screener(TextByText):
                 [Candidate(Span(start, end), ADDRESS_ENTRIES[term]) for start, end, term in addresses],
             )
         return rows.results()
+
+    def _add_collapsed(self, rows: _Rows, numbers: list[int]) -> None:
+        """``_collapsed_candidates`` of these texts, their collapsed views matched in one pass per
+        automaton (joined by line breaks, which no pattern holds)."""
+        views = [collapsed_view(rows.view(number)) for number in numbers]
+        starts = list(accumulate((len(view.text) + 1 for view in views[:-1]), initial=0))
+        joined = "\n".join(view.text for view in views)
+        candidates: list[list[Candidate]] = [[] for _ in views]
+        for automaton in (self._plain, self._collapsed):
+            entries = automaton.entries
+            for index, start, end in automaton.find(joined):
+                entry = entries[index]
+                at = bisect_right(starts, start) - 1
+                view, offset = views[at], starts[at]
+                if entry is not None and view.squeezes(start - offset, end - offset):
+                    candidates[at].append(Candidate(view.original_span(start - offset, end - offset), entry))
+        for number, found in zip(numbers, candidates, strict=True):
+            rows.add_extra(number, found)
 
     def _squeezed_texts(self, batch: FoldedBatch, rows: _Rows) -> list[int]:
         """Texts where squeezing repeated characters (赌赌赌博博) makes a listed term appear: only
@@ -760,6 +777,15 @@ class _Rows:
         self.extra_rows: list[tuple[int, int, int]] = []
         self.allowed: _Allowed | None = None
         self.small = len(batch.text) < _SMALL_BATCH  # then a regex answers some questions faster
+
+    def view(self, number: int) -> PlainView:
+        """``Found.view`` of a text, from the offsets of the rows."""
+        text = self.texts[number]
+        folded = self.batch.text[int(self.fstart[number]) : int(self.fend[number])]
+        if len(folded) == len(text):
+            return PlainView(text, folded, None)
+        start = int(self.ostart[number])
+        return PlainView(text, folded, self.batch.kept[start : start + len(text)])
 
     def add_plain(self, found: _Array) -> None:
         if not len(found):
