@@ -304,6 +304,10 @@ class Screener(TextByText):
             return []
         if len(texts) < _BATCH_FROM:
             return self._check_text_by_text(texts)
+        with _collector_paused():
+            return self._check_batch(texts)
+
+    def _check_batch(self, texts: list[str]) -> list[ScreeningResult]:
         batch = self._tables.fold_batch(texts)
         found = Found(texts, batch)
         rows = _Rows(self, texts, batch)
@@ -331,8 +335,7 @@ class Screener(TextByText):
                 number,
                 [Candidate(Span(start, end), ADDRESS_ENTRIES[term]) for start, end, term in addresses],
             )
-        with _collector_paused():
-            return rows.results()
+        return rows.results()
 
     def _add_collapsed(self, rows: _Rows, numbers: list[int]) -> None:
         """``_collapsed_candidates`` of these texts, their collapsed views matched in one pass per
@@ -1120,12 +1123,13 @@ class _Allowed:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a batch's records are made. They are tens of
-    thousands of tuples (hits, their tuples, results), none of them garbage, yet creating them runs
-    the collector over a hundred times over them and everything else young, and every other batch
-    a full collection over the whole process: together about a tenth of the batch's time. Once
-    the records are made the collector resumes; to it they are then young objects as before, and
-    most are gone before it looks (a caller drops a batch's results once read)."""
+    """Pause Python's cyclic garbage collector while a batch is checked. A batch makes no cyclic
+    garbage, but tens of thousands of lasting tuples (hits, their tuples, results) and lists of
+    tens of thousands of numbers (read from arrays); making them ran the collector some 170 times
+    over them and everything else young, and every other batch a full collection over the whole
+    process: together about a tenth of the batch's time. Once the batch is checked the collector
+    resumes; to it the results are then young objects as before, and most are gone before it
+    looks (a caller drops a batch's results once read)."""
     if not gc.isenabled():  # paused by someone else: theirs to resume
         yield
         return
