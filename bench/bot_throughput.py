@@ -14,12 +14,17 @@ farmers at once, each farmer sending its messages one after another (a farmer's 
 to that farmer alone), and echo is fed by exactly the same C workers. C = 1 is the sequential
 figure. Every run checks that each message produced exactly one draft and that nothing was logged
 as an error (a "database is locked" would show up there).
+
+`--breakdown` instead feeds the messages one after another (C = 1) with the parts of an intake
+update timed (wall clock, ms per update; a nested part is included in its parent; the timing
+wrappers add about a microsecond a call), then the echo update for reference.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import itertools
 import logging
 import random
@@ -27,7 +32,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,15 +44,21 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import core.requests
+import core.updates
+import dialogs.intake
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher
+from bot.middlewares.context import ContextMiddleware
 from bot.offline_session import OfflineSession
 from bot.wiring import bot_deps
 from core.binding import bind_by_code, bind_by_phone, identify
 from core.seed.demo import demo_invite_code, seed_demo
 from jingfu.settings import DatabaseSettings, NluSettings
+from nlu.interface import ParseResult
 from storage import migrate
 from storage.models import ServiceRequest
+from storage.uow import UnitOfWork
 
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/root"
 FARMER_USER_ID = 9_000_001
@@ -214,6 +226,99 @@ async def measure(url: str, count: int, concurrency: int) -> tuple[float, float]
     return intake_rate, echo_rate
 
 
+# (label, owner, attribute): what --breakdown times, in the order printed; indented labels are parts of
+# the one above. Module attributes are looked up at call time, so wrapping them reaches the callers.
+PARTS: list[tuple[str, object, str]] = [
+    ("context middleware, handler included", ContextMiddleware, "__call__"),
+    ("  claim the update id + identify the sender", core.updates, "claim_and_identify"),
+    ("  start_intake (the handler's work)", dialogs.intake, "start_intake"),
+    ("    screening (nlu/)", dialogs.intake, "screen_text"),
+    ("    create the draft (insert + commit)", core.requests, "create_draft"),
+    ("      commit (ORM flush + COMMIT)", UnitOfWork, "commit"),
+    ("    ask for the next field (FSM, keyboard, reply)", dialogs.intake, "ask_next"),
+    ("  close the unit of work", UnitOfWork, "__aexit__"),
+    ("each reply (Message.answer), all of them", Message, "answer"),
+]
+
+
+@contextmanager
+def timed(parts: list[tuple[str, object, str]], totals: dict[str, float]) -> Iterator[None]:
+    """Wrap each part's coroutine function with a wall-clock timer adding into totals[label]."""
+    originals = [(owner, name, getattr(owner, name)) for _, owner, name in parts]
+
+    def timer(label: str, function: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[object]]:
+        @functools.wraps(function)
+        async def run(*args: object, **kwargs: object) -> object:
+            started = time.perf_counter()
+            try:
+                return await function(*args, **kwargs)
+            finally:
+                totals[label] = totals.get(label, 0.0) + time.perf_counter() - started
+
+        return run
+
+    try:
+        for (label, owner, name), (_, _, function) in zip(parts, originals, strict=True):
+            setattr(owner, name, timer(label, function))
+        yield
+    finally:
+        for owner, name, function in originals:
+            setattr(owner, name, function)
+
+
+async def breakdown(url: str, count: int) -> None:
+    """Sequential intake with its parts timed, then echo; prints ms per update."""
+    texts = problem_texts(count + 100)
+    warm_up, texts = texts[:100], texts[100:]
+    users = [FARMER_USER_ID]
+    async with bot_deps(DatabaseSettings(database_url=url), NluSettings(rasa_url=None)) as deps:
+        await prepare(url, deps, users)
+        session = OfflineSession()
+        bot: Bot = create_bot("42:BENCH-bench-bench-bench-bench-bench", session=session)
+        feeder = Feeder()
+        totals: dict[str, float] = {}
+        nlu_parse = deps.nlu.parse
+
+        async def parse(text: str) -> ParseResult:  # the engine instance's own method: timed here
+            started = time.perf_counter()
+            try:
+                return await nlu_parse(text)
+            finally:
+                totals["    embedded NLU (nlu/)"] = totals.get("    embedded NLU (nlu/)", 0.0) + (
+                    time.perf_counter() - started
+                )
+
+        with timed(PARTS, totals):  # wrapped before the dispatcher registers the middleware
+            dispatcher = create_dispatcher(deps)
+            deps.nlu.parse = parse  # type: ignore[method-assign]
+
+            async def intake(user_id: int, text: str) -> None:
+                await dispatcher.fsm.get_context(bot, chat_id=user_id, user_id=user_id).clear()
+                started = time.perf_counter()
+                await dispatcher.feed_update(bot, feeder.update(user_id, text))
+                totals["whole update (feed_update)"] = totals.get("whole update (feed_update)", 0.0) + (
+                    time.perf_counter() - started
+                )
+
+            await rate("warm-up intake", warm_up, users, intake, session)
+            totals.clear()
+            await rate("intake", texts, users, intake, session)
+        deps.nlu.parse = nlu_parse  # type: ignore[method-assign]
+        echo = echo_dispatcher()
+
+        async def plain_echo(user_id: int, text: str) -> None:
+            await echo.feed_update(bot, feeder.update(user_id, text))
+
+        await rate("warm-up echo", warm_up, users, plain_echo, session)
+        echo_rate = await rate("echo", texts, users, plain_echo, session)
+    order = ["whole update (feed_update)"] + [label for label, _, _ in PARTS]
+    order.insert(order.index("    create the draft (insert + commit)"), "    embedded NLU (nlu/)")
+    print(f"{url.split(':', 1)[0]}, {len(texts)} updates one after another, ms per update:")
+    for label in order:
+        print(f"  {totals.get(label, 0.0) / len(texts) * 1000:7.3f}  {label}")
+    print(f"  {1000 / echo_rate:7.3f}  echo update, for reference")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -228,10 +333,16 @@ def main() -> None:
     parser.add_argument(
         "--database-url", action="append", help="repeatable; default: temp SQLite and " + POSTGRES
     )
+    parser.add_argument(
+        "--breakdown", action="store_true", help="time the parts of a sequential intake update instead"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         urls = args.database_url or [f"sqlite+aiosqlite:///{Path(folder) / 'bench.sqlite3'}", POSTGRES]
         for url in urls:
+            if args.breakdown:
+                asyncio.run(breakdown(url, args.messages))
+                continue
             for concurrency in args.concurrency or [1, 32]:
                 intake_rate, echo_rate = asyncio.run(measure(url, args.messages, concurrency))
                 backend = url.split(":", 1)[0]
