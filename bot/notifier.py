@@ -10,18 +10,18 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import func, select
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
 from bot.outbound import deliver
 from core import threads
-from dialogs.callbacks import ExpertCb, InviteCb
-from dialogs.common import local_time, request_summary, yuan
+from dialogs.callbacks import ExpertCb
+from dialogs.common import yuan
+from dialogs.invitation import send_invitation
 from dialogs.my_requests import rating_keyboard
 from storage.models import (
-    County,
     Cursor,
     Expert,
     Farmer,
@@ -29,7 +29,6 @@ from storage.models import (
     Reimbursement,
     RequestEvent,
     ServiceRequest,
-    Specialty,
 )
 from storage.uow import UnitOfWork
 
@@ -188,54 +187,7 @@ class Notifier:
         if chat_id is None:
             log.info("expert %s is not bound yet; the invitation waits in their queue", expert.id)
             return
-        photos = [p for p in request.photo_file_ids if not p.startswith("voice:")]
-        voices = [p.removeprefix("voice:") for p in request.photo_file_ids if p.startswith("voice:")]
-        if len(photos) > 1:
-            await deliver(
-                lambda: self.bot.send_media_group(chat_id, [InputMediaPhoto(media=p) for p in photos[:10]]),
-                what="invitation photos",
-            )
-        elif photos:
-            await deliver(lambda: self.bot.send_photo(chat_id, photos[0]), what="invitation photo")
-        for voice in voices:
-            await deliver(lambda v=voice: self.bot.send_voice(chat_id, v), what="invitation voice")  # type: ignore[misc]
-        specialty = (
-            await uow.session.get(Specialty, request.specialty_code) if request.specialty_code else None
-        )
-        county = await uow.session.get(County, request.county_id)
-        name = (specialty.name_zh if t.short == "zh" else specialty.name_en) if specialty else None
-        deadline = (
-            local_time(t, request.invitation_expires_at, self.deps.clock())
-            if request.invitation_expires_at
-            else ""
-        )
-        text = "\n".join(
-            [
-                t("invite.title", id=request.id, county=county.name if county else ""),
-                request_summary(t, request, name),
-                t(
-                    "invite.mode",
-                    mode=t(f"mode.{request.service_mode}"),
-                    fee=yuan(request.fee_fen),
-                    deadline=deadline,
-                ),
-            ]
-        )
-        buttons = InlineKeyboardMarkup(
-            inline_keyboard=[
-                [
-                    InlineKeyboardButton(
-                        text=t("invite.accept"),
-                        callback_data=InviteCb(request_id=request.id, action="accept").pack(),
-                    ),
-                    InlineKeyboardButton(
-                        text=t("invite.decline"),
-                        callback_data=InviteCb(request_id=request.id, action="decline").pack(),
-                    ),
-                ]
-            ]
-        )
-        await self._send(uow, chat_id, request.id, text, reply_markup=buttons)
+        await send_invitation(self.bot, uow, t, request, chat_id, self.deps.clock())
 
     async def _open_thread(
         self, uow: UnitOfWork, request: ServiceRequest, chat_id: int, t: Translator, farmer: Farmer | None

@@ -16,6 +16,7 @@ from core.errors import InvalidInput, NotFound
 from core.queries import expert_queue
 from dialogs.common import menu_keyboard
 from dialogs.intake import start_intake
+from dialogs.invitation import send_invitation
 from storage.enums import RequestStatus
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
@@ -23,6 +24,7 @@ from storage.uow import UnitOfWork
 router = Router(name=__name__)
 INVITE_CODE = re.compile(r"^[EF][0-9A-F]{7}$", re.IGNORECASE)
 KEPT_PROBLEM = "problem_before_binding"  # FSM data: what an unbound farmer wrote before binding
+SHOWN_INVITATIONS = 5  # cards sent on binding; the rest wait in the expert's queue
 
 
 def share_phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
@@ -33,7 +35,9 @@ def share_phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     )
 
 
-async def welcome(message: Message, t: Translator, uow: UnitOfWork, identity: Identity) -> None:
+async def welcome(
+    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, identity: Identity
+) -> None:
     if identity.expert is not None:
         await message.answer(
             t("bind.expert_welcome", name=identity.expert.name), reply_markup=menu_keyboard(t, expert=True)
@@ -41,8 +45,11 @@ async def welcome(message: Message, t: Translator, uow: UnitOfWork, identity: Id
         waiting = [
             r for r in await expert_queue(uow, identity.expert.id) if r.status is RequestStatus.approved
         ]
-        if waiting:  # invitations approved before this account was bound
+        if waiting:  # invitations approved before this account was bound: their cards were never sent
             await message.answer(t("bind.expert_pending", n=len(waiting)))
+            assert message.bot is not None
+            for request in waiting[:SHOWN_INVITATIONS]:
+                await send_invitation(message.bot, uow, t, request, message.chat.id, deps.clock())
     elif identity.farmer is not None:
         await message.answer(
             t("bind.farmer_welcome", name=identity.farmer.name), reply_markup=menu_keyboard(t, expert=False)
@@ -71,7 +78,7 @@ async def _bind(
     except InvalidInput:
         await message.answer(t("bind.invalid"), reply_markup=share_phone_keyboard(t))
         return
-    await welcome(message, t, uow, identity)
+    await welcome(message, t, uow, deps, identity)
     kept = await state.get_value(KEPT_PROBLEM)
     if kept is None:
         return
@@ -107,7 +114,7 @@ async def start(
     expert: Expert | None,
 ) -> None:
     if farmer is not None or expert is not None:
-        await welcome(message, t, uow, Identity(farmer, expert))
+        await welcome(message, t, uow, deps, Identity(farmer, expert))
         return
     if command.args and INVITE_CODE.match(command.args.strip()):
         await _bind(message, t, uow, deps, state, code=command.args.strip())
@@ -126,7 +133,7 @@ async def contact_shared(
     expert: Expert | None,
 ) -> None:
     if farmer is not None or expert is not None:
-        await welcome(message, t, uow, Identity(farmer, expert))
+        await welcome(message, t, uow, deps, Identity(farmer, expert))
         return
     assert message.contact is not None and message.from_user is not None
     # Only one's own number binds: a forwarded contact card must not bind someone else's account.
@@ -147,7 +154,7 @@ async def invite_code(
     expert: Expert | None,
 ) -> None:
     if farmer is not None or expert is not None:
-        await welcome(message, t, uow, Identity(farmer, expert))
+        await welcome(message, t, uow, deps, Identity(farmer, expert))
         return
     assert message.text is not None
     await _bind(message, t, uow, deps, state, code=message.text.strip())

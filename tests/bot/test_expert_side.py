@@ -10,7 +10,7 @@ from bot.deps import BotDeps
 from storage.enums import AdvisoryStatus, RequestStatus
 from storage.models import Advisory, Complaint, ServiceRequest, ThreadMessage
 from tests.bot.conftest import EXPERT, FARMER
-from tests.bot.harness import Harness, button, texts
+from tests.bot.harness import Harness, button, buttons, texts
 from tests.bot.test_farmer_story import approve, bind_both, describe_and_submit
 
 
@@ -129,6 +129,10 @@ async def test_an_expert_who_binds_after_approval_finds_the_invitation(harness: 
     await h.pump()  # the expert is not bound yet: nothing can reach them
     sent = await h.contact(EXPERT, "13804780001")
     assert "1 个待答复的邀请" in texts(sent)[1]
+    # The invitation card it missed: county, the problem, mode and fee, with Accept / Decline.
+    card = texts(sent)[2]
+    assert f"新的服务邀请 #{request_id}" in card and "临河区" in card and "视频解答（¥100）" in card
+    assert ("✅ 接受", f"iv:{request_id}:accept") in buttons(sent)
     sent = await h.say(EXPERT, "📋 待办请求")
     sent = await h.press(EXPERT, button(sent, lambda label, _: label == f"✅ 接受 #{request_id}"))
     assert texts(sent) == [f"已接受请求 #{request_id}。"]

@@ -1,0 +1,70 @@
+"""The invitation card an expert answers: the farmer's photos and voice notes, the problem summary, the
+county, the mode with its fee and the deadline, with Accept / Decline. Pushed when a reviewer approves,
+and shown again to an expert who binds after the invitation was approved."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram import Bot
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+
+from bot.i18n import Translator
+from bot.outbound import deliver
+from core import threads
+from dialogs.callbacks import InviteCb
+from dialogs.common import local_time, request_summary, yuan
+from storage.models import County, ServiceRequest, Specialty
+from storage.uow import UnitOfWork
+
+
+async def send_invitation(
+    bot: Bot, uow: UnitOfWork, t: Translator, request: ServiceRequest, chat_id: int, now: datetime
+) -> None:
+    photos = [p for p in request.photo_file_ids if not p.startswith("voice:")]
+    voices = [p.removeprefix("voice:") for p in request.photo_file_ids if p.startswith("voice:")]
+    if len(photos) > 1:
+        await deliver(
+            lambda: bot.send_media_group(chat_id, [InputMediaPhoto(media=p) for p in photos[:10]]),
+            what="invitation photos",
+        )
+    elif photos:
+        await deliver(lambda: bot.send_photo(chat_id, photos[0]), what="invitation photo")
+    for voice in voices:
+        await deliver(lambda v=voice: bot.send_voice(chat_id, v), what="invitation voice")  # type: ignore[misc]
+    specialty = await uow.session.get(Specialty, request.specialty_code) if request.specialty_code else None
+    county = await uow.session.get(County, request.county_id)
+    name = (specialty.name_zh if t.short == "zh" else specialty.name_en) if specialty else None
+    deadline = local_time(t, request.invitation_expires_at, now) if request.invitation_expires_at else ""
+    text = "\n".join(
+        [
+            t("invite.title", id=request.id, county=county.name if county else ""),
+            request_summary(t, request, name),
+            t(
+                "invite.mode",
+                mode=t(f"mode.{request.service_mode}"),
+                fee=yuan(request.fee_fen),
+                deadline=deadline,
+            ),
+        ]
+    )
+    buttons = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("invite.accept"),
+                    callback_data=InviteCb(request_id=request.id, action="accept").pack(),
+                ),
+                InlineKeyboardButton(
+                    text=t("invite.decline"),
+                    callback_data=InviteCb(request_id=request.id, action="decline").pack(),
+                ),
+            ]
+        ]
+    )
+    sent = await deliver(
+        lambda: bot.send_message(chat_id, text, reply_markup=buttons),
+        what=f"invitation for request {request.id}",
+    )
+    if sent is not None:  # a reply to the card belongs to its request
+        await threads.link_messages(uow, chat_id, [sent.message_id], request.id)
