@@ -27,7 +27,8 @@ _CLASS_END = re.compile("(?:威|磷|隆|菊酯|乐果|螨醇|虫腈|菌灵|草�
 # What else a pesticide name with a class ending holds: an action, a pest, or a chemical group
 # (邹德威 is a name, 乙肟威 a carbamate).
 _CHEMISTRY = re.compile("[杀灭克抗除治虫螨菌草鼠螟蚜蝇甲乙丙丁戊苯氯氟溴硫磷氰肟胺酰醚效害多百敌稻棉]")
-_CHINESE = re.compile("[\u4e00-\u9fff]+")
+CHINESE = ("\u4e00", "\u9fff")  # the first and last character of a run of Chinese here
+_CHINESE = re.compile(f"[{CHINESE[0]}-{CHINESE[1]}]+")
 _REACH = 4  # characters a farm word may run on past the hit
 
 

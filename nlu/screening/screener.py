@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlu.screening import contact, farm, words
-from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
+from nlu.screening.farm import inside_farm_word, pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables, fold_tables
 from nlu.screening.lists import TermLists, builtin_lists
 from nlu.screening.model import Action, Hit, ScreeningResult, Term, Verdict, build_all
@@ -184,6 +184,8 @@ class Screener(TextByText):
         self._fold_char = lru_cache(maxsize=1 << 16)(self._tables.fold_char)
         self._point_class = _point_classes(self._tables)
         self._farm_word_ends = _farm_word_ends()
+        self._chinese = np.zeros(sys.maxunicode + 1, dtype=np.bool_)  # what farm.chinese_run takes in
+        self._chinese[ord(farm.CHINESE[0]) : ord(farm.CHINESE[1]) + 1] = True
         self._run_classes = np.zeros(sys.maxunicode + 1, dtype=np.int8)  # latin letters and digits
         self._run_classes[ord("a") : ord("z") + 1] = _LETTERS
         self._run_classes[[ord(c) for c in contact.DIGITS]] = _DIGITS
@@ -1018,30 +1020,50 @@ class _Rows:
         keep[rows[pesticide]] = False
         rows = rows[~pesticide]
         ends = self.screener._farm_word_ends
-        if ends is not None:  # only hits with a farm-word ending near their end can be inside one
-            points = self.batch.points
+        if ends is not None:
+            # Only an all-Chinese hit can be inside a farm word, and only with a farm-word ending
+            # near its end: its own last character (then the word starts before it), or one up
+            # to farm._REACH after it with nothing but Chinese between.
+            points, chinese = self.batch.points, self.screener._chinese
             last_point = len(points) - 1
-            near = np.zeros(len(rows), dtype=np.bool_)
-            for step in range(-1, farm._REACH):
-                near |= ends[points[np.minimum(oend[rows] + step, last_point)]]
-            rows = rows[near]
+            start, end = ostart[rows], oend[rows]
+            whole = chinese[points[start]] & chinese[points[end - 1]]
+            near = ends[points[end - 1]] & (start > self.ostart[number[rows]]) & chinese[points[start - 1]]
+            run_on = np.ones(len(rows), dtype=np.bool_)
+            for step in range(farm._REACH):
+                at = np.minimum(end + step, last_point)
+                run_on &= chinese[points[at]] & (end + step <= last_point)
+                near |= run_on & ends[points[at]]
+            rows = rows[whole & near]
         if not len(rows):
             return
         left, right = self.ostart[number[rows]], self.oend[number[rows]]
         if self.allowed is not None:
             left = np.maximum(left, self.allowed.original_end_before(ostart[rows]))
             right = np.minimum(right, self.allowed.original_start_after(oend[rows]))
+        # farm.chinese_run of each hit's window: the run of Chinese around an all-Chinese hit,
+        # at most 2 characters before it and farm._REACH after it.
+        points, chinese = self.batch.points, self.screener._chinese
+        last_point = len(points) - 1
+        start, end = ostart[rows], oend[rows]
+        sizes = end - start
+        at = np.repeat(start - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        whole = np.logical_and.reduceat(chinese[points[at]], np.cumsum(sizes) - sizes)
+        rows, left, right, start, end = rows[whole], left[whole], right[whole], start[whole], end[whole]
+        run_start = start.copy()
+        for back in (1, 2):
+            on = (run_start == start - back + 1) & (start - back >= left) & chinese[points[start - back]]
+            run_start[on] = start[on] - back
+        run_end = end.copy()
+        for step in range(farm._REACH):
+            on = (run_end == end + step) & (end + step < right)
+            on &= chinese[points[np.minimum(end + step, last_point)]]
+            run_end[on] = end[on] + step + 1
         joined = self.batch.joined
         for row, a, b, s, e in zip(
-            rows.tolist(),
-            left.tolist(),
-            right.tolist(),
-            ostart[rows].tolist(),
-            oend[rows].tolist(),
-            strict=True,
+            rows.tolist(), run_start.tolist(), run_end.tolist(), start.tolist(), end.tolist(), strict=True
         ):
-            run = chinese_run(joined[a:b], s - a, e - a)
-            if run is not None and inside_farm_word(*run):
+            if inside_farm_word(joined[a:b], s - a, e - a):
                 keep[row] = False
 
     @staticmethod

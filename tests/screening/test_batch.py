@@ -85,6 +85,11 @@ PIECES = [
     "A10021003",
     "法lun功",
     "水稻叶鞘腐败病",
+    # A hit inside a farm word whose ending is the hit's own last character, or a few after it.
+    "甲丁烯",
+    "丁烯酯",
+    "腐败病毒病",
+    "东亚飞蝗",
     "百草枯",
     "发轮功",
     "的",
