@@ -81,7 +81,9 @@ class FoldTables:
 
     def fold_batch(self, texts: list[str]) -> FoldedBatch:
         """All texts folded in one pass: what a screener does for many messages at once."""
-        joined = "\n".join(text.replace("\n", " ") if "\n" in text else text for text in texts)
+        joined = "\n".join(texts)
+        if joined.count("\n") != len(texts) - 1:  # (one scan: most batches have no text with one)
+            joined = "\n".join(text.replace("\n", " ") if "\n" in text else text for text in texts)
         points = np.frombuffer(joined.encode(_UTF32, "surrogatepass"), dtype=np.uint32)
         # np.take and np.compress: the same as indexing, and much faster on a batch's millions of points.
         if len(texts) == 1:

@@ -896,7 +896,7 @@ class _Rows:
         offsets = np.cumsum(sizes) - sizes
         at = np.repeat(self.ostart[numbers] - offsets, sizes) + np.arange(int(sizes.sum()))
         points = self.batch.points
-        address = self.screener._address_chars[points[np.minimum(at, len(points) - 1)]]
+        address = np.take(self.screener._address_chars, np.take(points, np.minimum(at, len(points) - 1)))
         address &= at < len(points)
         edges = _edges(address)
         run_starts, run_ends = edges[0::2], edges[1::2]
