@@ -473,16 +473,16 @@ class Screener(TextByText):
             starts, ends = edges[0::2], edges[1::2]
         # What each run looks like as a whole, and (with deletions inside) what any of its words does.
         shapes = self._word_shapes(batch, starts, ends)
-        kept = rows.kept_positions
-        if kept is not None:
-            split = np.flatnonzero(kept[ends - 1] - kept[starts] != ends - starts - 1)
+        if rows.deleted is not None:
+            kept = rows.kept_at
+            split = np.flatnonzero(kept(ends - 1) - kept(starts) != ends - starts - 1)
             if len(split):
                 # Positions inside those runs (after their first letter) where something was deleted.
                 sizes = ends[split] - starts[split] - 1
                 inner = np.repeat(starts[split] + 1 - np.cumsum(sizes) + sizes, sizes) + np.arange(
                     int(sizes.sum())
                 )
-                breaks = inner[kept[inner] - kept[inner - 1] != 1]
+                breaks = inner[kept(inner) - kept(inner - 1) != 1]
                 # The words: each from a run's start or a break to the next break or the run's end.
                 word_starts = np.sort(np.concatenate([starts[split], breaks]))
                 run = split[np.searchsorted(starts[split], word_starts, side="right") - 1]
@@ -846,18 +846,25 @@ class _Rows:
         return straddling
 
     @cached_property
-    def kept_positions(self) -> _Array | None:
-        """Where each folded character is in the joined texts (None: where it is in the folded text)."""
+    def deleted(self) -> _Array | None:
+        """For each character folding deleted, in order: how many folded characters come before
+        it (None: none deleted)."""
         if len(self.batch.text) == len(self.batch.joined):
             return None
-        return np.flatnonzero(self.batch.kept)
+        deleted = np.flatnonzero(~self.batch.kept)
+        return deleted - np.arange(len(deleted))
+
+    def kept_at(self, folded: _Array) -> _Array:
+        """Where the folded characters at these positions are in the joined texts: past the
+        characters deleted before them (counting those for the positions asked is cheaper than
+        listing where all of the batch's millions of characters went)."""
+        if self.deleted is None:
+            return folded
+        return folded + np.searchsorted(self.deleted, folded, side="right")
 
     def original(self, start: _Array, end: _Array) -> tuple[_Array, _Array]:
         """Folded spans as spans of the joined original texts."""
-        kept = self.kept_positions
-        if kept is None:
-            return start, end
-        return kept[start], kept[end - 1] + 1
+        return self.kept_at(start), self.kept_at(end - 1) + 1
 
     @cached_property
     def run_classes(self) -> _Array:
