@@ -9,6 +9,7 @@ folding a text is a couple of C-level passes (regex, str.translate) instead of a
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import sys
@@ -126,10 +127,11 @@ class FoldedBatch:
 
 
 def _decode(points: npt.NDArray[np.uint32]) -> str:
+    # The codec's function reads the (contiguous) array in place; ``bytes.decode`` needs a copy first.
     try:
-        return points.tobytes().decode(_UTF32)
+        return codecs.utf_32_le_decode(points.data, "strict", True)[0]
     except UnicodeDecodeError:
-        return points.tobytes().decode(_UTF32, "surrogatepass")
+        return codecs.utf_32_le_decode(points.data, "surrogatepass", True)[0]
 
 
 def is_noise(char: str) -> bool:
