@@ -1101,13 +1101,17 @@ class _Rows:
         inside[:-1] |= (n[1:] == n[:-1]) & (a[1:] == a[:-1])
         if not inside.any():
             return rows
-        drop = np.zeros(len(rows), dtype=np.bool_)
+        # Those inside another of at least their strength: each paired with every row of its text.
+        (maybe,) = np.nonzero(inside)
+        low, high = np.searchsorted(n, n[maybe], side="left"), np.searchsorted(n, n[maybe], side="right")
+        sizes = high - low  # (at least 1: the row itself)
+        firsts = np.cumsum(sizes) - sizes
+        i = np.repeat(maybe, sizes)
+        j = np.repeat(low - firsts, sizes) + np.arange(int(sizes.sum()))
         strong = strength[rows]
-        for i in np.flatnonzero(inside).tolist():
-            low, high = np.searchsorted(n, n[i], side="left"), np.searchsorted(n, n[i], side="right")
-            drop[i] = any(
-                j != i and a[j] <= a[i] and b[i] <= b[j] and strong[j] >= strong[i] for j in range(low, high)
-            )
+        covers = (j != i) & (a[j] <= a[i]) & (b[i] <= b[j]) & (strong[j] >= strong[i])
+        drop = np.zeros(len(rows), dtype=np.bool_)
+        drop[maybe] = np.logical_or.reduceat(covers, firsts)
         return rows[~drop]
 
 
