@@ -102,7 +102,7 @@ def main() -> None:
     texts = messages(args.data, args.messages)
     print(f"{len(texts)} distinct messages, {sum(map(len, texts)):,} chars, {len(terms):,} terms")
     print(f"build 64k screener (read list, fold tables, pinyin tables, 5 automata): {build:.2f} s")
-    print(f"word segmenter dictionary (jieba, loaded once on first use): {segmenter:.2f} s")
+    print(f"word segmenter dictionary and its character pairs (jieba, once on first use): {segmenter:.2f} s")
     rates = {
         "full screening (Screener.check_many)": batch_rate(texts, screener.check_many, args.repeat),
         "full screening (Screener.check)": rate(texts, screener.check, args.repeat),
