@@ -689,7 +689,7 @@ class _AcrossRepeats(NamedTuple):
         )
 
 
-_CODED_LETTERS = 12  # letters of a word that a number tells apart: five bits each, in 63 bits
+_CODED_LETTERS = 12  # letters of a word that a number tells apart: five bits each (60 bits)
 
 
 def _decoded(code: int) -> str:
@@ -701,24 +701,23 @@ def _decoded(code: int) -> str:
 class _WordShapes:
     """The spelling shapes of numbered words (``Screener._word_shapes``) met lately: a table with a
     slot for each number modulo its size, the last word numbered so keeping it. A word whose slot
-    another took is looked up in Python again: a cache, never a wrong answer."""
+    another took is looked up in Python again: a cache, never a wrong answer. A slot holds the
+    number and the shape (``_PINYIN | _INITIALS``, two bits) in one integer, so that a batch
+    checked in another thread never reads one word's number with another word's shape."""
 
     SIZE = 65521  # a prime: the low bits of a number are the last letters, often alike
 
     def __init__(self) -> None:
-        self._codes = np.full(self.SIZE, -1, dtype=np.int64)  # no word is numbered -1
-        self._shapes = np.zeros(self.SIZE, dtype=np.int8)
+        self._slots = np.full(self.SIZE, -1, dtype=np.int64)  # no word is numbered -1
 
     def get(self, codes: _Array) -> tuple[_Array, _Array]:
         """The shapes of the numbered words, and where the table does not know them."""
-        slots = codes % self.SIZE
-        return self._shapes[slots], np.flatnonzero(self._codes[slots] != codes)
+        held = self._slots[codes % self.SIZE]
+        return (held & 3).astype(np.int8), np.flatnonzero(held >> 2 != codes)
 
     def put(self, codes: _Array, shapes: _Array) -> None:
         """Remember these shapes (of distinct numbers); of two numbers meeting in a slot, one."""
-        slots = codes % self.SIZE
-        self._codes[slots] = codes
-        self._shapes[slots] = shapes
+        self._slots[codes % self.SIZE] = codes << 2 | shapes
 
 
 def _common_pair(first: _Array, second: _Array, than: _Array) -> _Array:
