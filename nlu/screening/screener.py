@@ -473,16 +473,20 @@ class Screener(TextByText):
             starts, ends = edges[0::2], edges[1::2]
         # What each run looks like as a whole, and (with deletions inside) what any of its words does.
         shapes = self._word_shapes(batch, starts, ends)
-        if rows.deleted is not None:
-            kept = rows.kept_at
-            split = np.flatnonzero(kept(ends - 1) - kept(starts) != ends - starts - 1)
+        deleted = rows.deleted
+        if deleted is not None:
+            # Runs with a deleted character after their first letter and before their last: the
+            # first one deleted after the first letter comes before the last.
+            after = np.minimum(np.searchsorted(deleted, starts, side="right"), len(deleted) - 1)
+            split = np.flatnonzero((deleted[after] > starts) & (deleted[after] < ends))
             if len(split):
                 # Positions inside those runs (after their first letter) where something was deleted.
                 sizes = ends[split] - starts[split] - 1
                 inner = np.repeat(starts[split] + 1 - np.cumsum(sizes) + sizes, sizes) + np.arange(
                     int(sizes.sum())
                 )
-                breaks = inner[kept(inner) - kept(inner - 1) != 1]
+                at = np.minimum(np.searchsorted(deleted, inner), len(deleted) - 1)
+                breaks = inner[deleted[at] == inner]
                 # The words: each from a run's start or a break to the next break or the run's end.
                 word_starts = np.sort(np.concatenate([starts[split], breaks]))
                 run = split[np.searchsorted(starts[split], word_starts, side="right") - 1]
@@ -847,7 +851,7 @@ class _Rows:
     @cached_property
     def deleted(self) -> _Array | None:
         """For each character folding deleted, in order: how many folded characters come before
-        it (None: none deleted)."""
+        it, i.e. the folded position it was deleted before (None: none deleted)."""
         if len(self.batch.text) == len(self.batch.joined):
             return None
         deleted = np.flatnonzero(~self.batch.kept)
