@@ -249,6 +249,8 @@ class Screener(TextByText):
         self._p_single = listed & (length == 1) & (first < 0x80)
         # The term of each plain pattern, field by field, to be picked for all hits at once.
         self._plain_terms = _term_columns([e.term if e is not None else _NO_TERM for e in entries])
+        self._plain_keys = _objects(self._plain.keys, count)  # (a hit's text, when it is the key)
+        self._p_length = length
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
         self._p_two_frequency: _Array | None = None  # _two_frequencies
         self._spellings: dict[bool, _Spelling] = {}  # _spelling, made on first use
@@ -950,13 +952,11 @@ class _Rows:
         if self.extra:
             extra = _term_columns([entry.term for entry in self.extra])
             terms = tuple(np.concatenate(pair) for pair in zip(terms, extra, strict=True))
-        numbers = number[chosen]
+        numbers, refs = number[chosen], ref[chosen]
         offsets = self.ostart[numbers]
-        starts, ends = (ostart[chosen] - offsets).tolist(), (oend[chosen] - offsets).tolist()
-        # (sliced from the texts themselves: in the joined texts their line breaks are spaces)
-        of_hits = map(texts.__getitem__, numbers.tolist())
-        matched = list(map(operator.getitem, of_hits, map(slice, starts, ends)))
-        refs = ref[chosen]
+        hit_starts, hit_ends = ostart[chosen] - offsets, oend[chosen] - offsets
+        matched = self._matched(numbers, ostart[chosen], oend[chosen], refs, hit_starts, hit_ends)
+        starts, ends = hit_starts.tolist(), hit_ends.tolist()
         hits = build_all(Hit, starts, ends, matched, *(column[refs].tolist() for column in terms))
         # Rows come sorted by text: each text with hits owns one slice of them. The slices become
         # tuples and land in their texts' places through object arrays, without a loop per text.
@@ -971,6 +971,35 @@ class _Rows:
         strongest[with_hits] = np.maximum.reduceat(strength[chosen], firsts)
         verdict_of_text = _VERDICTS[strongest].tolist()
         return build_all(ScreeningResult, texts, verdict_of_text, hits_of_text.tolist())
+
+    def _matched(
+        self, numbers: _Array, ostart: _Array, oend: _Array, refs: _Array, starts: _Array, ends: _Array
+    ) -> list[str]:
+        """The original text of each hit (``starts``, ``ends`` within its text). Most are plain hits
+        the sender wrote as the pattern is, no character deleted or changed by folding: their text
+        is the pattern itself. Only the others are sliced, from the texts themselves (in the joined
+        texts line breaks are spaces)."""
+        screener = self.screener
+        keys = screener._plain_keys
+        # Plain hits as long as their pattern (nothing deleted), then those whose characters all
+        # fold to themselves.
+        (plain,) = np.nonzero(refs < len(keys))
+        plain = plain[oend[plain] - ostart[plain] == screener._p_length[refs[plain]]]
+        same = np.zeros(len(refs), dtype=np.bool_)
+        if len(plain):
+            sizes = oend[plain] - ostart[plain]
+            firsts = np.cumsum(sizes) - sizes
+            at = np.repeat(ostart[plain] - firsts, sizes) + np.arange(int(sizes.sum()))
+            code = np.take(self.batch.points, at)
+            folds_to_itself = np.take(screener._tables.canonical, code) == code
+            same[plain[np.logical_and.reduceat(folds_to_itself, firsts)]] = True
+        matched = np.empty(len(refs), dtype=object)
+        matched[same] = keys[refs[same]]
+        (sliced,) = np.nonzero(~same)
+        of_hits = map(self.texts.__getitem__, numbers[sliced].tolist())
+        spans = map(slice, starts[sliced].tolist(), ends[sliced].tolist())
+        matched[sliced] = _objects(map(operator.getitem, of_hits, spans), len(sliced))
+        return matched.tolist()
 
     def _rows(self) -> tuple[_Array, ...] | None:
         """All rows (plain matches first, then the others) with what the checks need of each pattern."""
