@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-import operator
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from itertools import accumulate, chain
+from functools import lru_cache
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 import ahocorasick_rs
@@ -19,10 +16,21 @@ import numpy as np
 import numpy.typing as npt
 
 from nlu.screening import contact, farm, words
-from nlu.screening.farm import inside_farm_word, pesticide_shaped
+from nlu.screening.arrays import (
+    code_points,
+    collector_paused,
+    decode_points,
+    first_last_length,
+    member,
+    objects,
+    rows_of,
+    run_edges,
+)
+from nlu.screening.batch_rows import BatchRows, SpelledRows, farmable, term_columns
+from nlu.screening.farm import pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables, fold_tables
 from nlu.screening.lists import TermLists, builtin_lists
-from nlu.screening.model import Action, Hit, ScreeningResult, Term, Verdict, build_all
+from nlu.screening.model import Action, ScreeningResult, Term
 from nlu.screening.patterns import Entry, fold_all, merge_terms, with_number_variants
 from nlu.screening.pinyin import _CONTEXT as _PINYIN_CONTEXT
 from nlu.screening.pinyin import initial_table, looks_spelled, spell_all, syllable_table
@@ -35,10 +43,9 @@ from nlu.screening.text_by_text import (
     _glued_to_letter,
     farm_word_endings,
 )
-from nlu.screening.views import PlainView, Span, collapse_all, collapsed_view
+from nlu.screening.views import Span, collapse_all, collapsed_view
 
 _Array = npt.NDArray[Any]
-
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
 _LATIN = re.compile(r"[a-z]+")
 _REPEAT = re.compile(r"([^\n])\1+")
@@ -47,7 +54,6 @@ _LETTERS, _DIGITS = 1, 2
 _PINYIN, _INITIALS, _PIECES = 1, 2, 4
 _NO_TERM = Term("", "", Action.ADVISE)  # stands for the allowed words among the plain patterns
 _BATCH_FROM = 32  # texts; fewer are checked text by text (text_by_text.py), as that is faster
-_SMALL_BATCH = 2000  # folded characters; below, the questions that a regex answers are not vectorised
 _SHORT_TERM = 10  # squeezing matches the plain automaton around repeats for terms up to this long
 
 
@@ -82,7 +88,7 @@ class _Alphabet:
     @classmethod
     def of(cls, patterns: Iterable[str]) -> _Alphabet | None:
         """The alphabet of the patterns, or None when they use too many characters for two bytes."""
-        points = _points("\n".join(patterns))
+        points = code_points("\n".join(patterns))
         if len(np.unique(points)) >= cls.SIZE:
             return None
         return cls(points)
@@ -96,7 +102,7 @@ class _Alphabet:
         return np.take(self._codes, points).view(np.uint8)  # np.take: faster than indexing on a batch
 
     def encode_all(self, patterns: list[str]) -> list[bytes]:
-        return self.encode(_points("\n".join(patterns))).split(self.encode(np.array([_NEWLINE])))
+        return self.encode(code_points("\n".join(patterns))).split(self.encode(np.array([_NEWLINE])))
 
 
 class _Automaton:
@@ -127,7 +133,7 @@ class _Automaton:
             return self._matcher.find_matches_as_indexes(text.encode("ascii", "replace"), overlapping=True)  # type: ignore[arg-type]
         if self._alphabet is None:
             return self._matcher.find_matches_as_indexes(text, overlapping=True)  # type: ignore[arg-type]
-        haystack = self._alphabet.encode(_points(text))
+        haystack = self._alphabet.encode(code_points(text))
         found = self._matcher.find_matches_as_indexes(haystack, overlapping=True)  # type: ignore[arg-type]
         return [(index, start >> 1, end >> 1) for index, start, end in found]
 
@@ -135,30 +141,19 @@ class _Automaton:
         """Matches in a text encoded one byte a character (``ascii`` patterns), as ``find_points``."""
         if self._matcher is None:
             return np.empty((0, 3), dtype=np.int64)
-        return _rows_of(self._matcher.find_matches_as_indexes(haystack, overlapping=True))  # type: ignore[arg-type]
+        return rows_of(self._matcher.find_matches_as_indexes(haystack, overlapping=True))  # type: ignore[arg-type]
 
     def find_points(self, points: _Array) -> _Array:
         """Matches in the text of these code points, as an array of (pattern, start, end) rows."""
         if self._matcher is None:
             return np.empty((0, 3), dtype=np.int64)
         if self._alphabet is None:
-            text = _decode_points(points)
-            return _rows_of(self._matcher.find_matches_as_indexes(text, overlapping=True))  # type: ignore[arg-type]
+            text = decode_points(points)
+            return rows_of(self._matcher.find_matches_as_indexes(text, overlapping=True))  # type: ignore[arg-type]
         haystack = self._alphabet.encode_array(points)
-        found = _rows_of(self._matcher.find_matches_as_indexes(haystack, overlapping=True))  # type: ignore[arg-type]
+        found = rows_of(self._matcher.find_matches_as_indexes(haystack, overlapping=True))  # type: ignore[arg-type]
         found[:, 1:] //= 2
         return found
-
-
-def _rows_of(found: list[tuple[int, int, int]]) -> _Array:
-    """Matches as an array of (pattern, start, end) rows; flattening first is twice as fast as
-    ``np.array`` on the list of tuples."""
-    flat = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=3 * len(found))
-    return flat.reshape(-1, 3)
-
-
-def _points(text: str) -> _Array:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 class _LatinRuns(NamedTuple):
@@ -167,15 +162,6 @@ class _LatinRuns(NamedTuple):
     shapes: _Array
     """Per run: ``_PINYIN`` and ``_INITIALS`` as a whole; times ``_PIECES`` for any word of it the
     sender separated (runs with deleted characters inside: fa-lun-gong)."""
-
-
-class _SpelledRows(NamedTuple):
-    """Hits of spelled terms: text number, batch (folded) start and end, entry."""
-
-    number: _Array
-    start: _Array
-    end: _Array
-    entries: list[Entry]
 
 
 class Screener(TextByText):
@@ -229,7 +215,7 @@ class Screener(TextByText):
             for category in {e.term.category for e in terms.values()} | {contact.CATEGORY}:
                 entry = Entry(Term("", category, action), "", "", "")
                 kinds[action, category] = (
-                    action.strength | 4 * (action is Action.ADVISE) | 8 * _farmable(entry)
+                    action.strength | 4 * (action is Action.ADVISE) | 8 * farmable(entry)
                 )
         kind = np.fromiter(
             (0 if e is None else kinds[e.term.action, e.term.category] for e in entries),
@@ -243,13 +229,13 @@ class Screener(TextByText):
         self._p_allowed = ~listed | np.fromiter(
             (key in allowed for key in self._plain.keys), dtype=np.bool_, count=count
         )
-        first, last, length = _first_last_length(self._plain.keys)
+        first, last, length = first_last_length(self._plain.keys)
         cjk = ord(_CJK_MIN)
         self._p_two = listed & (length == 2) & (first >= cjk) & (last >= cjk)
         self._p_single = listed & (length == 1) & (first < 0x80)
         # The term of each plain pattern, field by field, to be picked for all hits at once.
-        self._plain_terms = _term_columns([e.term if e is not None else _NO_TERM for e in entries])
-        self._plain_keys = _objects(self._plain.keys, count)  # (a hit's text, when it is the key)
+        self._plain_terms = term_columns([e.term if e is not None else _NO_TERM for e in entries])
+        self._plain_keys = objects(self._plain.keys, count)  # (a hit's text, when it is the key)
         self._p_length = length
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
         self._p_two_frequency: _Array | None = None  # _two_frequencies
@@ -287,7 +273,7 @@ class Screener(TextByText):
             return {}
         folded = list(terms)
         lengths = np.fromiter(map(len, folded), dtype=np.int64, count=len(folded))
-        highest = np.maximum.reduceat(_points("\n".join(folded)), np.cumsum(lengths + 1) - lengths - 1)
+        highest = np.maximum.reduceat(code_points("\n".join(folded)), np.cumsum(lengths + 1) - lengths - 1)
         values = list(terms.values())
         chosen = [
             values[i] for i in np.flatnonzero((lengths >= min_chars) & (highest >= ord(_CJK_MIN))).tolist()
@@ -313,13 +299,13 @@ class Screener(TextByText):
             return []
         if len(texts) < _BATCH_FROM:
             return self._check_text_by_text(texts)
-        with _collector_paused():
+        with collector_paused():
             return self._check_batch(texts)
 
     def _check_batch(self, texts: list[str]) -> list[ScreeningResult]:
         batch = self._tables.fold_batch(texts)
         found = Found(texts, batch)
-        rows = _Rows(self, texts, batch)
+        rows = BatchRows(self, texts, batch)
         rows.add_plain(self._plain.find_points(batch.folded_points))
         found.repeats.update(self._squeezed_texts(batch, rows))
         if self.options.contact:
@@ -346,7 +332,7 @@ class Screener(TextByText):
             )
         return rows.results()
 
-    def _add_collapsed(self, rows: _Rows, numbers: list[int]) -> None:
+    def _add_collapsed(self, rows: BatchRows, numbers: list[int]) -> None:
         """``_collapsed_candidates`` of these texts, their collapsed views matched in one pass per
         automaton (joined by line breaks, which no pattern holds)."""
         views = [collapsed_view(rows.view(number)) for number in numbers]
@@ -364,7 +350,7 @@ class Screener(TextByText):
         for number, found in zip(numbers, candidates, strict=True):
             rows.add_extra(number, found)
 
-    def _squeezed_texts(self, batch: FoldedBatch, rows: _Rows) -> list[int]:
+    def _squeezed_texts(self, batch: FoldedBatch, rows: BatchRows) -> list[int]:
         """Texts where squeezing repeated characters (赌赌赌博博) makes a listed term appear: only
         the stretches around the repeats are matched, and long terms only in texts with repeats."""
         if rows.small and not _REPEAT.search(batch.text):
@@ -450,16 +436,16 @@ class Screener(TextByText):
         shaped[~plain] = [pesticide_shaped(extra[i - count].folded) for i in refs[~plain].tolist()]
         return shaped
 
-    def _digit_runs(self, batch: FoldedBatch, rows: _Rows) -> list[tuple[int, int]]:
+    def _digit_runs(self, batch: FoldedBatch, rows: BatchRows) -> list[tuple[int, int]]:
         """What ``contact.DIGIT_RUNS`` finds in the folded texts: runs of at least ``MIN_DIGITS``."""
         if rows.small:
             return [m.span() for m in contact.DIGIT_RUNS.finditer(batch.text)]
-        edges = _edges(rows.run_classes == _DIGITS)
+        edges = run_edges(rows.run_classes == _DIGITS)
         starts, ends = edges[0::2], edges[1::2]
         long = ends - starts >= contact.MIN_DIGITS
         return list(zip(starts[long].tolist(), ends[long].tolist(), strict=True))
 
-    def _latin_runs(self, batch: FoldedBatch, rows: _Rows) -> _LatinRuns | None:
+    def _latin_runs(self, batch: FoldedBatch, rows: BatchRows) -> _LatinRuns | None:
         """The runs of latin letters in the folded texts, and the words the sender separated in
         those with deleted characters inside (fa-lun-gong)."""
         if rows.small:
@@ -469,7 +455,7 @@ class Screener(TextByText):
             starts = np.array([start for start, _ in spans], dtype=np.int64)
             ends = np.array([end for _, end in spans], dtype=np.int64)
         else:
-            edges = _edges(rows.run_classes == _LETTERS)
+            edges = run_edges(rows.run_classes == _LETTERS)
             if not len(edges):
                 return None
             starts, ends = edges[0::2], edges[1::2]
@@ -546,8 +532,8 @@ class Screener(TextByText):
         return shapes
 
     def _spelled_rows(
-        self, batch: FoldedBatch, rows: _Rows, latin: _LatinRuns, initials: bool
-    ) -> _SpelledRows | None:
+        self, batch: FoldedBatch, rows: BatchRows, latin: _LatinRuns, initials: bool
+    ) -> SpelledRows | None:
         """Terms spelled (partly) in pinyin or its initials around the sender's letters: the Chinese
         characters near letters that may be pinyin are spelled out, in windows, and all windows of the
         batch are matched in one pass. A hit must be whole characters, include letters the sender
@@ -605,7 +591,7 @@ class Screener(TextByText):
             return None
         chosen = np.flatnonzero(whole)
         entries = automaton.entries
-        return _SpelledRows(
+        return SpelledRows(
             np.searchsorted(rows.fend, position[first[chosen]], side="right"),
             position[first[chosen]],
             position[last_unit[chosen]] + 1,
@@ -670,7 +656,7 @@ class _AcrossRepeats(NamedTuple):
         if not keys:
             empty = np.empty(0, dtype=np.int64)
             return cls(empty, empty, empty, empty)
-        points = _points("\n".join(keys)).astype(np.int64)
+        points = code_points("\n".join(keys)).astype(np.int64)
         lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
         starts = np.cumsum(lengths + 1) - lengths - 1
         pairs = points[:-1] << 21 | points[1:]  # code points need 21 bits
@@ -688,10 +674,10 @@ class _AcrossRepeats(NamedTuple):
         """Per run (its character and the squeezed neighbours, int64): whether some pattern could be
         found across it."""
         return (
-            _member(self.singles, char)
-            | _member(self.firsts, char << 21 | after)
-            | _member(self.lasts, before << 21 | char)
-            | _member(self.triples, before << 42 | char << 21 | after)
+            member(self.singles, char)
+            | member(self.firsts, char << 21 | after)
+            | member(self.lasts, before << 21 | char)
+            | member(self.triples, before << 42 | char << 21 | after)
         )
 
 
@@ -724,521 +710,6 @@ class _WordShapes:
     def put(self, codes: _Array, shapes: _Array) -> None:
         """Remember these shapes (of distinct numbers); of two numbers meeting in a slot, one."""
         self._slots[codes % self.SIZE] = codes << 2 | shapes
-
-
-def _common_pair(first: _Array, second: _Array, than: _Array) -> _Array:
-    """Whether each pair of characters is in a dictionary word more common than ``than``."""
-    pairs, counts = words.crossing_pairs()
-    codes = first.astype(np.int64) << 21 | second
-    at = _sorted_search(pairs, codes)
-    return (pairs[at] == codes) & (counts[at] > than)
-
-
-def _sorted_search(sorted_codes: _Array, codes: _Array) -> _Array:
-    """Where each code is or would go in the (non-empty) sorted codes, the end clipped to the last.
-    The codes are looked up in sorted order: each search then starts where the last one ended,
-    several times faster in a large table."""
-    order = np.argsort(codes)
-    at = np.empty(len(codes), dtype=np.intp)
-    at[order] = np.searchsorted(sorted_codes, codes[order])
-    return np.minimum(at, len(sorted_codes) - 1)
-
-
-def _member(sorted_codes: _Array, codes: _Array) -> _Array:
-    if not len(sorted_codes):
-        return np.zeros(len(codes), dtype=np.bool_)
-    return sorted_codes[_sorted_search(sorted_codes, codes)] == codes
-
-
-def _first_last_length(keys: list[str]) -> tuple[_Array, _Array, _Array]:
-    """The first and last code point and the length of each (non-empty) key."""
-    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-    if not len(keys):
-        return lengths, lengths, lengths
-    starts = np.cumsum(lengths + 1) - lengths - 1
-    points = _points("\n".join(keys))
-    return points[starts], points[starts + lengths - 1], lengths
-
-
-def _edges(mask: _Array) -> _Array:
-    """Starts and ends of the runs of True, interleaved."""
-    padded = np.zeros(len(mask) + 2, dtype=np.int8)
-    padded[1:-1] = mask
-    return np.flatnonzero(padded[1:] != padded[:-1])
-
-
-def _decode_points(points: _Array) -> str:
-    return points.tobytes().decode("utf-32-le", "surrogatepass")
-
-
-class _Rows:
-    """The candidate hits of a batch as arrays, one row each: the text, the span in the joined
-    original texts, and the pattern (an index into the plain automaton's entries, or past them into
-    ``extra``), in the order a per-text loop would meet them. ``results`` applies the checks to all
-    rows at once (allow-list, latin boundaries, word edges, farm words, overlaps); only rows that a
-    cheap test cannot decide meet the Python rules one by one."""
-
-    def __init__(self, screener: Screener, texts: list[str], batch: FoldedBatch) -> None:
-        self.screener = screener
-        self.texts = texts
-        self.batch = batch
-        count = len(texts)
-        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=count)
-        self.ostart = np.zeros(count, dtype=np.int64)  # where each text starts in batch.joined
-        np.cumsum(lengths[:-1] + 1, out=self.ostart[1:])
-        self.oend = self.ostart + lengths
-        self.fend = np.array(batch.ends, dtype=np.int64)  # where each text ends in batch.text
-        self.fstart = np.zeros(count, dtype=np.int64)
-        self.fstart[1:] = self.fend[:-1] + 1
-        self.plain: tuple[_Array, _Array, _Array, _Array] | None = None
-        self.extra: list[Entry] = []
-        self.extra_rows: list[tuple[int, int, int]] = []
-        self.allowed: _Allowed | None = None
-        self.small = len(batch.text) < _SMALL_BATCH  # then a regex answers some questions faster
-
-    def view(self, number: int) -> PlainView:
-        """``Found.view`` of a text, from the offsets of the rows."""
-        text = self.texts[number]
-        folded = self.batch.text[int(self.fstart[number]) : int(self.fend[number])]
-        if len(folded) == len(text):
-            return PlainView(text, folded, None)
-        start = int(self.ostart[number])
-        return PlainView(text, folded, self.batch.kept[start : start + len(text)])
-
-    def add_plain(self, found: _Array) -> None:
-        if not len(found):
-            return
-        index, start, end = found[:, 0], found[:, 1], found[:, 2]
-        number = np.searchsorted(self.fend, start, side="right")
-        ostart, oend = self.original(start, end)
-        screener = self.screener
-        allowed = screener._p_allowed[index]
-        if allowed.any():
-            self.allowed = _Allowed(start[allowed], end[allowed], ostart[allowed], oend[allowed], self.batch)
-        listed = screener._p_strength[index] > 0
-        two = np.flatnonzero(listed & screener._p_two[index])
-        if len(two):
-            listed[two[self._straddling(start[two], end[two], number[two], index[two])]] = False
-        self.plain = (number[listed], ostart[listed], oend[listed], index[listed])
-
-    def _straddling(self, start: _Array, end: _Array, number: _Array, index: _Array) -> _Array:
-        """``straddles_words`` for two-character hits, the word window cut as it cuts it. Only hits
-        with a pair of characters across an edge that some word more common than the hit holds
-        (``words.crossing_pairs``, most hits have none) need their words looked up."""
-        points = self.batch.folded_points
-        own = self.screener._two_frequencies()[index]
-        # (at the batch's edges the pair is made of whatever character wraps around: a hit too many
-        # is looked up, none is missed)
-        across = _common_pair(points[start - 1], points[start], own) | _common_pair(
-            points[end - 1], points[np.minimum(end, len(points) - 1)], own
-        )
-        straddling = np.zeros(len(start), dtype=np.bool_)
-        (check,) = np.nonzero(across)
-        if not len(check):
-            return straddling
-        start, end, number = start[check], end[check], number[check]
-        reach = words._LONGEST - 1
-        left = np.maximum(start - reach, self.fstart[number])
-        right = np.minimum(end + reach, self.fend[number])
-        if self.allowed is not None:
-            left = np.maximum(left, self.allowed.folded_end_before(start))
-            right = np.minimum(right, self.allowed.folded_start_after(end))
-        folded, straddles = self.batch.text, words._straddles
-        straddling[check] = [
-            straddles(folded[a:b], s - a, e - a)
-            for a, b, s, e in zip(left.tolist(), right.tolist(), start.tolist(), end.tolist(), strict=True)
-        ]
-        return straddling
-
-    @cached_property
-    def deleted(self) -> _Array | None:
-        """For each character folding deleted, in order: how many folded characters come before
-        it, i.e. the folded position it was deleted before (None: none deleted)."""
-        if len(self.batch.text) == len(self.batch.joined):
-            return None
-        deleted = np.flatnonzero(~self.batch.kept)
-        return deleted - np.arange(len(deleted))
-
-    def kept_at(self, folded: _Array) -> _Array:
-        """Where the folded characters at these positions are in the joined texts: past the
-        characters deleted before them (counting those for the positions asked is cheaper than
-        listing where all of the batch's millions of characters went)."""
-        if self.deleted is None:
-            return folded
-        return folded + np.searchsorted(self.deleted, folded, side="right")
-
-    def original(self, start: _Array, end: _Array) -> tuple[_Array, _Array]:
-        """Folded spans as spans of the joined original texts."""
-        return self.kept_at(start), self.kept_at(end - 1) + 1
-
-    @cached_property
-    def run_classes(self) -> _Array:
-        """Per folded character: a latin letter, a digit (of ``contact.DIGITS``) or neither."""
-        return np.take(self.screener._run_classes, self.batch.folded_points)  # faster than indexing
-
-    def url_hinted(self) -> list[int]:
-        """The texts that ``contact.URL_HINT`` finds something in (a dot between letters or digits)."""
-        if self.small:
-            return [n for n, text in enumerate(self.texts) if "." in text and contact.URL_HINT.search(text)]
-        return np.unique(np.searchsorted(self.oend, self._hinted_dots(), side="right")).tolist()
-
-    def _hinted_dots(self) -> _Array:
-        """Where ``contact.URL_HINT`` finds a dot in the joined texts."""
-        points = self.batch.points
-        dots = np.flatnonzero(points[1:-1] == ord(".")) + 1
-        alnum = self.screener._ascii_alnum
-        return dots[alnum[points[dots - 1]] & alnum[points[dots + 1]]]
-
-    def addresses(self) -> dict[int, list[tuple[int, int, contact.Term]]]:
-        """``contact.addresses`` of the texts that hold any, by text number in order. The stretches
-        of address characters around the hinted dots are found with arrays, and only they are
-        matched (``contact.addresses_in_stretches``)."""
-        texts = self.texts
-        if self.small:
-            hinted = self.url_hinted()
-            found = contact.addresses_many([texts[n] for n in hinted])
-            return {number: addresses for number, addresses in zip(hinted, found, strict=True) if addresses}
-        dots = self._hinted_dots()
-        if not len(dots):
-            return {}
-        # The hinted texts, each with the line break after it (no address character: stretches
-        # end there), as positions of the joined texts.
-        numbers = np.unique(np.searchsorted(self.oend, dots, side="right"))
-        sizes = self.oend[numbers] - self.ostart[numbers] + 1
-        offsets = np.cumsum(sizes) - sizes
-        at = np.repeat(self.ostart[numbers] - offsets, sizes) + np.arange(int(sizes.sum()))
-        points = self.batch.points
-        address = np.take(self.screener._address_chars, np.take(points, np.minimum(at, len(points) - 1)))
-        address &= at < len(points)
-        edges = _edges(address)
-        run_starts, run_ends = edges[0::2], edges[1::2]
-        runs = np.unique(np.searchsorted(run_starts, np.searchsorted(at, dots), side="right") - 1)
-        stretches = zip(at[run_starts[runs]].tolist(), (at[run_ends[runs] - 1] + 1).tolist(), strict=True)
-        by_text: dict[int, list[tuple[int, int, contact.Term]]] = {}
-        starts = self.ostart.tolist()
-        for start, end, term in contact.addresses_in_stretches(self.batch.joined, list(stretches)):
-            number = bisect_right(starts, start) - 1
-            offset = starts[number]
-            by_text.setdefault(number, []).append((start - offset, end - offset, term))
-        return dict(sorted(by_text.items()))
-
-    def add_spelled(self, found: _SpelledRows | None) -> None:
-        if found is None:
-            return
-        ostart, oend = self.original(found.start, found.end)
-        self.extra_rows.extend(zip(found.number.tolist(), ostart.tolist(), oend.tolist(), strict=True))
-        self.extra.extend(found.entries)
-
-    def add_extra(self, number: int, candidates: Iterable[Candidate]) -> None:
-        offset = int(self.ostart[number])
-        for candidate in candidates:
-            self.extra_rows.append((number, offset + candidate.span.start, offset + candidate.span.end))
-            self.extra.append(candidate.entry)
-
-    def results(self) -> list[ScreeningResult]:
-        screener, texts = self.screener, self.texts
-        rows = self._rows()
-        if rows is None:
-            return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
-        number, ostart, oend, ref, strength, advise, single, farmable = rows
-        keep = self._stand_alone(number, ostart, oend, single)
-        if self.allowed is not None:
-            keep &= ~(self.allowed.covers(ostart, oend) & ~advise)
-        self._drop_farm_words(keep, farmable, number, ostart, oend, ref)
-        chosen = self._strongest_per_span(np.flatnonzero(keep), number, ostart, oend, strength)
-        if not len(chosen):
-            return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
-        terms = screener._plain_terms
-        if self.extra:
-            extra = _term_columns([entry.term for entry in self.extra])
-            terms = tuple(np.concatenate(pair) for pair in zip(terms, extra, strict=True))
-        numbers, refs = number[chosen], ref[chosen]
-        offsets = self.ostart[numbers]
-        hit_starts, hit_ends = ostart[chosen] - offsets, oend[chosen] - offsets
-        matched = self._matched(numbers, ostart[chosen], oend[chosen], refs, hit_starts, hit_ends)
-        starts, ends = hit_starts.tolist(), hit_ends.tolist()
-        hits = build_all(Hit, starts, ends, matched, *(column[refs].tolist() for column in terms))
-        # Rows come sorted by text: each text with hits owns one slice of them. The slices become
-        # tuples and land in their texts' places through object arrays, without a loop per text.
-        firsts = np.flatnonzero(np.diff(numbers, prepend=-1))
-        bounds = np.append(firsts, len(numbers)).tolist()
-        slices = map(hits.__getitem__, map(slice, bounds, bounds[1:]))
-        with_hits = numbers[firsts]
-        hits_of_text = np.empty(len(texts), dtype=object)
-        hits_of_text.fill(())
-        hits_of_text[with_hits] = _objects(map(tuple, slices), len(firsts))
-        strongest = np.zeros(len(texts), dtype=np.int8)
-        strongest[with_hits] = np.maximum.reduceat(strength[chosen], firsts)
-        verdict_of_text = _VERDICTS[strongest].tolist()
-        return build_all(ScreeningResult, texts, verdict_of_text, hits_of_text.tolist())
-
-    def _matched(
-        self, numbers: _Array, ostart: _Array, oend: _Array, refs: _Array, starts: _Array, ends: _Array
-    ) -> list[str]:
-        """The original text of each hit (``starts``, ``ends`` within its text). Most are plain hits
-        the sender wrote as the pattern is, no character deleted or changed by folding: their text
-        is the pattern itself. Only the others are sliced, from the texts themselves (in the joined
-        texts line breaks are spaces)."""
-        screener = self.screener
-        keys = screener._plain_keys
-        # Plain hits as long as their pattern (nothing deleted), then those whose characters all
-        # fold to themselves.
-        (plain,) = np.nonzero(refs < len(keys))
-        plain = plain[oend[plain] - ostart[plain] == screener._p_length[refs[plain]]]
-        same = np.zeros(len(refs), dtype=np.bool_)
-        if len(plain):
-            sizes = oend[plain] - ostart[plain]
-            firsts = np.cumsum(sizes) - sizes
-            at = np.repeat(ostart[plain] - firsts, sizes) + np.arange(int(sizes.sum()))
-            code = np.take(self.batch.points, at)
-            folds_to_itself = np.take(screener._tables.canonical, code) == code
-            same[plain[np.logical_and.reduceat(folds_to_itself, firsts)]] = True
-        matched = np.empty(len(refs), dtype=object)
-        matched[same] = keys[refs[same]]
-        (sliced,) = np.nonzero(~same)
-        of_hits = map(self.texts.__getitem__, numbers[sliced].tolist())
-        spans = map(slice, starts[sliced].tolist(), ends[sliced].tolist())
-        matched[sliced] = _objects(map(operator.getitem, of_hits, spans), len(sliced))
-        return matched.tolist()
-
-    def _rows(self) -> tuple[_Array, ...] | None:
-        """All rows (plain matches first, then the others) with what the checks need of each pattern."""
-        screener = self.screener
-        parts = []
-        if self.plain is not None:
-            number, ostart, oend, index = self.plain
-            parts.append(
-                (
-                    number,
-                    ostart,
-                    oend,
-                    index,
-                    screener._p_strength[index],
-                    screener._p_advise[index],
-                    screener._p_single[index],
-                    screener._p_farmable[index],
-                )
-            )
-        if self.extra:
-            extra = np.array(self.extra_rows, dtype=np.int64)
-            first = len(screener._plain.entries)
-            parts.append(
-                (
-                    extra[:, 0],
-                    extra[:, 1],
-                    extra[:, 2],
-                    np.arange(first, first + len(self.extra)),
-                    np.array([e.term.action.strength for e in self.extra], dtype=np.int8),
-                    np.array([e.term.action is Action.ADVISE for e in self.extra], dtype=np.bool_),
-                    np.array([e.single_ascii for e in self.extra], dtype=np.bool_),
-                    np.array([_farmable(e) for e in self.extra], dtype=np.bool_),
-                )
-            )
-        if not parts:
-            return None
-        if len(parts) == 1:
-            return parts[0]
-        return tuple(np.concatenate(columns) for columns in zip(*parts, strict=True))
-
-    def _stand_alone(self, number: _Array, ostart: _Array, oend: _Array, single: _Array) -> _Array:
-        """Latin letters and digits of a hit must not run on into the text's own (ass in class); a
-        one-character latin or digit term must stand alone."""
-        points, classes = self.batch.points, self.screener._point_class
-        last_point = len(points) - 1
-        first = classes[points[ostart]]
-        last = classes[points[oend - 1]]
-        before = np.where(ostart > self.ostart[number], classes[points[ostart - 1]], 0)
-        after = np.where(oend < self.oend[number], classes[points[np.minimum(oend, last_point)]], 0)
-        apart = ((first == 0) | (first != before)) & ((last == 0) | (last != after))
-        return np.where(single, (before == 0) & (after == 0), apart)
-
-    def _drop_farm_words(
-        self, keep: _Array, farmable: _Array, number: _Array, ostart: _Array, oend: _Array, ref: _Array
-    ) -> None:
-        """Unkeep hits that are pesticide names or lie inside a longer pest, disease or pesticide word
-        (``farm.py``); the longer word may not reach into an allowed word."""
-        rows = np.flatnonzero(keep & farmable)
-        if not len(rows):
-            return
-        pesticide = self.screener._pesticide_shaped(ref[rows], self.extra)
-        keep[rows[pesticide]] = False
-        rows = rows[~pesticide]
-        ends = self.screener._farm_word_ends
-        if ends is not None:
-            # Only an all-Chinese hit can be inside a farm word, and only with a farm-word ending
-            # near its end: its own last character (then the word starts before it), or one up
-            # to farm._REACH after it with nothing but Chinese between.
-            points, chinese = self.batch.points, self.screener._chinese
-            last_point = len(points) - 1
-            start, end = ostart[rows], oend[rows]
-            whole = chinese[points[start]] & chinese[points[end - 1]]
-            near = ends[points[end - 1]] & (start > self.ostart[number[rows]]) & chinese[points[start - 1]]
-            run_on = np.ones(len(rows), dtype=np.bool_)
-            for step in range(farm._REACH):
-                at = np.minimum(end + step, last_point)
-                run_on &= chinese[points[at]] & (end + step <= last_point)
-                near |= run_on & ends[points[at]]
-            rows = rows[whole & near]
-        if not len(rows):
-            return
-        left, right = self.ostart[number[rows]], self.oend[number[rows]]
-        if self.allowed is not None:
-            left = np.maximum(left, self.allowed.original_end_before(ostart[rows]))
-            right = np.minimum(right, self.allowed.original_start_after(oend[rows]))
-        # farm.chinese_run of each hit's window: the run of Chinese around an all-Chinese hit,
-        # at most 2 characters before it and farm._REACH after it.
-        points, chinese = self.batch.points, self.screener._chinese
-        last_point = len(points) - 1
-        start, end = ostart[rows], oend[rows]
-        sizes = end - start
-        at = np.repeat(start - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-        whole = np.logical_and.reduceat(chinese[points[at]], np.cumsum(sizes) - sizes)
-        rows, left, right, start, end = rows[whole], left[whole], right[whole], start[whole], end[whole]
-        run_start = start.copy()
-        for back in (1, 2):
-            on = (run_start == start - back + 1) & (start - back >= left) & chinese[points[start - back]]
-            run_start[on] = start[on] - back
-        run_end = end.copy()
-        for step in range(farm._REACH):
-            on = (run_end == end + step) & (end + step < right)
-            on &= chinese[points[np.minimum(end + step, last_point)]]
-            run_end[on] = end[on] + step + 1
-        joined = self.batch.joined
-        for row, a, b, s, e in zip(
-            rows.tolist(), run_start.tolist(), run_end.tolist(), start.tolist(), end.tolist(), strict=True
-        ):
-            if inside_farm_word(joined[a:b], s - a, e - a):
-                keep[row] = False
-
-    @staticmethod
-    def _strongest_per_span(
-        rows: _Array, number: _Array, ostart: _Array, oend: _Array, strength: _Array
-    ) -> _Array:
-        """The rows that become hits, in text and span order: per span the strongest (the first of
-        equals), and none inside another of at least its strength."""
-        if not len(rows):
-            return rows
-        order = np.lexsort((rows, -strength[rows], oend[rows], ostart[rows], number[rows]))
-        rows = rows[order]
-        n, a, b = number[rows], ostart[rows], oend[rows]
-        first = np.ones(len(rows), dtype=np.bool_)
-        first[1:] = (n[1:] != n[:-1]) | (a[1:] != a[:-1]) | (b[1:] != b[:-1])
-        rows, n, a, b = rows[first], n[first], a[first], b[first]
-        # Inside another span of the text: one before it reaching at least as far, or one starting
-        # at the same place (sorted after it, being longer).
-        scale = int(b.max()) + 1
-        reach = np.maximum.accumulate(n * scale + b)
-        inside = np.zeros(len(rows), dtype=np.bool_)
-        inside[1:] = reach[:-1] >= (n * scale + b)[1:]
-        inside[:-1] |= (n[1:] == n[:-1]) & (a[1:] == a[:-1])
-        if not inside.any():
-            return rows
-        # Those inside another of at least their strength: each paired with every row of its text.
-        (maybe,) = np.nonzero(inside)
-        low, high = np.searchsorted(n, n[maybe], side="left"), np.searchsorted(n, n[maybe], side="right")
-        sizes = high - low  # (at least 1: the row itself)
-        firsts = np.cumsum(sizes) - sizes
-        i = np.repeat(maybe, sizes)
-        j = np.repeat(low - firsts, sizes) + np.arange(int(sizes.sum()))
-        strong = strength[rows]
-        covers = (j != i) & (a[j] <= a[i]) & (b[i] <= b[j]) & (strong[j] >= strong[i])
-        drop = np.zeros(len(rows), dtype=np.bool_)
-        drop[maybe] = np.logical_or.reduceat(covers, firsts)
-        return rows[~drop]
-
-
-class _Allowed:
-    """Spans of allowed words in a batch (folded and original), for the checks that look at them."""
-
-    def __init__(
-        self, fstart: _Array, fend: _Array, ostart: _Array, oend: _Array, batch: FoldedBatch
-    ) -> None:
-        self._fstarts, self._fends = np.sort(fstart), np.sort(fend)
-        self._ostarts, self._oends = np.sort(ostart), np.sort(oend)
-        # Characters covered by no allowed word and not noise, counted up to each position.
-        depth = np.zeros(len(batch.joined) + 1, dtype=np.int64)
-        np.add.at(depth, ostart, 1)
-        np.add.at(depth, oend, -1)
-        bare = (np.cumsum(depth[:-1]) == 0) & batch.kept
-        self._bare = np.zeros(len(batch.joined) + 1, dtype=np.int64)
-        np.cumsum(bare, out=self._bare[1:])
-
-    def covers(self, ostart: _Array, oend: _Array) -> _Array:
-        """Whether allowed words cover every letter of each span (方法 + 轮换 cover 法轮 in 方法轮换)."""
-        return self._bare[oend] == self._bare[ostart]
-
-    @staticmethod
-    def _before(sorted_ends: _Array, positions: _Array) -> _Array:
-        at = np.searchsorted(sorted_ends, positions, side="right") - 1
-        return np.where(at >= 0, sorted_ends[np.maximum(at, 0)], -1)
-
-    @staticmethod
-    def _after(sorted_starts: _Array, positions: _Array) -> _Array:
-        at = np.searchsorted(sorted_starts, positions, side="left")
-        found = at < len(sorted_starts)
-        return np.where(found, sorted_starts[np.minimum(at, len(sorted_starts) - 1)], np.iinfo(np.int64).max)
-
-    def folded_end_before(self, positions: _Array) -> _Array:
-        return self._before(self._fends, positions)
-
-    def folded_start_after(self, positions: _Array) -> _Array:
-        return self._after(self._fstarts, positions)
-
-    def original_end_before(self, positions: _Array) -> _Array:
-        return self._before(self._oends, positions)
-
-    def original_start_after(self, positions: _Array) -> _Array:
-        return self._after(self._ostarts, positions)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a batch is checked. A batch makes no cyclic
-    garbage, but tens of thousands of lasting tuples (hits, their tuples, results) and lists of
-    tens of thousands of numbers (read from arrays); making them ran the collector some 170 times
-    over them and everything else young, and every other batch a full collection over the whole
-    process: together about a tenth of the batch's time. Once the batch is checked the collector
-    resumes; to it the results are then young objects as before, and most are gone before it
-    looks (a caller drops a batch's results once read)."""
-    if not gc.isenabled():  # paused by someone else: theirs to resume
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-def _objects(values: Iterable[object], count: int) -> _Array:
-    """An object array of the values, kept as they are (``np.array`` would make strings of str
-    enums, and arrays of tuples)."""
-    return np.fromiter(values, dtype=object, count=count)
-
-
-def _term_columns(terms: list[Term]) -> tuple[_Array, ...]:
-    """The texts, categories and actions of the terms, as three object arrays."""
-    return tuple(_objects(map(operator.itemgetter(i), terms), len(terms)) for i in range(len(Term._fields)))
-
-
-def _verdict_table() -> _Array:
-    """The verdict of a text by the strength of its strongest hit (0: it has none)."""
-    verdicts = [Verdict.CLEAN] * (max(action.strength for action in Action) + 1)
-    for action in Action:
-        verdicts[action.strength] = Verdict(action.value)
-    return _objects(verdicts, len(verdicts))
-
-
-_VERDICTS = _verdict_table()
-
-
-def _farmable(entry: Entry | None) -> bool:
-    """Whether the farm-word rules apply to hits of the entry (not to advice, not to contact details)."""
-    return (
-        entry is not None
-        and entry.term.action is not Action.ADVISE
-        and entry.term.category != contact.CATEGORY
-    )
 
 
 def _farm_word_ends() -> npt.NDArray[np.bool_] | None:

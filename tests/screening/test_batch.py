@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlu.screening import Action, Screener, TermLists, builtin_lists, contact
+from nlu.screening.batch_rows import BatchRows
 from nlu.screening.model import Hit, ScreeningResult, Term, Verdict, build_all
 from nlu.screening.pinyin import initial_table, syllable_table
-from nlu.screening.screener import _BATCH_FROM, _SHORT_TERM, _Rows, _WordShapes
+from nlu.screening.screener import _BATCH_FROM, _SHORT_TERM, _WordShapes
 
 LISTS = builtin_lists()
 # Terms that exercise every rule: two-character words (word edges), latin and digit edges, a
@@ -131,7 +132,7 @@ def test_a_large_batch_answers_as_text_by_text() -> None:
 def test_digit_runs_of_a_batch_are_the_regex_runs() -> None:
     texts = ["电话13812345678和一三八一二三四五六七八", "1234567", "幺三八零零零零零零零零", "x" * 2500]
     batch = screener()._tables.fold_batch(texts)
-    rows = _Rows(screener(), texts, batch)
+    rows = BatchRows(screener(), texts, batch)
     rows.small = False
 
     found = screener()._digit_runs(batch, rows)
@@ -189,7 +190,7 @@ def test_addresses_of_many_texts_are_those_of_each_text(texts: list[str]) -> Non
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(ADDRESS_PIECES, max_size=10).map("".join), min_size=2, max_size=40))
 def test_addresses_of_a_batch_are_those_of_each_text(texts: list[str]) -> None:
-    rows = _Rows(screener(), texts, screener()._tables.fold_batch(texts))
+    rows = BatchRows(screener(), texts, screener()._tables.fold_batch(texts))
     rows.small = False
 
     found = rows.addresses()
@@ -207,7 +208,7 @@ def test_address_characters_are_those_the_patterns_match() -> None:
 def test_url_hints_of_a_batch_are_the_regex_hints() -> None:
     texts = ["a.b", "。.", "1.2", "x. y", "Ａ.b", ".a", "a."] * 3
     batch = screener()._tables.fold_batch(texts)
-    rows = _Rows(screener(), texts, batch)
+    rows = BatchRows(screener(), texts, batch)
     expected = [n for n, text in enumerate(texts) if "." in text and contact.URL_HINT.search(text)]
 
     assert rows.small

@@ -1,0 +1,487 @@
+"""The candidate hits of a screened batch as arrays, and the checks that turn them into results."""
+
+from __future__ import annotations
+
+import operator
+from bisect import bisect_right
+from collections.abc import Iterable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from nlu.screening import contact, farm, words
+from nlu.screening.arrays import common_pair, objects, run_edges
+from nlu.screening.farm import inside_farm_word
+from nlu.screening.fold import FoldedBatch
+from nlu.screening.model import Action, Hit, ScreeningResult, Term, Verdict, build_all
+from nlu.screening.patterns import Entry
+from nlu.screening.text_by_text import (
+    Candidate,
+)
+from nlu.screening.views import PlainView
+
+if TYPE_CHECKING:  # the screener builds the rows; they read its pattern tables
+    from nlu.screening.screener import Screener
+
+_Array = npt.NDArray[Any]
+
+
+SMALL_BATCH = 2000  # folded characters; below, the questions that a regex answers are not vectorised
+
+
+class SpelledRows(NamedTuple):
+    """Hits of spelled terms: text number, batch (folded) start and end, entry."""
+
+    number: _Array
+    start: _Array
+    end: _Array
+    entries: list[Entry]
+
+
+class BatchRows:
+    """The candidate hits of a batch as arrays, one row each: the text, the span in the joined
+    original texts, and the pattern (an index into the plain automaton's entries, or past them into
+    ``extra``), in the order a per-text loop would meet them. ``results`` applies the checks to all
+    rows at once (allow-list, latin boundaries, word edges, farm words, overlaps); only rows that a
+    cheap test cannot decide meet the Python rules one by one."""
+
+    def __init__(self, screener: Screener, texts: list[str], batch: FoldedBatch) -> None:
+        self.screener = screener
+        self.texts = texts
+        self.batch = batch
+        count = len(texts)
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=count)
+        self.ostart = np.zeros(count, dtype=np.int64)  # where each text starts in batch.joined
+        np.cumsum(lengths[:-1] + 1, out=self.ostart[1:])
+        self.oend = self.ostart + lengths
+        self.fend = np.array(batch.ends, dtype=np.int64)  # where each text ends in batch.text
+        self.fstart = np.zeros(count, dtype=np.int64)
+        self.fstart[1:] = self.fend[:-1] + 1
+        self.plain: tuple[_Array, _Array, _Array, _Array] | None = None
+        self.extra: list[Entry] = []
+        self.extra_rows: list[tuple[int, int, int]] = []
+        self.allowed: AllowedSpans | None = None
+        self.small = len(batch.text) < SMALL_BATCH  # then a regex answers some questions faster
+
+    def view(self, number: int) -> PlainView:
+        """``Found.view`` of a text, from the offsets of the rows."""
+        text = self.texts[number]
+        folded = self.batch.text[int(self.fstart[number]) : int(self.fend[number])]
+        if len(folded) == len(text):
+            return PlainView(text, folded, None)
+        start = int(self.ostart[number])
+        return PlainView(text, folded, self.batch.kept[start : start + len(text)])
+
+    def add_plain(self, found: _Array) -> None:
+        if not len(found):
+            return
+        index, start, end = found[:, 0], found[:, 1], found[:, 2]
+        number = np.searchsorted(self.fend, start, side="right")
+        ostart, oend = self.original(start, end)
+        screener = self.screener
+        allowed = screener._p_allowed[index]
+        if allowed.any():
+            self.allowed = AllowedSpans(
+                start[allowed], end[allowed], ostart[allowed], oend[allowed], self.batch
+            )
+        listed = screener._p_strength[index] > 0
+        two = np.flatnonzero(listed & screener._p_two[index])
+        if len(two):
+            listed[two[self._straddling(start[two], end[two], number[two], index[two])]] = False
+        self.plain = (number[listed], ostart[listed], oend[listed], index[listed])
+
+    def _straddling(self, start: _Array, end: _Array, number: _Array, index: _Array) -> _Array:
+        """``straddles_words`` for two-character hits, the word window cut as it cuts it. Only hits
+        with a pair of characters across an edge that some word more common than the hit holds
+        (``words.crossing_pairs``, most hits have none) need their words looked up."""
+        points = self.batch.folded_points
+        own = self.screener._two_frequencies()[index]
+        # (at the batch's edges the pair is made of whatever character wraps around: a hit too many
+        # is looked up, none is missed)
+        across = common_pair(points[start - 1], points[start], own) | common_pair(
+            points[end - 1], points[np.minimum(end, len(points) - 1)], own
+        )
+        straddling = np.zeros(len(start), dtype=np.bool_)
+        (check,) = np.nonzero(across)
+        if not len(check):
+            return straddling
+        start, end, number = start[check], end[check], number[check]
+        reach = words._LONGEST - 1
+        left = np.maximum(start - reach, self.fstart[number])
+        right = np.minimum(end + reach, self.fend[number])
+        if self.allowed is not None:
+            left = np.maximum(left, self.allowed.folded_end_before(start))
+            right = np.minimum(right, self.allowed.folded_start_after(end))
+        folded, straddles = self.batch.text, words._straddles
+        straddling[check] = [
+            straddles(folded[a:b], s - a, e - a)
+            for a, b, s, e in zip(left.tolist(), right.tolist(), start.tolist(), end.tolist(), strict=True)
+        ]
+        return straddling
+
+    @cached_property
+    def deleted(self) -> _Array | None:
+        """For each character folding deleted, in order: how many folded characters come before
+        it, i.e. the folded position it was deleted before (None: none deleted)."""
+        if len(self.batch.text) == len(self.batch.joined):
+            return None
+        deleted = np.flatnonzero(~self.batch.kept)
+        return deleted - np.arange(len(deleted))
+
+    def kept_at(self, folded: _Array) -> _Array:
+        """Where the folded characters at these positions are in the joined texts: past the
+        characters deleted before them (counting those for the positions asked is cheaper than
+        listing where all of the batch's millions of characters went)."""
+        if self.deleted is None:
+            return folded
+        return folded + np.searchsorted(self.deleted, folded, side="right")
+
+    def original(self, start: _Array, end: _Array) -> tuple[_Array, _Array]:
+        """Folded spans as spans of the joined original texts."""
+        return self.kept_at(start), self.kept_at(end - 1) + 1
+
+    @cached_property
+    def run_classes(self) -> _Array:
+        """Per folded character: a latin letter, a digit (of ``contact.DIGITS``) or neither."""
+        return np.take(self.screener._run_classes, self.batch.folded_points)  # faster than indexing
+
+    def url_hinted(self) -> list[int]:
+        """The texts that ``contact.URL_HINT`` finds something in (a dot between letters or digits)."""
+        if self.small:
+            return [n for n, text in enumerate(self.texts) if "." in text and contact.URL_HINT.search(text)]
+        return np.unique(np.searchsorted(self.oend, self._hinted_dots(), side="right")).tolist()
+
+    def _hinted_dots(self) -> _Array:
+        """Where ``contact.URL_HINT`` finds a dot in the joined texts."""
+        points = self.batch.points
+        dots = np.flatnonzero(points[1:-1] == ord(".")) + 1
+        alnum = self.screener._ascii_alnum
+        return dots[alnum[points[dots - 1]] & alnum[points[dots + 1]]]
+
+    def addresses(self) -> dict[int, list[tuple[int, int, contact.Term]]]:
+        """``contact.addresses`` of the texts that hold any, by text number in order. The stretches
+        of address characters around the hinted dots are found with arrays, and only they are
+        matched (``contact.addresses_in_stretches``)."""
+        texts = self.texts
+        if self.small:
+            hinted = self.url_hinted()
+            found = contact.addresses_many([texts[n] for n in hinted])
+            return {number: addresses for number, addresses in zip(hinted, found, strict=True) if addresses}
+        dots = self._hinted_dots()
+        if not len(dots):
+            return {}
+        # The hinted texts, each with the line break after it (no address character: stretches
+        # end there), as positions of the joined texts.
+        numbers = np.unique(np.searchsorted(self.oend, dots, side="right"))
+        sizes = self.oend[numbers] - self.ostart[numbers] + 1
+        offsets = np.cumsum(sizes) - sizes
+        at = np.repeat(self.ostart[numbers] - offsets, sizes) + np.arange(int(sizes.sum()))
+        points = self.batch.points
+        address = np.take(self.screener._address_chars, np.take(points, np.minimum(at, len(points) - 1)))
+        address &= at < len(points)
+        edges = run_edges(address)
+        run_starts, run_ends = edges[0::2], edges[1::2]
+        runs = np.unique(np.searchsorted(run_starts, np.searchsorted(at, dots), side="right") - 1)
+        stretches = zip(at[run_starts[runs]].tolist(), (at[run_ends[runs] - 1] + 1).tolist(), strict=True)
+        by_text: dict[int, list[tuple[int, int, contact.Term]]] = {}
+        starts = self.ostart.tolist()
+        for start, end, term in contact.addresses_in_stretches(self.batch.joined, list(stretches)):
+            number = bisect_right(starts, start) - 1
+            offset = starts[number]
+            by_text.setdefault(number, []).append((start - offset, end - offset, term))
+        return dict(sorted(by_text.items()))
+
+    def add_spelled(self, found: SpelledRows | None) -> None:
+        if found is None:
+            return
+        ostart, oend = self.original(found.start, found.end)
+        self.extra_rows.extend(zip(found.number.tolist(), ostart.tolist(), oend.tolist(), strict=True))
+        self.extra.extend(found.entries)
+
+    def add_extra(self, number: int, candidates: Iterable[Candidate]) -> None:
+        offset = int(self.ostart[number])
+        for candidate in candidates:
+            self.extra_rows.append((number, offset + candidate.span.start, offset + candidate.span.end))
+            self.extra.append(candidate.entry)
+
+    def results(self) -> list[ScreeningResult]:
+        screener, texts = self.screener, self.texts
+        rows = self._rows()
+        if rows is None:
+            return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
+        number, ostart, oend, ref, strength, advise, single, farmable = rows
+        keep = self._stand_alone(number, ostart, oend, single)
+        if self.allowed is not None:
+            keep &= ~(self.allowed.covers(ostart, oend) & ~advise)
+        self._drop_farm_words(keep, farmable, number, ostart, oend, ref)
+        chosen = self._strongest_per_span(np.flatnonzero(keep), number, ostart, oend, strength)
+        if not len(chosen):
+            return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
+        terms = screener._plain_terms
+        if self.extra:
+            extra = term_columns([entry.term for entry in self.extra])
+            terms = tuple(np.concatenate(pair) for pair in zip(terms, extra, strict=True))
+        numbers, refs = number[chosen], ref[chosen]
+        offsets = self.ostart[numbers]
+        hit_starts, hit_ends = ostart[chosen] - offsets, oend[chosen] - offsets
+        matched = self._matched(numbers, ostart[chosen], oend[chosen], refs, hit_starts, hit_ends)
+        starts, ends = hit_starts.tolist(), hit_ends.tolist()
+        hits = build_all(Hit, starts, ends, matched, *(column[refs].tolist() for column in terms))
+        # Rows come sorted by text: each text with hits owns one slice of them. The slices become
+        # tuples and land in their texts' places through object arrays, without a loop per text.
+        firsts = np.flatnonzero(np.diff(numbers, prepend=-1))
+        bounds = np.append(firsts, len(numbers)).tolist()
+        slices = map(hits.__getitem__, map(slice, bounds, bounds[1:]))
+        with_hits = numbers[firsts]
+        hits_of_text = np.empty(len(texts), dtype=object)
+        hits_of_text.fill(())
+        hits_of_text[with_hits] = objects(map(tuple, slices), len(firsts))
+        strongest = np.zeros(len(texts), dtype=np.int8)
+        strongest[with_hits] = np.maximum.reduceat(strength[chosen], firsts)
+        verdict_of_text = VERDICTS[strongest].tolist()
+        return build_all(ScreeningResult, texts, verdict_of_text, hits_of_text.tolist())
+
+    def _matched(
+        self, numbers: _Array, ostart: _Array, oend: _Array, refs: _Array, starts: _Array, ends: _Array
+    ) -> list[str]:
+        """The original text of each hit (``starts``, ``ends`` within its text). Most are plain hits
+        the sender wrote as the pattern is, no character deleted or changed by folding: their text
+        is the pattern itself. Only the others are sliced, from the texts themselves (in the joined
+        texts line breaks are spaces)."""
+        screener = self.screener
+        keys = screener._plain_keys
+        # Plain hits as long as their pattern (nothing deleted), then those whose characters all
+        # fold to themselves.
+        (plain,) = np.nonzero(refs < len(keys))
+        plain = plain[oend[plain] - ostart[plain] == screener._p_length[refs[plain]]]
+        same = np.zeros(len(refs), dtype=np.bool_)
+        if len(plain):
+            sizes = oend[plain] - ostart[plain]
+            firsts = np.cumsum(sizes) - sizes
+            at = np.repeat(ostart[plain] - firsts, sizes) + np.arange(int(sizes.sum()))
+            code = np.take(self.batch.points, at)
+            folds_to_itself = np.take(screener._tables.canonical, code) == code
+            same[plain[np.logical_and.reduceat(folds_to_itself, firsts)]] = True
+        matched = np.empty(len(refs), dtype=object)
+        matched[same] = keys[refs[same]]
+        (sliced,) = np.nonzero(~same)
+        of_hits = map(self.texts.__getitem__, numbers[sliced].tolist())
+        spans = map(slice, starts[sliced].tolist(), ends[sliced].tolist())
+        matched[sliced] = objects(map(operator.getitem, of_hits, spans), len(sliced))
+        return matched.tolist()
+
+    def _rows(self) -> tuple[_Array, ...] | None:
+        """All rows (plain matches first, then the others) with what the checks need of each pattern."""
+        screener = self.screener
+        parts = []
+        if self.plain is not None:
+            number, ostart, oend, index = self.plain
+            parts.append(
+                (
+                    number,
+                    ostart,
+                    oend,
+                    index,
+                    screener._p_strength[index],
+                    screener._p_advise[index],
+                    screener._p_single[index],
+                    screener._p_farmable[index],
+                )
+            )
+        if self.extra:
+            extra = np.array(self.extra_rows, dtype=np.int64)
+            first = len(screener._plain.entries)
+            parts.append(
+                (
+                    extra[:, 0],
+                    extra[:, 1],
+                    extra[:, 2],
+                    np.arange(first, first + len(self.extra)),
+                    np.array([e.term.action.strength for e in self.extra], dtype=np.int8),
+                    np.array([e.term.action is Action.ADVISE for e in self.extra], dtype=np.bool_),
+                    np.array([e.single_ascii for e in self.extra], dtype=np.bool_),
+                    np.array([farmable(e) for e in self.extra], dtype=np.bool_),
+                )
+            )
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        return tuple(np.concatenate(columns) for columns in zip(*parts, strict=True))
+
+    def _stand_alone(self, number: _Array, ostart: _Array, oend: _Array, single: _Array) -> _Array:
+        """Latin letters and digits of a hit must not run on into the text's own (ass in class); a
+        one-character latin or digit term must stand alone."""
+        points, classes = self.batch.points, self.screener._point_class
+        last_point = len(points) - 1
+        first = classes[points[ostart]]
+        last = classes[points[oend - 1]]
+        before = np.where(ostart > self.ostart[number], classes[points[ostart - 1]], 0)
+        after = np.where(oend < self.oend[number], classes[points[np.minimum(oend, last_point)]], 0)
+        apart = ((first == 0) | (first != before)) & ((last == 0) | (last != after))
+        return np.where(single, (before == 0) & (after == 0), apart)
+
+    def _drop_farm_words(
+        self, keep: _Array, farmable: _Array, number: _Array, ostart: _Array, oend: _Array, ref: _Array
+    ) -> None:
+        """Unkeep hits that are pesticide names or lie inside a longer pest, disease or pesticide word
+        (``farm.py``); the longer word may not reach into an allowed word."""
+        rows = np.flatnonzero(keep & farmable)
+        if not len(rows):
+            return
+        pesticide = self.screener._pesticide_shaped(ref[rows], self.extra)
+        keep[rows[pesticide]] = False
+        rows = rows[~pesticide]
+        ends = self.screener._farm_word_ends
+        if ends is not None:
+            # Only an all-Chinese hit can be inside a farm word, and only with a farm-word ending
+            # near its end: its own last character (then the word starts before it), or one up
+            # to farm._REACH after it with nothing but Chinese between.
+            points, chinese = self.batch.points, self.screener._chinese
+            last_point = len(points) - 1
+            start, end = ostart[rows], oend[rows]
+            whole = chinese[points[start]] & chinese[points[end - 1]]
+            near = ends[points[end - 1]] & (start > self.ostart[number[rows]]) & chinese[points[start - 1]]
+            run_on = np.ones(len(rows), dtype=np.bool_)
+            for step in range(farm._REACH):
+                at = np.minimum(end + step, last_point)
+                run_on &= chinese[points[at]] & (end + step <= last_point)
+                near |= run_on & ends[points[at]]
+            rows = rows[whole & near]
+        if not len(rows):
+            return
+        left, right = self.ostart[number[rows]], self.oend[number[rows]]
+        if self.allowed is not None:
+            left = np.maximum(left, self.allowed.original_end_before(ostart[rows]))
+            right = np.minimum(right, self.allowed.original_start_after(oend[rows]))
+        # farm.chinese_run of each hit's window: the run of Chinese around an all-Chinese hit,
+        # at most 2 characters before it and farm._REACH after it.
+        points, chinese = self.batch.points, self.screener._chinese
+        last_point = len(points) - 1
+        start, end = ostart[rows], oend[rows]
+        sizes = end - start
+        at = np.repeat(start - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+        whole = np.logical_and.reduceat(chinese[points[at]], np.cumsum(sizes) - sizes)
+        rows, left, right, start, end = rows[whole], left[whole], right[whole], start[whole], end[whole]
+        run_start = start.copy()
+        for back in (1, 2):
+            on = (run_start == start - back + 1) & (start - back >= left) & chinese[points[start - back]]
+            run_start[on] = start[on] - back
+        run_end = end.copy()
+        for step in range(farm._REACH):
+            on = (run_end == end + step) & (end + step < right)
+            on &= chinese[points[np.minimum(end + step, last_point)]]
+            run_end[on] = end[on] + step + 1
+        joined = self.batch.joined
+        for row, a, b, s, e in zip(
+            rows.tolist(), run_start.tolist(), run_end.tolist(), start.tolist(), end.tolist(), strict=True
+        ):
+            if inside_farm_word(joined[a:b], s - a, e - a):
+                keep[row] = False
+
+    @staticmethod
+    def _strongest_per_span(
+        rows: _Array, number: _Array, ostart: _Array, oend: _Array, strength: _Array
+    ) -> _Array:
+        """The rows that become hits, in text and span order: per span the strongest (the first of
+        equals), and none inside another of at least its strength."""
+        if not len(rows):
+            return rows
+        order = np.lexsort((rows, -strength[rows], oend[rows], ostart[rows], number[rows]))
+        rows = rows[order]
+        n, a, b = number[rows], ostart[rows], oend[rows]
+        first = np.ones(len(rows), dtype=np.bool_)
+        first[1:] = (n[1:] != n[:-1]) | (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+        rows, n, a, b = rows[first], n[first], a[first], b[first]
+        # Inside another span of the text: one before it reaching at least as far, or one starting
+        # at the same place (sorted after it, being longer).
+        scale = int(b.max()) + 1
+        reach = np.maximum.accumulate(n * scale + b)
+        inside = np.zeros(len(rows), dtype=np.bool_)
+        inside[1:] = reach[:-1] >= (n * scale + b)[1:]
+        inside[:-1] |= (n[1:] == n[:-1]) & (a[1:] == a[:-1])
+        if not inside.any():
+            return rows
+        # Those inside another of at least their strength: each paired with every row of its text.
+        (maybe,) = np.nonzero(inside)
+        low, high = np.searchsorted(n, n[maybe], side="left"), np.searchsorted(n, n[maybe], side="right")
+        sizes = high - low  # (at least 1: the row itself)
+        firsts = np.cumsum(sizes) - sizes
+        i = np.repeat(maybe, sizes)
+        j = np.repeat(low - firsts, sizes) + np.arange(int(sizes.sum()))
+        strong = strength[rows]
+        covers = (j != i) & (a[j] <= a[i]) & (b[i] <= b[j]) & (strong[j] >= strong[i])
+        drop = np.zeros(len(rows), dtype=np.bool_)
+        drop[maybe] = np.logical_or.reduceat(covers, firsts)
+        return rows[~drop]
+
+
+class AllowedSpans:
+    """Spans of allowed words in a batch (folded and original), for the checks that look at them."""
+
+    def __init__(
+        self, fstart: _Array, fend: _Array, ostart: _Array, oend: _Array, batch: FoldedBatch
+    ) -> None:
+        self._fstarts, self._fends = np.sort(fstart), np.sort(fend)
+        self._ostarts, self._oends = np.sort(ostart), np.sort(oend)
+        # Characters covered by no allowed word and not noise, counted up to each position.
+        depth = np.zeros(len(batch.joined) + 1, dtype=np.int64)
+        np.add.at(depth, ostart, 1)
+        np.add.at(depth, oend, -1)
+        bare = (np.cumsum(depth[:-1]) == 0) & batch.kept
+        self._bare = np.zeros(len(batch.joined) + 1, dtype=np.int64)
+        np.cumsum(bare, out=self._bare[1:])
+
+    def covers(self, ostart: _Array, oend: _Array) -> _Array:
+        """Whether allowed words cover every letter of each span (方法 + 轮换 cover 法轮 in 方法轮换)."""
+        return self._bare[oend] == self._bare[ostart]
+
+    @staticmethod
+    def _before(sorted_ends: _Array, positions: _Array) -> _Array:
+        at = np.searchsorted(sorted_ends, positions, side="right") - 1
+        return np.where(at >= 0, sorted_ends[np.maximum(at, 0)], -1)
+
+    @staticmethod
+    def _after(sorted_starts: _Array, positions: _Array) -> _Array:
+        at = np.searchsorted(sorted_starts, positions, side="left")
+        found = at < len(sorted_starts)
+        return np.where(found, sorted_starts[np.minimum(at, len(sorted_starts) - 1)], np.iinfo(np.int64).max)
+
+    def folded_end_before(self, positions: _Array) -> _Array:
+        return self._before(self._fends, positions)
+
+    def folded_start_after(self, positions: _Array) -> _Array:
+        return self._after(self._fstarts, positions)
+
+    def original_end_before(self, positions: _Array) -> _Array:
+        return self._before(self._oends, positions)
+
+    def original_start_after(self, positions: _Array) -> _Array:
+        return self._after(self._ostarts, positions)
+
+
+def term_columns(terms: list[Term]) -> tuple[_Array, ...]:
+    """The texts, categories and actions of the terms, as three object arrays."""
+    return tuple(objects(map(operator.itemgetter(i), terms), len(terms)) for i in range(len(Term._fields)))
+
+
+def verdict_table() -> _Array:
+    """The verdict of a text by the strength of its strongest hit (0: it has none)."""
+    verdicts = [Verdict.CLEAN] * (max(action.strength for action in Action) + 1)
+    for action in Action:
+        verdicts[action.strength] = Verdict(action.value)
+    return objects(verdicts, len(verdicts))
+
+
+VERDICTS = verdict_table()
+
+
+def farmable(entry: Entry | None) -> bool:
+    """Whether the farm-word rules apply to hits of the entry (not to advice, not to contact details)."""
+    return (
+        entry is not None
+        and entry.term.action is not Action.ADVISE
+        and entry.term.category != contact.CATEGORY
+    )
