@@ -1,9 +1,12 @@
-"""`jingfu db upgrade|downgrade|current`: Alembic migrations from anywhere, no alembic.ini needed."""
+"""`jingfu db upgrade|downgrade`: Alembic migrations from anywhere, no alembic.ini needed."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Coroutine
+
+from alembic.util.exc import CommandError
 
 from jingfu.cli.errors import CliError
 from jingfu.settings import load_database_settings
@@ -20,19 +23,26 @@ def _url() -> str:
     return url
 
 
-def _upgrade(args: argparse.Namespace) -> int:
+def _migrate(url: str, step: Coroutine[None, None, None], revision: str) -> int:
     try:
-        asyncio.run(migrate.upgrade(_url(), args.revision))
+        asyncio.run(step)
     except OSError as exc:
         raise CliError(f"cannot reach the database: {exc}") from None
-    print(f"database at {args.revision}")
+    except CommandError as exc:  # an unknown revision, or one not on the way from here
+        known = ", ".join(["base", *migrate.revisions(url), "head"])
+        raise CliError(f"{exc} (revisions: {known})") from None
+    print(f"database at {revision}")
     return 0
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    url = _url()
+    return _migrate(url, migrate.upgrade(url, args.revision), args.revision)
 
 
 def _downgrade(args: argparse.Namespace) -> int:
-    asyncio.run(migrate.downgrade(_url(), args.revision))
-    print(f"database at {args.revision}")
-    return 0
+    url = _url()
+    return _migrate(url, migrate.downgrade(url, args.revision), args.revision)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
