@@ -85,7 +85,18 @@ async def queue(message: Message, t: Translator, uow: UnitOfWork, expert: Expert
                 ]
             )
     lines = [t("queue.title")] + [
+        # An open invitation shows what accepting it commits to: the mode and its fee.
         t(
+            "queue.line_offer",
+            id=r.id,
+            subject=r.subject or "",
+            status=status_label(t, r),
+            mode=t(f"mode.{r.service_mode}"),
+            fee=yuan(r.fee_fen),
+            description=r.description[:60],
+        )
+        if r.status is RequestStatus.approved and r.service_mode is not None
+        else t(
             "queue.line",
             id=r.id,
             subject=r.subject or "",

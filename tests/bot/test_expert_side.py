@@ -134,5 +134,6 @@ async def test_an_expert_who_binds_after_approval_finds_the_invitation(harness: 
     assert f"新的服务邀请 #{request_id}" in card and "临河区" in card and "视频解答（¥100）" in card
     assert ("✅ 接受", f"iv:{request_id}:accept") in buttons(sent)
     sent = await h.say(EXPERT, "📋 待办请求")
+    assert f"#{request_id} 向日葵 · 已邀请专家 · 视频解答 ¥100 — " in texts(sent)[0]
     sent = await h.press(EXPERT, button(sent, lambda label, _: label == f"✅ 接受 #{request_id}"))
     assert texts(sent) == [f"已接受请求 #{request_id}。"]
