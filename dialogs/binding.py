@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from aiogram import F, Router
-from aiogram.filters import CommandObject, CommandStart
+from aiogram.filters import CommandObject, CommandStart, MagicData, or_f
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup
 
@@ -102,6 +102,23 @@ async def _take_up_kept_problem(
     await start_intake(message, state, t, uow, deps, farmer, text)
 
 
+# Registered first: /start, a shared contact or an invite code from someone already bound is welcomed
+# back, so the handlers below only ever bind.
+@router.message(
+    MagicData(F.farmer.is_not(None) | F.expert.is_not(None)),
+    or_f(CommandStart(), F.contact, F.text.regexp(INVITE_CODE)),
+)
+async def welcome_back(
+    message: Message,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer | None,
+    expert: Expert | None,
+) -> None:
+    await welcome(message, t, uow, deps, Identity(farmer, expert))
+
+
 @router.message(CommandStart())
 async def start(
     message: Message,
@@ -110,12 +127,7 @@ async def start(
     uow: UnitOfWork,
     deps: BotDeps,
     state: FSMContext,
-    farmer: Farmer | None,
-    expert: Expert | None,
 ) -> None:
-    if farmer is not None or expert is not None:
-        await welcome(message, t, uow, deps, Identity(farmer, expert))
-        return
     if command.args and INVITE_CODE.match(command.args.strip()):
         await _bind(message, t, uow, deps, state, code=command.args.strip())
         return
@@ -124,17 +136,8 @@ async def start(
 
 @router.message(F.contact)
 async def contact_shared(
-    message: Message,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    state: FSMContext,
-    farmer: Farmer | None,
-    expert: Expert | None,
+    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, state: FSMContext
 ) -> None:
-    if farmer is not None or expert is not None:
-        await welcome(message, t, uow, deps, Identity(farmer, expert))
-        return
     assert message.contact is not None and message.from_user is not None
     # Only one's own number binds: a forwarded contact card must not bind someone else's account.
     if message.contact.user_id != message.from_user.id:
@@ -145,17 +148,8 @@ async def contact_shared(
 
 @router.message(F.text.regexp(INVITE_CODE))
 async def invite_code(
-    message: Message,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    state: FSMContext,
-    farmer: Farmer | None,
-    expert: Expert | None,
+    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, state: FSMContext
 ) -> None:
-    if farmer is not None or expert is not None:
-        await welcome(message, t, uow, deps, Identity(farmer, expert))
-        return
     assert message.text is not None
     await _bind(message, t, uow, deps, state, code=message.text.strip())
 

@@ -107,3 +107,21 @@ async def test_a_bound_farmer_sending_something_unexpected_is_not_told_to_bind(h
     await harness.contact(FARMER, FARMER_PHONE)
     sent = await harness.location(FARMER, 40.75, 107.4)
     assert texts(sent) == ["我没能理解这条消息。请用文字描述问题，或使用下方菜单。"]
+
+
+async def test_someone_already_bound_is_welcomed_back_and_never_bound_again(harness: Harness) -> None:
+    await harness.contact(FARMER, FARMER_PHONE)
+    async with harness.deps.uow() as uow:
+        expert = await uow.session.scalar(select(Expert).where(Expert.phone == EXPERT_PHONE))
+        assert expert is not None
+        code = expert.invite_code
+    for sent in (
+        await harness.say(FARMER, "/start"),
+        await harness.contact(FARMER, FARMER_PHONE),
+        await harness.say(FARMER, code),  # an expert's code does not make the farmer an expert
+        await harness.say(FARMER, f"/start {code}"),
+    ):
+        assert "欢迎您，王二牛！" in texts(sent)[0]
+    async with harness.deps.uow() as uow:
+        expert = await uow.session.scalar(select(Expert).where(Expert.phone == EXPERT_PHONE))
+        assert expert is not None and expert.telegram_user_id is None
