@@ -25,11 +25,17 @@ def test_setup_is_skipped_when_the_stamp_matches(tmp_path: Path) -> None:
     assert rasa_env.setup(home) is False
 
 
-def test_the_model_hash_follows_the_training_files(tmp_path: Path) -> None:
+def _project(tmp_path: Path) -> Path:
+    """The least a Rasa project needs for its model hash: config, domain and a data folder."""
     project = tmp_path / "project"
     (project / "data").mkdir(parents=True)
     for name in ("config.yml", "domain.yml"):
         (project / name).write_text("x")
+    return project
+
+
+def test_the_model_hash_follows_the_training_files(tmp_path: Path) -> None:
+    project = _project(tmp_path)
     (project / "data" / "a.yml").write_text("nlu:\n- intent: greet\n  examples: |\n    - 你好\n")
     before = model_hash(project)
     (project / "data" / "a.yml").write_text("nlu:\n- intent: greet\n  examples: |\n    - 您好\n")
@@ -42,11 +48,8 @@ def test_the_jieba_dictionary_holds_lookup_terms_and_synonyms() -> None:
 
 
 def test_the_model_hash_follows_the_custom_components(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    (project / "data").mkdir(parents=True)
+    project = _project(tmp_path)
     (project / "components").mkdir()
-    for name in ("config.yml", "domain.yml"):
-        (project / name).write_text("x")
     (project / "components" / "c.py").write_text("A = 1\n")
     before = model_hash(project)
     (project / "components" / "c.py").write_text("A = 2\n")
