@@ -43,9 +43,7 @@ def routers() -> list[Router]:
         expert_work.router,
         intake.router_states,
     ]
-    ordered = [
-        binding.router,
-        *commands_buttons_forms,
+    after = [
         thread.router,
         intake.router,
         # Buttons only (no message handlers) with callback data of its own, so its place among the
@@ -53,7 +51,7 @@ def routers() -> list[Router]:
         expert_choice.router,
         binding.unbound_router,
     ]
-    for router in ordered:
+    for router in (binding.router, *commands_buttons_forms, *after):
         # Handlers are declared once per module, but tests and benchmarks build several dispatchers
         # in one process; aiogram refuses to re-attach a router, so detach it from the previous one.
         router._parent_router = None
@@ -62,4 +60,4 @@ def routers() -> list[Router]:
     group = Router(name=__name__ + ".commands_buttons_forms")
     group.message.filter(_command_button_or_form)
     group.include_routers(*commands_buttons_forms)
-    return [binding.router, group, *ordered[1 + len(commands_buttons_forms) :]]
+    return [binding.router, group, *after]
