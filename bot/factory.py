@@ -8,7 +8,9 @@ from typing import Any
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
+from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.enums import ParseMode
+from aiogram.filters.logic import _LogicFilter
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 
@@ -55,11 +57,21 @@ def run_sync_filters_inline(router: Router) -> None:
             handlers.append(observer._handler)
         for handler in handlers:
             for event_filter in handler.filters or ():
-                if not event_filter.awaitable:
-                    event_filter.callback = _inline(event_filter.callback)
-                    event_filter.awaitable = True
+                _await_inline(event_filter)
     for sub_router in router.sub_routers:
         run_sync_filters_inline(sub_router)
+
+
+def _await_inline(event_filter: FilterObject) -> None:
+    """One filter, and the filters inside it: `or_f`, `and_f` and `~` wrap each operand in a
+    FilterObject of its own, which aiogram calls (through a thread, when plain) on its own."""
+    callback = event_filter.callback
+    if isinstance(callback, _LogicFilter):  # _AndFilter/_OrFilter hold targets, _InvertFilter a target
+        for inner in getattr(callback, "targets", None) or (callback.target,):  # type: ignore[attr-defined]
+            _await_inline(inner)
+    if not event_filter.awaitable:
+        event_filter.callback = _inline(callback)
+        event_filter.awaitable = True
 
 
 def fsm_storage(redis_url: str | None) -> BaseStorage:
