@@ -63,17 +63,31 @@ def _intake_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
 
 
 async def ask_next(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, request_id: int
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    request_id: int,
+    *,
+    lead: str | None = None,
 ) -> None:
-    """Ask for the first missing piece, or show the summary when nothing essential is missing."""
+    """Ask for the first missing piece, or show the summary when nothing essential is missing.
+
+    `lead` opens the same message: one reply to one message. Telegram limits a bot to about one
+    message a second in a chat, and an acknowledgement sent apart would spend that on "got it".
+    """
     # Usually just written by this update, so the identity map answers without a query.
     request = await uow.session.get(ServiceRequest, request_id)
     if request is None:
         return
+
+    async def reply(text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+        await message.answer(text if lead is None else f"{lead}\n{text}", reply_markup=reply_markup)
+
     await state.update_data(request_id=request_id)
     if not request.description.strip():
         await state.set_state(IntakeForm.description)
-        await message.answer(t("intake.ask_description"))
+        await reply(t("intake.ask_description"))
     elif request.specialty_code is None:
         buttons = [
             [
@@ -84,17 +98,15 @@ async def ask_next(
             ]
             for spec in await _specialties(uow)
         ]
-        await message.answer(
-            t("intake.ask_specialty"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons)
-        )
+        await reply(t("intake.ask_specialty"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
     elif not request.subject:
         await state.set_state(IntakeForm.subject)
-        await message.answer(t("intake.ask_subject"))
+        await reply(t("intake.ask_subject"))
     elif not await state.get_value("media_asked"):
         await state.update_data(media_asked=True)
         await state.set_state(IntakeForm.media)
         done = IntakeCb(request_id=request_id, action="media_done").pack()
-        await message.answer(
+        await reply(
             t("intake.ask_media"),
             reply_markup=InlineKeyboardMarkup(
                 inline_keyboard=[[InlineKeyboardButton(text=t("intake.media_done"), callback_data=done)]]
@@ -103,7 +115,7 @@ async def ask_next(
     else:
         await state.set_state(IntakeForm.confirm)
         name = await _specialty_name(uow, t, request.specialty_code)
-        await message.answer(request_summary(t, request, name), reply_markup=_intake_buttons(t, request_id))
+        await reply(request_summary(t, request, name), reply_markup=_intake_buttons(t, request_id))
 
 
 async def start_intake(
@@ -126,8 +138,7 @@ async def start_intake(
     draft = await requests.create_draft(
         uow, farmer.id, description=text, screening=screening_flags(screened), **fields_from_parse(parsed)
     )
-    await message.answer(t("intake.received"))
-    await ask_next(message, state, t, uow, draft.id)
+    await ask_next(message, state, t, uow, draft.id, lead=t("intake.received"))
 
 
 async def _photo_into_draft(uow: UnitOfWork, farmer: Farmer, request_id: int, item: str) -> None:

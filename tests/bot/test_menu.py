@@ -72,7 +72,9 @@ async def test_the_buttons_of_the_other_dialogs_are_answered_in_either_language(
 async def test_other_text_goes_past_the_menu_to_intake(harness: Harness) -> None:
     await harness.contact(FARMER, FARMER_PHONE)
     sent = texts(await harness.say(FARMER, "我家葵花叶子发黄还有黑斑，种了20亩"))
-    assert harness.deps.catalog.messages["zh_CN"]["intake.received"] in sent
+    zh = harness.deps.catalog.messages["zh_CN"]
+    # One reply to one message: the acknowledgement opens the next question (here, photos)
+    assert sent == [f"{zh['intake.received']}\n{zh['intake.ask_media']}"]
 
 
 def test_a_button_missing_from_the_router_check_is_refused() -> None:
