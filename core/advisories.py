@@ -35,7 +35,9 @@ async def submit_advisory(
     if not body:
         raise InvalidInput("the advisory is empty")
     if len(body) > MAX_BODY:
-        raise InvalidInput(f"an advisory is limited to {MAX_BODY} characters")
+        raise InvalidInput(
+            f"an advisory is limited to {MAX_BODY} characters", field="body", limit=MAX_BODY, length=len(body)
+        )
     advisory = Advisory(
         expert_id=expert.id,
         county_id=expert.county_id,

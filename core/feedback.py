@@ -33,7 +33,10 @@ def _clean_text(text: str | None, *, field: str, required: bool) -> str | None:
         raise InvalidInput(f"{field} must not be empty", field=field)
     if len(cleaned) > MAX_TEXT_LENGTH:
         raise InvalidInput(
-            f"{field} is too long ({len(cleaned)} characters, at most {MAX_TEXT_LENGTH})", field=field
+            f"{field} is too long ({len(cleaned)} characters, at most {MAX_TEXT_LENGTH})",
+            field=field,
+            limit=MAX_TEXT_LENGTH,
+            length=len(cleaned),
         )
     return cleaned or None
 

@@ -75,7 +75,12 @@ def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
         raise InvalidInput(f"unknown intake fields: {', '.join(sorted(unknown))}")
     description = fields.get("description")
     if description is not None and len(description) > MAX_DESCRIPTION:
-        raise InvalidInput(f"the description is limited to {MAX_DESCRIPTION} characters")
+        raise InvalidInput(
+            f"the description is limited to {MAX_DESCRIPTION} characters",
+            field="description",
+            limit=MAX_DESCRIPTION,
+            length=len(description),
+        )
     quantity = fields.get("scale_quantity")
     if quantity is not None and quantity < 0:
         raise InvalidInput("the scale cannot be negative")

@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
+from bot.middlewares.errors import too_long
 from core import feedback
 from core.errors import DomainError
 from dialogs.callbacks import RateCb, SkipCb
@@ -47,7 +48,10 @@ async def _rate(
         await feedback.rate(
             uow, request_id=data["request_id"], farmer_id=farmer.id, stars=data["stars"], comment=comment
         )
-    except DomainError:
+    except DomainError as error:
+        if (reply := too_long(error, t)) is not None:  # the stars stay chosen: shorten and send again
+            await message.answer(reply)
+            return
         await state.clear()
         await message.answer(t("rating.not_possible"))
         return
@@ -87,7 +91,10 @@ async def complaint_text(
         return
     try:
         await feedback.complain(uow, request_id=request_id, farmer_id=farmer.id, text=message.text)
-    except DomainError:
+    except DomainError as error:
+        if (reply := too_long(error, t)) is not None:  # the form stays open: shorten and send again
+            await message.answer(reply)
+            return
         await message.answer(t("complaint.not_possible"))
     else:
         await message.answer(t("complaint.thanks"))

@@ -146,6 +146,10 @@ async def _photo_into_draft(uow: UnitOfWork, farmer: Farmer, request_id: int, it
     await requests.update_draft(uow, request_id, farmer.id, photo_file_ids=[*request.photo_file_ids, item])
 
 
+def _saved_key(message: Message) -> str:
+    return "intake.voice_saved" if message.voice else "intake.media_saved"
+
+
 def _attachment(message: Message) -> str | None:
     if message.photo:
         return message.photo[-1].file_id  # the largest size
@@ -171,7 +175,7 @@ async def media_received(
     # An album arrives as one message per photo: acknowledge the album once.
     if message.media_group_id is None or message.media_group_id != await state.get_value("album"):
         await state.update_data(album=message.media_group_id)
-        await message.answer(t("intake.voice_saved" if message.voice else "intake.media_saved"))
+        await message.answer(t(_saved_key(message)))
 
 
 @router_states.message(StateFilter(*IntakeForm.__all_states__), F.location)
@@ -308,5 +312,4 @@ async def media_first(
         await _photo_into_draft(uow, farmer, draft.id, item)
     await state.clear()
     await state.update_data(request_id=draft.id, media_asked=True, album=message.media_group_id)
-    await message.answer(t("intake.media_saved"))
-    await ask_next(message, state, t, uow, draft.id)
+    await ask_next(message, state, t, uow, draft.id, lead=t(_saved_key(message)))

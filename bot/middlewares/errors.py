@@ -9,22 +9,37 @@ from aiogram import Bot
 from aiogram.types import ErrorEvent
 
 from bot.deps import BotDeps
+from bot.i18n import Translator
+from core.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
 
+def too_long(error: Exception, t: Translator) -> str | None:
+    """The reply to a text over a length limit, or None for any other error. It is the one refusal
+    any handler can meet (a pasted article, a long caption or comment), and the user can act on it:
+    the message is still theirs to shorten."""
+    if isinstance(error, InvalidInput) and "limit" in error.details:
+        return t("error.too_long", limit=error.details["limit"], length=error.details.get("length", "?"))
+    return None
+
+
 async def on_error(event: ErrorEvent, bot: Bot, deps: BotDeps, **_: Any) -> bool:
-    log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
     update = event.update
+    if isinstance(event.exception, InvalidInput):
+        log.info("update %s refused: %s", update.update_id, event.exception)
+    else:
+        log.exception("update %s failed", update.update_id, exc_info=event.exception)
     user = update.event.from_user if hasattr(update.event, "from_user") else None
     if user is None:
         return True
     t = deps.catalog.translator(user.language_code if user.language_code == "en" else None)
+    reply = too_long(event.exception, t) or t("error.generic")
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(t("error.generic"), show_alert=True)
+            await update.callback_query.answer(reply, show_alert=True)
         else:
-            await bot.send_message(user.id, t("error.generic"))
+            await bot.send_message(user.id, reply)
     except Exception:  # the report itself must never raise
         log.exception("could not tell user %s about the failure", user.id)
     return True

@@ -133,6 +133,8 @@ async def test_the_whole_story(harness: Harness) -> None:
 
     # Rating 5 with a comment.
     sent = await h.press(FARMER, f"rt:{request_id}:5")
+    sent = await h.say(FARMER, "专家很耐心。" * 400)  # over the limit: said, and the 5 stars are kept
+    assert texts(sent) == ["内容太长了（2400 字），最多 2000 字。请精简后重新发送。"]
     sent = await h.say(FARMER, "专家很耐心，谢谢")
     assert texts(sent) == ["谢谢您的评价！"]
     pushed = await h.pump()

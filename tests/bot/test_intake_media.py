@@ -25,3 +25,23 @@ async def test_a_voice_note_is_acknowledged_as_voice_and_listed_in_the_summary(h
     sent = await harness.press(FARMER, f"in:{draft.id}:media_done")
     summary = texts(sent)[0]
     assert "照片：1 张" in summary and "语音：1 条" in summary
+
+
+async def test_a_voice_note_that_starts_an_intake_is_acknowledged_as_voice(harness: Harness) -> None:
+    await harness.contact(FARMER, FARMER_PHONE)
+    sent = texts(await harness.voice(FARMER, "voice-first"))
+    zh = harness.deps.catalog.messages["zh_CN"]
+    # one reply: the acknowledgement, then the question the draft needs next (a description)
+    assert sent == [f"{zh['intake.voice_saved']}\n{zh['intake.ask_description']}"]
+
+
+async def test_an_overlong_description_is_refused_with_the_limit_and_nothing_is_drafted(
+    harness: Harness,
+) -> None:
+    await harness.contact(FARMER, FARMER_PHONE)
+    sent = texts(await harness.say(FARMER, "我家羊拉稀，" + "已经三天了。" * 400))  # 2,406 characters
+    assert sent == ["内容太长了（2406 字），最多 2000 字。请精简后重新发送。"]
+    async with harness.deps.uow() as uow:
+        assert await uow.session.scalar(select(ServiceRequest)) is None
+    sent = texts(await harness.say(FARMER, "我家羊拉稀，已经三天了"))  # the shortened text goes through
+    assert sent and sent[0].startswith(harness.deps.catalog.messages["zh_CN"]["intake.received"])
