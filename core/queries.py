@@ -29,6 +29,18 @@ async def farmer_requests(uow: UnitOfWork, farmer_id: int, limit: int = 10) -> l
     return list(rows.all())
 
 
+async def latest_draft(uow: UnitOfWork, farmer_id: int) -> ServiceRequest | None:
+    """The farmer's newest unsubmitted request. A farmer who left the intake half-way (the menu, a
+    night's pause, "describe again" and then something else) finds it again under My requests;
+    older drafts were each replaced by a newer problem and stay out of sight."""
+    return await uow.session.scalar(
+        select(ServiceRequest)
+        .where(ServiceRequest.farmer_id == farmer_id, ServiceRequest.status == RequestStatus.draft)
+        .order_by(ServiceRequest.id.desc())
+        .limit(1)
+    )
+
+
 async def farmer_balance(
     uow: UnitOfWork, farmer_id: int, now: datetime | None = None
 ) -> ledger.Balance | None:

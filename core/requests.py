@@ -101,6 +101,15 @@ async def create_draft(uow: UnitOfWork, farmer_id: int, **fields: Any) -> Servic
     return request
 
 
+async def own_draft(uow: UnitOfWork, request_id: int, farmer_id: int) -> ServiceRequest:
+    """The farmer's own draft, to carry on filling in; refused once it has been submitted."""
+    request = await load_request(uow, request_id, lock=False)
+    _owned_by(request, farmer_id)
+    if request.status is not RequestStatus.draft:
+        raise lifecycle.IllegalTransition(f"request {request_id} is {request.status}, no longer a draft")
+    return request
+
+
 async def update_draft(uow: UnitOfWork, request_id: int, farmer_id: int, **fields: Any) -> ServiceRequest:
     request = await load_request(uow, request_id)
     _owned_by(request, farmer_id)

@@ -30,7 +30,7 @@ class ModeCb(CallbackData, prefix="md"):
 
 class RequestCb(CallbackData, prefix="rq"):
     request_id: int
-    action: str  # open | cancel | complain | talk | complete
+    action: str  # open | cancel | complain | talk | complete | resume
 
 
 class RateCb(CallbackData, prefix="rt"):

@@ -12,10 +12,11 @@ from bot.i18n import Translator
 from core import lifecycle, requests, threads
 from core.actors import Actor
 from core.errors import DomainError
-from core.queries import farmer_requests
+from core.queries import farmer_requests, latest_draft
 from dialogs.callbacks import RateCb, RequestCb
 from dialogs.common import status_label, yuan
 from dialogs.filters import IS_FARMER
+from dialogs.intake import ask_next
 from dialogs.states import ComplaintForm
 from storage.enums import ActorKind, RequestStatus
 from storage.models import Farmer
@@ -43,10 +44,16 @@ def rating_keyboard(request_id: int) -> InlineKeyboardMarkup:
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.my_requests"))
 async def list_requests(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer) -> None:
     mine = await farmer_requests(uow, farmer.id)
-    if not mine:
+    draft = await latest_draft(uow, farmer.id)
+    if not mine and draft is None:
         await message.answer(t("requests.none"))
         return
-    rows = [
+    rows = []
+    if draft is not None:  # first: it is what the farmer was last doing
+        resume = RequestCb(request_id=draft.id, action="resume").pack()
+        label = t("requests.resume", id=draft.id, subject=draft.subject or "")
+        rows.append([InlineKeyboardButton(text=label, callback_data=resume)])
+    rows += [
         [
             InlineKeyboardButton(
                 text=f"#{r.id} {r.subject or ''} · {status_label(t, r)}",
@@ -129,6 +136,12 @@ async def request_button(
         elif callback_data.action == "cancel":
             await requests.cancel(uow, request_id, Actor.farmer(farmer.id), reason="cancelled by the farmer")
             await query.message.answer(t("requests.cancelled", id=request_id))
+        elif callback_data.action == "resume":
+            await requests.own_draft(uow, request_id, farmer.id)
+            await state.clear()
+            # Photos may already be in: go to what is missing, or straight to the summary.
+            await state.update_data(media_asked=True)
+            await ask_next(query.message, state, t, uow, request_id)
         elif callback_data.action == "complain":
             await threads.ensure_party(uow, request_id, ActorKind.farmer, farmer.id)
             await state.set_state(ComplaintForm.text)
