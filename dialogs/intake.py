@@ -134,6 +134,9 @@ async def start_intake(
     if parsed.intent.name in NON_PROBLEM_INTENTS and parsed.specialty.code is None:
         await message.answer(t(f"intent.{parsed.intent.name}"))
         return
+    if not parsed.describes_a_problem:
+        await message.answer(t("intent.not_a_problem"))
+        return
     await state.clear()
     draft = await requests.create_draft(
         uow, farmer.id, description=text, screening=screening_flags(screened), **fields_from_parse(parsed)
