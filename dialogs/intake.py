@@ -22,6 +22,7 @@ from dialogs.expert_choice import show_suggestions
 from dialogs.filters import IS_FARMER
 from dialogs.intake_fields import fields_from_parse
 from dialogs.states import IntakeForm
+from nlu.small_talk import is_small_talk
 from storage.models import Farmer, ServiceRequest, Specialty
 from storage.uow import UnitOfWork
 
@@ -134,7 +135,7 @@ async def start_intake(
     if parsed.intent.name in NON_PROBLEM_INTENTS and parsed.specialty.code is None:
         await message.answer(t(f"intent.{parsed.intent.name}"))
         return
-    if not parsed.describes_a_problem:
+    if is_small_talk(parsed):
         await message.answer(t("intent.not_a_problem"))
         return
     await state.clear()

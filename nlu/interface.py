@@ -5,10 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from nlu.taxonomy import DESCRIBE_PROBLEM
-
-_OF_THE_FARM = frozenset({"crop", "livestock", "pest_disease", "symptom"})
-
 
 @dataclass(frozen=True, slots=True)
 class Intent:
@@ -41,21 +37,6 @@ class ParseResult:
     specialty: Specialty
     entities: tuple[Entity, ...] = field(default=())
     engine: str = ""
-
-    @property
-    def describes_a_problem(self) -> bool:
-        """Whether the text is worth opening a request for: the model read a problem, a specialty, or
-        something of the farm in it (a crop, an animal, a pest, a symptom). A thanks, an "ok", an emoji
-        or a bare "?" is none of these, and a request opened for it would only ask the farmer what
-        kind of problem "谢谢" is. Text without a single letter or character is never one, whatever a
-        model makes of it."""
-        if not any(character.isalpha() for character in self.text):
-            return False
-        return (
-            self.intent.name == DESCRIBE_PROBLEM
-            or self.specialty.code is not None
-            or any(e.entity in _OF_THE_FARM for e in self.entities)
-        )
 
     def to_json(self) -> dict[str, Any]:
         """The evaluation contract's line shape (see docs/nlu.md); keep it stable."""

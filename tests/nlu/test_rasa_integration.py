@@ -11,6 +11,7 @@ import pytest
 
 from nlu.rasa_client import NoFallback, RasaEngine
 from nlu.rasa_server import base_url, loaded_model
+from nlu.small_talk import is_small_talk
 from nlu.taxonomy import coarse_group
 
 pytestmark = pytest.mark.rasa
@@ -53,3 +54,17 @@ async def test_rasa_understands_farmer_problems_and_small_talk(rasa_url: str) ->
     assert greeting.intent.name == "greet" and greeting.specialty.code is None
     assert coarse_group(sick_lamb.specialty.code) == "veterinary"
     assert engine.stats["fallback"] == 0
+
+
+SMALL_TALK = ["谢谢", "好的，谢谢专家！", "收到", "😀", "Thank you!"]
+QUESTIONS = ["羊不吃草", "最近总下雨，地里怎么办", "我家的牛病了", "可以打药吗"]
+
+
+async def test_courtesies_are_small_talk_and_questions_are_not_through_rasa(rasa_url: str) -> None:
+    # Rasa reads a lone "谢谢" as a veterinary problem: the courtesy list, not the model, decides it
+    engine = RasaEngine(rasa_url, fallback=NoFallback(), timeout_s=10.0)
+    try:
+        said = {text: is_small_talk(await engine.parse(text)) for text in SMALL_TALK + QUESTIONS}
+    finally:
+        await engine.close()
+    assert said == {text: text in SMALL_TALK for text in SMALL_TALK + QUESTIONS}
