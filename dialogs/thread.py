@@ -10,6 +10,7 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import StateFilter
+from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
@@ -28,6 +29,9 @@ from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 CONTENT = F.text | F.photo | F.voice | F.document | F.video | F.location
+HELD = "held"  # FSM data: the id of a message waiting for "which request?" -> its content
+LATEST = "held_latest"
+MAX_HELD = 10
 
 
 def _may_belong_to_a_conversation(
@@ -97,12 +101,13 @@ async def deliver(
     party: tuple[ActorKind, int, str],
     request_id: int,
     content: Content,
-) -> None:
+) -> bool:
+    """Store and relay; whether it reached the other party (the person was told if not)."""
     kind, person_id, name = party
     if content.text:
         screened = await screen_text(message, deps, uow, t, content.text, context="thread", request_id=None)
         if screened is None:
-            return
+            return False
         verdict = str(screened.verdict)
     else:
         verdict = "clean"
@@ -120,9 +125,11 @@ async def deliver(
         )
     except DomainError:
         await message.answer(t("thread.closed"))
-        return
+        return False
     if not await relay(bot, deps, uow, request, kind, name, content):
         await message.answer(t("thread.not_reachable"))
+        return False
+    return True
 
 
 @router.message(StateFilter(None), CONTENT)
@@ -156,28 +163,69 @@ async def conversation_message(
             raise SkipHandler  # nothing under way: the farmer is describing a new problem
         await message.answer(t("thread.expert_nothing_open"))
         return
-    await state.update_data(pending=content.as_dict())
+    await message.answer(
+        t("thread.which"), reply_markup=_switcher(t, party[0], candidates, message.message_id)
+    )
+    await _hold(state, message.message_id, content)
+
+
+class HeldPickCb(CallbackData, prefix="th"):
+    """Where a held message goes. `held` is the id of the person's own message, so each question's
+    buttons send exactly the message that question was about."""
+
+    request_id: int  # 0: this is a new problem, not a message to an expert
+    held: int
+
+
+def _switcher(t: Translator, kind: ActorKind, candidates: list[int], held: int) -> InlineKeyboardMarkup:
+    choices = [*candidates, 0] if kind is ActorKind.farmer else candidates
     rows = [
         [
             InlineKeyboardButton(
-                text=t("thread.pick", id=rid), callback_data=ThreadPickCb(request_id=rid).pack()
+                text=t("thread.pick", id=rid) if rid else t("thread.new_problem"),
+                callback_data=HeldPickCb(request_id=rid, held=held).pack(),
             )
         ]
-        for rid in candidates
+        for rid in choices
     ]
-    if party[0] is ActorKind.farmer:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    text=t("thread.new_problem"), callback_data=ThreadPickCb(request_id=0).pack()
-                )
-            ]
-        )
-    await message.answer(t("thread.which"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _hold(state: FSMContext, held: int, content: Content) -> None:
+    """Every message waiting for a choice is kept under its own id: an expert who writes twice
+    before choosing must neither lose the first message nor send the second with the first
+    question's button."""
+    waiting = dict(await state.get_value(HELD) or {})
+    waiting[str(held)] = content.as_dict()
+    # Only the latest few: a question left unanswered for long is not worth keeping forever.
+    await state.update_data({HELD: dict(list(waiting.items())[-MAX_HELD:]), LATEST: held})
+
+
+async def _release(state: FSMContext, held: int | None) -> Content | None:
+    waiting = dict(await state.get_value(HELD) or {})
+    found = waiting.pop(str(held), None)
+    await state.update_data({HELD: waiting})
+    return Content.from_dict(found) if found is not None else None
+
+
+@router.callback_query(HeldPickCb.filter())
+async def conversation_picked(
+    query: CallbackQuery,
+    callback_data: HeldPickCb,
+    bot: Bot,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer | None,
+    expert: Expert | None,
+) -> None:
+    content = await _release(state, callback_data.held)
+    await _send_held(query, bot, state, t, uow, deps, farmer, expert, callback_data.request_id, content)
 
 
 @router.callback_query(ThreadPickCb.filter())
-async def conversation_picked(
+async def conversation_picked_before_held_ids(
     query: CallbackQuery,
     callback_data: ThreadPickCb,
     bot: Bot,
@@ -188,17 +236,33 @@ async def conversation_picked(
     farmer: Farmer | None,
     expert: Expert | None,
 ) -> None:
-    await query.answer()
+    """Buttons sent before questions named their message carry no id: they send the latest one."""
+    content = await _release(state, await state.get_value(LATEST))
+    await _send_held(query, bot, state, t, uow, deps, farmer, expert, callback_data.request_id, content)
+
+
+async def _send_held(
+    query: CallbackQuery,
+    bot: Bot,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer | None,
+    expert: Expert | None,
+    request_id: int,
+    content: Content | None,
+) -> None:
     party = _party(farmer, expert)
-    pending = await state.get_value("pending")
     assert isinstance(query.message, Message)
-    if party is None or pending is None:
+    if party is None or content is None:
+        # Already sent (a second press) or too old: say so rather than leave the button silent.
+        await query.answer(t("thread.pick_gone"), show_alert=True)
         return
-    await state.update_data(pending=None)
-    content = Content.from_dict(pending)
-    if callback_data.request_id == 0 and farmer is not None:
+    await query.answer()
+    if request_id == 0 and farmer is not None:
         if content.text:
             await start_intake(query.message, state, t, uow, deps, farmer, content.text)
         return
-    await deliver(query.message, bot, deps, uow, t, party, callback_data.request_id, content)
-    await query.message.answer(t("thread.sent", id=callback_data.request_id))
+    if await deliver(query.message, bot, deps, uow, t, party, request_id, content):
+        await query.message.answer(t("thread.sent", id=request_id))
