@@ -20,6 +20,19 @@ MAX_BODY = 2000
 MAX_REASON = 500
 
 
+def check_body(body: str) -> str:
+    """The body as it will be stored, or InvalidInput. The bot checks it as soon as the expert writes
+    it, so a too-long text is shortened there and then, not found out after the other questions."""
+    body = body.strip()
+    if not body:
+        raise InvalidInput("the advisory is empty")
+    if len(body) > MAX_BODY:
+        raise InvalidInput(
+            f"an advisory is limited to {MAX_BODY} characters", field="body", limit=MAX_BODY, length=len(body)
+        )
+    return body
+
+
 async def submit_advisory(
     uow: UnitOfWork,
     expert_id: int,
@@ -31,13 +44,7 @@ async def submit_advisory(
     expert = await uow.session.get(Expert, expert_id)
     if expert is None:
         raise NotFound("expert not found")
-    body = body.strip()
-    if not body:
-        raise InvalidInput("the advisory is empty")
-    if len(body) > MAX_BODY:
-        raise InvalidInput(
-            f"an advisory is limited to {MAX_BODY} characters", field="body", limit=MAX_BODY, length=len(body)
-        )
+    body = check_body(body)
     advisory = Advisory(
         expert_id=expert.id,
         county_id=expert.county_id,

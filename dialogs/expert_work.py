@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
+from bot.middlewares.errors import too_long
 from core import advisories, requests
 from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from core.queries import expert_queue, expert_year
@@ -234,6 +235,11 @@ async def publish_body(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps
 ) -> None:
     assert message.text is not None
+    try:
+        advisories.check_body(message.text)
+    except InvalidInput as error:  # the form stays at the body: shorten and send again
+        await message.answer(too_long(error, t) or t("advisory.ask_body"))
+        return
     if await screen_text(message, deps, uow, t, message.text, context="advisory") is None:
         return
     await state.update_data(body=message.text)
@@ -248,6 +254,13 @@ async def publish_body(
         ]
     )
     await message.answer(t("advisory.ask_subjects"), reply_markup=skip)
+
+
+@router.message(AdvisoryForm.body)
+async def publish_body_not_text(message: Message, t: Translator) -> None:
+    """A photo or voice note cannot be an advisory's body (farmers receive text); say so instead of
+    the generic 'not understood'."""
+    await message.answer(t("advisory.body_as_text"))
 
 
 async def _publish(
