@@ -144,7 +144,7 @@ async def completion(
     if mode in ONSITE:
         await state.set_state(CompletionForm.evidence)
         await state.update_data(request_id=callback_data.request_id, mode=mode.value)
-        await query.message.answer(t("complete.ask_evidence"))
+        await query.message.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
         return
     await _complete(query.message, t, uow, deps, expert, callback_data.request_id, mode, None)
 
@@ -184,11 +184,6 @@ async def evidence_received(
         evidence = f"photo:{message.photo[-1].file_id}"
     await state.clear()
     await _complete(message, t, uow, deps, expert, data["request_id"], ServiceMode(data["mode"]), evidence)
-
-
-@router.message(CompletionForm.evidence)
-async def evidence_missing(message: Message, t: Translator) -> None:
-    await message.answer(t("complete.ask_evidence"))
 
 
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.stats"))
@@ -294,3 +289,25 @@ async def publish_all_subjects(
     await query.answer()
     assert isinstance(query.message, Message)
     await _publish(query.message, state, t, uow, expert, [])
+
+
+def _evidence_cancel(t: Translator) -> InlineKeyboardMarkup:
+    """A way out of the evidence question: an expert who chose on-site by mistake, or who first
+    needs to write to the farmer, was held there until they sent a location or a photo."""
+    cancel = InlineKeyboardButton(text=t("complete.cancel"), callback_data=SkipCb(what="evidence").pack())
+    return InlineKeyboardMarkup(inline_keyboard=[[cancel]])
+
+
+@router.callback_query(SkipCb.filter(F.what == "evidence"), CompletionForm.evidence)
+async def evidence_cancelled(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    request_id = await state.get_value("request_id")
+    await state.clear()
+    await query.message.answer(t("complete.cancelled", id=request_id))
+
+
+# Last of the message handlers: while the evidence is awaited, the menu buttons above still work.
+@router.message(CompletionForm.evidence)
+async def evidence_missing(message: Message, t: Translator) -> None:
+    await message.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
