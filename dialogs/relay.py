@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,9 @@ from core import threads
 from storage.enums import ActorKind, MessageKind
 from storage.models import Expert, Farmer, ServiceRequest
 from storage.uow import UnitOfWork
+
+TEXT_LIMIT = 4096  # Telegram's limits on a message's text and on a media caption
+CAPTION_LIMIT = 1024
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,17 @@ async def send_content(
     bot: Bot, chat_id: int, header: str, content: Content, *, thread_id: int | None = None
 ) -> list[int]:
     """Send `content` under `header`; the ids of the messages delivered."""
-    caption = f"{header}\n{content.text}" if content.text else header
     common = {"chat_id": chat_id, "message_thread_id": thread_id}
+    # The bot speaks HTML: the person's own words are escaped, or "pH<7" would make Telegram refuse
+    # the message (after it was stored) and a "<b>" would format it.
+    body = html.escape(content.text) if content.text else None
+    caption = "\n".join(part for part in (header, body) if part)
+    limit = TEXT_LIMIT if content.kind is MessageKind.text else CAPTION_LIMIT
+    if header and body and len(caption) > limit:
+        # A full-length message (Telegram allows the sender as much as it allows us) plus the header
+        # is over the limit and Telegram would refuse it: the header goes first, on its own.
+        first = await bot.send_message(text=header, **common)  # type: ignore[arg-type]
+        return [first.message_id, *await send_content(bot, chat_id, "", content, thread_id=thread_id)]
     if content.kind is MessageKind.text:
         sent = [await bot.send_message(text=caption, **common)]  # type: ignore[arg-type]
     elif content.kind is MessageKind.photo:
