@@ -40,6 +40,15 @@ async def open_conversations(uow: UnitOfWork, kind: ActorKind, person_id: int) -
     return list((await uow.session.scalars(_OPEN_FOR[kind], {"person_id": person_id})).all())
 
 
+async def status_for_expert(uow: UnitOfWork, request_id: int, expert_id: int) -> RequestStatus | None:
+    """The request's status if `expert_id` is its expert, else None: what an old button of theirs
+    (a card already accepted, a service already completed) should be told about."""
+    request = await uow.session.get(ServiceRequest, request_id, populate_existing=True)
+    if request is None or request.expert_id != expert_id:
+        return None
+    return request.status
+
+
 async def request_for_reply(uow: UnitOfWork, chat_id: int, message_id: int) -> int | None:
     return await uow.session.scalar(
         select(MessageLink.request_id).where(

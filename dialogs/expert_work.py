@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.deps import BotDeps
 from bot.i18n import Translator
 from bot.middlewares.errors import too_long
-from core import advisories, requests
+from core import advisories, requests, threads
 from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from core.queries import expert_queue, expert_year
 from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, SkipCb
@@ -49,10 +49,20 @@ async def invitation_answered(
             await query.answer()
             return
     except (IllegalTransition, NotPermitted):
-        await query.answer(t("invite.no_longer_open"), show_alert=True)
+        await query.answer(await _why_not_open(uow, t, callback_data.request_id, expert), show_alert=True)
         return
     await query.answer()
     await query.message.answer(text)
+
+
+async def _why_not_open(uow: UnitOfWork, t: Translator, request_id: int, expert: Expert) -> str:
+    """An old card pressed again: "expired" would alarm an expert who already took the request."""
+    status = await threads.status_for_expert(uow, request_id, expert.id)
+    if status is RequestStatus.in_service:
+        return t("invite.already_accepted", id=request_id)
+    if status in (RequestStatus.completed, RequestStatus.settled):
+        return t("invite.already_completed", id=request_id)
+    return t("invite.no_longer_open")
 
 
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.queue"))
@@ -167,7 +177,11 @@ async def _complete(
         await message.answer(t("complete.ask_evidence"))
         return
     except DomainError:
-        await message.answer(t("complete.not_possible"))
+        status = await threads.status_for_expert(uow, request_id, expert.id)
+        done = status in (RequestStatus.completed, RequestStatus.settled)
+        await message.answer(
+            t("invite.already_completed", id=request_id) if done else t("complete.not_possible")
+        )
         return
     await message.answer(t("complete.done", id=request_id, fee=yuan(credited.amount_fen)))
 
