@@ -90,7 +90,8 @@ async def queue(message: Message, t: Translator, uow: UnitOfWork, expert: Expert
                         callback_data=InviteCb(request_id=r.id, action="accept").pack(),
                     ),
                     InlineKeyboardButton(
-                        text=t("invite.decline"),
+                        # With several invitations listed, a bare "Decline" could be the wrong row's.
+                        text=t("queue.decline", id=r.id),
                         callback_data=InviteCb(request_id=r.id, action="decline").pack(),
                     ),
                 ]
