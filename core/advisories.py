@@ -18,6 +18,23 @@ from storage.uow import UnitOfWork
 
 MAX_BODY = 2000
 MAX_REASON = 500
+MAX_SUBJECT = 20  # a crop or animal name; anything longer is a sentence typed at the wrong question
+MAX_SUBJECTS = 20
+
+
+def parse_subjects(text: str) -> list[str]:
+    """The crops or animals an expert lists (commas of either width or 、 between them), or
+    InvalidInput naming the first that cannot be one."""
+    subjects = [s.strip() for s in text.replace("，", ",").replace("、", ",").split(",") if s.strip()]
+    for subject in subjects:
+        if len(subject) > MAX_SUBJECT:
+            raise InvalidInput(
+                f"a crop or animal is named in at most {MAX_SUBJECT} characters",
+                field="subjects",
+                subject=subject,
+                limit=MAX_SUBJECT,
+            )
+    return subjects[:MAX_SUBJECTS]
 
 
 def check_body(body: str) -> str:

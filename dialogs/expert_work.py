@@ -254,16 +254,14 @@ async def publish_body(
         return
     await state.update_data(body=message.text)
     await state.set_state(AdvisoryForm.subjects)
-    skip = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=t("advisory.all_subjects"), callback_data=SkipCb(what="subjects").pack()
-                )
-            ]
-        ]
+    await message.answer(t("advisory.ask_subjects"), reply_markup=_all_subjects(t))
+
+
+def _all_subjects(t: Translator) -> InlineKeyboardMarkup:
+    everyone = InlineKeyboardButton(
+        text=t("advisory.all_subjects"), callback_data=SkipCb(what="subjects").pack()
     )
-    await message.answer(t("advisory.ask_subjects"), reply_markup=skip)
+    return InlineKeyboardMarkup(inline_keyboard=[[everyone]])
 
 
 @router.message(AdvisoryForm.body)
@@ -290,11 +288,24 @@ async def _publish(
 
 @router.message(AdvisoryForm.subjects, F.text)
 async def publish_subjects(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, expert: Expert
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert
 ) -> None:
     assert message.text is not None
-    subjects = [s.strip() for s in message.text.replace("，", ",").replace("、", ",").split(",") if s.strip()]
-    await _publish(message, state, t, uow, expert, subjects[:20])
+    try:
+        subjects = advisories.parse_subjects(message.text)
+    except InvalidInput as error:  # the form stays at this question
+        shown = str(error.details["subject"])[:10]
+        await message.answer(t("advisory.subject_too_long", subject=shown, limit=error.details["limit"]))
+        return
+    # The names are printed in every farmer's copy, so they are screened like the body.
+    if await screen_text(message, deps, uow, t, message.text, context="advisory") is None:
+        return
+    await _publish(message, state, t, uow, expert, subjects)
+
+
+@router.message(AdvisoryForm.subjects)
+async def publish_subjects_not_text(message: Message, t: Translator) -> None:
+    await message.answer(t("advisory.ask_subjects"), reply_markup=_all_subjects(t))
 
 
 @router.callback_query(SkipCb.filter(F.what == "subjects"), AdvisoryForm.subjects)
@@ -326,3 +337,10 @@ async def evidence_cancelled(query: CallbackQuery, state: FSMContext, t: Transla
 @router.message(CompletionForm.evidence)
 async def evidence_missing(message: Message, t: Translator) -> None:
     await message.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
+
+
+# Last of the button handlers: a skip or cancel button of a form already finished or left. Without
+# this the press fell through to the unbound users' catch-all and told a bound expert to bind.
+@router.callback_query(SkipCb.filter())
+async def form_button_gone(query: CallbackQuery, t: Translator) -> None:
+    await query.answer(t("expert.button_gone"), show_alert=True)

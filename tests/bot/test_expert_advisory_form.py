@@ -1,8 +1,9 @@
-"""Publishing an advisory: a body the platform cannot take is refused at the body question, where
-the expert can fix it, not after the crops are asked."""
+"""Publishing an advisory: what the platform cannot take is refused at the question it answers, where
+the expert can fix it (a too-long body used to be found only after the crops were asked)."""
 
 from __future__ import annotations
 
+from aiogram.methods import AnswerCallbackQuery
 from sqlalchemy import select
 
 from storage.models import Advisory
@@ -39,3 +40,48 @@ async def test_a_photo_as_the_body_is_asked_for_as_text(harness: Harness) -> Non
     assert texts(sent) == ["农情内容请用文字发送（第一行作为标题）。"]
     sent = await h.say(EXPERT, "向日葵螟预警")
     assert "适用于哪些作物或畜种" in texts(sent)[0]
+
+
+async def _ask_subjects(h: Harness) -> None:
+    await _ask_body(h)
+    await h.say(EXPERT, "口蹄疫预警\n近期注意圈舍消毒")
+
+
+async def test_a_sentence_for_the_crops_is_refused_and_the_question_stays(harness: Harness) -> None:
+    h = harness
+    await _ask_subjects(h)
+    sent = await h.say(EXPERT, "请各位养殖户注意圈舍消毒并及时接种疫苗发现病畜立即隔离")
+    assert texts(sent) == [
+        "“请各位养殖户注意圈舍…”不像作物或畜种的名称（每个最多 20 字）。"
+        "请用逗号分开填写，例如：向日葵，番茄；适用于全部的请点下方按钮。"
+    ]
+    sent = await h.say(EXPERT, "肉羊、奶牛")
+    assert "已提交审核" in texts(sent)[0]
+    async with h.deps.uow() as uow:
+        advisory = await uow.session.scalar(select(Advisory))
+        assert advisory is not None and advisory.target_subjects == ["肉羊", "奶牛"]
+
+
+async def test_the_crops_are_screened_like_the_body(harness: Harness) -> None:
+    h = harness
+    await _ask_subjects(h)
+    sent = await h.say(EXPERT, "肉羊，赌博")
+    assert "赌博" in texts(sent)[0]
+    async with h.deps.uow() as uow:
+        assert await uow.session.scalar(select(Advisory)) is None
+
+
+async def test_a_photo_for_the_crops_asks_again(harness: Harness) -> None:
+    h = harness
+    await _ask_subjects(h)
+    sent = await h.photo(EXPERT, "sheep-photo")
+    assert texts(sent) == ["适用于哪些作物或畜种？用逗号分开；适用于所有的请点下方按钮。"]
+
+
+async def test_the_all_crops_button_after_the_form_ended_says_it_is_gone(harness: Harness) -> None:
+    h = harness
+    await _ask_subjects(h)
+    await h.press(EXPERT, "sk:subjects")
+    sent = await h.press(EXPERT, "sk:subjects")
+    [alert] = [m for m in sent if isinstance(m, AnswerCallbackQuery)]
+    assert alert.text == "这个按钮已失效，请从菜单重新开始。"
