@@ -63,7 +63,9 @@ class AdvisorySender:
                     text = t("advisory.rejected", id=advisory.id, reason=advisory.reason or "")
                 else:
                     count = await advisories.copies(uow, advisory.id)
-                    text = t("advisory.approved", id=advisory.id, count=count)
+                    # "being sent to 0 farmers" reads like a fault; say why nobody gets it.
+                    key = "advisory.approved" if count else "advisory.approved_nobody"
+                    text = t(key, id=advisory.id, count=count)
                 await deliver(
                     partial(self.bot.send_message, expert.telegram_user_id, text), what="advisory outcome"
                 )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from aiogram.methods import AnswerCallbackQuery
 from sqlalchemy import select
 
+from core import advisories
+from core.scope import CITY_SYSTEM
 from storage.models import Advisory
 from tests.bot.conftest import EXPERT
 from tests.bot.harness import Harness, button, texts
@@ -85,3 +87,18 @@ async def test_the_all_crops_button_after_the_form_ended_says_it_is_gone(harness
     sent = await h.press(EXPERT, "sk:subjects")
     [alert] = [m for m in sent if isinstance(m, AnswerCallbackQuery)]
     assert alert.text == "这个按钮已失效，请从菜单重新开始。"
+
+
+async def test_an_approved_advisory_nobody_works_with_tells_the_expert_why(harness: Harness) -> None:
+    h = harness
+    await _ask_subjects(h)
+    await h.say(EXPERT, "骆驼")  # no 临河区 service object keeps camels
+    async with h.deps.uow() as uow:
+        advisory = await uow.session.scalar(select(Advisory))
+        assert advisory is not None
+        await advisories.approve_advisory(uow, advisory.id, CITY_SYSTEM, via="test")
+    sent = await h.pump()
+    assert texts(sent, EXPERT) == [
+        f"你的农情 #{advisory.id} 已通过审核，"
+        "但本旗县区目前没有开启农情推送、且从事这些作物或畜种的农户，所以没有推送。"
+    ]
