@@ -1,6 +1,6 @@
-"""The invitation card an expert answers: the farmer's photos and voice notes, the problem summary, the
-county, the mode with its fee and the deadline, with Accept / Decline. Pushed when a reviewer approves,
-and shown again to an expert who binds after the invitation was approved."""
+"""The invitation card an expert answers: the farmer's photos, voice notes and location, the problem
+summary, the county, the mode with its fee and the deadline, with Accept / Decline. Pushed when a
+reviewer approves, and shown again to an expert who binds after the invitation was approved."""
 
 from __future__ import annotations
 
@@ -32,6 +32,11 @@ async def send_invitation(
         await deliver(lambda: bot.send_photo(chat_id, photos[0]), what="invitation photo")
     for voice in voices:
         await deliver(lambda v=voice: bot.send_voice(chat_id, v), what="invitation voice")  # type: ignore[misc]
+    if request.latitude is not None and request.longitude is not None:
+        # The summary only says a location was given; an expert deciding on an on-site visit needs
+        # to see where the farm is.
+        lat, lon = request.latitude, request.longitude
+        await deliver(lambda: bot.send_location(chat_id, lat, lon), what="invitation location")
     specialty = await uow.session.get(Specialty, request.specialty_code) if request.specialty_code else None
     county = await uow.session.get(County, request.county_id)
     name = (specialty.name_zh if t.short == "zh" else specialty.name_en) if specialty else None
