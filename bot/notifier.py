@@ -151,6 +151,8 @@ class Notifier:
             await self._send(
                 uow, f_chat, rid, ft(key, id=rid, expert=expert.name if expert else ""), reply_markup=again
             )
+            if action == "expire":  # the card still shows Accept: say it is gone before it is pressed
+                await self._send(uow, e_chat, rid, et("push.expired_for_expert", id=rid))
         elif (
             action == "cancel"
             and event.from_status in ("approved", "pending_review")
