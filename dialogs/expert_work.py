@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
@@ -237,7 +238,7 @@ async def publish_category(
         return
     await state.set_state(AdvisoryForm.body)
     await state.update_data(category=callback_data.category)
-    await query.message.answer(t("advisory.ask_body"))
+    await query.message.answer(t("advisory.ask_body"), reply_markup=_advisory_cancel(t))
 
 
 @router.message(AdvisoryForm.body, F.text)
@@ -261,14 +262,29 @@ def _all_subjects(t: Translator) -> InlineKeyboardMarkup:
     everyone = InlineKeyboardButton(
         text=t("advisory.all_subjects"), callback_data=SkipCb(what="subjects").pack()
     )
-    return InlineKeyboardMarkup(inline_keyboard=[[everyone]])
+    return InlineKeyboardMarkup(inline_keyboard=[[everyone], *_advisory_cancel(t).inline_keyboard])
+
+
+def _advisory_cancel(t: Translator) -> InlineKeyboardMarkup:
+    """A way out of the advisory form: /start and the menu leave it open, so an expert who pressed
+    📢 by mistake had their next words to a farmer taken as an advisory and submitted for review."""
+    cancel = InlineKeyboardButton(text=t("advisory.cancel"), callback_data=SkipCb(what="advisory").pack())
+    return InlineKeyboardMarkup(inline_keyboard=[[cancel]])
+
+
+@router.callback_query(SkipCb.filter(F.what == "advisory"), StateFilter(AdvisoryForm))
+async def publish_cancelled(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+    await query.answer()
+    assert isinstance(query.message, Message)
+    await state.clear()
+    await query.message.answer(t("advisory.cancelled"))
 
 
 @router.message(AdvisoryForm.body)
 async def publish_body_not_text(message: Message, t: Translator) -> None:
     """A photo or voice note cannot be an advisory's body (farmers receive text); say so instead of
     the generic 'not understood'."""
-    await message.answer(t("advisory.body_as_text"))
+    await message.answer(t("advisory.body_as_text"), reply_markup=_advisory_cancel(t))
 
 
 async def _publish(

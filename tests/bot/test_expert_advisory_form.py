@@ -3,7 +3,9 @@ the expert can fix it (a too-long body used to be found only after the crops wer
 
 from __future__ import annotations
 
-from aiogram.methods import AnswerCallbackQuery
+from typing import Any
+
+from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from sqlalchemy import select
 
 from core import advisories
@@ -44,9 +46,9 @@ async def test_a_photo_as_the_body_is_asked_for_as_text(harness: Harness) -> Non
     assert "适用于哪些作物或畜种" in texts(sent)[0]
 
 
-async def _ask_subjects(h: Harness) -> None:
+async def _ask_subjects(h: Harness) -> list[TelegramMethod[Any]]:
     await _ask_body(h)
-    await h.say(EXPERT, "口蹄疫预警\n近期注意圈舍消毒")
+    return await h.say(EXPERT, "口蹄疫预警\n近期注意圈舍消毒")
 
 
 async def test_a_sentence_for_the_crops_is_refused_and_the_question_stays(harness: Harness) -> None:
@@ -102,3 +104,18 @@ async def test_an_approved_advisory_nobody_works_with_tells_the_expert_why(harne
         f"你的农情 #{advisory.id} 已通过审核，"
         "但本旗县区目前没有开启农情推送、且从事这些作物或畜种的农户，所以没有推送。"
     ]
+
+
+async def test_the_advisory_can_be_cancelled_at_either_question(harness: Harness) -> None:
+    h = harness
+    await bind_both(h)
+    sent = await h.say(EXPERT, "📢 发布农情")
+    sent = await h.press(EXPERT, button(sent, lambda label, _: label == "病虫害"))
+    sent = await h.press(EXPERT, button(sent, lambda label, _: label == "取消发布"))
+    assert texts(sent) == ["已取消发布农情，没有提交任何内容。"]
+    sent = await _ask_subjects(h)
+    sent = await h.press(EXPERT, button(sent, lambda label, _: label == "取消发布"))
+    assert texts(sent) == ["已取消发布农情，没有提交任何内容。"]
+    sent = await h.say(EXPERT, "肉羊")  # no form any more: not taken as the crops of an advisory
+    async with h.deps.uow() as uow:
+        assert await uow.session.scalar(select(Advisory)) is None
