@@ -18,7 +18,7 @@ from dialogs.common import screen_text, status_label, yuan
 from dialogs.filters import IS_EXPERT
 from dialogs.states import AdvisoryForm, CompletionForm
 from storage.enums import AdvisoryCategory, RequestStatus, ServiceMode
-from storage.models import Expert
+from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
@@ -109,6 +109,16 @@ async def queue(message: Message, t: Translator, uow: UnitOfWork, expert: Expert
             description=r.description[:60],
         )
         if r.status is RequestStatus.approved and r.service_mode is not None
+        # A request in service shows whose it is: several farmers often ask about the same crop.
+        else t(
+            "queue.line_in_service",
+            id=r.id,
+            subject=r.subject or "",
+            farmer=await _farmer_name(uow, r.farmer_id),
+            status=status_label(t, r),
+            description=r.description[:60],
+        )
+        if r.status is RequestStatus.in_service
         else t(
             "queue.line",
             id=r.id,
@@ -121,6 +131,11 @@ async def queue(message: Message, t: Translator, uow: UnitOfWork, expert: Expert
     await message.answer(
         "\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
     )
+
+
+async def _farmer_name(uow: UnitOfWork, farmer_id: int) -> str:
+    farmer = await uow.session.get(Farmer, farmer_id)
+    return farmer.name if farmer else ""
 
 
 @router.callback_query(CompleteCb.filter())

@@ -83,3 +83,14 @@ async def test_no_sent_acknowledgement_when_the_message_was_blocked(harness: Har
     assert texts(sent, FARMER) == []
     assert all("已发送" not in text for text in texts(sent, EXPERT))
     assert "赌博" in texts(sent, EXPERT)[0]
+
+
+async def test_the_queue_names_the_farmer_of_each_request_in_service(harness: Harness) -> None:
+    h = harness
+    first, second = await two_under_way(h)
+    sent = await h.say(EXPERT, "📋 待办请求")
+    assert texts(sent) == [
+        "<b>待办请求</b>\n"
+        f"#{first} 向日葵 · 王二牛 · 服务中 — 我家葵花叶子发黄还有黑斑，种了20亩\n"
+        f"#{second} 向日葵 · 王秀兰 · 服务中 — 我家葵花盘子上有虫子，种了10亩"
+    ]
