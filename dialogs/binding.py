@@ -182,5 +182,11 @@ async def refuse_unbound(
 
 
 @unbound_router.callback_query()
-async def refuse_unbound_button(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("bind.unbound_short"), show_alert=True)
+async def refuse_unbound_button(
+    query: CallbackQuery, t: Translator, farmer: Farmer | None, expert: Expert | None
+) -> None:
+    # Everything a bound user's buttons do is handled before this router; what reaches it is a
+    # button of a form or card that has since closed, and "bind first" would read as if they had
+    # been unbound.
+    bound = farmer is not None or expert is not None
+    await query.answer(t("button.gone" if bound else "bind.unbound_short"), show_alert=True)

@@ -368,10 +368,3 @@ async def evidence_cancelled(query: CallbackQuery, state: FSMContext, t: Transla
 @router.message(CompletionForm.evidence)
 async def evidence_missing(message: Message, t: Translator) -> None:
     await message.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
-
-
-# Last of the button handlers: a skip or cancel button of a form already finished or left. Without
-# this the press fell through to the unbound users' catch-all and told a bound expert to bind.
-@router.callback_query(SkipCb.filter())
-async def form_button_gone(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("expert.button_gone"), show_alert=True)

@@ -36,3 +36,12 @@ async def test_another_farmers_draft_cannot_be_opened_by_a_forged_button(harness
     sent = await harness.press(OTHER_FARMER, "rq:1:resume")
     assert alerts(sent) == ["现在不能这样操作。"]
     assert texts(sent, OTHER_FARMER) == []  # nothing of 王二牛's problem is shown
+
+
+async def test_a_button_of_a_closed_form_says_so_to_a_bound_farmer(harness: Harness) -> None:
+    # e.g. "skip the comment" of a rating already given; "please bind first" would read as unbound
+    await harness.contact(FARMER, FARMER_PHONE)
+    sent = await harness.press(FARMER, "sk:rating")
+    assert alerts(sent) == ["这个按钮已失效，请从菜单重新开始。"]
+    sent = await harness.press(OTHER_FARMER, "sk:rating")  # not bound: told how to bind
+    assert alerts(sent) == [harness.deps.catalog.messages["zh_CN"]["bind.unbound_short"]]
