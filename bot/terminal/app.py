@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from aiogram.fsm.storage.base import BaseStorage
+
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher
 from bot.runner import SWEEP_EVERY_S, notifier_pump, sweep
@@ -30,8 +32,14 @@ def _read_lines(source: TextIO, loop: asyncio.AbstractEventLoop, queue: asyncio.
 
 
 async def run_terminal(
-    deps: BotDeps, *, source: TextIO = sys.stdin, write: Callable[[str], None] = print, ansi: bool = True
+    deps: BotDeps,
+    *,
+    source: TextIO = sys.stdin,
+    write: Callable[[str], None] = print,
+    ansi: bool = True,
+    storage: BaseStorage | None = None,
 ) -> None:
+    """`storage` keeps the conversations' forms; in memory (lost at /quit) when not given."""
     interactive = source.isatty()
     personas = demo_personas()
     names = {p.user_id: p.label for p in personas}
@@ -48,7 +56,7 @@ async def run_terminal(
     bot = create_bot(OFFLINE_TOKEN, session=session)
     channel = TerminalChannel(
         bot,
-        create_dispatcher(deps),
+        create_dispatcher(deps, storage=storage),
         session,
         personas,
         write=write,

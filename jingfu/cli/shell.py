@@ -15,19 +15,32 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError
 
 from jingfu.cli.errors import CliError
-from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_settings
+from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_settings, load_redis_settings
 from storage.engine import UnsupportedDatabaseError
 
 
 async def _run(ansi: bool) -> None:
+    from bot.factory import fsm_storage
     from bot.terminal.app import run_terminal
+    from bot.terminal.state_file import FileStorage, state_file_for
     from bot.wiring import bot_deps
 
-    async with bot_deps(load_database_settings(), load_nlu_settings()) as deps:
-        await run_terminal(deps, ansi=ansi)
+    database = load_database_settings()
+    redis_url = load_redis_settings().redis_url
+    # Forms survive leaving the shell, as a Telegram chat survives the bot: in Redis when the bot
+    # is configured with it, otherwise in a file beside the database.
+    storage = (
+        fsm_storage(redis_url) if redis_url else FileStorage(*state_file_for(database.database_url, VAR))
+    )
+    async with bot_deps(database, load_nlu_settings()) as deps:
+        try:
+            await run_terminal(deps, ansi=ansi, storage=storage)
+        finally:
+            await storage.close()
 
 
-LOG_FILE = PROJECT_ROOT / "var" / "shell.log"
+VAR = PROJECT_ROOT / "var"
+LOG_FILE = VAR / "shell.log"
 
 
 def _log_to_file(path: Path) -> None:

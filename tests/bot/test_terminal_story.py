@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+from aiogram.fsm.storage.base import StorageKey
 from sqlalchemy import func, select
 
 from bot.deps import BotDeps
 from bot.terminal.app import run_terminal
+from bot.terminal.state_file import FileStorage, state_file_for
 from core import requests
 from core.scope import CITY_SYSTEM
 from storage.enums import RequestStatus
@@ -78,3 +81,32 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
         rating = await uow.session.scalar(select(Rating))
     assert request is not None and request.status is RequestStatus.settled
     assert rating is not None and rating.stars == 5
+
+
+async def test_a_form_left_open_is_open_in_the_next_shell_session(deps: BotDeps, tmp_path: Path) -> None:
+    # The README says the shell can be left and opened again at any point of the story
+    state = tmp_path / "jingfu.shell-state.json"
+    lines: list[str] = []
+    for script in ("/start\n1\n我家葵花叶子发黄还有黑斑，种了20亩\n/quit\n", "/photo 叶子背面\n/quit\n"):
+        storage = FileStorage(state, "db-1")  # a new process each time: only the file carries the form
+        await run_terminal(deps, source=io.StringIO(script), write=lines.append, ansi=False, storage=storage)
+    second = "\n".join(lines[lines.index("王二牛> /photo 叶子背面") :])
+    assert "照片已收到。" in second and "是什么作物或牲畜" not in second  # into the same draft
+    async with deps.uow() as uow:
+        drafts = (await uow.session.scalars(select(ServiceRequest))).all()
+    assert [(d.photo_file_ids != [], d.subject) for d in drafts] == [(True, "向日葵")]
+
+
+async def test_a_state_file_of_another_database_is_not_taken_up(tmp_path: Path) -> None:
+    # "start the demo over": the SQLite file deleted and created anew has another inode
+    database = tmp_path / "jingfu.sqlite3"
+    database.write_bytes(b"")
+    path, first = state_file_for(f"sqlite+aiosqlite:///{database}", tmp_path)
+    assert path == tmp_path / "jingfu.shell-state.json"
+    key = StorageKey(bot_id=42, chat_id=1, user_id=1)
+    await FileStorage(path, first).set_state(key, "IntakeForm:media")
+    assert await FileStorage(path, first).get_state(key) == "IntakeForm:media"
+    database.rename(tmp_path / "kept")  # holds the old inode, so the new file cannot reuse it
+    database.write_bytes(b"")
+    _, second = state_file_for(f"sqlite+aiosqlite:///{database}", tmp_path)
+    assert second != first and await FileStorage(path, second).get_state(key) is None
