@@ -24,12 +24,14 @@ from aiogram.types import (
     User,
     Voice,
 )
+from sqlalchemy import func, select
 
 from bot.advisory_sender import AdvisorySender
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher
 from bot.notifier import Notifier
 from bot.offline_session import OfflineSession
+from storage.models import ServiceRequest
 
 
 @dataclass
@@ -115,6 +117,13 @@ class Harness:
             ),
         )
         return await self.feed(Update(update_id=next(self._update_ids), callback_query=query))
+
+    async def latest_request_id(self) -> int:
+        """The newest request's id: ids are not 1, 2, … on PostgreSQL, where sequences outlive a test."""
+        async with self.deps.uow() as uow:
+            newest = await uow.session.scalar(select(func.max(ServiceRequest.id)))
+        assert newest is not None, "no request yet"
+        return int(newest)
 
     async def pump(self) -> list[TelegramMethod[Any]]:
         self.session.take()

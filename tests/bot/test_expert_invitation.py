@@ -16,16 +16,17 @@ from tests.bot.test_farmer_story import PROBLEM, approve, bind_both, describe_an
 async def test_the_farmers_location_comes_with_the_invitation(harness: Harness) -> None:
     h = harness
     await bind_both(h)
-    await h.say(FARMER, PROBLEM)
+    asked = await h.say(FARMER, PROBLEM)
     await h.location(FARMER, 40.75, 107.4)
-    sent = await h.press(FARMER, "in:1:media_done")
+    sent = await h.press(FARMER, button(asked, lambda label, _: label == "✅ 完成"))
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 确认")))
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("1. ")))
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 选择")))
     await h.press(FARMER, button(sent, lambda label, _: label.startswith("现场咨询")))
-    await approve(h, 1)
+    request_id = await h.latest_request_id()
+    await approve(h, request_id)
     pushed = await h.pump()
-    assert any("新的服务邀请 #1" in text for text in texts(pushed, EXPERT))
+    assert any(f"新的服务邀请 #{request_id}" in text for text in texts(pushed, EXPERT))
     [where] = [m for m in pushed if isinstance(m, SendLocation)]
     assert (where.chat_id, where.latitude, where.longitude) == (EXPERT, 40.75, 107.4)
 
