@@ -15,6 +15,7 @@ from core.binding import Identity, bind_by_code, bind_by_phone
 from core.errors import InvalidInput, NotFound
 from core.queries import expert_queue
 from dialogs.common import menu_keyboard
+from dialogs.forms import KEPT_PROBLEM, close_form
 from dialogs.intake import start_intake
 from dialogs.invitation import send_invitation
 from storage.enums import RequestStatus
@@ -23,7 +24,6 @@ from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 INVITE_CODE = re.compile(r"^[EF][0-9A-F]{7}$", re.IGNORECASE)
-KEPT_PROBLEM = "problem_before_binding"  # FSM data: what an unbound farmer wrote before binding
 SHOWN_INVITATIONS = 5  # cards sent on binding; the rest wait in the expert's queue
 
 
@@ -110,12 +110,16 @@ async def _take_up_kept_problem(
 )
 async def welcome_back(
     message: Message,
+    state: FSMContext,
     t: Translator,
     uow: UnitOfWork,
     deps: BotDeps,
     farmer: Farmer | None,
     expert: Expert | None,
 ) -> None:
+    # /start means "from the beginning": a form left open would take the next words as its answer
+    # (an expert's note to a farmer submitted as an advisory).
+    await close_form(state)
     await welcome(message, t, uow, deps, Identity(farmer, expert))
 
 

@@ -16,6 +16,7 @@ from core.queries import expert_queue, expert_year
 from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, SkipCb
 from dialogs.common import screen_text, status_label, yuan
 from dialogs.filters import IS_EXPERT
+from dialogs.forms import close_form
 from dialogs.states import AdvisoryForm, CompletionForm
 from storage.enums import AdvisoryCategory, RequestStatus, ServiceMode
 from storage.models import Expert, Farmer
@@ -67,7 +68,8 @@ async def _why_not_open(uow: UnitOfWork, t: Translator, request_id: int, expert:
 
 
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.queue"))
-async def queue(message: Message, t: Translator, uow: UnitOfWork, expert: Expert) -> None:
+async def queue(message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, expert: Expert) -> None:
+    await close_form(state)  # opens something else: see dialogs.forms
     mine = await expert_queue(uow, expert.id)
     if not mine:
         await message.answer(t("queue.none"))
@@ -213,7 +215,7 @@ async def evidence_received(
     else:
         assert message.photo
         evidence = f"photo:{message.photo[-1].file_id}"
-    await state.clear()
+    await close_form(state)
     await _complete(message, t, uow, deps, expert, data["request_id"], ServiceMode(data["mode"]), evidence)
 
 
@@ -235,7 +237,8 @@ async def stats(message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps,
 
 
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.publish"))
-async def publish_start(message: Message, t: Translator) -> None:
+async def publish_start(message: Message, state: FSMContext, t: Translator) -> None:
+    await close_form(state)  # opens something else: see dialogs.forms
     rows = [
         [InlineKeyboardButton(text=t(f"advisory.{c}"), callback_data=AdvisoryCb(category=c.value).pack())]
         for c in AdvisoryCategory
@@ -281,8 +284,8 @@ def _all_subjects(t: Translator) -> InlineKeyboardMarkup:
 
 
 def _advisory_cancel(t: Translator) -> InlineKeyboardMarkup:
-    """A way out of the advisory form: /start and the menu leave it open, so an expert who pressed
-    📢 by mistake had their next words to a farmer taken as an advisory and submitted for review."""
+    """A way out of the advisory form without /start or the menu: an expert who pressed 📢 by
+    mistake had their next words to a farmer taken as an advisory and submitted for review."""
     cancel = InlineKeyboardButton(text=t("advisory.cancel"), callback_data=SkipCb(what="advisory").pack())
     return InlineKeyboardMarkup(inline_keyboard=[[cancel]])
 
@@ -291,7 +294,7 @@ def _advisory_cancel(t: Translator) -> InlineKeyboardMarkup:
 async def publish_cancelled(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
     await query.answer()
     assert isinstance(query.message, Message)
-    await state.clear()
+    await close_form(state)
     await query.message.answer(t("advisory.cancelled"))
 
 
@@ -306,7 +309,7 @@ async def _publish(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, expert: Expert, subjects: list[str]
 ) -> None:
     data = await state.get_data()
-    await state.clear()
+    await close_form(state)
     advisory = await advisories.submit_advisory(
         uow,
         expert.id,
@@ -360,11 +363,12 @@ async def evidence_cancelled(query: CallbackQuery, state: FSMContext, t: Transla
     await query.answer()
     assert isinstance(query.message, Message)
     request_id = await state.get_value("request_id")
-    await state.clear()
+    await close_form(state)
     await query.message.answer(t("complete.cancelled", id=request_id))
 
 
-# Last of the message handlers: while the evidence is awaited, the menu buttons above still work.
+# Last of the message handlers: while the evidence is awaited, the menu buttons above still work
+# (📊 answers and the question stays open; 📋 and 📢 close it).
 @router.message(CompletionForm.evidence)
 async def evidence_missing(message: Message, t: Translator) -> None:
     await message.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))

@@ -14,6 +14,7 @@ from core.errors import DomainError
 from dialogs.callbacks import RateCb, SkipCb
 from dialogs.common import screen_text
 from dialogs.filters import IS_FARMER
+from dialogs.forms import close_form
 from dialogs.states import ComplaintForm, RatingForm
 from storage.models import Farmer
 from storage.uow import UnitOfWork
@@ -52,10 +53,10 @@ async def _rate(
         if (reply := too_long(error, t)) is not None:  # the stars stay chosen: shorten and send again
             await message.answer(reply)
             return
-        await state.clear()
+        await close_form(state)
         await message.answer(t("rating.not_possible"))
         return
-    await state.clear()
+    await close_form(state)
     await message.answer(t("rating.thanks"))
 
 
@@ -87,7 +88,7 @@ async def complaint_text(
         return
     request_id = await state.get_value("request_id")
     if request_id is None:
-        await state.clear()
+        await close_form(state)
         return
     try:
         await feedback.complain(uow, request_id=request_id, farmer_id=farmer.id, text=message.text)
@@ -98,4 +99,4 @@ async def complaint_text(
         await message.answer(t("complaint.not_possible"))
     else:
         await message.answer(t("complaint.thanks"))
-    await state.clear()
+    await close_form(state)

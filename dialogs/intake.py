@@ -20,6 +20,7 @@ from dialogs.callbacks import IntakeCb, SpecialtyCb
 from dialogs.common import request_summary, screen_text, screening_flags
 from dialogs.expert_choice import show_suggestions
 from dialogs.filters import IS_FARMER
+from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
 from dialogs.states import IntakeForm
 from nlu.small_talk import is_small_talk
@@ -138,7 +139,7 @@ async def start_intake(
     if is_small_talk(parsed):
         await message.answer(t("intent.not_a_problem"))
         return
-    await state.clear()
+    await close_form(state)
     draft = await requests.create_draft(
         uow, farmer.id, description=text, screening=screening_flags(screened), **fields_from_parse(parsed)
     )
@@ -160,6 +161,14 @@ def _attachment(message: Message) -> str | None:
     if message.voice:
         return "voice:" + message.voice.file_id
     return None
+
+
+@router_states.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.describe"))
+async def describe_button(message: Message, state: FSMContext, t: Translator) -> None:
+    # Ahead of the form's handlers: at "what crop?" the button's own text was taken as the crop.
+    await close_form(state)
+    await state.set_state(IntakeForm.description)
+    await message.answer(t("intake.ask_description"))
 
 
 @router_states.message(StateFilter(*IntakeForm.__all_states__), F.photo | F.voice)
@@ -212,13 +221,6 @@ async def subject_received(
         return
     await requests.update_draft(uow, request_id, farmer.id, subject=message.text.strip()[:64])
     await ask_next(message, state, t, uow, request_id)
-
-
-@router_states.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.describe"))
-async def describe_button(message: Message, state: FSMContext, t: Translator) -> None:
-    await state.clear()
-    await state.set_state(IntakeForm.description)
-    await message.answer(t("intake.ask_description"))
 
 
 @router_states.message(IntakeForm.description, F.text)
@@ -283,10 +285,10 @@ async def intake_button(
         await query.message.answer(t("intake.ask_description"))
     elif callback_data.action == "cancel":
         await requests.cancel(uow, request_id, Actor.farmer(farmer.id), reason="cancelled at intake")
-        await state.clear()
+        await close_form(state)
         await query.message.answer(t("intake.cancelled"))
     elif callback_data.action == "confirm":
-        await state.clear()
+        await close_form(state)
         await show_suggestions(query.message, t, uow, deps, farmer, request_id)
 
 
@@ -314,6 +316,6 @@ async def media_first(
     item = _attachment(message)
     if item:
         await _photo_into_draft(uow, farmer, draft.id, item)
-    await state.clear()
+    await close_form(state)
     await state.update_data(request_id=draft.id, media_asked=True, album=message.media_group_id)
     await ask_next(message, state, t, uow, draft.id, lead=t(_saved_key(message)))

@@ -15,6 +15,7 @@ from core.binding import set_advisories, set_language
 from core.queries import farmer_balance
 from dialogs.callbacks import LangCb
 from dialogs.common import menu_keyboard, yuan
+from dialogs.forms import close_form
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
 
@@ -51,10 +52,7 @@ def _button(key: str) -> Callable[[Message, BotDeps], bool]:
 async def show_menu(
     message: Message, state: FSMContext, t: Translator, farmer: Farmer | None, expert: Expert | None
 ) -> None:
-    language = (await state.get_data()).get("language")
-    await state.clear()
-    if language:
-        await state.update_data(language=language)
+    await close_form(state)  # an unbound user's language is kept with the chat's other keys
     if farmer is None and expert is None:
         await message.answer(t("bind.unbound"))
         return

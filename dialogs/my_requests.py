@@ -16,6 +16,7 @@ from core.queries import farmer_requests, latest_draft
 from dialogs.callbacks import RateCb, RequestCb
 from dialogs.common import status_label, yuan
 from dialogs.filters import IS_FARMER
+from dialogs.forms import close_form
 from dialogs.intake import ask_next
 from dialogs.states import ComplaintForm
 from storage.enums import ActorKind, RequestStatus
@@ -42,7 +43,10 @@ def rating_keyboard(request_id: int) -> InlineKeyboardMarkup:
 
 @router.message(Command("requests"))
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.my_requests"))
-async def list_requests(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer) -> None:
+async def list_requests(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
+) -> None:
+    await close_form(state)  # the farmer went elsewhere; a half-filled draft waits in the list below
     mine = await farmer_requests(uow, farmer.id)
     draft = await latest_draft(uow, farmer.id)
     if not mine and draft is None:
@@ -138,7 +142,7 @@ async def request_button(
             await query.message.answer(t("requests.cancelled", id=request_id))
         elif callback_data.action == "resume":
             await requests.own_draft(uow, request_id, farmer.id)
-            await state.clear()
+            await close_form(state)
             # Photos may already be in: go to what is missing, or straight to the summary.
             await state.update_data(media_asked=True)
             await ask_next(query.message, state, t, uow, request_id)

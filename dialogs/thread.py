@@ -21,6 +21,8 @@ from core.binding import Identity
 from core.errors import DomainError
 from dialogs.callbacks import ThreadPickCb
 from dialogs.common import screen_text
+from dialogs.forms import HELD
+from dialogs.forms import HELD_LATEST as LATEST
 from dialogs.intake import start_intake
 from dialogs.relay import Content, relay
 from storage.enums import ActorKind
@@ -29,8 +31,6 @@ from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 CONTENT = F.text | F.photo | F.voice | F.document | F.video | F.location
-HELD = "held"  # FSM data: the id of a message waiting for "which request?" -> its content
-LATEST = "held_latest"
 MAX_HELD = 10
 
 
