@@ -93,6 +93,20 @@ async def test_deep_link_invite_code_binds(harness: Harness) -> None:
     assert "王建国专家" in texts(sent)[0]
 
 
+async def test_the_intro_says_where_an_expert_is_looked_up_too(harness: Harness) -> None:
+    # Who writes /start is not known yet: the text told experts they were checked against the
+    # farmers' roster, which they are not on.
+    sent = await harness.say(EXPERT, "/start")
+    assert "农户与本旗县区登记的服务对象名册核对，专家与本旗县区的专家名单核对" in texts(sent)[0]
+    sent = await harness.say(EXPERT, "/language")
+    await harness.press(EXPERT, next(d for label, d in buttons(sent) if label == "English"))
+    sent = await harness.say(EXPERT, "/start")
+    assert (
+        "farmers on the county's roster of service objects, experts on the county's list of experts"
+        in (texts(sent)[0])
+    )
+
+
 async def test_language_switches_to_english(harness: Harness) -> None:
     await harness.contact(FARMER, FARMER_PHONE)
     sent = await harness.say(FARMER, "/language")
