@@ -8,12 +8,14 @@ and everyone else is asked to choose.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.errors import IllegalTransition, NotPermitted
 from storage.enums import ActorKind, MessageKind, RequestStatus
-from storage.models import MessageLink, RequestTopic, ServiceRequest, ThreadMessage
+from storage.models import Expert, Farmer, MessageLink, RequestTopic, ServiceRequest, ThreadMessage
 from storage.uow import UnitOfWork
 
 TALKING_STATUSES = (RequestStatus.in_service, RequestStatus.completed)
@@ -38,6 +40,31 @@ _OPEN_FOR = {
 async def open_conversations(uow: UnitOfWork, kind: ActorKind, person_id: int) -> list[int]:
     """Ids of the requests where the service is under way, newest first."""
     return list((await uow.session.scalars(_OPEN_FOR[kind], {"person_id": person_id})).all())
+
+
+@dataclass(frozen=True)
+class ConversationLabel:
+    request_id: int
+    subject: str
+    other_party: str  # the farmer's name for the expert, the expert's for the farmer
+
+
+async def conversation_labels(
+    uow: UnitOfWork, kind: ActorKind, request_ids: list[int]
+) -> list[ConversationLabel]:
+    """What tells open conversations apart, in the order given: several farmers often ask about the
+    same crop, so the subject alone does not, and a bare "#12" tells nothing."""
+    if kind is ActorKind.expert:
+        other = select(Farmer.name).where(Farmer.id == ServiceRequest.farmer_id)
+    else:
+        other = select(Expert.name).where(Expert.id == ServiceRequest.expert_id)
+    rows = await uow.session.execute(
+        select(ServiceRequest.id, ServiceRequest.subject, other.scalar_subquery()).where(
+            ServiceRequest.id.in_(request_ids)
+        )
+    )
+    found = {rid: ConversationLabel(rid, subject or "", name or "") for rid, subject, name in rows}
+    return [found[rid] for rid in request_ids if rid in found]
 
 
 async def status_for_expert(uow: UnitOfWork, request_id: int, expert_id: int) -> RequestStatus | None:

@@ -163,9 +163,8 @@ async def conversation_message(
             raise SkipHandler  # nothing under way: the farmer is describing a new problem
         await message.answer(t("thread.expert_nothing_open"))
         return
-    await message.answer(
-        t("thread.which"), reply_markup=_switcher(t, party[0], candidates, message.message_id)
-    )
+    labels = await threads.conversation_labels(uow, party[0], candidates)
+    await message.answer(t("thread.which"), reply_markup=_switcher(t, party[0], labels, message.message_id))
     await _hold(state, message.message_id, content)
 
 
@@ -177,17 +176,19 @@ class HeldPickCb(CallbackData, prefix="th"):
     held: int
 
 
-def _switcher(t: Translator, kind: ActorKind, candidates: list[int], held: int) -> InlineKeyboardMarkup:
-    choices = [*candidates, 0] if kind is ActorKind.farmer else candidates
-    rows = [
-        [
-            InlineKeyboardButton(
-                text=t("thread.pick", id=rid) if rid else t("thread.new_problem"),
-                callback_data=HeldPickCb(request_id=rid, held=held).pack(),
-            )
-        ]
-        for rid in choices
-    ]
+def _switcher(
+    t: Translator, kind: ActorKind, candidates: list[threads.ConversationLabel], held: int
+) -> InlineKeyboardMarkup:
+    def pick(c: threads.ConversationLabel) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text=t("thread.pick_labelled", id=c.request_id, subject=c.subject, name=c.other_party),
+            callback_data=HeldPickCb(request_id=c.request_id, held=held).pack(),
+        )
+
+    rows = [[pick(c)] for c in candidates]
+    if kind is ActorKind.farmer:  # or it is not for an expert at all, but a new problem
+        new = HeldPickCb(request_id=0, held=held).pack()
+        rows.append([InlineKeyboardButton(text=t("thread.new_problem"), callback_data=new)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 

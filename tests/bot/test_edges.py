@@ -177,7 +177,8 @@ async def test_two_requests_threads_never_cross(harness: Harness) -> None:
     # Without a reply, the expert is asked which request; nothing is sent until they choose.
     sent = await h.say(EXPERT, "记得明天上午打药")
     assert texts(sent) == ["您有多个进行中的请求，这条消息发给哪一个？"]
-    assert {label for label, _ in buttons(sent)} == {f"请求 #{first}", f"请求 #{second}"}
+    # Each choice names the crop and the farmer: "#12" alone did not tell the expert which was which.
+    assert {label for label, _ in buttons(sent)} == {f"#{first} 向日葵 · 王二牛", f"#{second} 番茄 · 赵红梅"}
     sent = await h.press(EXPERT, f"tp:{first}")
     assert next(getattr(m, "chat_id", None) for m in sent if type(m).__name__ == "SendMessage") == FARMER
     async with h.deps.uow() as uow:

@@ -52,7 +52,7 @@ async def ask_which(h: Harness, text: str) -> list[tuple[str, str]]:
 
 
 def button_for(choices: list[tuple[str, str]], request_id: int) -> str:
-    return next(data for label, data in choices if label == f"请求 #{request_id}")
+    return next(data for label, data in choices if label.startswith(f"#{request_id} "))
 
 
 async def test_two_messages_before_choosing_each_go_where_chosen(harness: Harness) -> None:
@@ -94,3 +94,28 @@ async def test_the_queue_names_the_farmer_of_each_request_in_service(harness: Ha
         f"#{first} 向日葵 · 王二牛 · 服务中 — 我家葵花叶子发黄还有黑斑，种了20亩\n"
         f"#{second} 向日葵 · 王秀兰 · 服务中 — 我家葵花盘子上有虫子，种了10亩"
     ]
+
+
+async def test_the_choices_name_the_crop_and_the_other_party(harness: Harness) -> None:
+    h = harness
+    first, second = await two_under_way(h)
+    # Two farmers asking about sunflowers: the farmer's name is what tells them apart.
+    choices = await ask_which(h, "先把病叶摘掉")
+    assert [label for label, _ in choices] == [f"#{second} 向日葵 · 王秀兰", f"#{first} 向日葵 · 王二牛"]
+
+    # A farmer with two requests under way sees the expert's name, and may start a new problem.
+    await h.say(FARMER, "📝 描述问题")  # with one request under way, free text goes to its expert
+    sent = await h.say(FARMER, "我家番茄叶子卷曲发黄，大棚里一半都这样")
+    sent = await h.press(FARMER, button(sent, lambda label, _: label == "✅ 完成"))
+    sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 确认")))
+    sent = await h.press(FARMER, button(sent, lambda label, _: label.endswith("王建国")))
+    sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 选择")))
+    await h.press(FARMER, button(sent, lambda label, _: label.startswith("视频解答")))
+    third = await h.latest_request_id()
+    await approve(h, third)
+    await h.pump()
+    await h.press(EXPERT, f"iv:{third}:accept")
+    await h.pump()
+    sent = await h.say(FARMER, "叶子背面也有")
+    labels = [label for label, _ in buttons(sent)]
+    assert labels == [f"#{third} 番茄 · 王建国", f"#{first} 向日葵 · 王建国", "这是一个新问题"]
