@@ -219,7 +219,13 @@ async def subject_received(
         is None
     ):
         return
-    await requests.update_draft(uow, request_id, farmer.id, subject=message.text.strip()[:64])
+    parsed = await deps.nlu.parse(message.text)
+    if is_small_talk(parsed):  # "好的", "😀": no crop or animal in it, ask again
+        await message.answer(t("intake.ask_subject_again"))
+        return
+    # "我种的是葵花，第一年种" names 向日葵: the canonical name is what experts are matched on
+    subject = fields_from_parse(parsed).get("subject") or message.text.strip()[:64]
+    await requests.update_draft(uow, request_id, farmer.id, subject=subject)
     await ask_next(message, state, t, uow, request_id)
 
 

@@ -37,3 +37,16 @@ async def test_a_question_the_model_reads_as_out_of_scope_still_opens_a_request(
     sent = texts(await harness.say(FARMER, "最近总下雨，地里怎么办"))
     assert sent[0].startswith(harness.deps.catalog.messages["zh_CN"]["intake.received"])
     assert await drafts(harness) == 1
+
+
+async def test_the_crop_question_asks_again_for_small_talk_and_keeps_the_named_crop(harness: Harness) -> None:
+    await harness.contact(FARMER, FARMER_PHONE)
+    sent = texts(await harness.say(FARMER, "叶子发黄还有黑斑，种了20亩"))
+    zh = harness.deps.catalog.messages["zh_CN"]
+    assert zh["intake.ask_subject"] in sent[0]
+    assert texts(await harness.say(FARMER, "好的")) == [zh["intake.ask_subject_again"]]
+    assert texts(await harness.say(FARMER, "😀")) == [zh["intake.ask_subject_again"]]
+    await harness.say(FARMER, "我种的是葵花，第一年种")  # a sentence naming the crop
+    async with harness.deps.uow() as uow:
+        draft = await uow.session.get(ServiceRequest, await harness.latest_request_id())
+    assert draft is not None and draft.subject == "向日葵"  # the canonical name experts are matched on
