@@ -210,9 +210,10 @@ async def _release(state: FSMContext, held: int | None) -> Content | None:
 
 
 @router.callback_query(HeldPickCb.filter())
+@router.callback_query(ThreadPickCb.filter())
 async def conversation_picked(
     query: CallbackQuery,
-    callback_data: HeldPickCb,
+    callback_data: HeldPickCb | ThreadPickCb,
     bot: Bot,
     state: FSMContext,
     t: Translator,
@@ -221,39 +222,11 @@ async def conversation_picked(
     farmer: Farmer | None,
     expert: Expert | None,
 ) -> None:
-    content = await _release(state, callback_data.held)
-    await _send_held(query, bot, state, t, uow, deps, farmer, expert, callback_data.request_id, content)
-
-
-@router.callback_query(ThreadPickCb.filter())
-async def conversation_picked_before_held_ids(
-    query: CallbackQuery,
-    callback_data: ThreadPickCb,
-    bot: Bot,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer | None,
-    expert: Expert | None,
-) -> None:
-    """Buttons sent before questions named their message carry no id: they send the latest one."""
-    content = await _release(state, await state.get_value(LATEST))
-    await _send_held(query, bot, state, t, uow, deps, farmer, expert, callback_data.request_id, content)
-
-
-async def _send_held(
-    query: CallbackQuery,
-    bot: Bot,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer | None,
-    expert: Expert | None,
-    request_id: int,
-    content: Content | None,
-) -> None:
+    # Buttons sent before questions named their message (ThreadPickCb) carry no id: they send the
+    # latest one.
+    held = callback_data.held if isinstance(callback_data, HeldPickCb) else await state.get_value(LATEST)
+    content = await _release(state, held)
+    request_id = callback_data.request_id
     party = _party(farmer, expert)
     assert isinstance(query.message, Message)
     if party is None or content is None:
