@@ -64,6 +64,8 @@ async def test_expiry_after_24_hours_asks_the_farmer_to_choose_again(harness: Ha
     assert [r.id for r in expired] == [request_id]
     pushed = await h.pump()
     assert any("24 小时内没有答复" in text for text in texts(pushed, FARMER))
+    # the expert is told too: the card kept its Accept button
+    assert texts(pushed, EXPERT) == [f"邀请 #{request_id} 超过 24 小时没有答复，已失效，农户会重新选择专家。"]
     sent = await h.press(EXPERT, f"iv:{request_id}:accept")
     assert [q.text for q in sent if type(q).__name__ == "AnswerCallbackQuery"] == ["这个邀请已失效。"]  # type: ignore[attr-defined]
     assert "冻结中 ¥100" in await balance_text(h)

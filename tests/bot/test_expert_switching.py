@@ -9,7 +9,7 @@ from sqlalchemy import select
 from storage.models import ServiceRequest
 from tests.bot.conftest import EXPERT, EXPERT_PHONE, FARMER, FARMER_PHONE
 from tests.bot.harness import Harness, button, buttons, texts
-from tests.bot.test_farmer_story import approve
+from tests.bot.test_farmer_story import approve, submit_draft
 
 SECOND_FARMER = 10003  # 王秀兰, same demonstration household as 王二牛
 SECOND_FARMER_PHONE = "13904781002"
@@ -105,13 +105,8 @@ async def test_the_choices_name_the_crop_and_the_other_party(harness: Harness) -
 
     # A farmer with two requests under way sees the expert's name, and may start a new problem.
     await h.say(FARMER, "📝 描述问题")  # with one request under way, free text goes to its expert
-    sent = await h.say(FARMER, "我家番茄叶子卷曲发黄，大棚里一半都这样")
-    sent = await h.press(FARMER, button(sent, lambda label, _: label == "✅ 完成"))
-    sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 确认")))
-    sent = await h.press(FARMER, button(sent, lambda label, _: label.endswith("王建国")))
-    sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 选择")))
-    await h.press(FARMER, button(sent, lambda label, _: label.startswith("视频解答")))
-    third = await h.latest_request_id()
+    asked = await h.say(FARMER, "我家番茄叶子卷曲发黄，大棚里一半都这样")
+    third = await submit_draft(h, asked, expert=lambda label: label.endswith("王建国"))
     await approve(h, third)
     await h.pump()
     await h.press(EXPERT, f"iv:{third}:accept")

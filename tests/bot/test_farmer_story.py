@@ -3,6 +3,10 @@ submit at 19:00, approve, accept, talk with photos both ways, complete, rate 5, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from aiogram.methods import TelegramMethod
 from sqlalchemy import select
 
 from core import requests
@@ -22,16 +26,23 @@ async def bind_both(h: Harness) -> None:
 
 async def describe_and_submit(h: Harness, text: str = PROBLEM, mode_label: str = "视频解答") -> int:
     """Describe, skip the photos, confirm, pick the first suggestion, choose the mode; the request id."""
-    sent = await h.say(FARMER, text)
-    sent = await h.press(FARMER, button(sent, lambda label, _: label == "✅ 完成"))
+    return await submit_draft(h, await h.say(FARMER, text), mode_label=mode_label)
+
+
+async def submit_draft(
+    h: Harness,
+    asked: list[TelegramMethod[Any]],
+    *,
+    expert: Callable[[str], bool] = lambda label: label.startswith("1. "),
+    mode_label: str = "视频解答",
+) -> int:
+    """From the photo question (`asked`): done, confirm, pick the expert, choose the mode; the request id."""
+    sent = await h.press(FARMER, button(asked, lambda label, _: label == "✅ 完成"))
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 确认")))
-    sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("1. ")))
+    sent = await h.press(FARMER, button(sent, lambda label, _: expert(label)))
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 选择")))
-    sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith(mode_label)))
-    async with h.deps.uow() as uow:
-        latest = await uow.session.scalar(select(ServiceRequest).order_by(ServiceRequest.id.desc()))
-        assert latest is not None
-        return latest.id
+    await h.press(FARMER, button(sent, lambda label, _: label.startswith(mode_label)))
+    return await h.latest_request_id()
 
 
 async def approve(h: Harness, request_id: int) -> None:
