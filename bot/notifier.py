@@ -18,7 +18,7 @@ from bot.i18n import Translator
 from bot.outbound import deliver
 from core import threads
 from dialogs.callbacks import ExpertCb
-from dialogs.common import yuan
+from dialogs.common import decline_reason, yuan
 from dialogs.invitation import send_invitation
 from dialogs.my_requests import rating_keyboard
 from storage.models import (
@@ -147,10 +147,13 @@ class Notifier:
                     ]
                 ]
             )
-            key = "push.declined" if action == "decline" else "push.expired"
-            await self._send(
-                uow, f_chat, rid, ft(key, id=rid, expert=expert.name if expert else ""), reply_markup=again
+            name = expert.name if expert else ""
+            text = (
+                ft("push.declined", id=rid, expert=name, reason=decline_reason(ft, event.reason))
+                if action == "decline"
+                else ft("push.expired", id=rid, expert=name)
             )
+            await self._send(uow, f_chat, rid, text, reply_markup=again)
             if action == "expire":  # the card still shows Accept: say it is gone before it is pressed
                 await self._send(uow, e_chat, rid, et("push.expired_for_expert", id=rid))
         elif (

@@ -69,7 +69,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 TRANSITIONS: dict[tuple[S, Action], Rule] = {(r.source, r.action): r for r in RULES}
-REASON_REQUIRED = frozenset({Action.reject})
+REASON_REQUIRED = frozenset({Action.reject, Action.decline})
 # A farmer may cancel any time before the service starts; the hold is released.
 CANCELLABLE = frozenset(r.source for r in RULES if r.action is Action.cancel)
 

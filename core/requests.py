@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core import fees, ledger, lifecycle
+from core import declining, fees, ledger, lifecycle
 from core.actors import Actor
 from core.budget import budget_year
 from core.duty_hours import expected_review_at
@@ -244,9 +244,10 @@ async def accept(
     return request
 
 
-async def decline(
-    uow: UnitOfWork, request_id: int, expert_id: int, *, reason: str | None = None
-) -> ServiceRequest:
+async def decline(uow: UnitOfWork, request_id: int, expert_id: int, *, reason: str) -> ServiceRequest:
+    """The invited expert declines with a reason the farmer reads (a `DeclineReason` or their own
+    words); the farmer picks another expert and the hold is kept."""
+    reason = declining.checked_reason(reason)
     request = await load_request(uow, request_id)
     _invited(request, expert_id)
     await lifecycle.apply(uow, request, Action.decline, Actor.expert(expert_id), reason=reason)

@@ -27,6 +27,7 @@ def routers() -> list[Router]:
     # Order matters: commands and menu buttons first, explicit states next, free text last.
     from dialogs import (
         binding,
+        decline,
         expert_choice,
         expert_work,
         feedback,
@@ -41,6 +42,7 @@ def routers() -> list[Router]:
         my_requests.router,
         feedback.router,
         expert_work.router,
+        decline.router,
         intake.router_states,
     ]
     after = [

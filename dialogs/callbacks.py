@@ -47,6 +47,11 @@ class InviteCb(CallbackData, prefix="iv"):
     action: str  # accept | decline
 
 
+class DeclineCb(CallbackData, prefix="dc"):
+    request_id: int
+    reason: str  # a core.declining.DeclineReason name | other | back
+
+
 class CompleteCb(CallbackData, prefix="cp"):
     request_id: int
     mode: str

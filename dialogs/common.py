@@ -10,6 +10,7 @@ from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 from bot.deps import BotDeps
 from bot.i18n import Safe, Translator
 from core.budget import LOCAL_TZ
+from core.declining import common_reason
 from core.requests import record_blocked_text
 from nlu.screening import ScreeningResult, Verdict, explain
 from storage.models import ServiceRequest
@@ -50,6 +51,15 @@ def menu_keyboard(t: Translator, *, expert: bool) -> ReplyKeyboardMarkup:
 
 def status_label(t: Translator, request: ServiceRequest) -> Safe:
     return t(f"status.{request.status}")
+
+
+def decline_reason(t: Translator, recorded: str | None) -> str:
+    """A decline's reason for its reader: a common one in their language, a written one as written
+    (a plain str, so it is escaped where it is put into a message)."""
+    common = common_reason(recorded)
+    if common is not None:
+        return t(f"decline.{common.name}")
+    return recorded or t("summary.none")
 
 
 def request_summary(t: Translator, request: ServiceRequest, specialty_name: str | None) -> Safe:

@@ -17,6 +17,7 @@ from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, SkipCb
 from dialogs.common import screen_text, status_label, yuan
 from dialogs.filters import IS_EXPERT
 from dialogs.forms import close_form
+from dialogs.invitation import why_not_open
 from dialogs.states import AdvisoryForm, CompletionForm
 from storage.enums import AdvisoryCategory, RequestStatus, ServiceMode
 from storage.models import Expert, Farmer
@@ -28,8 +29,8 @@ router.callback_query.filter(IS_EXPERT)
 ONSITE = {ServiceMode.onsite_consult, ServiceMode.onsite_training}
 
 
-@router.callback_query(InviteCb.filter())
-async def invitation_answered(
+@router.callback_query(InviteCb.filter(F.action == "accept"))  # Decline: dialogs.decline
+async def invitation_accepted(
     query: CallbackQuery,
     callback_data: InviteCb,
     t: Translator,
@@ -39,32 +40,12 @@ async def invitation_answered(
 ) -> None:
     assert isinstance(query.message, Message)
     try:
-        if callback_data.action == "accept":
-            await requests.accept(uow, callback_data.request_id, expert.id, now=deps.clock())
-            text = t("invite.accepted", id=callback_data.request_id)
-        elif callback_data.action == "decline":
-            await requests.decline(
-                uow, callback_data.request_id, expert.id, reason=t("invite.decline_reason")
-            )
-            text = t("invite.declined", id=callback_data.request_id)
-        else:
-            await query.answer()
-            return
+        await requests.accept(uow, callback_data.request_id, expert.id, now=deps.clock())
     except (IllegalTransition, NotPermitted):
-        await query.answer(await _why_not_open(uow, t, callback_data.request_id, expert), show_alert=True)
+        await query.answer(await why_not_open(uow, t, callback_data.request_id, expert.id), show_alert=True)
         return
     await query.answer()
-    await query.message.answer(text)
-
-
-async def _why_not_open(uow: UnitOfWork, t: Translator, request_id: int, expert: Expert) -> str:
-    """An old card pressed again: "expired" would alarm an expert who already took the request."""
-    status = await threads.status_for_expert(uow, request_id, expert.id)
-    if status is RequestStatus.in_service:
-        return t("invite.already_accepted", id=request_id)
-    if status in (RequestStatus.completed, RequestStatus.settled):
-        return t("invite.already_completed", id=request_id)
-    return t("invite.no_longer_open")
+    await query.message.answer(t("invite.accepted", id=callback_data.request_id))
 
 
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.queue"))

@@ -14,6 +14,7 @@ from bot.outbound import deliver
 from core import threads
 from dialogs.callbacks import InviteCb
 from dialogs.common import local_time, request_summary, yuan
+from storage.enums import RequestStatus
 from storage.models import County, ServiceRequest, Specialty
 from storage.uow import UnitOfWork
 
@@ -53,23 +54,37 @@ async def send_invitation(
             ),
         ]
     )
-    buttons = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=t("invite.accept"),
-                    callback_data=InviteCb(request_id=request.id, action="accept").pack(),
-                ),
-                InlineKeyboardButton(
-                    text=t("invite.decline"),
-                    callback_data=InviteCb(request_id=request.id, action="decline").pack(),
-                ),
-            ]
-        ]
-    )
+    buttons = invitation_buttons(t, request.id)
     sent = await deliver(
         lambda: bot.send_message(chat_id, text, reply_markup=buttons),
         what=f"invitation for request {request.id}",
     )
     if sent is not None:  # a reply to the card belongs to its request
         await threads.link_messages(uow, chat_id, [sent.message_id], request.id)
+
+
+def invitation_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("invite.accept"),
+                    callback_data=InviteCb(request_id=request_id, action="accept").pack(),
+                ),
+                InlineKeyboardButton(
+                    text=t("invite.decline"),
+                    callback_data=InviteCb(request_id=request_id, action="decline").pack(),
+                ),
+            ]
+        ]
+    )
+
+
+async def why_not_open(uow: UnitOfWork, t: Translator, request_id: int, expert_id: int) -> str:
+    """An old card pressed again: "expired" would alarm an expert who already took the request."""
+    status = await threads.status_for_expert(uow, request_id, expert_id)
+    if status is RequestStatus.in_service:
+        return t("invite.already_accepted", id=request_id)
+    if status in (RequestStatus.completed, RequestStatus.settled):
+        return t("invite.already_completed", id=request_id)
+    return t("invite.no_longer_open")

@@ -14,13 +14,13 @@ from core.actors import Actor
 from core.errors import DomainError
 from core.queries import farmer_requests, latest_draft
 from dialogs.callbacks import RateCb, RequestCb
-from dialogs.common import status_label, yuan
+from dialogs.common import decline_reason, status_label, yuan
 from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
 from dialogs.intake import ask_next
 from dialogs.states import ComplaintForm
 from storage.enums import ActorKind, RequestStatus
-from storage.models import Farmer
+from storage.models import Farmer, RequestEvent
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
@@ -88,7 +88,7 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
             "requests.event",
             at=e.at.strftime("%m-%d %H:%M"),
             status=t(f"status.{e.to_status}"),
-            reason=f" ({e.reason})" if e.reason and e.action in ("reject", "decline") else "",
+            reason=_event_reason(t, e),
         )
         for e in events
     ]
@@ -120,6 +120,15 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
     await message.answer("\n".join(lines), reply_markup=markup)
     if request.status is RequestStatus.completed:
         await message.answer(t("rating.ask", id=request_id), reply_markup=rating_keyboard(request_id))
+
+
+def _event_reason(t: Translator, event: RequestEvent) -> str:
+    """The reasons the farmer should read in the history: a rejection's and a decline's."""
+    if event.action == "reject" and event.reason:
+        return f" ({event.reason})"
+    if event.action == "decline" and event.reason:
+        return f" ({decline_reason(t, event.reason)})"
+    return ""
 
 
 @router.callback_query(RequestCb.filter())

@@ -20,6 +20,10 @@ class CompletionForm(StatesGroup):
     evidence = State()
 
 
+class DeclineForm(StatesGroup):
+    reason = State()
+
+
 class AdvisoryForm(StatesGroup):
     body = State()
     subjects = State()

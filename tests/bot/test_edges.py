@@ -35,9 +35,13 @@ async def test_decline_then_repick_keeps_the_hold(harness: Harness) -> None:
     await approve(h, request_id)
     await h.pump()
     sent = await h.press(EXPERT, f"iv:{request_id}:decline")
+    sent = await h.press(EXPERT, button(sent, lambda label, _: label == "不是我的专业方向"))
     assert "已拒绝" in texts(sent)[0]
     pushed = await h.pump()
-    assert any("暂时无法提供服务" in text and "服务券仍为您保留" in text for text in texts(pushed, FARMER))
+    assert any(
+        "暂时无法提供服务" in text and "不是我的专业方向" in text and "服务券仍为您保留" in text
+        for text in texts(pushed, FARMER)
+    )
     assert "冻结中 ¥100" in await balance_text(h)
 
     # Choose again from the push: another expert, no mode question, the same hold, back to review.

@@ -131,6 +131,21 @@ async def test_decline_and_expiry_keep_the_hold_while_the_farmer_repicks(
             await requests.accept(uow, request_id, world.experts["黄晓梅"])
 
 
+@pytest.mark.parametrize(("reason", "limited"), [("  ", False), ("忙" * 201, True)])
+async def test_a_decline_needs_a_reason_of_a_sentence(
+    uow_factory: Callable[[], UnitOfWork], reason: str, limited: bool
+) -> None:
+    world = await _world(uow_factory)
+    request_id = await _submitted(uow_factory, world)
+    async with uow_factory() as uow:
+        await requests.approve(uow, request_id, Staff(1, world.county_id), now=EVENING)
+        with pytest.raises(InvalidInput, match="reason") as refused:
+            await requests.decline(uow, request_id, world.experts["王建国"], reason=reason)
+        assert ("limit" in refused.value.details) is limited
+        request = await requests.load_request(uow, request_id)
+        assert request.status is RequestStatus.approved
+
+
 async def test_insufficient_balance_is_said_plainly_and_nothing_is_held(
     uow_factory: Callable[[], UnitOfWork],
 ) -> None:
