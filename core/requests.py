@@ -16,6 +16,7 @@ from sqlalchemy import select
 from core import declining, fees, ledger, lifecycle
 from core.actors import Actor
 from core.budget import budget_year
+from core.description import is_describable
 from core.duty_hours import expected_review_at
 from core.errors import InvalidInput, NotFound, NotPermitted
 from core.lifecycle import Action
@@ -164,8 +165,8 @@ async def submit(
     now = now or utcnow()
     request = await load_request(uow, request_id)
     _owned_by(request, farmer_id)
-    if not request.description.strip():
-        raise InvalidInput("describe the problem before submitting")
+    if not is_describable(request.description):
+        raise InvalidInput("describe the problem in words before submitting", field="description")
     expert = await expert_available_to_farmer(uow, expert_id, request.county_id, now=now)
     fee = await fees.fee_for(uow, mode, now)
     lifecycle.rule_for(request.status, Action.submit, Actor.farmer(farmer_id))

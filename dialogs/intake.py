@@ -16,6 +16,7 @@ from bot.deps import BotDeps
 from bot.i18n import Translator
 from core import requests
 from core.actors import Actor
+from core.description import is_describable
 from dialogs.callbacks import IntakeCb, SpecialtyCb
 from dialogs.common import request_summary, screen_text, screening_flags
 from dialogs.expert_choice import show_suggestions
@@ -87,7 +88,7 @@ async def ask_next(
         await message.answer(text if lead is None else f"{lead}\n{text}", reply_markup=reply_markup)
 
     await state.update_data(request_id=request_id)
-    if not request.description.strip():
+    if not is_describable(request.description):  # none yet, or a caption like "？"
         await state.set_state(IntakeForm.description)
         await reply(t("intake.ask_description"))
     elif request.specialty_code is None:
@@ -235,7 +236,8 @@ async def description_received(
 ) -> None:
     assert message.text is not None
     request_id = await state.get_value("request_id")
-    if request_id is None:  # the farmer pressed "describe a problem" and is writing it now
+    if request_id is None and is_describable(message.text):
+        # The farmer pressed "describe a problem" and is writing it now.
         await start_intake(message, state, t, uow, deps, farmer, message.text)
         return
     screened = await screen_text(
@@ -243,6 +245,10 @@ async def description_received(
     )
     if screened is None:
         return
+    if not is_describable(message.text):  # "？", "。。。": nothing is drafted or changed; the form stays
+        await message.answer(t("intake.describe_in_words"))
+        return
+    assert request_id is not None
     parsed = await deps.nlu.parse(message.text)
     request = await requests.load_request(uow, request_id, lock=False)
     known = {k: v for k, v in fields_from_parse(parsed).items() if v is not None and not getattr(request, k)}

@@ -131,6 +131,17 @@ async def test_decline_and_expiry_keep_the_hold_while_the_farmer_repicks(
             await requests.accept(uow, request_id, world.experts["黄晓梅"])
 
 
+async def test_a_description_without_words_cannot_be_submitted(uow_factory: Callable[[], UnitOfWork]) -> None:
+    world = await _world(uow_factory)
+    async with uow_factory() as uow:
+        draft = await requests.create_draft(uow, world.farmer_id, description="？。。", subject="向日葵")
+        with pytest.raises(InvalidInput, match="in words"):
+            await requests.submit(
+                uow, draft.id, world.farmer_id, expert_id=world.experts["王建国"], mode=ServiceMode.video
+            )
+    assert await _balance(uow_factory, world) == ledger.Balance(60000, 0)
+
+
 @pytest.mark.parametrize(("reason", "limited"), [("  ", False), ("忙" * 201, True)])
 async def test_a_decline_needs_a_reason_of_a_sentence(
     uow_factory: Callable[[], UnitOfWork], reason: str, limited: bool
@@ -244,7 +255,8 @@ async def test_twenty_concurrent_submissions_against_a_balance_for_three_hold_ex
         await ledger.adjust(uow, account, 30000, Actor.system(), note="test top-up")
         await uow.commit()
         drafts = [
-            (await requests.create_draft(uow, world.farmer_id, description=f"问题 {i}")).id for i in range(20)
+            (await requests.create_draft(uow, world.farmer_id, description=f"葵花叶子发黄 {i}")).id
+            for i in range(20)
         ]
 
     async def submit(draft_id: int) -> str:
