@@ -19,6 +19,7 @@ from core.budget import budget_year
 from core.description import is_describable
 from core.duty_hours import expected_review_at
 from core.errors import InvalidInput, NotFound, NotPermitted
+from core.evidence import Evidence
 from core.lifecycle import Action
 from core.matching import expert_available_to_farmer
 from core.scope import Staff
@@ -305,10 +306,11 @@ async def complete(
     expert_id: int,
     *,
     delivered_mode: ServiceMode,
-    evidence: str | None = None,
+    evidence: Evidence | None = None,
     now: datetime | None = None,
 ) -> Reimbursement:
-    """Close the service with the mode actually delivered; capture its fee, credit the expert."""
+    """Close the service with the mode actually delivered; capture its fee, credit the expert.
+    The evidence of an on-site visit is recorded with the completion event."""
     now = now or utcnow()
     request = await load_request(uow, request_id)
     _invited(request, expert_id)
@@ -317,7 +319,8 @@ async def complete(
     _, held = await ledger.held_for_request(uow, request.id)
     # The farmer never pays more than was held at submission, even if the visit was dearer.
     amount = min(await fees.fee_for(uow, delivered_mode, now), held)
-    await lifecycle.apply(uow, request, Action.complete, Actor.expert(expert_id), reason=evidence, at=now)
+    recorded = evidence.recorded() if evidence else None
+    await lifecycle.apply(uow, request, Action.complete, Actor.expert(expert_id), reason=recorded, at=now)
     request.delivered_mode = delivered_mode
     request.completed_at = now
     if amount > 0:

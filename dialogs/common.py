@@ -11,6 +11,7 @@ from bot.deps import BotDeps
 from bot.i18n import Safe, Translator
 from core.budget import LOCAL_TZ
 from core.declining import common_reason
+from core.evidence import Evidence
 from core.requests import record_blocked_text
 from nlu.screening import ScreeningResult, Verdict, explain
 from storage.models import ServiceRequest
@@ -60,6 +61,13 @@ def decline_reason(t: Translator, recorded: str | None) -> str:
     if common is not None:
         return t(f"decline.{common.name}")
     return recorded or t("summary.none")
+
+
+def evidence_text(t: Translator, evidence: Evidence) -> Safe:
+    """'现场照片：已指导喷药' / '现场位置': what the evidence of a visit is, with the expert's note."""
+    if evidence.kind == "location":
+        return t("evidence.location")
+    return t("evidence.photo_note", note=evidence.note) if evidence.note else t("evidence.photo")
 
 
 def request_summary(t: Translator, request: ServiceRequest, specialty_name: str | None) -> Safe:

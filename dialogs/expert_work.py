@@ -8,13 +8,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
+from bot.i18n import Safe, Translator
 from bot.middlewares.errors import too_long
 from core import advisories, requests, threads
 from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
+from core.evidence import Evidence
 from core.queries import expert_queue, expert_year
 from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, SkipCb
-from dialogs.common import screen_text, status_label, yuan
+from dialogs.common import evidence_text, screen_text, status_label, yuan
 from dialogs.filters import IS_EXPERT
 from dialogs.forms import close_form
 from dialogs.invitation import why_not_open
@@ -167,7 +168,7 @@ async def _complete(
     expert: Expert,
     request_id: int,
     mode: ServiceMode,
-    evidence: str | None,
+    evidence: Evidence | None,
 ) -> None:
     try:
         credited = await requests.complete(
@@ -183,7 +184,10 @@ async def _complete(
             t("invite.already_completed", id=request_id) if done else t("complete.not_possible")
         )
         return
-    await message.answer(t("complete.done", id=request_id, fee=yuan(credited.amount_fen)))
+    reply = t("complete.done", id=request_id, fee=yuan(credited.amount_fen))
+    if evidence is not None:
+        reply = Safe(f"{reply}\n{t('complete.evidence', evidence=evidence_text(t, evidence))}")
+    await message.answer(reply)
 
 
 @router.message(CompletionForm.evidence, F.location | F.photo)
@@ -192,10 +196,19 @@ async def evidence_received(
 ) -> None:
     data = await state.get_data()
     if message.location is not None:
-        evidence = f"location:{message.location.latitude:.5f},{message.location.longitude:.5f}"
+        evidence = Evidence.location(message.location.latitude, message.location.longitude)
     else:
         assert message.photo
-        evidence = f"photo:{message.photo[-1].file_id}"
+        try:  # what the expert wrote on the photo is kept with it
+            evidence = Evidence.photo(message.photo[-1].file_id, message.caption)
+        except InvalidInput as error:  # the question stays open: shorten and send again
+            await message.answer(too_long(error, t) or t("complete.ask_evidence"))
+            return
+        if (
+            evidence.note
+            and await screen_text(message, deps, uow, t, evidence.note, context="evidence") is None
+        ):
+            return  # blocked: explained; the question stays open
     await close_form(state)
     await _complete(message, t, uow, deps, expert, data["request_id"], ServiceMode(data["mode"]), evidence)
 

@@ -8,13 +8,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
+from bot.i18n import Safe, Translator
 from core import lifecycle, requests, threads
 from core.actors import Actor
 from core.errors import DomainError
+from core.evidence import Evidence
 from core.queries import farmer_requests, latest_draft
 from dialogs.callbacks import RateCb, RequestCb
-from dialogs.common import decline_reason, status_label, yuan
+from dialogs.common import decline_reason, evidence_text, status_label, yuan
 from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
 from dialogs.intake import ask_next
@@ -123,11 +124,14 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
 
 
 def _event_reason(t: Translator, event: RequestEvent) -> str:
-    """The reasons the farmer should read in the history: a rejection's and a decline's."""
+    """What the farmer should read in the history: why it was rejected or declined, and the evidence
+    of an on-site visit."""
     if event.action == "reject" and event.reason:
         return f" ({event.reason})"
     if event.action == "decline" and event.reason:
         return f" ({decline_reason(t, event.reason)})"
+    if event.action == "complete" and (evidence := Evidence.from_record(event.reason)) is not None:
+        return Safe(f" ({evidence_text(t, evidence)})")  # the visit's photo or place, with the note
     return ""
 
 

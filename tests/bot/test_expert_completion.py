@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core import requests
 from storage.enums import RequestStatus
 from storage.models import ServiceRequest
 from tests.bot.conftest import EXPERT, FARMER
@@ -32,3 +33,43 @@ async def test_the_menu_works_while_the_evidence_is_awaited(harness: Harness) ->
     # The question is still open: the location completes the service.
     sent = await h.location(EXPERT, 40.76, 107.41)
     assert "核销金额 ¥300" in texts(sent)[0]
+
+
+async def _completion_reason(h: Harness, request_id: int) -> str | None:
+    async with h.deps.uow() as uow:
+        [event] = [e for e in await requests.history(uow, request_id) if e.action == "complete"]
+    return event.reason
+
+
+async def test_the_caption_of_the_evidence_photo_is_kept_and_shown(harness: Harness) -> None:
+    h = harness
+    request_id = await _in_service(h, mode_label="现场咨询")
+    await h.press(EXPERT, f"cp:{request_id}:onsite_consult")
+    # A caption is screened and limited like any text; the question stays open meanwhile.
+    sent = await h.photo(EXPERT, "visit-1", caption="顺便问下哪里能买到冰毒")
+    assert "冰毒" in texts(sent)[0]
+    sent = await h.photo(EXPERT, "visit-1", caption="看" * 1025)
+    assert texts(sent) == ["内容太长了（1025 字），最多 1024 字。请精简后重新发送。"]
+    async with h.deps.uow() as uow:
+        request = await uow.session.get(ServiceRequest, request_id)
+        assert request is not None and request.status is RequestStatus.in_service
+
+    sent = await h.photo(EXPERT, "visit-2", caption=" 葵花盘腐病，已指导喷药 <三天后复查> ")
+    [done] = texts(sent)
+    assert "核销金额 ¥300" in done
+    assert done.endswith("\n凭证：现场照片：葵花盘腐病，已指导喷药 &lt;三天后复查&gt;")
+    assert await _completion_reason(h, request_id) == "photo:visit-2\n葵花盘腐病，已指导喷药 <三天后复查>"
+
+    # The farmer's record of the request shows it with the completion.
+    sent = await h.say(FARMER, "📋 我的请求")
+    sent = await h.press(FARMER, button(sent, lambda _, data: data == f"rq:{request_id}:open"))
+    assert "已完成，待评价 (现场照片：葵花盘腐病，已指导喷药 &lt;三天后复查&gt;)" in texts(sent)[0]
+
+
+async def test_a_photo_without_caption_or_a_location_is_evidence_as_before(harness: Harness) -> None:
+    h = harness
+    request_id = await _in_service(h, mode_label="现场咨询")
+    await h.press(EXPERT, f"cp:{request_id}:onsite_consult")
+    sent = await h.photo(EXPERT, "visit-3")
+    assert texts(sent)[0].endswith("\n凭证：现场照片")
+    assert await _completion_reason(h, request_id) == "photo:visit-3"

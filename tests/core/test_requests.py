@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from core import ledger, requests
 from core.actors import Actor
 from core.errors import IllegalTransition, InsufficientBalance, InvalidInput, NotPermitted
+from core.evidence import Evidence
 from core.scope import Staff
 from storage.enums import LedgerKind, RequestStatus, ServiceMode
 from storage.models import LedgerEntry, Reimbursement
@@ -229,10 +230,17 @@ async def test_onsite_completion_needs_evidence(uow_factory: Callable[[], UnitOf
             request_id,
             expert,
             delivered_mode=ServiceMode.onsite_consult,
-            evidence="photo:AgAD123",
+            evidence=Evidence.photo("AgAD123", "  葵花盘腐病，已指导喷药  "),
             now=EVENING,
         )
+        [completed] = [e for e in await requests.history(uow, request_id) if e.action == "complete"]
     assert done.amount_fen == 30000
+    assert completed.reason == "photo:AgAD123\n葵花盘腐病，已指导喷药"
+    assert Evidence.from_record(completed.reason) == Evidence("photo", "AgAD123", "葵花盘腐病，已指导喷药")
+    assert Evidence.from_record("not answered within 24 hours") is None
+    with pytest.raises(InvalidInput) as refused:
+        Evidence.photo("AgAD123", "看" * 1025)
+    assert refused.value.details["limit"] == 1024
 
 
 async def test_cancel_after_the_service_started_is_refused(uow_factory: Callable[[], UnitOfWork]) -> None:
