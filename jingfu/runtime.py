@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from sqlalchemy.exc import OperationalError
-
 from core.errors import DomainError
 from jingfu.cli.errors import CliError
 from jingfu.settings import load_database_settings
@@ -27,9 +25,5 @@ async def run_with_uow(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
             return await work(uow)
     except DomainError as exc:
         raise CliError(exc.message) from None
-    except OperationalError as exc:
-        raise CliError(
-            f"database not ready ({exc.orig}); run `jingfu db upgrade` or check DATABASE_URL"
-        ) from None
     finally:
         await engine.dispose()

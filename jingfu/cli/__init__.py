@@ -2,7 +2,9 @@
 
 A subcommand module exposes ``register(subparsers)`` and sets ``func`` on its parser; ``func(args)``
 returns an exit code (or None for 0). Expected failures raise :class:`CliError`, which becomes a
-one-line message on stderr and exit code 2 — a user of the CLI never sees a traceback.
+one-line message on stderr and exit code 2 — a user of the CLI never sees a traceback. A database
+that is down, refuses us or has no schema is told the same way, whichever command met it
+(`jingfu.cli.database_errors`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from jingfu.cli.database_errors import database_failure
 from jingfu.cli.errors import CliError
 
 # Each entry is a module under jingfu.cli with a register(subparsers) function.
@@ -58,7 +61,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        message = _database_message(exc, args)
+        if message is None:
+            raise  # not the database's state: a bug, and its traceback is what fixes it
+        print(f"jingfu: error: {message}", file=sys.stderr)
+        return 2
     return int(code or 0)
+
+
+def _database_message(exc: Exception, args: argparse.Namespace) -> str | None:
+    from jingfu.settings import load_database_settings
+
+    try:
+        url = load_database_settings().database_url
+    except Exception:  # the settings themselves are broken: the original error says more
+        return None
+    return database_failure(exc, url, after_upgrade=getattr(args, "after_upgrade", ""))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,8 +26,6 @@ def _url() -> str:
 def _migrate(url: str, step: Coroutine[None, None, None], revision: str) -> int:
     try:
         asyncio.run(step)
-    except OSError as exc:
-        raise CliError(f"cannot reach the database: {exc}") from None
     except CommandError as exc:  # an unknown revision, or one not on the way from here
         known = ", ".join(["base", *migrate.revisions(url), "head"])
         raise CliError(f"{exc} (revisions: {known})") from None

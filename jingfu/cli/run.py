@@ -47,8 +47,13 @@ def checked_api_base(settings: BotSettings) -> str | None:
 async def _run(token: str, api_base: str | None) -> None:
     from bot.runner import run_polling
     from bot.wiring import bot_deps
+    from storage import migrate
 
-    async with bot_deps(load_database_settings(), load_nlu_settings()) as deps:
+    database = load_database_settings()
+    # Before taking updates: a database that is down or behind is the operator's to fix, told in one
+    # line now (jingfu.cli.database_errors), not a polite error to every farmer who writes meanwhile.
+    await migrate.require_head(database.database_url)
+    async with bot_deps(database, load_nlu_settings()) as deps:
         await run_polling(token, deps, api_base=api_base, redis_url=load_redis_settings().redis_url)
 
 
@@ -60,6 +65,8 @@ def _command(_args: argparse.Namespace) -> int:
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The schema check at start opens an Alembic context, which announces its dialect at INFO: noise.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         asyncio.run(_run(token, api_base))
     except TelegramUnauthorizedError:

@@ -12,11 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import OperationalError
-
-from jingfu.cli.errors import CliError
 from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_settings, load_redis_settings
-from storage.engine import UnsupportedDatabaseError
 
 
 async def _run(ansi: bool) -> None:
@@ -24,8 +20,10 @@ async def _run(ansi: bool) -> None:
     from bot.terminal.app import run_terminal
     from bot.terminal.state_file import FileStorage, state_file_for
     from bot.wiring import bot_deps
+    from storage import migrate
 
     database = load_database_settings()
+    await migrate.require_head(database.database_url)  # before the first prompt, not at the first message
     redis_url = load_redis_settings().redis_url
     # Forms survive leaving the shell, as a Telegram chat survives the bot: in Redis when the bot
     # is configured with it, otherwise in a file beside the database.
@@ -56,14 +54,7 @@ def _command(args: argparse.Namespace) -> int:
     ansi = not args.no_color and sys.stdout.isatty()
     _log_to_file(LOG_FILE)
     print(f"(the bot's log, errors included, goes to {LOG_FILE})")
-    try:
-        asyncio.run(_run(ansi))
-    except UnsupportedDatabaseError as exc:
-        raise CliError(str(exc)) from None
-    except OperationalError as exc:
-        raise CliError(
-            f"database not ready ({exc.orig}); run `jingfu db upgrade` and `jingfu seed demo`"
-        ) from None
+    asyncio.run(_run(ansi))  # a database that is down, behind or foreign: jingfu.cli.database_errors
     return 0
 
 
@@ -75,4 +66,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--no-color", action="store_true", help="no ANSI bold, even on a terminal")
-    parser.set_defaults(func=_command)
+    # A database without the schema or the demo data: both commands are what the newcomer lacks.
+    parser.set_defaults(func=_command, after_upgrade="`jingfu seed demo`")
