@@ -11,11 +11,11 @@ from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardM
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
-from core.binding import Identity, bind_by_code, bind_by_phone
+from core.binding import Identity, bind_by_code, bind_by_phone, set_language
 from core.errors import InvalidInput, NotFound
 from core.queries import expert_queue
 from dialogs.common import menu_keyboard
-from dialogs.forms import KEPT_PROBLEM, close_form
+from dialogs.forms import KEPT_PROBLEM, LANGUAGE, close_form
 from dialogs.intake import start_intake
 from dialogs.invitation import send_invitation
 from storage.enums import RequestStatus
@@ -78,6 +78,10 @@ async def _bind(
     except InvalidInput:
         await message.answer(t("bind.invalid"), reply_markup=share_phone_keyboard(t))
         return
+    # The language chosen before binding (the welcome is already in it) becomes the account's:
+    # a bound person's replies follow the account, and everything after the welcome was Chinese.
+    if (language := await state.get_value(LANGUAGE)) is not None:
+        await set_language(uow, user.id, language)
     await welcome(message, t, uow, deps, identity)
     kept = await state.get_value(KEPT_PROBLEM)
     if kept is None:

@@ -117,6 +117,23 @@ async def test_language_switches_to_english(harness: Harness) -> None:
     assert texts(sent)[0].startswith("Voucher balance: <b>¥600</b> available")
 
 
+async def test_english_chosen_before_binding_stays_after_it(harness: Harness) -> None:
+    # The welcome was in English, and every reply after it in Chinese: the choice lived only in
+    # the chat, and a bound person's replies follow the account.
+    for user, phone, welcome, help_title in (
+        (FARMER, FARMER_PHONE, "Welcome, 王二牛!", "<b>How it works</b>"),
+        (EXPERT, EXPERT_PHONE, "Welcome, 王建国!", "<b>For experts</b>"),
+    ):
+        sent = await harness.say(user, "/language")
+        await harness.press(user, next(d for label, d in buttons(sent) if label == "English"))
+        sent = await harness.contact(user, phone)
+        assert texts(sent)[0].startswith(welcome)
+        sent = await harness.say(user, "/help")
+        assert texts(sent)[0].startswith(help_title)
+    sent = await harness.say(FARMER, "💳 Voucher balance")
+    assert texts(sent)[0].startswith("Voucher balance: <b>¥600</b> available")
+
+
 async def test_a_bound_farmer_sending_something_unexpected_is_not_told_to_bind(harness: Harness) -> None:
     await harness.contact(FARMER, FARMER_PHONE)
     sent = await harness.location(FARMER, 40.75, 107.4)
