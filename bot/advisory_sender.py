@@ -18,6 +18,7 @@ from aiogram import Bot
 from bot.deps import BotDeps
 from bot.outbound import attempt, deliver
 from core import advisories
+from dialogs.common import listing
 from storage.enums import AdvisoryStatus
 from storage.models import Advisory, County, Expert, Farmer
 from storage.uow import UnitOfWork
@@ -78,7 +79,7 @@ class AdvisorySender:
         county = await uow.session.get(County, advisory.county_id)
         expert = await uow.session.get(Expert, advisory.expert_id)
         subjects = (
-            t("advisory.push_subjects", subjects="、".join(advisory.target_subjects))
+            t("advisory.push_subjects", subjects=listing(t, advisory.target_subjects))
             if advisory.target_subjects
             else ""
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
@@ -30,6 +31,12 @@ EXPERT_MENU = ("menu.queue", "menu.stats", "menu.publish", "menu.help", "menu.la
 
 def yuan(fen: int | None) -> str:
     return f"¥{(fen or 0) / 100:.2f}".replace(".00", "")
+
+
+def listing(t: Translator, items: Iterable[str]) -> str:
+    """Items in a line, separated as the language does: '作物栽培、植物保护', 'Crop cultivation, Plant
+    protection'."""
+    return str(t("list.separator")).join(items)
 
 
 def local_time(t: Translator, at: datetime, now: datetime) -> Safe:

@@ -19,7 +19,7 @@ from core.errors import DomainError, InsufficientBalance, NotFound, NotPermitted
 from core.matching import county_experts, expert_available_to_farmer, suggest_experts
 from core.queries import expert_year, farmer_balance
 from dialogs.callbacks import ExpertCb, ModeCb
-from dialogs.common import local_time, yuan
+from dialogs.common import listing, local_time, yuan
 from dialogs.filters import IS_FARMER
 from storage.enums import RequestStatus, ServiceMode
 from storage.models import Farmer, Specialty
@@ -112,7 +112,7 @@ async def _card(
     names = (
         await uow.session.scalars(select(Specialty).where(Specialty.code.in_(expert.specialty_codes)))
     ).all()
-    specialties = "、".join(s.name_zh if t.short == "zh" else s.name_en for s in names)
+    specialties = listing(t, (s.name_zh if t.short == "zh" else s.name_en for s in names))
     rating = (
         f"{year.rating_avg:.1f} ({year.rating_count})" if year.rating_avg is not None else t("card.no_rating")
     )
@@ -122,7 +122,7 @@ async def _card(
         title=expert.title,
         org=expert.organisation,
         specialties=specialties,
-        keywords="、".join(expert.keywords),
+        keywords=listing(t, expert.keywords),
         rating=rating,
         services=year.services,
     )

@@ -11,10 +11,11 @@ from bot.deps import BotDeps
 from bot.i18n import Safe, Translator
 from core import lifecycle, requests, threads
 from core.actors import Actor
+from core.budget import LOCAL_TZ
 from core.errors import DomainError
 from core.evidence import Evidence
 from core.queries import farmer_requests, latest_draft
-from dialogs.callbacks import RateCb, RequestCb
+from dialogs.callbacks import ExpertCb, RateCb, RequestCb
 from dialogs.common import decline_reason, evidence_text, status_label, yuan
 from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
@@ -87,7 +88,7 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
     lines += [
         t(
             "requests.event",
-            at=e.at.strftime("%m-%d %H:%M"),
+            at=e.at.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M"),  # stored in UTC
             status=t(f"status.{e.to_status}"),
             reason=_event_reason(t, e),
         )
@@ -105,6 +106,16 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
                 InlineKeyboardButton(
                     text=t("requests.cancel"),
                     callback_data=RequestCb(request_id=request_id, action="cancel").pack(),
+                )
+            ]
+        )
+    if request.status is RequestStatus.repick:
+        # The push that asked to choose again may be far up the chat, or gone with another device.
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    text=t("push.choose_again"),
+                    callback_data=ExpertCb(request_id=request_id, action="suggest").pack(),
                 )
             ]
         )
