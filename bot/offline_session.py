@@ -2,7 +2,9 @@
 
 Telegram cannot be reached from tests or from the terminal demo, so this stands in for the HTTP
 session under a real `Bot`: handlers, keyboards and the Dispatcher run unchanged, and each request is
-kept (in order) for a test to assert on or for the terminal channel to render.
+kept (in order) for a test to assert on or for the terminal channel to render. What the real Bot API
+would refuse (too long, bad HTML, bad callback data: `bot.telegram_limits`) is refused here too, with
+Telegram's error, and not recorded: the user would never have seen it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from aiogram.client.session.base import BaseSession
 from aiogram.methods import GetMe, SendMediaGroup, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, ForumTopic, Message, MessageId, User
+
+from bot.telegram_limits import check
 
 
 class OfflineSession(BaseSession):
@@ -45,6 +49,7 @@ class OfflineSession(BaseSession):
         method: TelegramMethod[TelegramType],
         timeout: int | None = None,  # noqa: ASYNC109
     ) -> TelegramType:
+        check(method, bot.default.parse_mode)
         self.requests.append(method)
         self.on_request(method)
         return self._answer(method)
