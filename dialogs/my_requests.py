@@ -100,22 +100,23 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
             t("requests.said", who=t(f"who.{m.sender_kind}"), text=m.text or f"[{m.kind}]") for m in said
         ]
     buttons = []
+    if request.status is RequestStatus.repick:
+        # The push that asked to choose again may be far up the chat, or gone with another device;
+        # first, above Cancel, as what the farmer most likely came for.
+        buttons.append(
+            [
+                InlineKeyboardButton(
+                    text=t("push.choose_again"),
+                    callback_data=ExpertCb(request_id=request_id, action="suggest").pack(),
+                )
+            ]
+        )
     if request.status in lifecycle.CANCELLABLE:
         buttons.append(
             [
                 InlineKeyboardButton(
                     text=t("requests.cancel"),
                     callback_data=RequestCb(request_id=request_id, action="cancel").pack(),
-                )
-            ]
-        )
-    if request.status is RequestStatus.repick:
-        # The push that asked to choose again may be far up the chat, or gone with another device.
-        buttons.append(
-            [
-                InlineKeyboardButton(
-                    text=t("push.choose_again"),
-                    callback_data=ExpertCb(request_id=request_id, action="suggest").pack(),
                 )
             ]
         )

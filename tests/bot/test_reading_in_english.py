@@ -53,6 +53,9 @@ async def test_a_request_to_choose_again_offers_it_on_its_card(harness: Harness)
     sent = await h.say(FARMER, "📋 My requests")
     sent = await h.press(FARMER, button(sent, lambda _, data: data == f"rq:{request_id}:open"))
     assert "choose another expert (No time in the next days)" in texts(sent)[0]
-    assert ("Choose another expert", f"ex:{request_id}:suggest:0:0") in buttons(sent)
+    assert buttons(sent)[:2] == [  # above Cancel, which is a single press away
+        ("Choose another expert", f"ex:{request_id}:suggest:0:0"),
+        ("Cancel request", f"rq:{request_id}:cancel"),
+    ]
     sent = await h.press(FARMER, f"ex:{request_id}:suggest:0:0")
     assert texts(sent)[0].startswith("<b>Suggested experts of your county:</b>")
