@@ -18,6 +18,7 @@ from core.queries import farmer_requests, latest_draft
 from dialogs.callbacks import ExpertCb, RateCb, RequestCb
 from dialogs.common import decline_reason, evidence_text, status_label, yuan
 from dialogs.filters import IS_FARMER
+from dialogs.fitting import fitted, shortened
 from dialogs.forms import close_form
 from dialogs.intake import ask_next
 from dialogs.states import ComplaintForm
@@ -75,17 +76,15 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
     request = await threads.ensure_party(uow, request_id, ActorKind.farmer, farmer.id)
     events = await requests.history(uow, request_id)
     said = await threads.conversation(uow, request_id, limit=10)
-    lines = [
-        t(
-            "requests.card",
-            id=request.id,
-            status=status_label(t, request),
-            subject=request.subject or "",
-            description=request.description[:300],
-            fee=yuan(request.fee_fen),
-        )
-    ]
-    lines += [
+    head = t(
+        "requests.card",
+        id=request.id,
+        status=status_label(t, request),
+        subject=request.subject or "",
+        description=shortened(request.description),
+        fee=yuan(request.fee_fen),
+    )
+    history = [
         t(
             "requests.event",
             at=e.at.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M"),  # stored in UTC
@@ -94,11 +93,12 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
         )
         for e in events
     ]
-    if said:
-        lines.append(t("requests.conversation"))
-        lines += [
-            t("requests.said", who=t(f"who.{m.sender_kind}"), text=m.text or f"[{m.kind}]") for m in said
-        ]
+    conversation = [
+        t("requests.said", who=t(f"who.{m.sender_kind}"), text=shortened(m.text) if m.text else f"[{m.kind}]")
+        for m in said
+    ]
+    # Both lists grow with the request; the card must still fit one message (dialogs.fitting).
+    card = fitted(head, [(None, history), (t("requests.conversation"), conversation)])
     buttons = []
     if request.status is RequestStatus.repick:
         # The push that asked to choose again may be far up the chat, or gone with another device;
@@ -130,7 +130,7 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
             ]
         )
     markup = InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None
-    await message.answer("\n".join(lines), reply_markup=markup)
+    await message.answer(card, reply_markup=markup)
     if request.status is RequestStatus.completed:
         await message.answer(t("rating.ask", id=request_id), reply_markup=rating_keyboard(request_id))
 
