@@ -37,6 +37,7 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_CALLBACK_ANSWER = 200
 MAX_TOPIC_NAME = 128
 MAX_COMMAND_DESCRIPTION = 256
+MAX_INLINE_BUTTONS = 100  # in one inline keyboard, all rows together
 
 # The tags of Telegram's HTML style; anything else is refused, not shown as text.
 _TAGS = {
@@ -134,6 +135,8 @@ def _check_caption(method: TelegramMethod[Any], caption: Any, default_parse_mode
 def _check_keyboard(method: TelegramMethod[Any]) -> None:
     markup = getattr(method, "reply_markup", None)
     if isinstance(markup, InlineKeyboardMarkup):
+        if sum(map(len, markup.inline_keyboard)) > MAX_INLINE_BUTTONS:
+            raise _refuse(method, "reply markup is too long")
         for row in markup.inline_keyboard:
             for button in row:
                 if not button.text.strip():

@@ -88,3 +88,14 @@ async def test_a_long_caption_and_a_long_alert_are_refused(session: OfflineSessi
 
 def test_visible_text_unescapes_what_html_escape_wrote() -> None:
     assert visible_text("&lt;b&gt; &amp; <i>斜体</i>") == "<b> & 斜体"
+
+
+async def test_more_than_100_buttons_are_refused(session: OfflineSession) -> None:
+    def keyboard(count: int) -> InlineKeyboardMarkup:
+        rows = [[InlineKeyboardButton(text=f"#{n}", callback_data=f"x:{n}")] for n in range(count)]
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+
+    await _send(session, "100", reply_markup=keyboard(100))
+    with pytest.raises(TelegramBadRequest, match="reply markup is too long"):
+        await _send(session, "101", reply_markup=keyboard(101))
+    assert len(session.take()) == 1
