@@ -17,6 +17,7 @@ from core.queries import expert_queue, expert_year
 from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, SkipCb
 from dialogs.common import evidence_text, screen_text, status_label, yuan
 from dialogs.filters import IS_EXPERT
+from dialogs.fitting import shortened
 from dialogs.forms import close_form
 from dialogs.invitation import why_not_open
 from dialogs.states import AdvisoryForm, CompletionForm
@@ -90,7 +91,7 @@ async def queue(message: Message, state: FSMContext, t: Translator, uow: UnitOfW
             status=status_label(t, r),
             mode=t(f"mode.{r.service_mode}"),
             fee=yuan(r.fee_fen),
-            description=r.description[:60],
+            description=_quoted(r.description),
         )
         if r.status is RequestStatus.approved and r.service_mode is not None
         # A request in service shows whose it is: several farmers often ask about the same crop.
@@ -100,7 +101,7 @@ async def queue(message: Message, state: FSMContext, t: Translator, uow: UnitOfW
             subject=r.subject or "",
             farmer=await _farmer_name(uow, r.farmer_id),
             status=status_label(t, r),
-            description=r.description[:60],
+            description=_quoted(r.description),
         )
         if r.status is RequestStatus.in_service
         else t(
@@ -108,13 +109,19 @@ async def queue(message: Message, state: FSMContext, t: Translator, uow: UnitOfW
             id=r.id,
             subject=r.subject or "",
             status=status_label(t, r),
-            description=r.description[:60],
+            description=_quoted(r.description),
         )
         for r in mine
     ]
     await message.answer(
         "\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
     )
+
+
+def _quoted(description: str) -> str:
+    """A description on one line of the queue, with '…' where it was cut: '…black spots, 20 ' read
+    as if that were all."""
+    return shortened(" ".join(description.split()), 60)
 
 
 async def _farmer_name(uow: UnitOfWork, farmer_id: int) -> str:

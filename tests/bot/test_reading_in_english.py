@@ -59,3 +59,16 @@ async def test_a_request_to_choose_again_offers_it_on_its_card(harness: Harness)
     ]
     sent = await h.press(FARMER, f"ex:{request_id}:suggest:0:0")
     assert texts(sent)[0].startswith("<b>Suggested experts of your county:</b>")
+
+
+async def test_the_queue_says_where_a_description_was_cut(harness: Harness) -> None:
+    h = harness
+    await bind_both(h)
+    long = "葵花叶子发黄还有黑斑，种了20亩，现在是开花期。\n" + "前几天下过雨，" * 10
+    request_id = await describe_and_submit(h, long)
+    await approve(h, request_id)
+    sent = await h.say(EXPERT, "📋 待办请求")
+    [line] = [x for x in texts(sent)[0].split("\n") if x.startswith(f"#{request_id} ")]
+    quoted = line.split(" — ")[1]
+    assert quoted.startswith("葵花叶子发黄还有黑斑，种了20亩，现在是开花期。 前几天下过雨，")  # one line
+    assert quoted.endswith("前几天下过雨…") and len(quoted) == 60
