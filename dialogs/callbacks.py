@@ -30,7 +30,7 @@ class ModeCb(CallbackData, prefix="md"):
 
 class RequestCb(CallbackData, prefix="rq"):
     request_id: int
-    action: str  # open | cancel | complain | talk | complete | resume
+    action: str  # open | cancel | cancel_yes | cancel_no | complain | talk | complete | resume
 
 
 class RateCb(CallbackData, prefix="rt"):

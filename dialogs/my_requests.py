@@ -147,6 +147,19 @@ def _event_reason(t: Translator, event: RequestEvent) -> str:
     return ""
 
 
+def _cancel_confirmation(t: Translator, request_id: int) -> InlineKeyboardMarkup:
+    def button(key: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text=t(key), callback_data=RequestCb(request_id=request_id, action=action).pack()
+        )
+
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [button("requests.cancel_yes", "cancel_yes"), button("requests.cancel_no", "cancel_no")]
+        ]
+    )
+
+
 @router.callback_query(RequestCb.filter())
 async def request_button(
     query: CallbackQuery,
@@ -163,8 +176,15 @@ async def request_button(
         if callback_data.action == "open":
             await _card(query.message, t, uow, farmer, request_id)
         elif callback_data.action == "cancel":
+            # Asked first: one press could not be undone, and it sits among the card's buttons.
+            await query.message.answer(
+                t("requests.cancel_confirm", id=request_id), reply_markup=_cancel_confirmation(t, request_id)
+            )
+        elif callback_data.action == "cancel_yes":
             await requests.cancel(uow, request_id, Actor.farmer(farmer.id), reason="cancelled by the farmer")
-            await query.message.answer(t("requests.cancelled", id=request_id))
+            await query.message.edit_text(t("requests.cancelled", id=request_id))
+        elif callback_data.action == "cancel_no":
+            await query.message.edit_text(t("requests.cancel_kept", id=request_id))
         elif callback_data.action == "resume":
             await requests.own_draft(uow, request_id, farmer.id)
             await close_form(state)

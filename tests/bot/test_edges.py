@@ -85,6 +85,11 @@ async def test_cancel_before_service_releases_the_hold(harness: Harness) -> None
     sent = await h.press(FARMER, button(sent, lambda _, data: data == f"rq:{request_id}:open"))
     assert "已邀请专家" in texts(sent)[0]
     sent = await h.press(FARMER, button(sent, lambda label, _: label == "取消请求"))
+    assert texts(sent) == [f"确定取消请求 #{request_id}？取消后不能恢复，冻结的服务券会退回。"]
+    kept = await h.press(FARMER, button(sent, lambda label, _: label == "不，保留请求"))
+    assert texts(kept) == [f"请求 #{request_id} 没有取消。"]
+    assert "冻结中 ¥100" in await balance_text(h)
+    sent = await h.press(FARMER, button(sent, lambda label, _: label == "是，取消请求"))
     assert texts(sent) == [f"请求 #{request_id} 已取消，冻结的服务券已退回。"]
     assert "可用 <b>¥600</b>，冻结中 ¥0" in await balance_text(h)
     pushed = await h.pump()
