@@ -69,6 +69,7 @@ REASON_PHRASES = {
         "rating": "rating {avg:.1f} ({count})",
         "open_load": "{n} open",
         "services_this_year": "{n} services this year",
+        "services_this_year_1": "1 service this year",
     },
 }
 
@@ -106,7 +107,8 @@ class MatchReason:
         if self.rating_avg is not None:
             parts.append(phrase["rating"].format(avg=self.rating_avg, count=self.rating_count))
         parts.append(phrase["open_load"].format(n=self.open_load))
-        parts.append(phrase["services_this_year"].format(n=self.services_this_year))
+        n = self.services_this_year
+        parts.append(phrase.get(f"services_this_year_{n}", phrase["services_this_year"]).format(n=n))
         return " · ".join(parts)
 
     @property

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from core.errors import NotFound, NotPermitted
 from core.matching import (
+    MatchReason,
     Suggestion,
     county_experts,
     expert_available_to_farmer,
@@ -233,6 +234,21 @@ async def test_suggestion_explains_itself(uow_factory: UowFactory) -> None:
     )
     assert set(suggestion.components) == {"specialty", "crop", "rating", "fairness", "load"}
     assert suggestion.score == pytest.approx(sum(suggestion.components.values()))
+
+
+@pytest.mark.parametrize(("services", "said"), [(0, "0 services"), (1, "1 service"), (2, "2 services")])
+def test_the_english_reason_counts_services_in_good_english(services: int, said: str) -> None:
+    reason = MatchReason(
+        specialty_match=True,
+        crop_match=False,
+        rating_avg=None,
+        rating_count=0,
+        open_load=0,
+        services_this_year=services,
+        yearly_minimum=5,
+    )
+    assert reason.en.endswith(f" · {said} this year")
+    assert reason.zh.endswith(f"今年已服务{services}次")
 
 
 @pytest.mark.parametrize(
