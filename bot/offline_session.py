@@ -16,7 +16,15 @@ from typing import Any, get_args
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.methods import GetMe, SendMediaGroup, TelegramMethod
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    EditMessageReplyMarkup,
+    EditMessageText,
+    GetMe,
+    SendMediaGroup,
+    SendMessage,
+    TelegramMethod,
+)
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, ForumTopic, Message, MessageId, User
 
@@ -39,6 +47,9 @@ class OfflineSession(BaseSession):
         # Ids of the messages and forum topics the bot sends. The database keeps them (reply-to links,
         # topics), so a caller whose sessions share one database passes ids that never repeat.
         self.message_ids = message_ids if message_ids is not None else itertools.count(1000)
+        # What each message the bot sent shows now (text, keyboard): Telegram refuses an edit that
+        # changes nothing ("message is not modified"), which a double tap on a button produces.
+        self._shown: dict[tuple[int, int], tuple[str | None, str]] = {}
 
     async def close(self) -> None:
         return None
@@ -50,6 +61,7 @@ class OfflineSession(BaseSession):
         timeout: int | None = None,  # noqa: ASYNC109
     ) -> TelegramType:
         check(method, bot.default.parse_mode)
+        self._check_edit(method)
         self.requests.append(method)
         self.on_request(method)
         return self._answer(method)
@@ -72,12 +84,32 @@ class OfflineSession(BaseSession):
         taken, self.requests = self.requests, []
         return taken
 
+    def _check_edit(self, method: TelegramMethod[Any]) -> None:
+        if not isinstance(method, EditMessageText | EditMessageReplyMarkup):
+            return
+        key = (_chat_id(method), method.message_id or 0)
+        before = self._shown.get(key)
+        if before is None:  # not a message this session sent: nothing known to compare with
+            return
+        text = method.text if isinstance(method, EditMessageText) else before[0]
+        after = (text, _keyboard(method))
+        if after == before:
+            raise TelegramBadRequest(
+                method=method,
+                message="Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message",
+            )
+        self._shown[key] = after
+
     def _message(self, method: TelegramMethod[Any], **content: Any) -> Message:
-        chat_id = getattr(method, "chat_id", 0)
+        chat_id = _chat_id(method)
+        message_id = next(self.message_ids)
+        if isinstance(method, SendMessage):
+            self._shown[(chat_id, message_id)] = (method.text, _keyboard(method))
         return Message(
-            message_id=next(self.message_ids),
+            message_id=message_id,
             date=datetime.now(UTC),
-            chat=Chat(id=int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0, type="private"),
+            chat=Chat(id=chat_id, type="private"),
             from_user=self.bot_user,
             message_thread_id=getattr(method, "message_thread_id", None),
             **content,
@@ -101,3 +133,13 @@ class OfflineSession(BaseSession):
         if returning is bool or bool in get_args(returning):  # edits answer Message | bool
             return True
         raise NotImplementedError(f"the offline session has no answer for {type(method).__name__}")
+
+
+def _chat_id(method: TelegramMethod[Any]) -> int:
+    chat_id = getattr(method, "chat_id", 0)
+    return int(chat_id) if str(chat_id).lstrip("-").isdigit() else 0
+
+
+def _keyboard(method: TelegramMethod[Any]) -> str:
+    markup = getattr(method, "reply_markup", None)
+    return markup.model_dump_json(exclude_none=True) if markup is not None else ""

@@ -99,3 +99,12 @@ async def test_more_than_100_buttons_are_refused(session: OfflineSession) -> Non
     with pytest.raises(TelegramBadRequest, match="reply markup is too long"):
         await _send(session, "101", reply_markup=keyboard(101))
     assert len(session.take()) == 1
+
+
+async def test_an_edit_that_changes_nothing_is_refused(session: OfflineSession) -> None:
+    bot = create_bot(TOKEN, session=session)
+    sent = await bot.send_message(7, "请选择")
+    await bot.edit_message_text("已选择", chat_id=7, message_id=sent.message_id)
+    with pytest.raises(TelegramBadRequest, match="message is not modified"):
+        await bot.edit_message_text("已选择", chat_id=7, message_id=sent.message_id)
+    assert len(session.take()) == 2
