@@ -50,6 +50,7 @@ class OfflineSession(BaseSession):
         # What each message the bot sent shows now (text, keyboard): Telegram refuses an edit that
         # changes nothing ("message is not modified"), which a double tap on a button produces.
         self._shown: dict[tuple[int, int], tuple[str | None, str]] = {}
+        self.latest_message_id: dict[int, int] = {}  # chat id → the newest message sent there
 
     async def close(self) -> None:
         return None
@@ -104,6 +105,7 @@ class OfflineSession(BaseSession):
     def _message(self, method: TelegramMethod[Any], **content: Any) -> Message:
         chat_id = _chat_id(method)
         message_id = next(self.message_ids)
+        self.latest_message_id[chat_id] = message_id
         if isinstance(method, SendMessage):
             self._shown[(chat_id, message_id)] = (method.text, _keyboard(method))
         return Message(

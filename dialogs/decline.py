@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
+from bot.edits import show
 from bot.i18n import Translator
 from bot.middlewares.errors import too_long
 from core import declining, requests, threads
@@ -78,14 +79,15 @@ async def reason_chosen(
         await close_form(state)
     if reason == BACK:
         await query.answer()
-        await query.message.edit_text(
-            t("decline.kept", id=request_id), reply_markup=invitation_buttons(t, request_id)
+        await show(
+            query.message, t("decline.kept", id=request_id), reply_markup=invitation_buttons(t, request_id)
         )
     elif reason == OTHER:
         await query.answer()
         await state.set_state(DeclineForm.reason)
         await state.update_data(request_id=request_id)
-        await query.message.edit_text(
+        await show(
+            query.message,
             t("decline.ask_text", id=request_id, limit=declining.MAX_REASON_LENGTH),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[_button(t, request_id, BACK, "decline.back")]),
         )
@@ -97,7 +99,7 @@ async def reason_chosen(
             return
         await query.answer()
         # The question becomes the outcome, so its buttons cannot be pressed a second time.
-        await query.message.edit_text(t("invite.declined", id=request_id, reason=t(f"decline.{reason}")))
+        await show(query.message, t("invite.declined", id=request_id, reason=t(f"decline.{reason}")))
     else:
         await query.answer()
 

@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
+from bot.edits import show
 from bot.i18n import Safe, Translator
 from core import lifecycle, requests, threads
 from core.actors import Actor
@@ -182,9 +183,9 @@ async def request_button(
             )
         elif callback_data.action == "cancel_yes":
             await requests.cancel(uow, request_id, Actor.farmer(farmer.id), reason="cancelled by the farmer")
-            await query.message.edit_text(t("requests.cancelled", id=request_id))
+            await show(query.message, t("requests.cancelled", id=request_id))
         elif callback_data.action == "cancel_no":
-            await query.message.edit_text(t("requests.cancel_kept", id=request_id))
+            await show(query.message, t("requests.cancel_kept", id=request_id))
         elif callback_data.action == "resume":
             await requests.own_draft(uow, request_id, farmer.id)
             await close_form(state)
