@@ -36,6 +36,19 @@ def common_pair(first: _Array, second: _Array, than: _Array) -> _Array:
     return (pairs[at] == codes) & (counts[at] > than)
 
 
+LONGER_SHAPE_SHIFT = 42  # below the shape of a longer word's code: two characters of 21 bits
+
+
+def longer_word_code(common: int, before: int, after: int, around: str) -> int:
+    """The code of a longer word holding common word number ``common`` (``Screener.common_words``):
+    ``before`` characters before it and ``after`` after it (two bits each), and ``around``, those
+    characters (21 bits each)."""
+    code = 0
+    for char in around:
+        code = code << 21 | ord(char)
+    return (common << 4 | before << 2 | after) << LONGER_SHAPE_SHIFT | code
+
+
 def sorted_search(sorted_codes: _Array, codes: _Array) -> _Array:
     """Where each code is or would go in the (non-empty) sorted codes, the end clipped to the last.
     The codes are looked up in sorted order: each search then starts where the last one ended,

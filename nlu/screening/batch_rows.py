@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import operator
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlu.screening import contact, farm, words
-from nlu.screening.arrays import common_pair, objects, run_edges
+from nlu.screening.arrays import LONGER_SHAPE_SHIFT, common_pair, member, objects, run_edges
 from nlu.screening.farm import inside_farm_word
 from nlu.screening.fold import FoldedBatch
 from nlu.screening.model import Action, Hit, ScreeningResult, Term, Verdict, build_all
@@ -86,10 +86,14 @@ class BatchRows:
             self.allowed = AllowedSpans(
                 start[allowed], end[allowed], ostart[allowed], oend[allowed], self.batch
             )
-        listed = screener._p_strength[index] > 0
+        listed = (screener._p_strength[index] > 0) & ~screener.dropped_patterns()[index]
         two = np.flatnonzero(listed & screener._p_two[index])
         if len(two):
             listed[two[self._straddling(start[two], end[two], number[two], index[two])]] = False
+        common = np.flatnonzero(listed & screener.common_patterns()[index])
+        if len(common):
+            inside = self._inside_longer(start[common], end[common], number[common], index[common])
+            listed[common[inside]] = False
         self.plain = (number[listed], ostart[listed], oend[listed], index[listed])
 
     def _straddling(self, start: _Array, end: _Array, number: _Array, index: _Array) -> _Array:
@@ -120,6 +124,32 @@ class BatchRows:
             for a, b, s, e in zip(left.tolist(), right.tolist(), start.tolist(), end.tolist(), strict=True)
         ]
         return straddling
+
+    def _inside_longer(self, start: _Array, end: _Array, number: _Array, index: _Array) -> _Array:
+        """``words.inside_longer_word`` for hits of common words, over arrays: for each way a longer
+        word can hold the hit (one or two characters before it, after it, or one each side), the
+        code of the characters there is looked up among those of the longer words that hold the
+        hit's word (``Screener.common_words``). The longer word stays inside the text and out of
+        allowed words."""
+        common, codes = self.screener.common_words()
+        shape = common[index] << 4
+        points, last = self.batch.folded_points, len(self.batch.folded_points) - 1
+        left, right = self.fstart[number], self.fend[number]
+        if self.allowed is not None:
+            left = np.maximum(left, self.allowed.folded_end_before(start))
+            right = np.minimum(right, self.allowed.folded_start_after(end))
+        room = words._LONGEST - (end - start)
+        inside = np.zeros(len(start), dtype=np.bool_)
+        for before, after in ((1, 0), (0, 1), (2, 0), (1, 1), (0, 2)):
+            fits = (before + after <= room) & (start - before >= left) & (end + after <= right)
+            if not fits.any():
+                continue
+            code = np.zeros(len(start), dtype=np.int64)
+            for at in [start - before + k for k in range(before)] + [end + k for k in range(after)]:
+                code = code << 21 | points[np.clip(at, 0, last)]
+            code |= (shape | before << 2 | after) << LONGER_SHAPE_SHIFT
+            inside |= fits & member(codes, code)
+        return inside
 
     @cached_property
     def deleted(self) -> _Array | None:
@@ -352,10 +382,11 @@ class BatchRows:
             rows = rows[whole & near]
         if not len(rows):
             return
+        # The farm word may not reach back into an allowed word; allowed words after the hit are
+        # looked at by farm.inside_farm_word (one inside the farm ending is part of it).
         left, right = self.ostart[number[rows]], self.oend[number[rows]]
         if self.allowed is not None:
             left = np.maximum(left, self.allowed.original_end_before(ostart[rows]))
-            right = np.minimum(right, self.allowed.original_start_after(oend[rows]))
         # farm.chinese_run of each hit's window: the run of Chinese around an all-Chinese hit,
         # at most 2 characters before it and farm._REACH after it.
         points, chinese = self.batch.points, self.screener._chinese
@@ -374,11 +405,12 @@ class BatchRows:
             on = (run_end == end + step) & (end + step < right)
             on &= chinese[points[np.minimum(end + step, last_point)]]
             run_end[on] = end[on] + step + 1
-        joined = self.batch.joined
+        joined, allowed = self.batch.joined, self.allowed
         for row, a, b, s, e in zip(
             rows.tolist(), run_start.tolist(), run_end.tolist(), start.tolist(), end.tolist(), strict=True
         ):
-            if inside_farm_word(joined[a:b], s - a, e - a):
+            after = () if allowed is None else allowed.starting_in(e, b, a)
+            if inside_farm_word(joined[a:b], s - a, e - a, after):
                 keep[row] = False
 
     @staticmethod
@@ -425,7 +457,9 @@ class AllowedSpans:
         self, fstart: _Array, fend: _Array, ostart: _Array, oend: _Array, batch: FoldedBatch
     ) -> None:
         self._fstarts, self._fends = np.sort(fstart), np.sort(fend)
-        self._ostarts, self._oends = np.sort(ostart), np.sort(oend)
+        self._oends = np.sort(oend)
+        by_start = np.argsort(ostart, kind="stable")
+        self._ospans = ostart[by_start].tolist(), oend[by_start].tolist()  # (paired, by start)
         # Characters covered by no allowed word and not noise, counted up to each position.
         depth = np.zeros(len(batch.joined) + 1, dtype=np.int64)
         np.add.at(depth, ostart, 1)
@@ -458,8 +492,11 @@ class AllowedSpans:
     def original_end_before(self, positions: _Array) -> _Array:
         return self._before(self._oends, positions)
 
-    def original_start_after(self, positions: _Array) -> _Array:
-        return self._after(self._ostarts, positions)
+    def starting_in(self, low: int, high: int, offset: int) -> tuple[tuple[int, int], ...]:
+        """The original spans of the allowed words starting in ``[low, high)``, less ``offset``."""
+        starts, ends = self._ospans
+        first, last = bisect_left(starts, low), bisect_left(starts, high)
+        return tuple((starts[i] - offset, ends[i] - offset) for i in range(first, last))
 
 
 def term_columns(terms: list[Term]) -> tuple[_Array, ...]:

@@ -42,13 +42,24 @@ def pesticide_shaped(term: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def inside_farm_word(run: str, start: int, end: int) -> bool:
+def inside_farm_word(run: str, start: int, end: int, allowed: tuple[tuple[int, int], ...] = ()) -> bool:
     """Whether ``run[start:end]`` lies strictly inside a longer word of ``run`` shaped like a farm
     word: one that starts at most two characters before it and ends in a farm ending at most
-    ``_REACH`` characters after it (or at its end, after a chemistry character: 甲哌啶)."""
+    ``_REACH`` characters after it (or at its end, after a chemistry character: 甲哌啶).
+
+    ``allowed``: the spans of allowed words that start at or after ``end``. An allowed word is a
+    word of its own, so the farm word may not reach into one (冰毒|杀虫剂 is no pest word) — unless
+    the allowed word is a piece of the farm ending itself: 病毒 in 东格鲁|病毒病 belongs to the
+    ending 病毒病, and cutting the run there left 东格鲁 blocked for its 格鲁."""
     for right in range(end, min(len(run), end + _REACH) + 1):
         for left in range(max(0, start - 2), start + 1):
-            if (left, right) == (start, end) or not _FARM_WORD_END.search(run[left:right]):
+            if (left, right) == (start, end):
+                continue
+            ending = _FARM_WORD_END.search(run[left:right])
+            if ending is None:
+                continue
+            ending_start = left + ending.start()
+            if any(a < right and (a < ending_start or b > right) for a, b in allowed):
                 continue
             # Where the hit holds the ending itself, what comes before must be chemistry (甲|哌啶).
             if right > end or _CHEMISTRY.fullmatch(run[start - 1]):

@@ -1,7 +1,8 @@
 """From listed terms to the patterns each matcher looks for.
 
 Every term is folded like a text would be. Terms that spell a number are also looked for with
-the number written the other way (下三滥 / 下3滥), since folding keeps 三 and 3 apart.
+the number written the other way (下三滥 / 下3滥), since folding keeps 三 and 3 apart — except a
+lone digit before or after a common word (1字型: 一字型 is just "I-shaped", ``lone_numeral_word``).
 """
 
 from __future__ import annotations
@@ -80,6 +81,28 @@ def number_variants(folded: str) -> list[str]:
         return ["".join(swap or c for c, swap in zip(folded, swaps, strict=True))]
     options = [(c, swap) if swap else (c,) for c, swap in zip(folded, swaps, strict=True)]
     return ["".join(p) for p in product(*options) if "".join(p) != folded]
+
+
+def lone_numeral_word(listed: str, variant: str) -> str | None:
+    """Where a number spelling only writes a lone digit of the listed term at its first or last
+    character as a numeral (1字型 → 一字型), the rest of the term (字型); else None.
+
+    A numeral before or after a word is ordinary Chinese: 一字型 is "I-shaped", 三网友 "three
+    netizens". Where the rest is a common word, the screener does not look for that spelling
+    (``Screener.dropped_spellings``): the listed code is the digit spelling, and that is still found.
+    """
+    if len(listed) != len(variant) or len(variant) < _MIN_CHARS_FOR_NUMERALS:
+        return None
+    changed = [i for i, (a, b) in enumerate(zip(listed, variant, strict=True)) if a != b]
+    if len(changed) != 1 or changed[0] not in (0, len(variant) - 1):
+        return None
+    at = changed[0]
+    if _NUMERAL_FOR_DIGIT.get(listed[at]) != variant[at]:
+        return None
+    rest = variant[1:] if at == 0 else variant[:-1]
+    if _NUMBERISH.search(rest[0] if at == 0 else rest[-1]):
+        return None  # part of a longer number (64事件): a code, not a count
+    return rest
 
 
 def with_number_variants(entries: dict[str, Entry]) -> dict[str, Entry]:

@@ -21,6 +21,7 @@ from nlu.screening.arrays import (
     collector_paused,
     decode_points,
     first_last_length,
+    longer_word_code,
     member,
     objects,
     rows_of,
@@ -31,7 +32,7 @@ from nlu.screening.farm import pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables, fold_tables
 from nlu.screening.lists import TermLists, builtin_lists
 from nlu.screening.model import Action, ScreeningResult, Term
-from nlu.screening.patterns import Entry, fold_all, merge_terms, with_number_variants
+from nlu.screening.patterns import Entry, fold_all, lone_numeral_word, merge_terms, with_number_variants
 from nlu.screening.pinyin import _CONTEXT as _PINYIN_CONTEXT
 from nlu.screening.pinyin import initial_table, looks_spelled, spell_all, syllable_table
 from nlu.screening.text_by_text import (
@@ -239,6 +240,10 @@ class Screener(TextByText):
         self._p_length = length
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
         self._p_two_frequency: _Array | None = None  # _two_frequencies
+        self._p_common: tuple[_Array, _Array, _Array] | None = None  # _common_words
+        self._listed = patterns  # what words.inside_longer_word may not read as a longer word
+        self._terms = terms
+        self._dropped: tuple[frozenset[str], _Array] | None = None  # dropped_spellings
         self._spellings: dict[bool, _Spelling] = {}  # _spelling, made on first use
         self._spelling_shape_cache: dict[str, int] = {}
         self._coded_shapes = _WordShapes()
@@ -253,6 +258,71 @@ class Screener(TextByText):
             frequency[two] = [words.frequency(keys[i]) for i in two.tolist()]
             self._p_two_frequency = frequency
         return self._p_two_frequency
+
+    def common_patterns(self) -> _Array:
+        """Per plain pattern: whether it is a listed common word (``words.is_common``) of Chinese
+        characters, short enough for a longer dictionary word to hold it (computed on first use)."""
+        return self._common_words()[0]
+
+    def common_words(self) -> tuple[_Array, _Array]:
+        """What ``BatchRows`` needs to tell, over arrays, whether a hit of a common word is inside a
+        longer word (``words.inside_longer_word``): per plain pattern a number for each common word
+        (-1 for the others), and the sorted codes of the longer words that hold one. A code says
+        which common word, how many characters the longer word has before it and after it (two bits
+        each), and what those characters are (``arrays.longer_word_code``)."""
+        common = self._common_words()
+        return common[1], common[2]
+
+    def _common_words(self) -> tuple[_Array, _Array, _Array]:
+        if self._p_common is None:
+            keys, listed = self._plain.keys, self._p_strength > 0
+            frequencies, least = words._frequencies(), words.zipf_count(words.COMMON_ZIPF)
+            short = listed & (self._p_length >= 2) & (self._p_length < words._LONGEST)
+            chosen = [
+                i
+                for i in np.flatnonzero(short).tolist()
+                if (frequencies.get(keys[i]) or 0) >= least and min(keys[i]) >= _CJK_MIN
+            ]
+            common = np.zeros(len(keys), dtype=np.bool_)
+            common[chosen] = True
+            number = np.full(len(keys), -1, dtype=np.int64)
+            number[chosen] = np.arange(len(chosen))
+            terms = [keys[i] for i in chosen]
+            codes = [
+                longer_word_code(
+                    n, at, len(word) - at - len(terms[n]), word[:at] + word[at + len(terms[n]) :]
+                )
+                for n, at, word in words.holding_words(terms)
+                if word not in self._listed
+            ]
+            self._p_common = common, number, np.unique(np.array(codes, dtype=np.int64))
+        return self._p_common
+
+    def dropped_spellings(self) -> frozenset[str]:
+        """The number spellings not looked for: a lone numeral before or after a common word
+        (``patterns.lone_numeral_word``; computed on first use, the dictionary being loaded then)."""
+        return self._dropped_spellings()[0]
+
+    def dropped_patterns(self) -> _Array:
+        """``dropped_spellings`` per plain pattern."""
+        return self._dropped_spellings()[1]
+
+    def _dropped_spellings(self) -> tuple[frozenset[str], _Array]:
+        if self._dropped is None:
+            terms = self._terms
+            folded_of = {id(entry.term): folded for folded, entry in terms.items()}
+            least = words.zipf_count(words.NUMERAL_WORD_ZIPF)
+            dropped = set()
+            for spelling, entry in self._listed.items():
+                if spelling in terms:
+                    continue
+                rest = lone_numeral_word(folded_of[id(entry.term)], spelling)
+                if rest is not None and words.frequency(rest) >= least:
+                    dropped.add(spelling)
+            keys = self._plain.keys
+            per_pattern = np.fromiter((key in dropped for key in keys), dtype=np.bool_, count=len(keys))
+            self._dropped = frozenset(dropped), per_pattern
+        return self._dropped
 
     @classmethod
     def builtin(cls, options: ScreenerOptions | None = None) -> Screener:
@@ -339,13 +409,16 @@ class Screener(TextByText):
         starts = list(accumulate((len(view.text) + 1 for view in views[:-1]), initial=0))
         joined = "\n".join(view.text for view in views)
         candidates: list[list[Candidate]] = [[] for _ in views]
+        dropped = self.dropped_spellings()
         for automaton in (self._plain, self._collapsed):
             entries = automaton.entries
             for index, start, end in automaton.find(joined):
                 entry = entries[index]
                 at = bisect_right(starts, start) - 1
                 view, offset = views[at], starts[at]
-                if entry is not None and view.squeezes(start - offset, end - offset):
+                if entry is None or entry.folded in dropped:
+                    continue
+                if view.squeezes(start - offset, end - offset):
                     candidates[at].append(Candidate(view.original_span(start - offset, end - offset), entry))
         for number, found in zip(numbers, candidates, strict=True):
             rows.add_extra(number, found)

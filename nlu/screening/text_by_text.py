@@ -14,6 +14,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from nlu.screening import contact, farm
 from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
@@ -22,7 +23,7 @@ from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_o
 from nlu.screening.patterns import Entry
 from nlu.screening.pinyin import looks_spelled, pinyin_windows
 from nlu.screening.views import CollapsedView, PlainView, Span, collapsed_view
-from nlu.screening.words import straddles_words
+from nlu.screening.words import inside_longer_word, straddles_words
 
 if TYPE_CHECKING:
     from nlu.screening.screener import ScreenerOptions, _Automaton
@@ -50,15 +51,27 @@ class TextByText:
     _fold_char: Callable[[str], str]
     _allowed: set[str]
     _plain: _Automaton
+    _listed: dict[str, Entry]
     _collapsed: _Automaton
     _pinyin: _Automaton
     _initials: _Automaton
 
+    # The rules that need the word dictionary, provided by Screener (computed on first use).
+    def common_patterns(self) -> npt.NDArray[np.bool_]:
+        raise NotImplementedError
+
+    def dropped_spellings(self) -> frozenset[str]:
+        raise NotImplementedError
+
+    def dropped_patterns(self) -> npt.NDArray[np.bool_]:
+        raise NotImplementedError
+
     def _collapsed_candidates(self, view: CollapsedView) -> Iterable[Candidate]:
+        dropped = self.dropped_spellings()
         for automaton in (self._plain, self._collapsed):
             for index, start, end in automaton.find(view.text):
                 entry = automaton.entries[index]
-                if entry is not None and view.squeezes(start, end):
+                if entry is not None and entry.folded not in dropped and view.squeezes(start, end):
                     yield Candidate(view.original_span(start, end), entry)
 
     def _check_text_by_text(self, texts: list[str]) -> list[ScreeningResult]:
@@ -94,12 +107,16 @@ class TextByText:
         allow_spans = [view.original_span(start, end) for start, end in allowed]
         candidates: list[Candidate] = []
         entries = self._plain.entries
+        common, dropped = self.common_patterns(), self.dropped_patterns()
         for index, start, end in matches:
             entry = entries[index]
-            if entry is not None and not (
-                entry.two_chinese and straddles_words(view.text, start, end, allowed)
-            ):
-                candidates.append(Candidate(view.original_span(start, end), entry, plain=True))
+            if entry is None or dropped[index]:
+                continue
+            if entry.two_chinese and straddles_words(view.text, start, end, allowed):
+                continue  # two words that touch (母畜|生产)
+            if common[index] and inside_longer_word(view.text, start, end, self._listed, allowed):
+                continue  # a common word inside a longer one (市政府 holds 政府)
+            candidates.append(Candidate(view.original_span(start, end), entry, plain=True))
         if number in found.repeats:
             candidates.extend(self._collapsed_candidates(collapsed_view(view)))
         if number in found.latin:
@@ -298,7 +315,8 @@ class Found:
 def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool:
     """Whether a hit is a pesticide name or part of a longer pest, disease or pesticide word.
 
-    The longer word may not reach into an allowed word: that is a word of its own."""
+    The longer word may not reach into an allowed word, that is a word of its own, except for an
+    allowed word inside its farm ending (``farm.inside_farm_word``)."""
     if candidate.entry.term.category == contact.CATEGORY:
         return False
     if _pesticide_shaped(candidate.entry.folded):
@@ -309,9 +327,15 @@ def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool
     ):
         return False  # no farm word ends near the hit
     left = max([0, *(a.end for a in allow_spans if a.end <= span.start)])
-    right = min([len(text), *(a.start for a in allow_spans if a.start >= span.end)])
-    run = chinese_run(text[left:right], span.start - left, span.end - left)
-    return run is not None and inside_farm_word(*run)
+    found = chinese_run(text[left:], span.start - left, span.end - left)
+    if found is None:
+        return False
+    run, start, end = found
+    offset = span.start - start  # where the run starts in the text
+    after = tuple(
+        (a.start - offset, a.end - offset) for a in allow_spans if span.end <= a.start < offset + len(run)
+    )
+    return inside_farm_word(run, start, end, after)
 
 
 def farm_word_endings() -> frozenset[str] | None:

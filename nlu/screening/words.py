@@ -4,14 +4,23 @@ Many listed words are two characters long, and ordinary text produces them by ac
 one word ends and the next begins (母畜|生产 holds 畜生, 几何|平均 holds 何平). jieba's general
 dictionary says which words exist and how common they are: when a more common word runs across
 an edge of the hit, a reader (and jieba's segmenter) reads that word, not the listed one.
+
+A general list also bans very common words (政府, 革命, 主席), which ordinary text then holds inside
+longer words (市政府, 革命性, 主席台). A hit of such a common word that is only a piece of a longer
+dictionary word, not itself listed, is read as that word (``inside_longer_word``); rarer listed
+words (法轮功) are found inside any word, as before (法轮功学员).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+import math
+from bisect import bisect_right
+from collections.abc import Container, Sequence
 from functools import cache, lru_cache
+from itertools import accumulate
 
+import ahocorasick_rs
 import jieba
 import numpy as np
 import numpy.typing as npt
@@ -78,6 +87,86 @@ def crossing_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
 
 def frequency(word: str) -> int:
     return _frequencies().get(word) or 0
+
+
+# Common words. On the Zipf scale (log10 of a word's frequency per billion words; van Heuven et
+# al., 2014) words of 4 and up are high-frequency words. A listed word from 4.5 up (some 32 per
+# million words of text, e.g. 政府, 革命, 军事) is general vocabulary: a list that bans it
+# means one reading of it, while ordinary text uses it all the time. No term of the team's own
+# block lists is that common (the most common, 杀人, is at 4.48): their compounds (杀人犯, 赌博机)
+# are as bad as they are, and the rules for common words must not touch them.
+COMMON_ZIPF = 4.5
+# The numeral spellings of a listed code (patterns.number_variants) are dropped next to a word
+# from the middle of the scale up, halfway between the low-frequency band (to 3) and the high
+# one: only a spelling the list did not write is given up there, not a listed term.
+NUMERAL_WORD_ZIPF = 3.5
+
+
+@cache
+def _total() -> int:
+    return sum(_frequencies().values())
+
+
+def zipf_count(zipf: float) -> int:
+    """The dictionary count a word needs to reach ``zipf`` on the Zipf scale."""
+    return math.ceil(10 ** (zipf - 9) * _total())
+
+
+def is_common(word: str, zipf: float = COMMON_ZIPF) -> bool:
+    return frequency(word) >= zipf_count(zipf)
+
+
+def inside_longer_word(
+    text: str,
+    start: int,
+    end: int,
+    listed: Container[str],
+    known_words: Sequence[tuple[int, int]] = (),
+) -> bool:
+    """Whether ``text[start:end]`` is part of a longer dictionary word of the text (up to
+    ``_LONGEST`` characters) that is not itself ``listed``: 政府 in 市政府, 革命 in 革命性.
+
+    Meant for the hits of common listed words (``is_common``): where such a word is only a piece
+    of a longer word, a reader reads the longer word. ``known_words`` as in ``straddles_words``:
+    the longer word may not reach into an allowed word."""
+    left = max([start - _LONGEST + 1, 0, *(e for s, e in known_words if e <= start)])
+    right = min([end + _LONGEST - 1, len(text), *(s for s, e in known_words if s >= end)])
+    return _inside_longer(text[left:right], start - left, end - left, listed)
+
+
+def _inside_longer(window: str, start: int, end: int, listed: Container[str]) -> bool:
+    frequencies = _frequencies()
+    for i in range(max(0, end - _LONGEST), start + 1):
+        for j in range(end, min(len(window), i + _LONGEST) + 1):
+            if (i, j) != (start, end) and frequencies.get(window[i:j]) and window[i:j] not in listed:
+                return True
+    return False
+
+
+def holding_words(terms: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The dictionary words of up to ``_LONGEST`` characters that hold one of the terms and are
+    longer: (the term's index, where it starts in the word, the word). All words are searched in
+    one pass over them."""
+    if not terms:
+        return []
+    joined, starts = _joined_words()
+    found = ahocorasick_rs.AhoCorasick(list(terms)).find_matches_as_indexes(joined, overlapping=True)
+    held: list[tuple[int, int, str]] = []
+    for index, start, end in found:
+        number = bisect_right(starts, start) - 1
+        word_start = starts[number]
+        word = joined[word_start : joined.index("\n", end)] if end < len(joined) else joined[word_start:]
+        if len(word) > end - start:
+            held.append((index, start - word_start, word))
+    return held
+
+
+@cache
+def _joined_words() -> tuple[str, list[int]]:
+    """The dictionary words of 3 to ``_LONGEST`` characters, one a line, and where each starts."""
+    found = [word for word, count in _frequencies().items() if count > 0 and 3 <= len(word) <= _LONGEST]
+    starts = list(accumulate((len(word) + 1 for word in found[:-1]), initial=0))
+    return "\n".join(found), starts
 
 
 _NEWLINE = ord("\n")

@@ -46,8 +46,12 @@ EXTRA = (
     "共产党",
     "falungong",
     "毒品",
+    "主席",  # common words: not inside a longer word
+    "政府",
+    "1字型",  # a lone digit before a common word: the numeral spelling is not looked for
+    "格鲁",  # inside a farm word whose ending holds an allowed word (病毒)
 )
-ALLOWED = ("方法", "轮换", "小麦锈病", "东亚飞蝗", "母畜", "生产", "几何", "平均")
+ALLOWED = ("方法", "轮换", "小麦锈病", "东亚飞蝗", "母畜", "生产", "几何", "平均", "台风")
 PIECES = [
     *EXTRA,
     *ALLOWED,
@@ -91,6 +95,12 @@ PIECES = [
     "丁烯酯",
     "腐败病毒病",
     "东亚飞蝗",
+    "东格鲁病毒病",
+    "冰毒杀虫剂",
+    "主席台",
+    "市政府",
+    "一字型",
+    "一一字型",
     "百草枯",
     "发轮功",
     "的",

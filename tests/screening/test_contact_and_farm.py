@@ -55,8 +55,26 @@ def test_listed_words_inside_farm_words_are_not_blocked(listed: str, text: str) 
     assert _screener(listed).check(text).verdict is Verdict.CLEAN
 
 
+def test_an_allowed_word_inside_the_farm_ending_is_part_of_the_farm_word() -> None:
+    # 病毒 (allowed) is a piece of the disease ending 病毒病: it must not cut 东格鲁病毒病 short.
+    screener = Screener(TermLists((Term("格鲁", "test", Action.BLOCK),), ("病毒",)))
+
+    assert screener.check("东格鲁病毒病").verdict is Verdict.CLEAN
+    assert screener.check_many(["东格鲁病毒病"] * 40)[0].verdict is Verdict.CLEAN
+
+
 @pytest.mark.parametrize(
-    ("listed", "text"), [("腐败", "官员腐败问题"), ("邹德威", "邹德威说"), ("哌啶", "买哌啶")]
+    ("allowed", "text"), [("杀虫剂", "冰毒杀虫剂"), ("杀虫", "冰毒杀虫"), ("病毒", "冰毒病毒病毒")]
+)
+def test_a_farm_word_does_not_reach_into_an_allowed_word_past_its_ending(allowed: str, text: str) -> None:
+    screener = Screener(TermLists((Term("冰毒", "test", Action.BLOCK),), (allowed,)))
+
+    assert screener.check(text).verdict is Verdict.BLOCK
+    assert screener.check_many([text] * 40)[0].verdict is Verdict.BLOCK
+
+
+@pytest.mark.parametrize(
+    ("listed", "text"), [("腐败", "这个官员很腐败"), ("邹德威", "邹德威说"), ("哌啶", "买哌啶")]
 )
 def test_the_farm_word_rule_keeps_other_uses(listed: str, text: str) -> None:
     assert _screener(listed).check(text).verdict is Verdict.BLOCK
