@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from nlu.screening import Action, Screener, TermLists, Verdict
+from nlu.screening import Action, Screener, TermLists, Verdict, builtin_lists
 from nlu.screening.model import Term
 from nlu.screening.patterns import lone_numeral_word
 from nlu.screening.screener import _BATCH_FROM
@@ -57,8 +59,6 @@ def test_an_allowed_word_never_lends_a_common_word_a_longer_word() -> None:
 
 
 def test_the_team_s_own_block_terms_are_not_common_words() -> None:
-    from nlu.screening import builtin_lists
-
     blocked = {t.text for t in builtin_lists().terms if t.action is Action.BLOCK}
 
     assert not [term for term in blocked if is_common(term)]
@@ -85,3 +85,32 @@ def test_a_lone_numeral_before_a_common_word_is_not_a_listed_code() -> None:
 )
 def test_other_number_spellings_are_still_found(listed: str, text: str) -> None:
     assert _verdicts(_screener(listed), text) == (Verdict.BLOCK, Verdict.BLOCK)
+
+
+COMMON = ("政府", "革命", "主席", "军事", "部队")
+COMMON_SCREENER = Screener(
+    TermLists(
+        tuple(Term(t, "test", Action.BLOCK) for t in COMMON), tuple(sorted(set(builtin_lists().allowed)))
+    )
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted(set(builtin_lists().allowed))),
+    st.sampled_from(COMMON),
+    st.sampled_from(sorted(set(builtin_lists().allowed))),
+    st.sampled_from(["", " ", "，"]),
+    st.lists(st.sampled_from([" ", "*", "\u200b", "。", "😀"]), max_size=2).map("".join),
+)
+def test_no_allowed_word_lends_a_common_word_a_longer_word(
+    before: str, common: str, after: str, gap: str, noise: str
+) -> None:
+    disguised = common[0] + noise + common[1:]
+    text = f"{before}{gap}{disguised}{gap}{after}"
+    start = len(before) + len(gap)
+
+    result = COMMON_SCREENER.check(text)
+
+    assert is_common(common)
+    assert any(h.start <= start and start + len(disguised) <= h.end for h in result.hits), (text, result.hits)
