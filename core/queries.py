@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from core import ledger
 from core.budget import budget_year, year_bounds
@@ -63,13 +63,21 @@ async def service_object_of(uow: UnitOfWork, farmer_id: int) -> ServiceObject:
     return service_object
 
 
-async def expert_queue(uow: UnitOfWork, expert_id: int) -> list[ServiceRequest]:
-    rows = await uow.session.scalars(
-        select(ServiceRequest)
-        .where(ServiceRequest.expert_id == expert_id, ServiceRequest.status.in_(OPEN_STATUSES))
-        .order_by(ServiceRequest.id)
-    )
+def _open_for(expert_id: int) -> tuple[ColumnElement[bool], ...]:
+    return (ServiceRequest.expert_id == expert_id, ServiceRequest.status.in_(OPEN_STATUSES))
+
+
+async def expert_queue(
+    uow: UnitOfWork, expert_id: int, *, offset: int = 0, limit: int | None = None
+) -> list[ServiceRequest]:
+    """The expert's open requests, oldest first (a slice of them with `offset` and `limit`)."""
+    query = select(ServiceRequest).where(*_open_for(expert_id)).order_by(ServiceRequest.id)
+    rows = await uow.session.scalars(query.offset(offset).limit(limit))
     return list(rows.all())
+
+
+async def expert_queue_size(uow: UnitOfWork, expert_id: int) -> int:
+    return int(await uow.session.scalar(select(func.count()).where(*_open_for(expert_id))) or 0)
 
 
 @dataclass(frozen=True)

@@ -67,3 +67,7 @@ class LangCb(CallbackData, prefix="lg"):
 
 class AdvisoryCb(CallbackData, prefix="ad"):
     category: str
+
+
+class QueuePageCb(CallbackData, prefix="qp"):
+    page: int

@@ -8,21 +8,22 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
+from bot.edits import show
 from bot.i18n import Safe, Translator
 from bot.middlewares.errors import too_long
 from core import advisories, requests, threads
 from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from core.evidence import Evidence
-from core.queries import expert_queue, expert_year
-from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, SkipCb
-from dialogs.common import evidence_text, screen_text, status_label, yuan
+from core.queries import expert_year
+from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, QueuePageCb, SkipCb
+from dialogs.common import evidence_text, screen_text, yuan
 from dialogs.filters import IS_EXPERT
-from dialogs.fitting import shortened
 from dialogs.forms import close_form
 from dialogs.invitation import why_not_open
+from dialogs.queue_page import queue_page
 from dialogs.states import AdvisoryForm, CompletionForm
 from storage.enums import AdvisoryCategory, RequestStatus, ServiceMode
-from storage.models import Expert, Farmer
+from storage.models import Expert
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
@@ -53,80 +54,25 @@ async def invitation_accepted(
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.queue"))
 async def queue(message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, expert: Expert) -> None:
     await close_form(state)  # opens something else: see dialogs.forms
-    mine = await expert_queue(uow, expert.id)
-    if not mine:
+    screen = await queue_page(t, uow, expert, 0)
+    if screen is None:
         await message.answer(t("queue.none"))
         return
-    rows: list[list[InlineKeyboardButton]] = []
-    for r in mine:
-        if r.status is RequestStatus.in_service:
-            complete = CompleteCb(request_id=r.id, mode="").pack()
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        text=t("queue.complete", id=r.id, subject=r.subject or ""), callback_data=complete
-                    )
-                ]
-            )
-        else:  # an invitation still open, e.g. approved before the expert had bound their account
-            rows.append(
-                [
-                    InlineKeyboardButton(
-                        text=t("queue.accept", id=r.id),
-                        callback_data=InviteCb(request_id=r.id, action="accept").pack(),
-                    ),
-                    InlineKeyboardButton(
-                        # With several invitations listed, a bare "Decline" could be the wrong row's.
-                        text=t("queue.decline", id=r.id),
-                        callback_data=InviteCb(request_id=r.id, action="decline").pack(),
-                    ),
-                ]
-            )
-    lines = [t("queue.title")] + [
-        # An open invitation shows what accepting it commits to: the mode and its fee.
-        t(
-            "queue.line_offer",
-            id=r.id,
-            subject=r.subject or "",
-            status=status_label(t, r),
-            mode=t(f"mode.{r.service_mode}"),
-            fee=yuan(r.fee_fen),
-            description=_quoted(r.description),
-        )
-        if r.status is RequestStatus.approved and r.service_mode is not None
-        # A request in service shows whose it is: several farmers often ask about the same crop.
-        else t(
-            "queue.line_in_service",
-            id=r.id,
-            subject=r.subject or "",
-            farmer=await _farmer_name(uow, r.farmer_id),
-            status=status_label(t, r),
-            description=_quoted(r.description),
-        )
-        if r.status is RequestStatus.in_service
-        else t(
-            "queue.line",
-            id=r.id,
-            subject=r.subject or "",
-            status=status_label(t, r),
-            description=_quoted(r.description),
-        )
-        for r in mine
-    ]
-    await message.answer(
-        "\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
-    )
+    text, keyboard = screen
+    await message.answer(text, reply_markup=keyboard)
 
 
-def _quoted(description: str) -> str:
-    """A description on one line of the queue, with '…' where it was cut: '…black spots, 20 ' read
-    as if that were all."""
-    return shortened(" ".join(description.split()), 60)
-
-
-async def _farmer_name(uow: UnitOfWork, farmer_id: int) -> str:
-    farmer = await uow.session.get(Farmer, farmer_id)
-    return farmer.name if farmer else ""
+@router.callback_query(QueuePageCb.filter())
+async def queue_turned(
+    query: CallbackQuery, callback_data: QueuePageCb, t: Translator, uow: UnitOfWork, expert: Expert
+) -> None:
+    assert isinstance(query.message, Message)
+    await query.answer()
+    screen = await queue_page(t, uow, expert, callback_data.page)
+    if screen is None:
+        await show(query.message, t("queue.none"))
+        return
+    await show(query.message, *screen)
 
 
 @router.callback_query(CompleteCb.filter())

@@ -32,6 +32,7 @@ from storage.uow import UnitOfWork
 router = Router(name=__name__)
 CONTENT = F.text | F.photo | F.voice | F.document | F.video | F.location
 MAX_HELD = 10
+SWITCHER_SIZE = 12  # conversations offered by "which one is this for?"
 
 
 def _may_belong_to_a_conversation(
@@ -163,8 +164,14 @@ async def conversation_message(
             raise SkipHandler  # nothing under way: the farmer is describing a new problem
         await message.answer(t("thread.expert_nothing_open"))
         return
-    labels = await threads.conversation_labels(uow, party[0], candidates)
-    await message.answer(t("thread.which"), reply_markup=_switcher(t, party[0], labels, message.message_id))
+    # The newest few: a keyboard of dozens is unreadable on a phone (and Telegram takes at most 100
+    # buttons). An older conversation is reached by replying to one of its messages.
+    offered, unlisted = candidates[:SWITCHER_SIZE], len(candidates) - SWITCHER_SIZE
+    labels = await threads.conversation_labels(uow, party[0], offered)
+    question = (
+        t("thread.which") if unlisted <= 0 else t("thread.which_more", shown=SWITCHER_SIZE, count=unlisted)
+    )
+    await message.answer(question, reply_markup=_switcher(t, party[0], labels, message.message_id))
     await _hold(state, message.message_id, content)
 
 

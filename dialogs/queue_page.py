@@ -1,0 +1,108 @@
+"""One page of an expert's queue: the lines and the buttons of at most PAGE_SIZE open requests.
+
+An expert carries a handful of requests, but in an outbreak it can be dozens, and Telegram takes
+neither a message over 4,096 characters nor a keyboard over 100 buttons: the whole queue in one
+message would fail for exactly the expert who needs it most. Pages of ten, oldest first, each line
+with the buttons to act on it.
+"""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Safe, Translator
+from core.queries import expert_queue, expert_queue_size
+from dialogs.callbacks import CompleteCb, InviteCb, QueuePageCb
+from dialogs.common import status_label, yuan
+from dialogs.fitting import shortened
+from storage.enums import RequestStatus
+from storage.models import Expert, Farmer, ServiceRequest
+from storage.uow import UnitOfWork
+
+PAGE_SIZE = 10
+
+
+def _quoted(description: str) -> str:
+    """A description on one line of the queue, with '…' where it was cut: '…black spots, 20 ' read
+    as if that were all."""
+    return shortened(" ".join(description.split()), 60)
+
+
+def _buttons(t: Translator, r: ServiceRequest) -> list[InlineKeyboardButton]:
+    if r.status is RequestStatus.in_service:
+        complete = CompleteCb(request_id=r.id, mode="").pack()
+        return [
+            InlineKeyboardButton(
+                text=t("queue.complete", id=r.id, subject=r.subject or ""), callback_data=complete
+            )
+        ]
+    # An invitation still open, e.g. approved before the expert had bound their account.
+    return [
+        InlineKeyboardButton(
+            text=t("queue.accept", id=r.id), callback_data=InviteCb(request_id=r.id, action="accept").pack()
+        ),
+        InlineKeyboardButton(
+            # With several invitations listed, a bare "Decline" could be the wrong row's.
+            text=t("queue.decline", id=r.id),
+            callback_data=InviteCb(request_id=r.id, action="decline").pack(),
+        ),
+    ]
+
+
+async def _line(t: Translator, uow: UnitOfWork, r: ServiceRequest) -> Safe:
+    subject, status, description = r.subject or "", status_label(t, r), _quoted(r.description)
+    if r.status is RequestStatus.approved and r.service_mode is not None:
+        # An open invitation shows what accepting it commits to: the mode and its fee.
+        mode, fee = t(f"mode.{r.service_mode}"), yuan(r.fee_fen)
+        return t(
+            "queue.line_offer",
+            id=r.id,
+            subject=subject,
+            status=status,
+            mode=mode,
+            fee=fee,
+            description=description,
+        )
+    if r.status is RequestStatus.in_service:
+        # A request in service shows whose it is: several farmers often ask about the same crop.
+        farmer = await uow.session.get(Farmer, r.farmer_id)
+        name = farmer.name if farmer else ""
+        return t(
+            "queue.line_in_service",
+            id=r.id,
+            subject=subject,
+            farmer=name,
+            status=status,
+            description=description,
+        )
+    return t("queue.line", id=r.id, subject=subject, status=status, description=description)
+
+
+async def queue_page(
+    t: Translator, uow: UnitOfWork, expert: Expert, page: int
+) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    """The text and keyboard of page `page` (from 0; past the end: the last page); None when the
+    queue is empty."""
+    total = await expert_queue_size(uow, expert.id)
+    if total == 0:
+        return None
+    pages = -(-total // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    mine = await expert_queue(uow, expert.id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    title = (
+        t("queue.title") if pages == 1 else t("queue.title_paged", page=page + 1, pages=pages, total=total)
+    )
+    lines = [title] + [await _line(t, uow, r) for r in mine]
+    rows = [_buttons(t, r) for r in mine]
+    turn = []
+    if page > 0:
+        turn.append(
+            InlineKeyboardButton(text=t("choice.prev"), callback_data=QueuePageCb(page=page - 1).pack())
+        )
+    if page < pages - 1:
+        turn.append(
+            InlineKeyboardButton(text=t("choice.next"), callback_data=QueuePageCb(page=page + 1).pack())
+        )
+    if turn:
+        rows.append(turn)
+    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
