@@ -285,6 +285,7 @@ class Screener(TextByText):
             ]
             common = np.zeros(len(keys), dtype=np.bool_)
             common[chosen] = True
+            # (a code has 17 bits for the number: jieba's dictionary has some 4,200 common words)
             number = np.full(len(keys), -1, dtype=np.int64)
             number[chosen] = np.arange(len(chosen))
             terms = [keys[i] for i in chosen]

@@ -155,7 +155,8 @@ def holding_words(terms: Sequence[str]) -> list[tuple[int, int, str]]:
     for index, start, end in found:
         number = bisect_right(starts, start) - 1
         word_start = starts[number]
-        word = joined[word_start : joined.index("\n", end)] if end < len(joined) else joined[word_start:]
+        word_end = joined.find("\n", end)
+        word = joined[word_start : word_end if word_end >= 0 else len(joined)]
         if len(word) > end - start:
             held.append((index, start - word_start, word))
     return held

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlu.screening import Action, Screener, TermLists, Verdict, builtin_lists
+from nlu.screening import Action, Screener, TermLists, Verdict, builtin_lists, words
 from nlu.screening.model import Term
 from nlu.screening.patterns import lone_numeral_word
 from nlu.screening.screener import _BATCH_FROM
@@ -114,3 +114,13 @@ def test_no_allowed_word_lends_a_common_word_a_longer_word(
 
     assert is_common(common)
     assert any(h.start <= start and start + len(disguised) <= h.end for h in result.hits), (text, result.hits)
+
+
+def test_the_longer_words_of_the_dictionary_are_found_to_its_last_one() -> None:
+    joined, starts = words._joined_words()
+    last = joined[starts[-1] :]
+
+    held = words.holding_words([last[1:3], last[:2]])
+
+    assert (0, 1, last) in held and (1, 0, last) in held
+    assert all(len(word) > 2 and word[at : at + 2] in (last[1:3], last[:2]) for _, at, word in held)
