@@ -18,19 +18,23 @@ from storage.enums import RequestStatus
 from storage.models import County, ServiceRequest, Specialty
 from storage.uow import UnitOfWork
 
+ALBUM_SIZE = 10  # Telegram's most photos in one album
+
 
 async def send_invitation(
     bot: Bot, uow: UnitOfWork, t: Translator, request: ServiceRequest, chat_id: int, now: datetime
 ) -> None:
     photos = [p for p in request.photo_file_ids if not p.startswith("voice:")]
     voices = [p.removeprefix("voice:") for p in request.photo_file_ids if p.startswith("voice:")]
-    if len(photos) > 1:
-        await deliver(
-            lambda: bot.send_media_group(chat_id, [InputMediaPhoto(media=p) for p in photos[:10]]),
-            what="invitation photos",
-        )
-    elif photos:
-        await deliver(lambda: bot.send_photo(chat_id, photos[0]), what="invitation photo")
+    # An album holds 2 to 10 photos: more go in further albums, and a last one alone as a photo
+    # (the expert judges from all of them, not the first ten).
+    for start in range(0, len(photos), ALBUM_SIZE):
+        album = photos[start : start + ALBUM_SIZE]
+        if len(album) > 1:
+            media = [InputMediaPhoto(media=p) for p in album]
+            await deliver(lambda m=media: bot.send_media_group(chat_id, m), what="invitation photos")  # type: ignore[misc]
+        else:
+            await deliver(lambda p=album[0]: bot.send_photo(chat_id, p), what="invitation photo")  # type: ignore[misc]
     for voice in voices:
         await deliver(lambda v=voice: bot.send_voice(chat_id, v), what="invitation voice")  # type: ignore[misc]
     if request.latitude is not None and request.longitude is not None:

@@ -1,12 +1,14 @@
-"""Voice notes in the intake: acknowledged as voice, counted apart from the photos."""
+"""Media in the intake: voice notes told apart from photos; every photo reaches the expert."""
 
 from __future__ import annotations
 
+from aiogram.methods import SendMediaGroup, SendPhoto
 from sqlalchemy import select
 
 from storage.models import ServiceRequest
-from tests.bot.conftest import FARMER, FARMER_PHONE
+from tests.bot.conftest import EXPERT, FARMER, FARMER_PHONE
 from tests.bot.harness import Harness, texts
+from tests.bot.test_farmer_story import approve, bind_both, submit_draft
 
 
 async def test_a_voice_note_is_acknowledged_as_voice_and_listed_in_the_summary(harness: Harness) -> None:
@@ -45,3 +47,18 @@ async def test_an_overlong_description_is_refused_with_the_limit_and_nothing_is_
         assert await uow.session.scalar(select(ServiceRequest)) is None
     sent = texts(await harness.say(FARMER, "我家羊拉稀，已经三天了"))  # the shortened text goes through
     assert sent and sent[0].startswith(harness.deps.catalog.messages["zh_CN"]["intake.received"])
+
+
+async def test_every_photo_reaches_the_invited_expert(harness: Harness) -> None:
+    # An album holds at most ten: 23 photos go as albums of 10 and 10, then 3.
+    await bind_both(harness)
+    asked = await harness.say(FARMER, "我家20亩向日葵开花期叶子发黄还有黑斑")
+    for n in range(23):
+        await harness.photo(FARMER, f"field-{n}", album=f"album-{n // 10}")
+    request_id = await submit_draft(harness, asked)
+    await approve(harness, request_id)
+    pushed = [m for m in await harness.pump() if getattr(m, "chat_id", None) == EXPERT]
+    albums = [[item.media for item in m.media] for m in pushed if isinstance(m, SendMediaGroup)]
+    singles = [m.photo for m in pushed if isinstance(m, SendPhoto)]
+    assert [len(album) for album in albums] == [10, 10, 3] and singles == []
+    assert [photo for album in albums for photo in album] == [f"field-{n}" for n in range(23)]
