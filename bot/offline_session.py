@@ -18,6 +18,7 @@ from aiogram import Bot
 from aiogram.client.session.base import BaseSession
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
+    AnswerCallbackQuery,
     EditMessageReplyMarkup,
     EditMessageText,
     GetMe,
@@ -51,6 +52,7 @@ class OfflineSession(BaseSession):
         # changes nothing ("message is not modified"), which a double tap on a button produces.
         self._shown: dict[tuple[int, int], tuple[str | None, str]] = {}
         self.latest_message_id: dict[int, int] = {}  # chat id → the newest message sent there
+        self._answered: set[str] = set()  # callback queries answered: Telegram takes one answer each
 
     async def close(self) -> None:
         return None
@@ -63,6 +65,7 @@ class OfflineSession(BaseSession):
     ) -> TelegramType:
         check(method, bot.default.parse_mode)
         self._check_edit(method)
+        self._check_answer(method)
         self.requests.append(method)
         self.on_request(method)
         return self._answer(method)
@@ -84,6 +87,16 @@ class OfflineSession(BaseSession):
         """Requests since the last take, oldest first."""
         taken, self.requests = self.requests, []
         return taken
+
+    def _check_answer(self, method: TelegramMethod[Any]) -> None:
+        if not isinstance(method, AnswerCallbackQuery):
+            return
+        if method.callback_query_id in self._answered:
+            raise TelegramBadRequest(
+                method=method,
+                message="Bad Request: query is too old and response timeout expired or query ID is invalid",
+            )
+        self._answered.add(method.callback_query_id)
 
     def _check_edit(self, method: TelegramMethod[Any]) -> None:
         if not isinstance(method, EditMessageText | EditMessageReplyMarkup):

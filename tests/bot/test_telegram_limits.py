@@ -108,3 +108,10 @@ async def test_an_edit_that_changes_nothing_is_refused(session: OfflineSession) 
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
         await bot.edit_message_text("已选择", chat_id=7, message_id=sent.message_id)
     assert len(session.take()) == 2
+
+
+async def test_a_callback_query_takes_one_answer(session: OfflineSession) -> None:
+    bot = create_bot(TOKEN, session=session)
+    await bot.answer_callback_query("q7")
+    with pytest.raises(TelegramBadRequest, match="query ID is invalid"):
+        await bot.answer_callback_query("q7", text="再答一次")
