@@ -16,7 +16,9 @@ from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher
 from bot.runner import SWEEP_EVERY_S, notifier_pump, sweep
 from bot.terminal.channel import BANNER, TerminalChannel, pump_until_quiet
+from bot.terminal.kept_screen import KeptScreen
 from bot.terminal.personas import demo_personas
+from bot.terminal.render import keyboard_lines
 from bot.terminal.session import TerminalSession
 from bot.terminal.updates import UpdateMaker
 
@@ -38,8 +40,10 @@ async def run_terminal(
     write: Callable[[str], None] = print,
     ansi: bool = True,
     storage: BaseStorage | None = None,
+    kept: KeptScreen | None = None,
 ) -> None:
-    """`storage` keeps the conversations' forms; in memory (lost at /quit) when not given."""
+    """`storage` keeps the conversations' forms and `kept` the last keyboards; both only in memory
+    (lost at /quit) when not given."""
     interactive = source.isatty()
     personas = demo_personas()
     names = {p.user_id: p.label for p in personas}
@@ -64,7 +68,11 @@ async def run_terminal(
     )
     pump = notifier_pump(bot, deps)
     write(BANNER)
-    write(f"  playing {channel.persona.label}; type /start to begin")
+    _come_back(channel, session, kept, write)
+
+    def keep() -> None:
+        if kept is not None:
+            kept.save(session.keyboards, f"{channel.persona.kind} {channel.persona.number}")
 
     queue: asyncio.Queue[str | None] = asyncio.Queue()
     threading.Thread(
@@ -100,5 +108,25 @@ async def run_terminal(
         if not await channel.handle(line):
             break
         await between_inputs()
+        keep()
         session.take()  # recorded calls are only for tests; the terminal has already shown them
+    keep()
     await bot.session.close()
+
+
+def _come_back(
+    channel: TerminalChannel, session: TerminalSession, kept: KeptScreen | None, write: Callable[[str], None]
+) -> None:
+    """Restore what was on screen when the shell was last left, and show the persona's buttons."""
+    keyboards, played = kept.load() if kept is not None else ({}, None)
+    session.keyboards.update(keyboards)
+    for persona in channel.personas:
+        if f"{persona.kind} {persona.number}" == played:
+            channel.current = persona
+    shown = session.keyboards.get(channel.persona.user_id)
+    if shown is None:
+        write(f"  playing {channel.persona.label}; type /start to begin")
+        return
+    write(f"  playing {channel.persona.label}, where you left off; the last buttons:")
+    for line in keyboard_lines(shown.markup):
+        write(line)

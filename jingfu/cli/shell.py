@@ -18,6 +18,7 @@ from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_setti
 async def _run(ansi: bool) -> None:
     from bot.factory import fsm_storage
     from bot.terminal.app import run_terminal
+    from bot.terminal.kept_screen import KeptScreen
     from bot.terminal.state_file import FileStorage, state_file_for
     from bot.wiring import bot_deps
     from storage import migrate
@@ -27,12 +28,13 @@ async def _run(ansi: bool) -> None:
     redis_url = load_redis_settings().redis_url
     # Forms survive leaving the shell, as a Telegram chat survives the bot: in Redis when the bot
     # is configured with it, otherwise in a file beside the database.
-    storage = (
-        fsm_storage(redis_url) if redis_url else FileStorage(*state_file_for(database.database_url, VAR))
-    )
+    state_file, mark = state_file_for(database.database_url, VAR)
+    storage = fsm_storage(redis_url) if redis_url else FileStorage(state_file, mark)
+    # The buttons on screen are kept beside the forms: quitting half-way must not strand the user.
+    kept = KeptScreen(state_file.with_name(state_file.name.replace("shell-state", "shell-screen")), mark)
     async with bot_deps(database, load_nlu_settings()) as deps:
         try:
-            await run_terminal(deps, ansi=ansi, storage=storage)
+            await run_terminal(deps, ansi=ansi, storage=storage, kept=kept)
         finally:
             await storage.close()
 

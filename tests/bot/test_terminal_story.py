@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from bot.deps import BotDeps
 from bot.terminal.app import run_terminal
+from bot.terminal.channel import BANNER
+from bot.terminal.kept_screen import KeptScreen
 from bot.terminal.state_file import FileStorage, state_file_for
 from core import requests
 from core.scope import CITY_SYSTEM
@@ -110,3 +112,45 @@ async def test_a_state_file_of_another_database_is_not_taken_up(tmp_path: Path) 
     database.write_bytes(b"")
     _, second = state_file_for(f"sqlite+aiosqlite:///{database}", tmp_path)
     assert second != first and await FileStorage(path, second).get_state(key) is None
+
+
+async def test_the_buttons_on_screen_are_there_in_the_next_shell_session(
+    deps: BotDeps, tmp_path: Path
+) -> None:
+    # Quit at the photo question, as the expert, and come back: the same persona, its buttons shown
+    # again, and "1" presses the photo question's ✅ 完成 as it would have before.
+    state = tmp_path / "jingfu.shell-state.json"
+    screen = tmp_path / "jingfu.shell-screen.json"
+    lines: list[str] = []
+    scripts = (
+        "/start\n1\n我家葵花叶子发黄还有黑斑，种了20亩\n/as expert 1\n/as farmer 1\n/quit\n",
+        "1\n/quit\n",
+    )
+    for script in scripts:
+        await run_terminal(
+            deps,
+            source=io.StringIO(script),
+            write=lines.append,
+            ansi=False,
+            storage=FileStorage(state, "db-1"),
+            kept=KeptScreen(screen, "db-1"),
+        )
+    second = lines[len(lines) - lines[::-1].index(BANNER) :]
+    assert second[:2] == ["  playing 王二牛(农户 1), where you left off; the last buttons:", "[1] ✅ 完成"]
+    assert any("问题：我家葵花叶子发黄还有黑斑" in line for line in second)  # the summary: 完成 was pressed
+    assert not any("no keyboard" in line for line in second)
+
+
+async def test_buttons_kept_for_another_database_are_not_offered(deps: BotDeps, tmp_path: Path) -> None:
+    screen = tmp_path / "jingfu.shell-screen.json"
+    lines: list[str] = []
+    await run_terminal(
+        deps,
+        source=io.StringIO("/start\n/quit\n"),
+        write=lines.append,
+        ansi=False,
+        kept=KeptScreen(screen, "db-1"),
+    )
+    assert KeptScreen(screen, "db-1").load()[0] and KeptScreen(screen, "db-2").load() == ({}, None)
+    screen.write_text("{not json", encoding="utf-8")
+    assert KeptScreen(screen, "db-1").load() == ({}, None)  # a damaged file costs the buttons only
