@@ -2,7 +2,8 @@
 
 The events table is the source: whoever made the change (the bot, the review CLI in another process,
 the admin API, the expiry sweep), the farmer and the expert hear about it. A cursor row records how
-far the notifier has read, so a restart neither repeats nor loses pushes.
+far the notifier has read, so a restart neither repeats nor loses pushes; while Telegram cannot be
+reached the cursor waits, so an outage delays pushes instead of losing them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
-from bot.outbound import deliver
+from bot.outbound import TelegramUnreachable, deliver_or_defer
 from core import threads
 from dialogs.callbacks import ExpertCb
 from dialogs.common import decline_reason, yuan
@@ -70,6 +71,13 @@ class Notifier:
             for event in events:
                 try:
                     await self._announce(uow, event)
+                except TelegramUnreachable:
+                    # Telegram, not this event: stop here and announce it on the next round. A push
+                    # of this event that did go out may then go twice; one that never arrives (the
+                    # expert's invitation, the farmer's "approved") is worse.
+                    log.warning("Telegram unreachable; event %s waits for the next round", event.id)
+                    await uow.rollback()
+                    break
                 except Exception:  # one bad event must not stop every later push
                     log.exception("could not announce event %s", event.id)
                 cursor.position = event.id
@@ -103,7 +111,7 @@ class Notifier:
     ) -> None:
         if chat_id is None:
             return
-        sent = await deliver(
+        sent = await deliver_or_defer(
             lambda: self.bot.send_message(
                 chat_id, text, reply_markup=reply_markup, message_thread_id=message_thread_id
             ),
@@ -200,7 +208,7 @@ class Notifier:
         farmer_name = farmer.name if farmer else ""
         thread_id = None
         if await self._topics_enabled():
-            topic = await deliver(
+            topic = await deliver_or_defer(
                 lambda: self.bot.create_forum_topic(
                     chat_id, f"#{request.id} {request.subject or ''} · {farmer_name}"[:128]
                 ),

@@ -16,7 +16,7 @@ from typing import Any, get_args
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -53,6 +53,7 @@ class OfflineSession(BaseSession):
         self._shown: dict[tuple[int, int], tuple[str | None, str]] = {}
         self.latest_message_id: dict[int, int] = {}  # chat id → the newest message sent there
         self._answered: set[str] = set()  # callback queries answered: Telegram takes one answer each
+        self.unreachable = False  # True: every call fails on the network, as in a Telegram outage
 
     async def close(self) -> None:
         return None
@@ -63,6 +64,8 @@ class OfflineSession(BaseSession):
         method: TelegramMethod[TelegramType],
         timeout: int | None = None,  # noqa: ASYNC109
     ) -> TelegramType:
+        if self.unreachable:
+            raise TelegramNetworkError(method=method, message="Cannot connect to host api.telegram.org:443")
         check(method, bot.default.parse_mode)
         self._check_edit(method)
         self._check_answer(method)

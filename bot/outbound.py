@@ -12,6 +12,7 @@ from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError, Tel
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_ATTEMPTS = 3
+RETRY_PAUSE_S = 1.0  # times the attempt number, between attempts after a network error
 
 
 async def attempt(send: Callable[[], Awaitable[T]], *, what: str) -> tuple[T | None, bool]:
@@ -28,10 +29,25 @@ async def attempt(send: Callable[[], Awaitable[T]], *, what: str) -> tuple[T | N
             return None, True
         except TelegramNetworkError:
             log.warning("%s: network error (attempt %s/%s)", what, number, MAX_ATTEMPTS)
-            await asyncio.sleep(number)
+            if number < MAX_ATTEMPTS:  # after the last attempt, waiting only delays the caller
+                await asyncio.sleep(number * RETRY_PAUSE_S)
     return None, False
 
 
 async def deliver(send: Callable[[], Awaitable[T]], *, what: str) -> T | None:
     """Run `send`; None when the recipient cannot be reached (blocked the bot, or the network failed)."""
     return (await attempt(send, what=what))[0]
+
+
+class TelegramUnreachable(Exception):
+    """Every attempt failed on the network: Telegram, not the recipient. Try again later."""
+
+
+async def deliver_or_defer(send: Callable[[], Awaitable[T]], *, what: str) -> T | None:
+    """Run `send`; None when the recipient blocked the bot (trying again is pointless); raises
+    TelegramUnreachable when the network failed, so that a sender working through a backlog (the
+    notifier) keeps the message for its next round instead of dropping it."""
+    sent, blocked = await attempt(send, what=what)
+    if sent is None and not blocked:
+        raise TelegramUnreachable(what)
+    return sent

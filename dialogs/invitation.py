@@ -10,7 +10,7 @@ from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 
 from bot.i18n import Translator
-from bot.outbound import deliver
+from bot.outbound import deliver_or_defer
 from core import threads
 from dialogs.callbacks import InviteCb
 from dialogs.common import local_time, request_summary, yuan
@@ -32,16 +32,16 @@ async def send_invitation(
         album = photos[start : start + ALBUM_SIZE]
         if len(album) > 1:
             media = [InputMediaPhoto(media=p) for p in album]
-            await deliver(lambda m=media: bot.send_media_group(chat_id, m), what="invitation photos")  # type: ignore[misc]
+            await deliver_or_defer(lambda m=media: bot.send_media_group(chat_id, m), what="invitation photos")  # type: ignore[misc]
         else:
-            await deliver(lambda p=album[0]: bot.send_photo(chat_id, p), what="invitation photo")  # type: ignore[misc]
+            await deliver_or_defer(lambda p=album[0]: bot.send_photo(chat_id, p), what="invitation photo")  # type: ignore[misc]
     for voice in voices:
-        await deliver(lambda v=voice: bot.send_voice(chat_id, v), what="invitation voice")  # type: ignore[misc]
+        await deliver_or_defer(lambda v=voice: bot.send_voice(chat_id, v), what="invitation voice")  # type: ignore[misc]
     if request.latitude is not None and request.longitude is not None:
         # The summary only says a location was given; an expert deciding on an on-site visit needs
         # to see where the farm is.
         lat, lon = request.latitude, request.longitude
-        await deliver(lambda: bot.send_location(chat_id, lat, lon), what="invitation location")
+        await deliver_or_defer(lambda: bot.send_location(chat_id, lat, lon), what="invitation location")
     specialty = await uow.session.get(Specialty, request.specialty_code) if request.specialty_code else None
     county = await uow.session.get(County, request.county_id)
     name = (specialty.name_zh if t.short == "zh" else specialty.name_en) if specialty else None
@@ -59,7 +59,7 @@ async def send_invitation(
         ]
     )
     buttons = invitation_buttons(t, request.id)
-    sent = await deliver(
+    sent = await deliver_or_defer(
         lambda: bot.send_message(chat_id, text, reply_markup=buttons),
         what=f"invitation for request {request.id}",
     )

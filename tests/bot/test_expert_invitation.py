@@ -3,8 +3,10 @@ left unanswered is announced as lapsed: tests/bot/test_edges.py, the expiry test
 
 from __future__ import annotations
 
+import pytest
 from aiogram.methods import SendLocation
 
+from bot import outbound
 from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, texts
 from tests.bot.test_farmer_story import PROBLEM, approve, bind_both, submit_draft
@@ -21,3 +23,20 @@ async def test_the_farmers_location_comes_with_the_invitation(harness: Harness) 
     assert any(f"新的服务邀请 #{request_id}" in text for text in texts(pushed, EXPERT))
     [where] = [m for m in pushed if isinstance(m, SendLocation)]
     assert (where.chat_id, where.latitude, where.longitude) == (EXPERT, 40.75, 107.4)
+
+
+async def test_a_telegram_outage_delays_the_invitation_and_the_approval_instead_of_losing_them(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbound, "RETRY_PAUSE_S", 0.0)
+    h = harness
+    await bind_both(h)
+    request_id = await submit_draft(h, await h.say(FARMER, PROBLEM))
+    await approve(h, request_id)
+    h.session.unreachable = True
+    assert await h.pump() == []  # nothing got through, and nothing was given up either
+    h.session.unreachable = False
+    pushed = await h.pump()
+    assert any(f"新的服务邀请 #{request_id}" in text for text in texts(pushed, EXPERT))
+    assert any(f"#{request_id}" in text and "通过" in text for text in texts(pushed, FARMER))
+    assert await h.pump() == []  # and only once
