@@ -17,12 +17,15 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from bot.deps import BotDeps
 from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.errors import on_error
+from bot.middlewares.private_only import PrivateChatsOnly
 from dialogs import routers
 
 
 def create_dispatcher(deps: BotDeps, *, storage: BaseStorage | None = None) -> Dispatcher:
     dispatcher = Dispatcher(storage=storage or MemoryStorage(), deps=deps)
-    # An outer middleware on `update`, so every kind of update is de-duplicated and gets a context.
+    # Outer middlewares on `update`, so they see every kind of update: groups are turned away before
+    # anything runs, then each update is de-duplicated and gets a context.
+    dispatcher.update.outer_middleware(PrivateChatsOnly(deps))
     dispatcher.update.outer_middleware(ContextMiddleware(deps))
     dispatcher.errors.register(on_error)
     for router in routers():
