@@ -14,6 +14,7 @@ from core.budget import LOCAL_TZ
 from core.declining import common_reason
 from core.evidence import Evidence
 from core.requests import record_blocked_text
+from dialogs.attachments import counts
 from nlu.screening import ScreeningResult, Verdict, explain
 from storage.models import ServiceRequest
 from storage.uow import UnitOfWork
@@ -78,8 +79,7 @@ def evidence_text(t: Translator, evidence: Evidence) -> Safe:
 
 
 def request_summary(t: Translator, request: ServiceRequest, specialty_name: str | None) -> Safe:
-    voices = sum(1 for item in request.photo_file_ids if item.startswith("voice:"))
-    photos = len(request.photo_file_ids) - voices
+    attached = counts(request.photo_file_ids)
     scale = (
         f"{request.scale_quantity:g}{request.scale_unit or ''}"
         if request.scale_quantity
@@ -93,11 +93,14 @@ def request_summary(t: Translator, request: ServiceRequest, specialty_name: str 
         description=request.description or t("summary.none"),
         stage=request.growth_stage or t("summary.none"),
         scale=scale,
-        photos=photos,
+        photos=attached["photo"],
         location=t("summary.yes") if request.latitude is not None else t("summary.none"),
     )
-    # Voice notes are listed only when there are some: most requests have none.
-    return Safe(f"{body}\n{t('summary.voices', n=voices)}") if voices else body
+    # Voice notes and videos are listed only when there are some: most requests have none.
+    extra = [t("summary.voices", n=attached["voice"])] if attached["voice"] else []
+    if videos := attached["video"] + attached["videonote"]:
+        extra.append(t("summary.videos", n=videos))
+    return Safe("\n".join([body, *extra]))
 
 
 async def screen_text(

@@ -17,6 +17,7 @@ from bot.i18n import Translator
 from core import requests
 from core.actors import Actor
 from core.description import is_describable
+from dialogs.attachments import MEDIA, attachment, saved_key
 from dialogs.callbacks import IntakeCb, SpecialtyCb
 from dialogs.common import request_summary, screen_text, screening_flags
 from dialogs.expert_choice import show_suggestions
@@ -152,18 +153,6 @@ async def _photo_into_draft(uow: UnitOfWork, farmer: Farmer, request_id: int, it
     await requests.update_draft(uow, request_id, farmer.id, photo_file_ids=[*request.photo_file_ids, item])
 
 
-def _saved_key(message: Message) -> str:
-    return "intake.voice_saved" if message.voice else "intake.media_saved"
-
-
-def _attachment(message: Message) -> str | None:
-    if message.photo:
-        return message.photo[-1].file_id  # the largest size
-    if message.voice:
-        return "voice:" + message.voice.file_id
-    return None
-
-
 @router_states.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.describe"))
 async def describe_button(message: Message, state: FSMContext, t: Translator) -> None:
     # Ahead of the form's handlers: at "what crop?" the button's own text was taken as the crop.
@@ -172,12 +161,12 @@ async def describe_button(message: Message, state: FSMContext, t: Translator) ->
     await message.answer(t("intake.ask_description"))
 
 
-@router_states.message(StateFilter(*IntakeForm.__all_states__), F.photo | F.voice)
+@router_states.message(StateFilter(*IntakeForm.__all_states__), MEDIA)
 async def media_received(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
 ) -> None:
     request_id = await state.get_value("request_id")
-    item = _attachment(message)
+    item = attachment(message)
     if request_id is None or item is None:
         return
     await _photo_into_draft(uow, farmer, request_id, item)
@@ -189,7 +178,7 @@ async def media_received(
     # An album arrives as one message per photo: acknowledge the album once.
     if message.media_group_id is None or message.media_group_id != await state.get_value("album"):
         await state.update_data(album=message.media_group_id)
-        await message.answer(t(_saved_key(message)))
+        await message.answer(t(saved_key(message)))
 
 
 @router_states.message(StateFilter(*IntakeForm.__all_states__), F.location)
@@ -315,19 +304,20 @@ async def free_text(
     await start_intake(message, state, t, uow, deps, farmer, message.text)
 
 
-@router.message(F.photo | F.voice)
+@router.message(MEDIA)
 async def media_first(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
 ) -> None:
-    """A photo or voice note without a running intake starts one; the farmer is asked to describe it."""
+    """A photo, voice note or video without a running intake starts one; the farmer is asked to
+    describe it."""
     caption = (message.caption or "").strip()
     if caption and await screen_text(message, deps, uow, t, caption, context="problem") is None:
         return
     parsed_fields = fields_from_parse(await deps.nlu.parse(caption)) if caption else {}
     draft = await requests.create_draft(uow, farmer.id, description=caption, **parsed_fields)
-    item = _attachment(message)
+    item = attachment(message)
     if item:
         await _photo_into_draft(uow, farmer, draft.id, item)
     await close_form(state)
     await state.update_data(request_id=draft.id, media_asked=True, album=message.media_group_id)
-    await ask_next(message, state, t, uow, draft.id, lead=t(_saved_key(message)))
+    await ask_next(message, state, t, uow, draft.id, lead=t(saved_key(message)))

@@ -5,13 +5,16 @@ reviewer approves, and shown again to an expert who binds after the invitation w
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+from aiogram.types.media_union import MediaUnion
 
 from bot.i18n import Translator
 from bot.outbound import deliver_or_defer
 from core import threads
+from dialogs.attachments import split
 from dialogs.callbacks import InviteCb
 from dialogs.common import local_time, request_summary, yuan
 from storage.enums import RequestStatus
@@ -24,19 +27,24 @@ ALBUM_SIZE = 10  # Telegram's most photos in one album
 async def send_invitation(
     bot: Bot, uow: UnitOfWork, t: Translator, request: ServiceRequest, chat_id: int, now: datetime
 ) -> None:
-    photos = [p for p in request.photo_file_ids if not p.startswith("voice:")]
-    voices = [p.removeprefix("voice:") for p in request.photo_file_ids if p.startswith("voice:")]
+    items = [split(item) for item in request.photo_file_ids]
+    photos = [file_id for kind, file_id in items if kind == "photo"]
     # An album holds 2 to 10 photos: more go in further albums, and a last one alone as a photo
     # (the expert judges from all of them, not the first ten).
     for start in range(0, len(photos), ALBUM_SIZE):
         album = photos[start : start + ALBUM_SIZE]
         if len(album) > 1:
-            media = [InputMediaPhoto(media=p) for p in album]
-            await deliver_or_defer(lambda m=media: bot.send_media_group(chat_id, m), what="invitation photos")  # type: ignore[misc]
+            media: list[MediaUnion] = [InputMediaPhoto(media=p) for p in album]
+            await deliver_or_defer(partial(bot.send_media_group, chat_id, media), what="invitation photos")
         else:
-            await deliver_or_defer(lambda p=album[0]: bot.send_photo(chat_id, p), what="invitation photo")  # type: ignore[misc]
-    for voice in voices:
-        await deliver_or_defer(lambda v=voice: bot.send_voice(chat_id, v), what="invitation voice")  # type: ignore[misc]
+            await deliver_or_defer(partial(bot.send_photo, chat_id, album[0]), what="invitation photo")
+    for kind, file_id in items:
+        if kind == "voice":
+            await deliver_or_defer(partial(bot.send_voice, chat_id, file_id), what="invitation voice")
+        elif kind == "video":
+            await deliver_or_defer(partial(bot.send_video, chat_id, file_id), what="invitation video")
+        elif kind == "videonote":
+            await deliver_or_defer(partial(bot.send_video_note, chat_id, file_id), what="invitation video")
     if request.latitude is not None and request.longitude is not None:
         # The summary only says a location was given; an expert deciding on an on-site visit needs
         # to see where the farm is.

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from aiogram.methods import SendMediaGroup, SendPhoto
+from datetime import UTC, datetime
+from typing import Any
+
+from aiogram.methods import SendMediaGroup, SendPhoto, SendVideo, SendVideoNote
+from aiogram.types import Chat, Message, Update, Video, VideoNote
 from sqlalchemy import select
 
 from storage.models import ServiceRequest
 from tests.bot.conftest import EXPERT, FARMER, FARMER_PHONE
-from tests.bot.harness import Harness, texts
+from tests.bot.harness import Harness, button, texts
 from tests.bot.test_farmer_story import approve, bind_both, submit_draft
 
 
@@ -62,3 +66,39 @@ async def test_every_photo_reaches_the_invited_expert(harness: Harness) -> None:
     singles = [m.photo for m in pushed if isinstance(m, SendPhoto)]
     assert [len(album) for album in albums] == [10, 10, 3] and singles == []
     assert [photo for album in albums for photo in album] == [f"field-{n}" for n in range(23)]
+
+
+def _with_media(h: Harness, n: int, **content: Any) -> Update:
+    message = Message(
+        message_id=8000 + n,
+        date=datetime.now(UTC),
+        chat=Chat(id=FARMER, type="private"),
+        from_user=h.user(FARMER),
+        **content,
+    )
+    return Update(update_id=80_000 + n, message=message)
+
+
+CLIP = Video(file_id="clip-1", file_unique_id="c1", width=640, height=480, duration=9)
+CIRCLE = VideoNote(file_id="round-1", file_unique_id="r1", length=240, duration=5)
+
+
+async def test_a_video_starts_an_intake_like_a_photo(harness: Harness) -> None:
+    await bind_both(harness)
+    sent = await harness.feed(_with_media(harness, 1, video=CLIP))
+    assert texts(sent)[0].startswith("视频已收到，会一并转给专家。")  # not "did not understand"
+
+
+async def test_videos_are_counted_and_reach_the_invited_expert(harness: Harness) -> None:
+    h = harness
+    await bind_both(h)
+    asked = await h.say(FARMER, "我家20亩向日葵开花期叶子发黄打蔫，拍了视频")
+    assert texts(await h.feed(_with_media(h, 2, video=CLIP))) == ["视频已收到，会一并转给专家。"]
+    await h.feed(_with_media(h, 3, video_note=CIRCLE))
+    summary = await h.press(FARMER, button(asked, lambda label, _: label == "✅ 完成"))
+    assert any("视频：2 段" in text for text in texts(summary))
+    request_id = await submit_draft(h, asked)
+    await approve(h, request_id)
+    pushed = [m for m in await h.pump() if getattr(m, "chat_id", None) == EXPERT]
+    assert [m.video for m in pushed if isinstance(m, SendVideo)] == ["clip-1"]
+    assert [m.video_note for m in pushed if isinstance(m, SendVideoNote)] == ["round-1"]
