@@ -500,8 +500,11 @@ class AllowedSpans:
 
 
 def term_columns(terms: list[Term]) -> tuple[_Array, ...]:
-    """The texts, categories and actions of the terms, as three object arrays."""
-    return tuple(objects(map(operator.itemgetter(i), terms), len(terms)) for i in range(len(Term._fields)))
+    """The texts, categories and actions of the terms (what a Hit carries), as three object arrays."""
+    return tuple(objects(map(operator.itemgetter(i), terms), len(terms)) for i in range(_HIT_TERM_FIELDS))
+
+
+_HIT_TERM_FIELDS = 3  # text, category, action: the Term fields a Hit repeats
 
 
 def verdict_table() -> _Array:
@@ -521,4 +524,5 @@ def farmable(entry: Entry | None) -> bool:
         entry is not None
         and entry.term.action is not Action.ADVISE
         and entry.term.category != contact.CATEGORY
+        and not entry.term.exact
     )

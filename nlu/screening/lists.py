@@ -159,6 +159,8 @@ def builtin_lists() -> TermLists:
             allowed.extend(parse_allowed(lines))
         else:
             terms.extend(parse_terms(lines, entry.name))
+    # The team's own terms are exact (Term.exact): never explained away as part of a farm word.
+    terms = [term._replace(exact=True) for term in terms]
     # A pesticide we advise about is farm vocabulary: another list must not block it (毒杀芬, 蝇毒磷).
     allowed.extend(term.text for term in terms if term.category.endswith("pesticide"))
     listed = {term.text for term in terms}

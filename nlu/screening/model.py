@@ -34,6 +34,10 @@ class Term(NamedTuple):
     text: str
     category: str
     action: Action
+    # The team's own term (the built-in lists): found wherever it appears. The farm-word rules that
+    # explain a hit away as part of a pest, disease or pesticide name are for long external lists full
+    # of everyday words; applied to 法轮功 or 冰毒 they let "法轮功病" or "买冰毒虫" through.
+    exact: bool = False
 
 
 class Hit(NamedTuple):

@@ -51,7 +51,8 @@ def _edge_class(char: str) -> str:
 
 
 def merge_terms(terms: Iterable[Term], tables: FoldTables) -> dict[str, Entry]:
-    """Folded pattern → entry; where two terms fold alike, the stronger action (then the first) wins."""
+    """Folded pattern → entry; where two terms fold alike, the stronger action wins, then the team's
+    own term (``Term.exact``), then the first."""
     entries: dict[str, Entry] = {}
     terms = list(terms)
     edge_class, new_entry = _EDGE_CLASSES.get, tuple.__new__  # (the loop runs for every listed term)
@@ -60,7 +61,10 @@ def merge_terms(terms: Iterable[Term], tables: FoldTables) -> dict[str, Entry]:
         if not folded or (len(folded) == 1 and len(term.text) > 1):
             continue
         known = entries.get(folded)
-        if known is None or term.action.strength > known.term.action.strength:
+        if known is None or (term.action.strength, term.exact) > (
+            known.term.action.strength,
+            known.term.exact,
+        ):
             entries[folded] = new_entry(
                 Entry, (term, folded, edge_class(folded[0], ""), edge_class(folded[-1], ""))
             )

@@ -211,15 +211,16 @@ class Screener(TextByText):
         )
         # What the checks need to know of each plain pattern, as arrays indexed like its entries.
         entries, count = self._plain.entries, len(self._plain.entries)
-        kinds: dict[tuple[Action, str], int] = {}  # strength, and 4 for advise, 8 for the farm rules
+        kinds: dict[tuple[Action, str, bool], int] = {}  # strength, and 4 for advise, 8 for the farm rules
         for action in Action:
             for category in {e.term.category for e in terms.values()} | {contact.CATEGORY}:
-                entry = Entry(Term("", category, action), "", "", "")
-                kinds[action, category] = (
-                    action.strength | 4 * (action is Action.ADVISE) | 8 * farmable(entry)
-                )
+                for exact in (False, True):
+                    entry = Entry(Term("", category, action, exact), "", "", "")
+                    kinds[action, category, exact] = (
+                        action.strength | 4 * (action is Action.ADVISE) | 8 * farmable(entry)
+                    )
         kind = np.fromiter(
-            (0 if e is None else kinds[e.term.action, e.term.category] for e in entries),
+            (0 if e is None else kinds[e.term.action, e.term.category, e.term.exact] for e in entries),
             dtype=np.int8,
             count=count,
         )

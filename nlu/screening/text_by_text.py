@@ -317,7 +317,7 @@ def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool
 
     The longer word may not reach into an allowed word, that is a word of its own, except for an
     allowed word inside its farm ending (``farm.inside_farm_word``)."""
-    if candidate.entry.term.category == contact.CATEGORY:
+    if candidate.entry.term.category == contact.CATEGORY or candidate.entry.term.exact:
         return False
     if _pesticide_shaped(candidate.entry.folded):
         return True
