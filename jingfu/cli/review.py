@@ -19,8 +19,10 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from core import advisories, review
+from core.errors import IllegalTransition
 from core.review_queue import QueuedRequest, pending_review
 from core.scope import CITY_SYSTEM, Staff
+from jingfu.cli.errors import CliError
 from jingfu.runtime import run_with_uow
 from storage.uow import UnitOfWork
 
@@ -86,15 +88,36 @@ def _list(args: argparse.Namespace) -> int:
     return _print_queue(queue, format_row, what="request", plural="requests")
 
 
+def _decided(args: argparse.Namespace, verb: str, decide: Callable[[UnitOfWork, Staff], Awaitable[T]]) -> T:
+    """Run a decision on a request; a request not waiting for review is told in the reviewer's words
+    (its status, and where the waiting ones are), not in the lifecycle's action names."""
+
+    async def checked(uow: UnitOfWork, staff: Staff) -> T:
+        try:
+            return await decide(uow, staff)
+        except IllegalTransition as exc:
+            status = str(exc.details.get("status", "not pending review")).replace("_", " ")
+            raise CliError(
+                f"request #{args.id} is {status}: only a request pending review can be {verb}; "
+                "`jingfu review list` shows them"
+            ) from None
+
+    return _as_staff(args, checked)
+
+
 def _approve(args: argparse.Namespace) -> int:
-    request = _as_staff(args, lambda uow, staff: review.approve(uow, args.id, staff, via=_via(args)))
+    request = _decided(
+        args, "approved", lambda uow, staff: review.approve(uow, args.id, staff, via=_via(args))
+    )
     print(f"approved #{request.id}; the expert is invited until {_local(request.invitation_expires_at)}")
     return 0
 
 
 def _reject(args: argparse.Namespace) -> int:
-    request = _as_staff(
-        args, lambda uow, staff: review.reject(uow, args.id, staff, reason=args.reason, via=_via(args))
+    request = _decided(
+        args,
+        "rejected",
+        lambda uow, staff: review.reject(uow, args.id, staff, reason=args.reason, via=_via(args)),
     )
     print(f"rejected #{request.id}; the voucher hold is released")
     return 0

@@ -98,7 +98,13 @@ async def test_approve_invites_the_expert_and_is_audited(
         ("request.approve", request_id, {"via": "cli:local-operator"})
     ]
     code, _, err = await jingfu(capsys, "review", "approve", str(request_id))
-    one_line_error(code, err, "approved")
+    # Said as a reviewer reads it: the status and where the waiting requests are, not action names.
+    one_line_error(
+        code, err, f"request #{request_id} is approved: only a request pending review can be approved"
+    )
+    assert "jingfu review list" in err and "possible now" not in err
+    code, _, err = await jingfu(capsys, "review", "reject", str(request_id), "--reason", "晚了")
+    one_line_error(code, err, f"request #{request_id} is approved: only a request pending review can be")
 
 
 async def test_reject_needs_a_reason_and_releases_the_hold(
