@@ -12,6 +12,7 @@ import logging
 import re
 
 from jingfu.cli.errors import CliError
+from jingfu.cli.redis_check import require_redis
 from jingfu.settings import (
     BotSettings,
     load_bot_settings,
@@ -53,8 +54,11 @@ async def _run(token: str, api_base: str | None) -> None:
     # Before taking updates: a database that is down or behind is the operator's to fix, told in one
     # line now (jingfu.cli.database_errors), not a polite error to every farmer who writes meanwhile.
     await migrate.require_head(database.database_url)
+    redis_url = load_redis_settings().redis_url
+    if redis_url:
+        await require_redis(redis_url)
     async with bot_deps(database, load_nlu_settings()) as deps:
-        await run_polling(token, deps, api_base=api_base, redis_url=load_redis_settings().redis_url)
+        await run_polling(token, deps, api_base=api_base, redis_url=redis_url)
 
 
 def _command(_args: argparse.Namespace) -> int:
