@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 
 from core import audit
-from core.errors import IllegalTransition, InvalidInput, NotFound
+from core.errors import IllegalTransition, InvalidInput, NotFound, within_limit
 from core.scope import Staff
 from storage.enums import AdvisoryCategory, AdvisoryStatus, DeliveryStatus
 from storage.models import Advisory, AdvisoryDelivery, County, Expert, Farmer, ServiceObject
@@ -43,11 +43,7 @@ def check_body(body: str) -> str:
     body = body.strip()
     if not body:
         raise InvalidInput("the advisory is empty")
-    if len(body) > MAX_BODY:
-        raise InvalidInput(
-            f"an advisory is limited to {MAX_BODY} characters", field="body", limit=MAX_BODY, length=len(body)
-        )
-    return body
+    return within_limit(body, MAX_BODY, field="body", what="an advisory")
 
 
 async def submit_advisory(
@@ -180,8 +176,7 @@ async def reject_advisory(
     reason = reason.strip()
     if not reason:
         raise InvalidInput("a rejection needs a reason the expert can act on")
-    if len(reason) > MAX_REASON:
-        raise InvalidInput(f"the reason is limited to {MAX_REASON} characters")
+    within_limit(reason, MAX_REASON, field="reason", what="the reason")
     advisory = await _pending(uow, advisory_id, staff)
     advisory.status = AdvisoryStatus.rejected
     advisory.reason = reason

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, within_limit
 
 MAX_REASON_LENGTH = 200  # a sentence, read in a push; not a letter
 
@@ -26,14 +26,7 @@ def checked_reason(reason: str | None) -> str:
     cleaned = (reason or "").strip()
     if not cleaned:
         raise InvalidInput("a decline needs a reason the farmer can read", field="reason")
-    if len(cleaned) > MAX_REASON_LENGTH:
-        raise InvalidInput(
-            f"the reason is limited to {MAX_REASON_LENGTH} characters",
-            field="reason",
-            limit=MAX_REASON_LENGTH,
-            length=len(cleaned),
-        )
-    return cleaned
+    return within_limit(cleaned, MAX_REASON_LENGTH, field="reason", what="the reason")
 
 
 def common_reason(recorded: str | None) -> DeclineReason | None:

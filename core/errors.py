@@ -32,3 +32,14 @@ class NotPermitted(DomainError):
 
 class InvalidInput(DomainError):
     code = "invalid_input"
+
+
+def within_limit(text: str, limit: int, *, field: str, what: str) -> str:
+    """`text`, when it is at most `limit` characters; otherwise InvalidInput with the limit and the
+    length, which the bot turns into "内容太长了（2406 字），最多 2000 字" for any form
+    (bot.middlewares.errors.too_long), and the CLI prints as it is."""
+    if len(text) > limit:
+        raise InvalidInput(
+            f"{what} is limited to {limit} characters", field=field, limit=limit, length=len(text)
+        )
+    return text

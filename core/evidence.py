@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from core.errors import InvalidInput
+from core.errors import within_limit
 
 MAX_NOTE_LENGTH = 1024  # Telegram's own limit on a caption
 Kind = Literal["photo", "location"]
@@ -47,11 +47,6 @@ class Evidence:
 
 def checked_note(note: str | None) -> str | None:
     cleaned = (note or "").strip()
-    if len(cleaned) > MAX_NOTE_LENGTH:
-        raise InvalidInput(
-            f"the note on the evidence is limited to {MAX_NOTE_LENGTH} characters",
-            field="evidence_note",
-            limit=MAX_NOTE_LENGTH,
-            length=len(cleaned),
-        )
-    return cleaned or None
+    return (
+        within_limit(cleaned, MAX_NOTE_LENGTH, field="evidence_note", what="the note on the evidence") or None
+    )

@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 
 from core import audit, lifecycle
 from core.actors import Actor
-from core.errors import IllegalTransition, InvalidInput, NotFound, NotPermitted
+from core.errors import IllegalTransition, InvalidInput, NotFound, NotPermitted, within_limit
 from core.lifecycle import Action
 from core.requests import load_request
 from core.scope import Staff
@@ -31,14 +31,7 @@ def _clean_text(text: str | None, *, field: str, required: bool) -> str | None:
     cleaned = (text or "").strip()
     if required and not cleaned:
         raise InvalidInput(f"{field} must not be empty", field=field)
-    if len(cleaned) > MAX_TEXT_LENGTH:
-        raise InvalidInput(
-            f"{field} is too long ({len(cleaned)} characters, at most {MAX_TEXT_LENGTH})",
-            field=field,
-            limit=MAX_TEXT_LENGTH,
-            length=len(cleaned),
-        )
-    return cleaned or None
+    return within_limit(cleaned, MAX_TEXT_LENGTH, field=field, what=f"the {field}") or None
 
 
 async def _farmers_request(uow: UnitOfWork, request_id: int, farmer_id: int) -> ServiceRequest:

@@ -18,7 +18,7 @@ from core.actors import Actor
 from core.budget import budget_year
 from core.description import is_describable
 from core.duty_hours import expected_review_at
-from core.errors import InvalidInput, NotFound, NotPermitted
+from core.errors import InvalidInput, NotFound, NotPermitted, within_limit
 from core.evidence import Evidence
 from core.lifecycle import Action
 from core.matching import expert_available_to_farmer
@@ -76,13 +76,8 @@ def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise InvalidInput(f"unknown intake fields: {', '.join(sorted(unknown))}")
     description = fields.get("description")
-    if description is not None and len(description) > MAX_DESCRIPTION:
-        raise InvalidInput(
-            f"the description is limited to {MAX_DESCRIPTION} characters",
-            field="description",
-            limit=MAX_DESCRIPTION,
-            length=len(description),
-        )
+    if description is not None:
+        within_limit(description, MAX_DESCRIPTION, field="description", what="the description")
     quantity = fields.get("scale_quantity")
     if quantity is not None and quantity < 0:
         raise InvalidInput("the scale cannot be negative")

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from core import audit, requests
 from core.admin_tokens import authenticate
-from core.errors import InvalidInput, NotPermitted
+from core.errors import InvalidInput, NotPermitted, within_limit
 from core.scope import Staff
 from storage.models import ServiceRequest
 from storage.types import utcnow
@@ -42,8 +42,7 @@ async def reject(uow: UnitOfWork, request_id: int, staff: Staff, *, reason: str,
     reason = reason.strip()
     if not reason:
         raise InvalidInput("a rejection needs a reason the farmer can act on")
-    if len(reason) > MAX_REASON:
-        raise InvalidInput(f"the reason is limited to {MAX_REASON} characters")
+    within_limit(reason, MAX_REASON, field="reason", what="the reason")
     request = await requests.reject(uow, request_id, staff, reason=reason)
     await audit.record(
         uow, staff.actor, "request.reject", "service_request", request.id, via=via, reason=reason

@@ -50,32 +50,20 @@ def _buttons(t: Translator, r: ServiceRequest) -> list[InlineKeyboardButton]:
 
 
 async def _line(t: Translator, uow: UnitOfWork, r: ServiceRequest) -> Safe:
-    subject, status, description = r.subject or "", status_label(t, r), _quoted(r.description)
+    shown = {
+        "id": r.id,
+        "subject": r.subject or "",
+        "status": status_label(t, r),
+        "description": _quoted(r.description),
+    }
     if r.status is RequestStatus.approved and r.service_mode is not None:
         # An open invitation shows what accepting it commits to: the mode and its fee.
-        mode, fee = t(f"mode.{r.service_mode}"), yuan(r.fee_fen)
-        return t(
-            "queue.line_offer",
-            id=r.id,
-            subject=subject,
-            status=status,
-            mode=mode,
-            fee=fee,
-            description=description,
-        )
+        return t("queue.line_offer", mode=t(f"mode.{r.service_mode}"), fee=yuan(r.fee_fen), **shown)
     if r.status is RequestStatus.in_service:
         # A request in service shows whose it is: several farmers often ask about the same crop.
         farmer = await uow.session.get(Farmer, r.farmer_id)
-        name = farmer.name if farmer else ""
-        return t(
-            "queue.line_in_service",
-            id=r.id,
-            subject=subject,
-            farmer=name,
-            status=status,
-            description=description,
-        )
-    return t("queue.line", id=r.id, subject=subject, status=status, description=description)
+        return t("queue.line_in_service", farmer=farmer.name if farmer else "", **shown)
+    return t("queue.line", **shown)
 
 
 async def queue_page(

@@ -123,8 +123,9 @@ async def test_a_service_is_rated_once(uow_factory: UowFactory) -> None:
 async def test_overlong_comment_is_refused(uow_factory: UowFactory) -> None:
     s = await scene(uow_factory)
     async with uow_factory() as uow:
-        with pytest.raises(InvalidInput, match="too long"):
+        with pytest.raises(InvalidInput, match="limited to 2000 characters") as refused:
             await rate(uow, request_id=s.request_id, farmer_id=s.farmer_id, stars=5, comment="好" * 2001)
+    assert (refused.value.details["limit"], refused.value.details["length"]) == (2000, 2001)
 
 
 async def test_auto_confirm_settles_old_unrated_services_without_a_rating(uow_factory: UowFactory) -> None:
