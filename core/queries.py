@@ -29,6 +29,21 @@ async def farmer_requests(uow: UnitOfWork, farmer_id: int, limit: int = 10) -> l
     return list(rows.all())
 
 
+WAITING = (RequestStatus.pending_review, RequestStatus.approved)
+
+
+async def latest_waiting(uow: UnitOfWork, farmer_id: int) -> ServiceRequest | None:
+    """The farmer's newest request that is submitted but not yet in service: waiting for review, or
+    approved and waiting for the expert to accept. A farmer who writes again meanwhile most often
+    means that request."""
+    return await uow.session.scalar(
+        select(ServiceRequest)
+        .where(ServiceRequest.farmer_id == farmer_id, ServiceRequest.status.in_(WAITING))
+        .order_by(ServiceRequest.id.desc())
+        .limit(1)
+    )
+
+
 async def latest_draft(uow: UnitOfWork, farmer_id: int) -> ServiceRequest | None:
     """The farmer's newest unsubmitted request. A farmer who left the intake half-way (the menu, a
     night's pause, "describe again" and then something else) finds it again under My requests;

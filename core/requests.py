@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core import declining, fees, ledger, lifecycle
+from core import audit, declining, fees, ledger, lifecycle
 from core.actors import Actor
 from core.budget import budget_year
 from core.description import is_describable
@@ -147,6 +147,30 @@ class Submission:
     request: ServiceRequest
     fee_fen: int
     review_expected_at: datetime
+
+
+async def supplement(uow: UnitOfWork, request_id: int, farmer_id: int, text: str) -> ServiceRequest:
+    """Add what the farmer wrote after submitting to a request still waiting for review, so the
+    reviewer (and then the expert) reads the problem whole; once approved, the reviewed text stands.
+
+    Farmers write "补充一下…" after submitting as they would to a person; it used to start a new
+    problem instead, and the request went to review without it.
+    """
+    request = await load_request(uow, request_id)
+    _owned_by(request, farmer_id)
+    if request.status is not RequestStatus.pending_review:
+        raise lifecycle.IllegalTransition(
+            f"request {request_id} is {request.status}; only a request waiting for review takes additions",
+            status=str(request.status),
+        )
+    addition = text.strip()
+    if not is_describable(addition):
+        raise InvalidInput("an addition needs words", field="description")
+    combined = f"{request.description}\n{addition}"
+    request.description = within_limit(combined, MAX_DESCRIPTION, field="description", what="the description")
+    await audit.record(uow, Actor.farmer(farmer_id), "request.supplement", "service_request", request.id)
+    await uow.commit()
+    return request
 
 
 async def submit(

@@ -35,6 +35,7 @@ def routers() -> list[Router]:
         menu,
         my_requests,
         thread,
+        waiting_request,
     )
 
     commands_buttons_forms = [
@@ -51,6 +52,7 @@ def routers() -> list[Router]:
         # Buttons only (no message handlers) with callback data of its own, so its place among the
         # routers above changes nothing, and here a message no longer walks through it.
         expert_choice.router,
+        waiting_request.router,
         binding.unbound_router,
     ]
     for router in (binding.router, *commands_buttons_forms, *after):

@@ -71,3 +71,8 @@ class AdvisoryCb(CallbackData, prefix="ad"):
 
 class QueuePageCb(CallbackData, prefix="qp"):
     page: int
+
+
+class WaitingCb(CallbackData, prefix="wt"):
+    request_id: int
+    action: str  # add (to the request waiting for review) | new (a new problem) | keep (neither)

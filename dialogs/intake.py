@@ -25,6 +25,7 @@ from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
 from dialogs.states import IntakeForm
+from dialogs.waiting_request import asked_about_waiting
 from nlu.small_talk import is_small_talk
 from storage.models import Farmer, ServiceRequest, Specialty
 from storage.uow import UnitOfWork
@@ -130,7 +131,11 @@ async def start_intake(
     deps: BotDeps,
     farmer: Farmer,
     text: str,
+    *,
+    waiting_checked: bool = False,
 ) -> None:
+    """A new problem from free text. `waiting_checked`: the farmer already said it is new, though a
+    request of theirs is waiting (dialogs.waiting_request)."""
     screened = await screen_text(message, deps, uow, t, text, context="problem")
     if screened is None:
         return
@@ -140,6 +145,8 @@ async def start_intake(
         return
     if is_small_talk(parsed):
         await message.answer(t("intent.not_a_problem"))
+        return
+    if not waiting_checked and await asked_about_waiting(message, state, t, uow, farmer, text):
         return
     await close_form(state)
     draft = await requests.create_draft(

@@ -293,3 +293,27 @@ async def test_twenty_concurrent_submissions_against_a_balance_for_three_hold_ex
             select(func.count()).where(requests.ServiceRequest.status == RequestStatus.pending_review)
         )
     assert holds == 3 and pending == 3
+
+
+async def test_an_addition_joins_a_request_only_while_it_waits_for_review(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    world = await _world(uow_factory)
+    request_id = await _submitted(uow_factory, world)
+    async with uow_factory() as uow:
+        with pytest.raises(InvalidInput):
+            await requests.supplement(uow, request_id, world.farmer_id, "？？")  # no words
+        with pytest.raises(NotPermitted):
+            await requests.supplement(uow, request_id, world.farmer_id + 999, "叶子背面也有虫")
+    async with uow_factory() as uow:
+        with pytest.raises(InvalidInput) as refused:
+            await requests.supplement(uow, request_id, world.farmer_id, "叶子背面也有虫" * 300)
+        assert refused.value.details["limit"] == 2000
+    async with uow_factory() as uow:
+        request = await requests.supplement(uow, request_id, world.farmer_id, " 叶子背面也有虫 ")
+        assert request.description == "葵花叶子上有黄斑\n叶子背面也有虫"
+    async with uow_factory() as uow:
+        await requests.approve(uow, request_id, Staff(1, world.county_id), now=EVENING)
+    async with uow_factory() as uow:
+        with pytest.raises(IllegalTransition):  # the reviewed text stands
+            await requests.supplement(uow, request_id, world.farmer_id, "还有一件事")
