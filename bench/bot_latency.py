@@ -1,0 +1,107 @@
+"""The bot under Telegram's latency: many farmers at once, every Bot API call taking a while.
+
+    .venv/bin/python bench/bot_latency.py [--latency-ms 100] [--farmers 20] [--database-url URL ...]
+
+`bot_throughput.py` measures CPU per update on a Bot API that answers at once. Real calls to
+Telegram take tens to hundreds of milliseconds, and what a handler holds while it waits decides
+how many farmers are served at once. Here the offline session waits `--latency-ms` before
+answering each call, and `--farmers` bound farmers act at the same moment:
+
+- *balance*: each presses 💳 服务券余额 (reads, then replies, committing nothing of its own);
+- *intake*: each sends a new problem (writes and commits a draft, then replies).
+
+Prints the wall time of each round and the updates/s it makes. On SQLite every transaction holds
+the database's one write lock (BEGIN IMMEDIATE), and a handler that replies before it ends its
+transaction holds the lock across the call to Telegram (docs/bot.md, "Seen and left alone").
+Default databases: a temporary SQLite file and PostgreSQL (`root`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from aiogram import Bot
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import TelegramType
+from bot_throughput import FARMER_USER_ID, POSTGRES, Feeder, prepare, problem_texts
+
+from bot.factory import create_bot, create_dispatcher
+from bot.offline_session import OfflineSession
+from bot.wiring import bot_deps
+from jingfu.settings import DatabaseSettings, NluSettings
+
+
+class SlowSession(OfflineSession):
+    """The offline Bot API, answering each call after `latency_s`."""
+
+    def __init__(self, latency_s: float) -> None:
+        super().__init__()
+        self.latency_s = latency_s
+
+    async def make_request(  # aiogram's signature: noqa: ASYNC109
+        self,
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+        timeout: int | None = None,  # noqa: ASYNC109
+    ) -> TelegramType:
+        await asyncio.sleep(self.latency_s)
+        return await super().make_request(bot, method, timeout)
+
+
+async def measure(url: str, farmers: int, latency_s: float) -> list[tuple[str, float]]:
+    users = [FARMER_USER_ID + n for n in range(farmers)]
+    texts = problem_texts(farmers)
+    async with bot_deps(DatabaseSettings(database_url=url), NluSettings(rasa_url=None)) as deps:
+        await prepare(url, deps, users)
+        bot = create_bot("42:BENCH-bench-bench-bench-bench-bench", session=SlowSession(latency_s))
+        dispatcher, feeder = create_dispatcher(deps), Feeder()
+        rounds: list[tuple[str, Any]] = [
+            ("balance", lambda n: "💳 服务券余额"),
+            ("intake", texts.__getitem__),
+        ]
+        timed = []
+        for label, text_of in rounds:
+            started = time.perf_counter()
+            await asyncio.gather(
+                *(
+                    dispatcher.feed_update(bot, feeder.update(user, text_of(n)))
+                    for n, user in enumerate(users)
+                )
+            )
+            timed.append((label, time.perf_counter() - started))
+    return timed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--latency-ms", type=float, default=100.0)
+    parser.add_argument("--farmers", type=int, default=20)
+    parser.add_argument(
+        "--database-url", action="append", help="repeatable; default: temp SQLite and " + POSTGRES
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        urls = args.database_url or [f"sqlite+aiosqlite:///{Path(folder) / 'latency.sqlite3'}", POSTGRES]
+        for url in urls:
+            for label, seconds in asyncio.run(measure(url, args.farmers, args.latency_ms / 1000)):
+                rate = args.farmers / seconds
+                print(
+                    f"{url.split(':', 1)[0]:>20} {label:<8}: {args.farmers} farmers at once, "
+                    f"{args.latency_ms:.0f} ms a Bot API call: {seconds:5.2f} s ({rate:6.1f} upd/s)",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main()
