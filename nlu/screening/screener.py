@@ -35,6 +35,7 @@ from nlu.screening.model import Action, ScreeningResult, Term
 from nlu.screening.patterns import Entry, fold_all, lone_numeral_word, merge_terms, with_number_variants
 from nlu.screening.pinyin import _CONTEXT as _PINYIN_CONTEXT
 from nlu.screening.pinyin import initial_table, looks_spelled, spell_all, syllable_table
+from nlu.screening.recompose import Recomposer
 from nlu.screening.text_by_text import (
     ADDRESS_ENTRIES,
     DIGIT_RUN_ENTRY,
@@ -69,6 +70,8 @@ class ScreenerOptions:
     to Chinese (B超, A级) is not read as an initial."""
     contact: bool = True
     """Flag contact details: runs of 8+ digits, web and IPv4 addresses (category ``contact``)."""
+    split_chars: bool = True
+    """Look for characters written as two components side by side (手木仓 for 手枪; recompose.py)."""
 
 
 class _Alphabet:
@@ -110,13 +113,31 @@ class _Automaton:
     """Aho–Corasick over folded patterns, reporting every (overlapping) occurrence."""
 
     def __init__(
-        self, patterns: dict[str, Entry | None], alphabet: _Alphabet | None = None, ascii: bool = False
+        self,
+        patterns: dict[str, Entry | None],
+        alphabet: _Alphabet | None = None,
+        ascii: bool = False,
+        also: list[str] | None = None,
     ) -> None:
         """``ascii``: the patterns are ASCII, and so matched in texts encoded one byte a character
-        (``find_bytes``; ``find`` encodes any other character as "?")."""
+        (``find_bytes``; ``find`` encodes any other character as "?"). ``also``: more strings to
+        look for in the same pass (pairs of components, recompose.py), numbered in their order:
+        ``find_all`` and ``find_points_all`` report them too, ``also_of`` says which each is."""
         self.entries = list(patterns.values())
-        self.keys = keys = list(patterns)
+        self.keys = list(patterns)
         self.listed = np.array([entry is not None for entry in self.entries], dtype=np.bool_)
+        count = len(self.keys)
+        also = also or []
+        extra = [key for key in dict.fromkeys(also) if key not in patterns]
+        keys = self.keys + extra
+        self.also_of = np.full(len(keys), -1, dtype=np.int64)
+        """Per pattern (``keys`` and then the strings of ``also`` that are not among them): the
+        number of its string in ``also``, or -1."""
+        where = {key: index for index, key in enumerate(keys)} if also else {}
+        self.also_of[[where[key] for key in also]] = np.arange(len(also))
+        self.also_numbers = {where[key]: number for number, key in enumerate(also)}
+        """``also_of`` as a dict, for the patterns of ``also`` only."""
+        self._count = count if extra else None  # (None: nothing to leave out of find and find_points)
         self._alphabet = alphabet
         self._ascii = ascii
         self._matcher: ahocorasick_rs.AhoCorasick | ahocorasick_rs.BytesAhoCorasick | None = None
@@ -128,6 +149,19 @@ class _Automaton:
             self._matcher = ahocorasick_rs.AhoCorasick(keys)
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
+        """Matches of the patterns (those of ``also`` only when they are patterns too)."""
+        found = self.find_all(text)
+        count = self._count
+        return found if count is None else [match for match in found if match[0] < count]
+
+    def find_points(self, points: _Array) -> _Array:
+        """Matches in the text of these code points, as an array of (pattern, start, end) rows
+        (those of ``also`` only when they are patterns too)."""
+        found = self.find_points_all(points)
+        return found if self._count is None else found[found[:, 0] < self._count]
+
+    def find_all(self, text: str) -> list[tuple[int, int, int]]:
+        """``find``, with the strings of ``also``."""
         if self._matcher is None:
             return []
         if self._ascii:
@@ -144,8 +178,8 @@ class _Automaton:
             return np.empty((0, 3), dtype=np.int64)
         return rows_of(self._matcher.find_matches_as_indexes(haystack, overlapping=True))  # type: ignore[arg-type]
 
-    def find_points(self, points: _Array) -> _Array:
-        """Matches in the text of these code points, as an array of (pattern, start, end) rows."""
+    def find_points_all(self, points: _Array) -> _Array:
+        """``find_points``, with the strings of ``also``."""
         if self._matcher is None:
             return np.empty((0, 3), dtype=np.int64)
         if self._alphabet is None:
@@ -192,8 +226,12 @@ class Screener(TextByText):
         allowed = {word for word in fold_all(list(lists.allowed), self._tables) if word}
         self._allowed = allowed
         plain = {**dict.fromkeys(allowed), **patterns}
-        alphabet = _Alphabet.of(plain)  # collapsed and long patterns use the same characters
-        self._plain = _Automaton(plain, alphabet)
+        self._recomposer = Recomposer(patterns) if self.options.split_chars else None
+        pairs = self._recomposer.keys if self._recomposer is not None else []
+        # (collapsed and long patterns use the same characters)
+        alphabet = _Alphabet.of([*plain, *pairs])
+        # The plain automaton also finds the pairs of components that recompose (recompose.py).
+        self._plain = _Automaton(plain, alphabet, also=pairs)
         # Collapsed texts are matched by the plain automaton too; only terms that repeat a
         # character themselves (assert, 妹妹…) need a collapsed spelling of their own.
         collapsed = self._collapsed_patterns(patterns)
@@ -365,7 +403,8 @@ class Screener(TextByText):
     def check_many(self, texts: Iterable[str]) -> list[ScreeningResult]:
         """``check`` for each text, faster: the texts are folded and matched in one pass, the checks
         on the hits run over arrays for the whole batch, and only texts with something unusual to
-        look at (letters that may be pinyin, repeats, digits, addresses) take a path of their own."""
+        look at (letters that may be pinyin, repeats, digits, addresses, split characters) take a path
+        of their own."""
         texts = texts if isinstance(texts, list) else list(texts)
         if not texts:
             return []
@@ -378,13 +417,19 @@ class Screener(TextByText):
         batch = self._tables.fold_batch(texts)
         found = Found(texts, batch)
         rows = BatchRows(self, texts, batch)
-        rows.add_plain(self._plain.find_points(batch.folded_points))
+        matches = self._plain.find_points_all(batch.folded_points)
+        recomposable: dict[int, list[int]] = {}
+        if self._recomposer is not None:
+            matches, recomposable = self._recomposable_texts(batch, rows, matches)
+        rows.add_plain(matches)
         found.repeats.update(self._squeezed_texts(batch, rows))
         if self.options.contact:
             found.add_spans(found.digits, self._digit_runs(batch, rows))
             found.addresses.update(rows.addresses())
         if found.repeats:
             self._add_collapsed(rows, sorted(found.repeats))
+        for number, at in recomposable.items():
+            rows.add_extra(number, self._recomposed_candidates(rows.view(number), at))
         latin = self._latin_runs(batch, rows) if self.options.pinyin else None
         if latin is not None:
             for initials in (False, True):
@@ -403,6 +448,25 @@ class Screener(TextByText):
                 [Candidate(Span(start, end), ADDRESS_ENTRIES[term]) for start, end, term in addresses],
             )
         return rows.results()
+
+    def _recomposable_texts(
+        self, batch: FoldedBatch, rows: BatchRows, matches: _Array
+    ) -> tuple[_Array, dict[int, list[int]]]:
+        """Where pairs of components recompose (``Recomposer.recomposing``) among the plain
+        automaton's matches, by text, and the matches of its patterns."""
+        recomposer = self._recomposer
+        pairs = self._plain.also_of[matches[:, 0]]
+        found = pairs >= 0
+        if recomposer is None or not found.any():
+            return matches, {}
+        order = np.argsort(matches[found, 1], kind="stable")
+        at, numbers = matches[found, 1][order], pairs[found][order]
+        at = recomposer.recomposing(batch, at, numbers, lambda: rows.deleted)
+        by_text: dict[int, list[int]] = {}
+        texts = np.searchsorted(rows.fend, at, side="right")
+        for number, start in zip(texts.tolist(), (at - rows.fstart[texts]).tolist(), strict=True):
+            by_text.setdefault(number, []).append(start)
+        return matches[matches[:, 0] < len(self._plain.entries)], by_text
 
     def _add_collapsed(self, rows: BatchRows, numbers: list[int]) -> None:
         """``_collapsed_candidates`` of these texts, their collapsed views matched in one pass per

@@ -26,6 +26,7 @@ from nlu.screening.views import CollapsedView, PlainView, Span, collapsed_view
 from nlu.screening.words import inside_longer_word, straddles_words
 
 if TYPE_CHECKING:
+    from nlu.screening.recompose import Recomposer
     from nlu.screening.screener import ScreenerOptions, _Automaton
 
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
@@ -55,6 +56,7 @@ class TextByText:
     _collapsed: _Automaton
     _pinyin: _Automaton
     _initials: _Automaton
+    _recomposer: Recomposer | None
 
     # The rules that need the word dictionary, provided by Screener (computed on first use).
     def common_patterns(self) -> npt.NDArray[np.bool_]:
@@ -74,12 +76,44 @@ class TextByText:
                 if entry is not None and entry.folded not in dropped and view.squeezes(start, end):
                     yield Candidate(view.original_span(start, end), entry)
 
+    def _recomposed_candidates(self, plain: PlainView, at: list[int]) -> list[Candidate]:
+        """Hits of the text's recomposed view (recompose.py; ``at``: where its pairs that
+        recompose start) that hold a recomposed character, under the rules of plain hits: not
+        allowed words, not two words that touch, not a common word inside a longer one, not covered
+        by allowed words of the view."""
+        if self._recomposer is None:
+            return []
+        view = self._recomposer.view(plain, at)
+        text = view.text
+        matches = self._plain.find(text)
+        allowed = [(start, end) for index, start, end in matches if self._is_allowed(index, text[start:end])]
+        entries = self._plain.entries
+        common, dropped = self.common_patterns(), self.dropped_patterns()
+        candidates: list[Candidate] = []
+        for index, start, end in matches:
+            entry = entries[index]
+            if entry is None or dropped[index] or not view.holds_recomposed(start, end):
+                continue
+            if entry.two_chinese and straddles_words(text, start, end, allowed):
+                continue
+            if common[index] and inside_longer_word(text, start, end, self._listed, allowed):
+                continue
+            if entry.term.action is not Action.ADVISE and all(
+                any(a <= i < b for a, b in allowed) for i in range(start, end)
+            ):
+                continue
+            candidates.append(Candidate(view.original_span(start, end), entry))
+        return candidates
+
     def _check_text_by_text(self, texts: list[str]) -> list[ScreeningResult]:
         """``check_many`` for a few texts: folded and matched together, then checked text by text."""
         batch = self._tables.fold_batch(texts)
         folded = batch.text
         found = Found(texts, batch)
-        found.add_matches(self._plain.find(folded))
+        matches = self._plain.find_all(folded)
+        if self._recomposer is not None and matches:
+            matches = self._recomposable(found, matches)
+        found.add_matches(matches)
         if self.options.pinyin and _LATIN.search(folded):
             found.add_spans(found.latin, self._maybe_spelled(batch))
         if _REPEAT.search(folded):
@@ -119,6 +153,8 @@ class TextByText:
             candidates.append(Candidate(view.original_span(start, end), entry, plain=True))
         if number in found.repeats:
             candidates.extend(self._collapsed_candidates(collapsed_view(view)))
+        if number in found.recomposable:
+            candidates.extend(self._recomposed_candidates(view, found.recomposable[number]))
         if number in found.latin:
             candidates.extend(self._spelled_candidates(view, found.latin[number]))
         for start, end in found.digits.get(number, ()):
@@ -131,6 +167,22 @@ class TextByText:
             return ScreeningResult(text, Verdict.CLEAN, ())
         hits = self._hits(text, candidates, allow_spans)
         return ScreeningResult(text, verdict_of(hits), hits)
+
+    def _recomposable(self, found: Found, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Notes where pairs of components recompose (``Recomposer.recomposing``) among the plain
+        automaton's matches, and returns the matches of its patterns."""
+        recomposer, pairs = self._recomposer, self._plain.also_numbers
+        found_pairs = [(start, pairs[index]) for index, start, _ in matches if index in pairs]
+        if recomposer is None or not found_pairs:
+            return matches
+        count = len(self._plain.entries)
+        matches = [match for match in matches if match[0] < count]
+        found_pairs.sort()
+        for start in recomposer.recomposing_few(found.batch, found_pairs):
+            number, offset = found.text_at(start)
+            found.recomposable.setdefault(number, []).append(start - offset)
+        found.texts.update(found.recomposable)
+        return matches
 
     @staticmethod
     def _maybe_spelled(batch: FoldedBatch) -> Iterable[tuple[int, int]]:
@@ -255,6 +307,8 @@ class Found:
         self.matches: dict[int, list[tuple[int, int, int]]] = {}
         self.latin: dict[int, list[tuple[int, int]]] = {}
         self.repeats: set[int] = set()
+        self.recomposable: dict[int, list[int]] = {}
+        """Per text: where its pairs of components that recompose start (recompose.py)."""
         self.digits: dict[int, list[tuple[int, int]]] = {}
         self.addresses: dict[int, list[tuple[int, int, contact.Term]]] = {}
         self._single = len(texts) == 1

@@ -50,6 +50,7 @@ EXTRA = (
     "政府",
     "1字型",  # a lone digit before a common word: the numeral spelling is not looked for
     "格鲁",  # inside a farm word whose ending holds an allowed word (病毒)
+    "手枪",  # its characters split in two (木仓), recompose.py
 )
 ALLOWED = ("方法", "轮换", "小麦锈病", "东亚飞蝗", "母畜", "生产", "几何", "平均", "台风")
 PIECES = [
@@ -108,6 +109,15 @@ PIECES = [
     "玉米",
     "怎么办",
     "臺灣",
+    # Split characters (recompose.py): 赌 = 贝者, 枪 = 木仓; pairs that are words (日月, 女子), one
+    # that a word holds (仓库).
+    "贝者",
+    "十尃",
+    "木仓",
+    "手木仓",
+    "仓库",
+    "日月",
+    "女子",
 ]
 TEXT = st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=8).map("".join)
 
