@@ -14,6 +14,7 @@ from sqlalchemy import BigInteger, Row, Select, Subquery, bindparam, func, selec
 from core.actors import Actor
 from core.audit import record
 from core.errors import InvalidInput, NotFound
+from core.matching import WAITING_STATUSES
 from storage.enums import RequestStatus
 from storage.models import Expert, Farmer, RosterMember, ServiceObject, ServiceRequest
 from storage.uow import UnitOfWork
@@ -28,6 +29,9 @@ class Identity:
     # and those need no query to find where a message belongs.
     farmer_conversations: int | None = None
     expert_conversations: int | None = None
+    # How many of the farmer's requests wait for review or for the expert (None: not counted). A
+    # farmer with none needs no query to know a new message is a new problem (dialogs.waiting_request).
+    farmer_waiting: int | None = None
 
 
 def normalise_phone(raw: str) -> str:
@@ -41,13 +45,15 @@ def normalise_phone(raw: str) -> str:
 
 
 _IN_SERVICE = select(func.count()).where(ServiceRequest.status == RequestStatus.in_service)
+_WAITING = select(func.count()).where(ServiceRequest.status.in_(WAITING_STATUSES))
 
 
-def who_is(me: Subquery) -> Select[Farmer | None, Expert | None, int, int]:
+def who_is(me: Subquery) -> Select[Farmer | None, Expert | None, int, int, int]:
     """The identify statement, over a one-row subquery whose column `tg` holds the Telegram user id.
 
-    One round trip: the farmer, the expert and their requests in service. core.updates puts the
-    update's claim into `me` on PostgreSQL, so that it rides on the same round trip.
+    One round trip: the farmer, the expert, their requests in service and the farmer's waiting
+    ones. core.updates puts the update's claim into `me` on PostgreSQL, so that it rides on the same
+    round trip.
     """
     return (
         select(
@@ -55,6 +61,7 @@ def who_is(me: Subquery) -> Select[Farmer | None, Expert | None, int, int]:
             Expert,
             _IN_SERVICE.where(ServiceRequest.farmer_id == Farmer.id).scalar_subquery(),
             _IN_SERVICE.where(ServiceRequest.expert_id == Expert.id).scalar_subquery(),
+            _WAITING.where(ServiceRequest.farmer_id == Farmer.id).scalar_subquery(),
         )
         .select_from(me)
         .outerjoin(Farmer, Farmer.telegram_user_id == me.c.tg)
@@ -67,9 +74,9 @@ def who_is(me: Subquery) -> Select[Farmer | None, Expert | None, int, int]:
 _WHO = who_is(select(bindparam("telegram_user_id", type_=BigInteger).label("tg")).subquery())
 
 
-def identity_of(row: Row[Farmer | None, Expert | None, int, int]) -> Identity:
-    farmer, expert, farmer_conversations, expert_conversations = row
-    return Identity(farmer, expert, farmer_conversations, expert_conversations)
+def identity_of(row: Row[Farmer | None, Expert | None, int, int, int]) -> Identity:
+    farmer, expert, farmer_conversations, expert_conversations, farmer_waiting = row
+    return Identity(farmer, expert, farmer_conversations, expert_conversations, farmer_waiting)
 
 
 async def identify(uow: UnitOfWork, telegram_user_id: int) -> Identity:

@@ -39,6 +39,8 @@ YEARLY_MINIMUM_SERVICES = 5
 
 OPEN_STATUSES = (RequestStatus.approved, RequestStatus.in_service)
 DONE_STATUSES = (RequestStatus.completed, RequestStatus.settled)
+# Submitted, not yet in service: waiting for review, or approved and waiting for the expert.
+WAITING_STATUSES = (RequestStatus.pending_review, RequestStatus.approved)
 
 # Farmers and expert records name the same crop or animal differently.
 SUBJECT_SYNONYMS: tuple[frozenset[str], ...] = (

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, func, select
 from core import ledger
 from core.budget import budget_year, year_bounds
 from core.errors import NotFound
-from core.matching import DONE_STATUSES, OPEN_STATUSES, YEARLY_MINIMUM_SERVICES
+from core.matching import DONE_STATUSES, OPEN_STATUSES, WAITING_STATUSES, YEARLY_MINIMUM_SERVICES
 from storage.enums import RequestStatus
 from storage.models import Expert, Farmer, Rating, Reimbursement, ServiceObject, ServiceRequest
 from storage.types import utcnow
@@ -29,16 +29,13 @@ async def farmer_requests(uow: UnitOfWork, farmer_id: int, limit: int = 10) -> l
     return list(rows.all())
 
 
-WAITING = (RequestStatus.pending_review, RequestStatus.approved)
-
-
 async def latest_waiting(uow: UnitOfWork, farmer_id: int) -> ServiceRequest | None:
     """The farmer's newest request that is submitted but not yet in service: waiting for review, or
     approved and waiting for the expert to accept. A farmer who writes again meanwhile most often
     means that request."""
     return await uow.session.scalar(
         select(ServiceRequest)
-        .where(ServiceRequest.farmer_id == farmer_id, ServiceRequest.status.in_(WAITING))
+        .where(ServiceRequest.farmer_id == farmer_id, ServiceRequest.status.in_(WAITING_STATUSES))
         .order_by(ServiceRequest.id.desc())
         .limit(1)
     )

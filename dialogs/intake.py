@@ -16,6 +16,7 @@ from bot.deps import BotDeps
 from bot.i18n import Translator
 from core import requests
 from core.actors import Actor
+from core.binding import Identity
 from core.description import is_describable
 from dialogs.attachments import MEDIA, attachment, saved_key
 from dialogs.callbacks import IntakeCb, SpecialtyCb
@@ -133,6 +134,7 @@ async def start_intake(
     text: str,
     *,
     waiting_checked: bool = False,
+    identity: Identity | None = None,
 ) -> None:
     """A new problem from free text. `waiting_checked`: the farmer already said it is new, though a
     request of theirs is waiting (dialogs.waiting_request)."""
@@ -146,7 +148,7 @@ async def start_intake(
     if is_small_talk(parsed):
         await message.answer(t("intent.not_a_problem"))
         return
-    if not waiting_checked and await asked_about_waiting(message, state, t, uow, farmer, text):
+    if not waiting_checked and await asked_about_waiting(message, state, t, uow, farmer, text, identity):
         return
     await close_form(state)
     draft = await requests.create_draft(
@@ -302,13 +304,19 @@ async def intake_button(
 
 @router.message(F.text)
 async def free_text(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+    identity: Identity | None = None,
 ) -> None:
     assert message.text is not None
     if message.text.startswith("/"):
         await message.answer(t("intake.unknown_command"))
         return
-    await start_intake(message, state, t, uow, deps, farmer, message.text)
+    await start_intake(message, state, t, uow, deps, farmer, message.text, identity=identity)
 
 
 @router.message(MEDIA)

@@ -18,6 +18,7 @@ from bot.deps import BotDeps
 from bot.edits import show
 from bot.i18n import Translator
 from core import requests
+from core.binding import Identity
 from core.errors import DomainError
 from core.queries import latest_waiting
 from dialogs.callbacks import WaitingCb
@@ -46,10 +47,19 @@ def _keyboard(t: Translator, request: ServiceRequest) -> InlineKeyboardMarkup:
 
 
 async def asked_about_waiting(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer, text: str
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    farmer: Farmer,
+    text: str,
+    identity: Identity | None = None,
 ) -> bool:
     """Whether the farmer, who wrote `text` (screened, not small talk), has a request waiting and was
-    asked what the text is for. False: carry on with a new intake."""
+    asked what the text is for. False: carry on with a new intake. `identity`, when the update's
+    middleware counted the farmer's waiting requests, spares the query for the many with none."""
+    if identity is not None and identity.farmer_waiting == 0:
+        return False
     waiting = await latest_waiting(uow, farmer.id)
     if waiting is None:
         return False

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from core.binding import identify
 from dialogs.callbacks import WaitingCb
 from storage.models import AuditLog, ServiceRequest
-from tests.bot.conftest import FARMER
+from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, buttons, texts
 from tests.bot.test_farmer_story import approve, bind_both, describe_and_submit
 
@@ -93,3 +94,22 @@ async def test_thanks_after_submitting_is_not_asked_about(harness: Harness) -> N
     await describe_and_submit(h)
     sent = await h.say(FARMER, "谢谢")
     assert buttons(sent) == [] and "正在等待审核" not in " ".join(texts(sent))
+
+
+async def test_the_update_s_identity_counts_the_waiting_requests(harness: Harness) -> None:
+    # Farmers with none (most) need no query to know a message is a new problem.
+    h = harness
+    await bind_both(h)
+
+    async def waiting() -> int | None:
+        async with h.deps.uow() as uow:
+            return (await identify(uow, FARMER)).farmer_waiting
+
+    assert await waiting() == 0
+    request_id = await describe_and_submit(h)
+    assert await waiting() == 1
+    await approve(h, request_id)
+    assert await waiting() == 1
+    await h.pump()
+    await h.press(EXPERT, f"iv:{request_id}:accept")
+    assert await waiting() == 0  # in service: a conversation now, not a request waiting
