@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from core import audit
+from core.actors import Actor
 from core.errors import IllegalTransition, NotPermitted
 from storage.enums import ActorKind, MessageKind, RequestStatus
 from storage.models import Expert, Farmer, MessageLink, RequestTopic, ServiceRequest, ThreadMessage
@@ -147,6 +149,49 @@ async def post(
         telegram_message_id=telegram_message_id,
     )
     uow.session.add(message)
+    await uow.commit()
+    return message, request
+
+
+async def revise(
+    uow: UnitOfWork,
+    kind: ActorKind,
+    person_id: int,
+    telegram_message_id: int,
+    text: str,
+    *,
+    screening_verdict: str = "clean",
+) -> tuple[ThreadMessage, ServiceRequest] | None:
+    """The person edited a message of theirs that was relayed in a conversation still open: the
+    stored text becomes the new one, the old one goes to the audit log. None when the message was
+    not part of a conversation (an edit of anything else is no business of the threads).
+
+    An expert who corrects a dose ("每亩50克" to "每亩5克") must reach the farmer, who otherwise acts
+    on the first version.
+    """
+    sender = ThreadMessage.sender_kind == kind, ThreadMessage.sender_id == person_id
+    message = await uow.session.scalar(
+        select(ThreadMessage)
+        .join(ServiceRequest, ServiceRequest.id == ThreadMessage.request_id)
+        .where(*sender, ThreadMessage.telegram_message_id == telegram_message_id)
+        .where(ServiceRequest.status.in_(TALKING_STATUSES))
+        .order_by(ThreadMessage.id.desc())
+        .limit(1)
+    )
+    if message is None:
+        return None
+    request = await uow.session.get(ServiceRequest, message.request_id)
+    assert request is not None
+    await audit.record(
+        uow,
+        Actor(kind, person_id),
+        "thread.edit",
+        "thread_message",
+        message.id,
+        before=message.text,
+        after=text,
+    )
+    message.text, message.screening_verdict = text, screening_verdict
     await uow.commit()
     return message, request
 

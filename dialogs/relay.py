@@ -107,8 +107,11 @@ async def relay(
     sender_kind: ActorKind,
     sender_name: str,
     content: Content,
+    *,
+    header_key: str = "thread.header",
 ) -> bool:
-    """Deliver to the other party; False when they cannot be reached yet (expert not bound)."""
+    """Deliver to the other party; False when they cannot be reached yet (expert not bound).
+    `header_key`: the catalog key of the line that says whose message it is."""
     if sender_kind is ActorKind.farmer:
         expert = await uow.session.get(Expert, request.expert_id)
         chat_id, language = (expert.telegram_user_id, expert.language) if expert else (None, None)
@@ -121,7 +124,7 @@ async def relay(
     thread_id = (
         await threads.topic_for_request(uow, chat_id, request.id) if sender_kind is ActorKind.farmer else None
     )
-    header = t("thread.header", id=request.id, name=sender_name, subject=request.subject or "")
+    header = t(header_key, id=request.id, name=sender_name, subject=request.subject or "")
     delivered = await send_content(bot, chat_id, header, content, thread_id=thread_id)
     await threads.link_messages(uow, chat_id, delivered, request.id)
     return True

@@ -25,7 +25,7 @@ from dialogs.forms import HELD
 from dialogs.forms import HELD_LATEST as LATEST
 from dialogs.intake import start_intake
 from dialogs.relay import Content, relay
-from storage.enums import ActorKind
+from storage.enums import ActorKind, MessageKind
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
 
@@ -247,3 +247,36 @@ async def conversation_picked(
         return
     if await deliver(query.message, bot, deps, uow, t, party, request_id, content):
         await query.message.answer(t("thread.sent", id=request_id))
+
+
+@router.edited_message(F.text | F.caption)
+async def edited(
+    message: Message,
+    bot: Bot,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer | None,
+    expert: Expert | None,
+) -> None:
+    """A message of a conversation edited after it was relayed: the other party gets the new
+    version, marked as an edit (Telegram cannot edit our copy for us, and the farmer would act on
+    the first one: a corrected dose, say). Screened like any text; a refused edit is not relayed
+    and the first version stands. Edits of anything else are not the threads' business."""
+    party = _party(farmer, expert)
+    text = message.text or message.caption
+    if party is None or not text:
+        return
+    screened = await screen_text(message, deps, uow, t, text, context="thread")
+    if screened is None:
+        return
+    kind, person_id, name = party
+    revised = await threads.revise(
+        uow, kind, person_id, message.message_id, text, screening_verdict=str(screened.verdict)
+    )
+    if revised is None:
+        return
+    _, request = revised
+    content = Content(MessageKind.text, text)
+    if not await relay(bot, deps, uow, request, kind, name, content, header_key="thread.edited_header"):
+        await message.answer(t("thread.not_reachable"))

@@ -79,6 +79,16 @@ class Harness:
             Update(update_id=next(self._update_ids), message=self._message(user_id, text=text, **extra))
         )
 
+    async def say_and_keep(self, user_id: int, text: str) -> tuple[Message, list[TelegramMethod[Any]]]:
+        """`say`, and the message said, to edit it later (`edit`)."""
+        message = self._message(user_id, text=text)
+        return message, await self.feed(Update(update_id=next(self._update_ids), message=message))
+
+    async def edit(self, message: Message, text: str) -> list[TelegramMethod[Any]]:
+        """The person edits a message of theirs: Telegram sends the new version as `edited_message`."""
+        edited = message.model_copy(update={"text": text, "edit_date": int(datetime.now(UTC).timestamp())})
+        return await self.feed(Update(update_id=next(self._update_ids), edited_message=edited))
+
     async def reply(self, user_id: int, text: str, to_message_id: int) -> list[TelegramMethod[Any]]:
         original = Message(
             message_id=to_message_id, date=datetime.now(UTC), chat=Chat(id=user_id, type="private")
