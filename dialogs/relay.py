@@ -40,6 +40,10 @@ class Content:
             return cls(MessageKind.document, caption, message.document.file_id)
         if message.video:
             return cls(MessageKind.video, caption, message.video.file_id)
+        if message.video_note:  # a round video: no caption
+            return cls(MessageKind.video_note, None, message.video_note.file_id)
+        if message.audio:
+            return cls(MessageKind.audio, caption, message.audio.file_id)
         if message.location:
             return cls(
                 MessageKind.location, None, None, message.location.latitude, message.location.longitude
@@ -91,6 +95,14 @@ async def send_content(
         sent = [await bot.send_document(document=content.file_id, caption=caption, **common)]  # type: ignore[arg-type]
     elif content.kind is MessageKind.video:
         sent = [await bot.send_video(video=content.file_id, caption=caption, **common)]  # type: ignore[arg-type]
+    elif content.kind is MessageKind.audio:
+        sent = [await bot.send_audio(audio=content.file_id, caption=caption, **common)]  # type: ignore[arg-type]
+    elif content.kind is MessageKind.video_note:
+        # A round video takes no caption: the header goes first, on its own.
+        sent = [
+            await bot.send_message(text=header, **common),  # type: ignore[arg-type]
+            await bot.send_video_note(video_note=content.file_id, **common),  # type: ignore[arg-type]
+        ]
     else:
         sent = [
             await bot.send_message(text=header, **common),  # type: ignore[arg-type]

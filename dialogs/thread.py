@@ -30,7 +30,7 @@ from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
-CONTENT = F.text | F.photo | F.voice | F.document | F.video | F.location
+CONTENT = F.text | F.photo | F.voice | F.document | F.video | F.video_note | F.audio | F.location
 MAX_HELD = 10
 SWITCHER_SIZE = 12  # conversations offered by "which one is this for?"
 

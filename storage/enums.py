@@ -97,6 +97,8 @@ class MessageKind(StrEnum):
     document = "document"
     video = "video"
     location = "location"
+    video_note = "video_note"  # a round video
+    audio = "audio"  # an audio file (a voice note is `voice`)
 
 
 class TermAction(StrEnum):

@@ -66,7 +66,7 @@ def _media(method: TelegramMethod[Any]) -> list[str]:
         return [f"[{item.type} {_file(item.media)}]" for item in method.media]
     if isinstance(method, SendLocation):
         return [f"[location {method.latitude}, {method.longitude}]"]
-    for kind in ("photo", "voice", "document", "video", "audio"):
+    for kind in ("photo", "voice", "document", "video", "video_note", "audio"):
         value = getattr(method, kind, None)
         if value is not None:
             return [f"[{kind} {_file(value)}]"]
