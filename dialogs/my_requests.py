@@ -95,7 +95,11 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
         for e in events
     ]
     conversation = [
-        t("requests.said", who=t(f"who.{m.sender_kind}"), text=shortened(m.text) if m.text else f"[{m.kind}]")
+        t(
+            "requests.said",
+            who=t(f"who.{m.sender_kind}"),
+            text=shortened(m.text) if m.text else t(f"kind.{m.kind}"),
+        )
         for m in said
     ]
     # Both lists grow with the request; the card must still fit one message (dialogs.fitting).

@@ -171,3 +171,6 @@ async def test_round_videos_and_audio_files_are_relayed_and_stored(harness: Harn
             ("video_note", "round-1", None),
             ("audio", "talk-1", "用药讲解录音"),
         ]
+    # The request card names what was sent in the reader's language, not the stored kind.
+    card = texts(await h.press(FARMER, f"rq:{request_id}:open"))[0]
+    assert "[圆形视频]" in card and "用药讲解录音" in card and "video_note" not in card
