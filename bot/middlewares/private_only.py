@@ -24,14 +24,6 @@ from bot.outbound import deliver
 log = logging.getLogger(__name__)
 
 
-def _chat(update: Update) -> Chat | None:
-    event = update.event
-    chat = getattr(event, "chat", None)
-    if chat is None and update.callback_query is not None and update.callback_query.message is not None:
-        chat = update.callback_query.message.chat
-    return chat if isinstance(chat, Chat) else None
-
-
 class PrivateChatsOnly(BaseMiddleware):
     def __init__(self, deps: BotDeps) -> None:
         self.deps = deps
@@ -43,7 +35,9 @@ class PrivateChatsOnly(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
-        chat = _chat(event)
+        # aiogram's UserContextMiddleware, an outer middleware registered before this one, has found
+        # the update's chat (a callback query's is its message's).
+        chat: Chat | None = data.get("event_chat")
         if chat is None or chat.type == ChatType.PRIVATE:
             return await handler(event, data)
         message = event.message
