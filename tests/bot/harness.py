@@ -75,8 +75,12 @@ class Harness:
         return self.session.take()
 
     async def say(self, user_id: int, text: str, **extra: Any) -> list[TelegramMethod[Any]]:
+        return await self.send(user_id, text=text, **extra)
+
+    async def send(self, user_id: int, **content: Any) -> list[TelegramMethod[Any]]:
+        """Any message a person sends: a text, a video, a round video, an audio file…"""
         return await self.feed(
-            Update(update_id=next(self._update_ids), message=self._message(user_id, text=text, **extra))
+            Update(update_id=next(self._update_ids), message=self._message(user_id, **content))
         )
 
     async def say_and_keep(self, user_id: int, text: str) -> tuple[Message, list[TelegramMethod[Any]]]:

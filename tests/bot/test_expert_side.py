@@ -3,10 +3,8 @@ figures, advisories (screened, then queued for review), and the farmer's complai
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from aiogram.methods import CreateForumTopic, SendAudio, SendVideoNote
-from aiogram.types import Audio, Chat, Message, Update, VideoNote
+from aiogram.types import Audio, VideoNote
 from sqlalchemy import select
 
 from bot.deps import BotDeps
@@ -148,22 +146,12 @@ async def test_round_videos_and_audio_files_are_relayed_and_stored(harness: Harn
     request_id = await _in_service(h)
     await h.pump()
 
-    def sent_by(user_id: int, n: int, **content: object) -> Update:
-        message = Message(
-            message_id=9000 + n,
-            date=datetime.now(UTC),
-            chat=Chat(id=user_id, type="private"),
-            from_user=h.user(user_id),
-            **content,  # type: ignore[arg-type]
-        )
-        return Update(update_id=90_000 + n, message=message)
-
     circle = VideoNote(file_id="round-1", file_unique_id="r1", length=240, duration=5)
-    sent = await h.feed(sent_by(FARMER, 1, video_note=circle))
+    sent = await h.send(FARMER, video_note=circle)
     assert [m.video_note for m in sent if isinstance(m, SendVideoNote)] == ["round-1"]
     assert texts(sent, EXPERT) == [f"💬 <b>#{request_id} 向日葵</b> · 王二牛："]
     recording = Audio(file_id="talk-1", file_unique_id="a1", duration=60)
-    sent = await h.feed(sent_by(EXPERT, 2, audio=recording, caption="用药讲解录音"))
+    sent = await h.send(EXPERT, audio=recording, caption="用药讲解录音")
     assert [(m.audio, m.chat_id) for m in sent if isinstance(m, SendAudio)] == [("talk-1", FARMER)]
     async with h.deps.uow() as uow:
         stored = (await uow.session.scalars(select(ThreadMessage).order_by(ThreadMessage.id))).all()

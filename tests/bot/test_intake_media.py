@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from aiogram.methods import SendMediaGroup, SendPhoto, SendVideo, SendVideoNote
-from aiogram.types import Chat, Message, Update, Video, VideoNote
+from aiogram.types import Video, VideoNote
 from sqlalchemy import select
 
 from storage.models import ServiceRequest
@@ -68,24 +65,13 @@ async def test_every_photo_reaches_the_invited_expert(harness: Harness) -> None:
     assert [photo for album in albums for photo in album] == [f"field-{n}" for n in range(23)]
 
 
-def _with_media(h: Harness, n: int, **content: Any) -> Update:
-    message = Message(
-        message_id=8000 + n,
-        date=datetime.now(UTC),
-        chat=Chat(id=FARMER, type="private"),
-        from_user=h.user(FARMER),
-        **content,
-    )
-    return Update(update_id=80_000 + n, message=message)
-
-
 CLIP = Video(file_id="clip-1", file_unique_id="c1", width=640, height=480, duration=9)
 CIRCLE = VideoNote(file_id="round-1", file_unique_id="r1", length=240, duration=5)
 
 
 async def test_a_video_starts_an_intake_like_a_photo(harness: Harness) -> None:
     await bind_both(harness)
-    sent = await harness.feed(_with_media(harness, 1, video=CLIP))
+    sent = await harness.send(FARMER, video=CLIP)
     assert texts(sent)[0].startswith("视频已收到，会一并转给专家。")  # not "did not understand"
 
 
@@ -93,8 +79,8 @@ async def test_videos_are_counted_and_reach_the_invited_expert(harness: Harness)
     h = harness
     await bind_both(h)
     asked = await h.say(FARMER, "我家20亩向日葵开花期叶子发黄打蔫，拍了视频")
-    assert texts(await h.feed(_with_media(h, 2, video=CLIP))) == ["视频已收到，会一并转给专家。"]
-    await h.feed(_with_media(h, 3, video_note=CIRCLE))
+    assert texts(await h.send(FARMER, video=CLIP)) == ["视频已收到，会一并转给专家。"]
+    await h.send(FARMER, video_note=CIRCLE)
     summary = await h.press(FARMER, button(asked, lambda label, _: label == "✅ 完成"))
     assert any("视频：2 段" in text for text in texts(summary))
     request_id = await submit_draft(h, asked)
