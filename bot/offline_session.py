@@ -118,16 +118,19 @@ class OfflineSession(BaseSession):
             )
         self._shown[key] = after
 
-    def _message(self, method: TelegramMethod[Any], **content: Any) -> Message:
-        chat_id = _chat_id(method)
-        message_id = next(self.message_ids)
-        self.latest_message_id[chat_id] = message_id
+    def _sent(self, method: TelegramMethod[Any], **content: Any) -> Message:
+        """A message this session sends: the chat's latest now, and what it shows is remembered."""
+        message = self._message(method, **content)
+        self.latest_message_id[message.chat.id] = message.message_id
         if isinstance(method, SendMessage):
-            self._shown[(chat_id, message_id)] = (method.text, _keyboard(method))
+            self._shown[(message.chat.id, message.message_id)] = (method.text, _keyboard(method))
+        return message
+
+    def _message(self, method: TelegramMethod[Any], **content: Any) -> Message:
         return Message(
-            message_id=message_id,
+            message_id=next(self.message_ids),
             date=datetime.now(UTC),
-            chat=Chat(id=chat_id, type="private"),
+            chat=Chat(id=_chat_id(method), type="private"),
             from_user=self.bot_user,
             message_thread_id=getattr(method, "message_thread_id", None),
             **content,
@@ -137,11 +140,11 @@ class OfflineSession(BaseSession):
         if isinstance(method, GetMe):
             return self.bot_user
         if isinstance(method, SendMediaGroup):
-            return [self._message(method, caption=getattr(m, "caption", None)) for m in method.media]
+            return [self._sent(method, caption=getattr(m, "caption", None)) for m in method.media]
         returning = method.__returning__
         if returning is Message:
             text = getattr(method, "text", None)
-            return self._message(method, text=text, caption=getattr(method, "caption", None))
+            return self._sent(method, text=text, caption=getattr(method, "caption", None))
         if returning is MessageId:
             return MessageId(message_id=next(self.message_ids))
         if returning is ForumTopic:
