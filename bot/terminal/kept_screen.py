@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup
 
 from bot.terminal.session import ShownKeyboard
+from bot.terminal.state_file import write_json
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,4 @@ class KeptScreen:
             "persona": persona,
             "keyboards": {str(chat): _dump(shown) for chat, shown in keyboards.items()},
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".partial")
-        partial.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, self.path)  # a shell killed mid-write leaves the previous file whole
+        write_json(self.path, saved)

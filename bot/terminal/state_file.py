@@ -38,6 +38,14 @@ def state_file_for(database_url: str, folder: Path) -> tuple[Path, str]:
     return folder / f"shell-state-{hashlib.sha1(database_url.encode()).hexdigest()[:10]}.json", ""
 
 
+def write_json(path: Path, saved: object) -> None:
+    """Write `saved` as JSON in place of the file; a shell killed mid-write leaves the previous one whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path)
+
+
 def _slot(key: StorageKey) -> str:
     return "|".join(
         str(part)
@@ -73,11 +81,7 @@ class FileStorage(BaseStorage):
         return self._records.setdefault(_slot(key), {"state": None, "data": {}})
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".partial")
-        saved = {"mark": self.mark, "records": self._records}
-        partial.write_text(json.dumps(saved, ensure_ascii=False), encoding="utf-8")
-        os.replace(partial, self.path)  # a shell killed mid-write leaves the previous file whole
+        write_json(self.path, {"mark": self.mark, "records": self._records})
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         self._record(key)["state"] = state.state if isinstance(state, State) else state
