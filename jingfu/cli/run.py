@@ -12,13 +12,11 @@ import logging
 import re
 
 from jingfu.cli.errors import CliError
-from jingfu.cli.redis_check import require_redis
 from jingfu.settings import (
     BotSettings,
     load_bot_settings,
     load_database_settings,
     load_nlu_settings,
-    load_redis_settings,
 )
 
 TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
@@ -48,15 +46,10 @@ def checked_api_base(settings: BotSettings) -> str | None:
 async def _run(token: str, api_base: str | None) -> None:
     from bot.runner import run_polling
     from bot.wiring import bot_deps
-    from storage import migrate
+    from jingfu.cli.preflight import ready_to_serve  # Redis and Alembic: only for the bot's own command
 
     database = load_database_settings()
-    # Before taking updates: a database that is down or behind is the operator's to fix, told in one
-    # line now (jingfu.cli.database_errors), not a polite error to every farmer who writes meanwhile.
-    await migrate.require_head(database.database_url)
-    redis_url = load_redis_settings().redis_url
-    if redis_url:
-        await require_redis(redis_url)
+    redis_url = await ready_to_serve(database)
     async with bot_deps(database, load_nlu_settings()) as deps:
         await run_polling(token, deps, api_base=api_base, redis_url=redis_url)
 

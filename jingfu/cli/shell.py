@@ -12,7 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
-from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_settings, load_redis_settings
+from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_settings
 
 
 async def _run(ansi: bool) -> None:
@@ -21,14 +21,10 @@ async def _run(ansi: bool) -> None:
     from bot.terminal.kept_screen import KeptScreen
     from bot.terminal.state_file import FileStorage, state_file_for
     from bot.wiring import bot_deps
-    from jingfu.cli.redis_check import require_redis
-    from storage import migrate
+    from jingfu.cli.preflight import ready_to_serve
 
     database = load_database_settings()
-    await migrate.require_head(database.database_url)  # before the first prompt, not at the first message
-    redis_url = load_redis_settings().redis_url
-    if redis_url:
-        await require_redis(redis_url)
+    redis_url = await ready_to_serve(database)  # before the first prompt, not at the first message
     # Forms survive leaving the shell, as a Telegram chat survives the bot: in Redis when the bot
     # is configured with it, otherwise in a file beside the database.
     state_file, mark = state_file_for(database.database_url, VAR)
