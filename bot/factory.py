@@ -18,6 +18,7 @@ from bot.deps import BotDeps
 from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.errors import on_error
 from bot.middlewares.private_only import PrivateChatsOnly
+from bot.middlewares.reads_end_before_calls import EndReadsBeforeCalls
 from dialogs import routers
 
 
@@ -88,4 +89,6 @@ def fsm_storage(redis_url: str | None) -> BaseStorage:
 
 
 def create_bot(token: str, *, session: BaseSession | None = None) -> Bot:
-    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    bot.session.middleware(EndReadsBeforeCalls())
+    return bot

@@ -5,7 +5,25 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+# session.info key: the open transaction has written something that is not bookkeeping.
+_WROTE = "jingfu.wrote"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: ORMExecuteState) -> None:
+    # Anything but a SELECT counts (text() included): wrongly counting a read only keeps a
+    # transaction open a little longer, wrongly missing a write would commit it too early.
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _flush: UOWTransaction) -> None:
+    session.info[_WROTE] = True
 
 
 class UnitOfWork:
@@ -41,13 +59,39 @@ class UnitOfWork:
         finally:
             self._session = None
 
+    @property
+    def is_open(self) -> bool:
+        return self._session is not None
+
+    def mark_written_as_bookkeeping(self) -> None:
+        """What the open transaction wrote so far may be committed at any point (the bot's claim of
+        an update id): `commit_if_only_bookkeeping` does not count it as work in progress."""
+        self.session.info.pop(_WROTE, None)
+
+    async def commit_if_only_bookkeeping(self) -> bool:
+        """Commit the open transaction if it holds reads and bookkeeping only, and say whether it did.
+
+        The bot calls this before every call to Telegram. On SQLite every transaction holds the
+        database's one write lock (BEGIN IMMEDIATE), so a handler that read, then replied, held
+        every other update back for the whole round trip to Telegram. A transaction with real
+        writes in progress is left alone: only its owner decides when they are done."""
+        session = self._session
+        if session is None or not session.in_transaction():
+            return False
+        if session.info.get(_WROTE) or session.new or session.deleted or session.dirty:
+            return False
+        await self.commit()
+        return True
+
     async def commit(self) -> None:
         await self.session.commit()
+        self.session.info.pop(_WROTE, None)
         if self.first_transaction_committed is None:
             self.first_transaction_committed = True
 
     async def rollback(self) -> None:
         await self.session.rollback()
+        self.session.info.pop(_WROTE, None)
         if self.first_transaction_committed is None:
             self.first_transaction_committed = False
 

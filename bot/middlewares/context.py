@@ -24,6 +24,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, Update, User
 
 from bot.deps import BotDeps
+from bot.middlewares.reads_end_before_calls import update_uow
 from core import updates
 from storage.uow import UnitOfWork
 
@@ -47,6 +48,9 @@ class ContextMiddleware(BaseMiddleware):
             if not claimed:
                 log.info("update %s already handled; skipped", event.update_id)
                 return None
+            # The claim may be committed before the handler's work is: with nothing else written,
+            # the transaction is ended before the bot's first call to Telegram (reads_end_before_calls).
+            uow.mark_written_as_bookkeeping()
             data["deps"] = self.deps
             data["uow"] = uow
             data["identity"] = who
@@ -59,6 +63,7 @@ class ContextMiddleware(BaseMiddleware):
                 if state is not None:
                     language = (await state.get_data()).get("language")
             data["t"] = self.deps.catalog.translator(language)
+            current = update_uow.set(uow)
             try:
                 result = await handler(event, data)
             except Exception:
@@ -68,6 +73,10 @@ class ContextMiddleware(BaseMiddleware):
                     except Exception:  # the handler's failure is the one to report
                         log.exception("could not record update %s as handled", event.update_id)
                 raise
+            finally:
+                update_uow.reset(current)
+            if uow.first_transaction_committed is None and await uow.commit_if_only_bookkeeping():
+                return result  # the claim's own transaction, with reads only: committed as it is
             if not uow.first_transaction_committed:
                 await _record_alone(uow, event.update_id)
             return result

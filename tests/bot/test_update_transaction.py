@@ -6,6 +6,7 @@ what matters is what the context middleware commits around them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from aiogram import Dispatcher, Router
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.types import Chat, Message, Update, User
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher
@@ -22,7 +23,8 @@ from bot.middlewares.context import ContextMiddleware
 from bot.offline_session import OfflineSession
 from storage.models import Cursor, ProcessedUpdate
 from storage.uow import UnitOfWork
-from tests.bot.conftest import FARMER
+from tests.bot.conftest import FARMER, FARMER_PHONE, OTHER_FARMER, OTHER_FARMER_PHONE
+from tests.bot.harness import Harness, texts
 
 Work = Callable[[UnitOfWork], Awaitable[None]]
 
@@ -158,3 +160,108 @@ def test_every_filter_is_awaited_on_the_event_loop(deps: BotDeps) -> None:
     plain = [f.callback for f in filters if not f.awaitable]
     assert len(filters) > len([f for h in handlers for f in h.filters or ()])  # the nested ones are seen
     assert plain == []
+
+
+# Before a call to Telegram: a transaction that only read is ended (its claim committed), so on SQLite
+# the database's write lock is not held for the round trip; one with the handler's writes is not.
+
+
+async def _run_replying(deps: BotDeps, before: Work, after: Work, session: OfflineSession) -> None:
+    """Feed one update whose handler does `before`, replies, then does `after`."""
+    router = Router()
+
+    @router.message()
+    async def handler(message: Message, uow: UnitOfWork) -> None:
+        await before(uow)
+        await message.answer("收到")
+        await after(uow)
+
+    dispatcher = Dispatcher()
+    dispatcher.update.outer_middleware(ContextMiddleware(deps))
+    dispatcher.include_router(router)
+    bot = create_bot("42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=session)
+    await dispatcher.feed_update(bot, _update(1))
+
+
+async def _read(uow: UnitOfWork) -> None:
+    await uow.session.scalars(select(Cursor.name))
+
+
+async def _nothing(uow: UnitOfWork) -> None:
+    return None
+
+
+class _Observed(OfflineSession):
+    """Telegram's side of each call: what another unit of work sees at the moment a call arrives."""
+
+    def __init__(self, deps: BotDeps) -> None:
+        super().__init__()
+        self.deps = deps
+        self.seen: list[tuple[list[str], list[int]]] = []
+
+    async def make_request(self, bot: Any, method: Any, timeout: int | None = None) -> Any:  # noqa: ASYNC109
+        self.seen.append(await _state(self.deps))
+        return await super().make_request(bot, method, timeout)
+
+
+async def test_a_reading_handler_has_the_update_recorded_before_it_replies(deps: BotDeps) -> None:
+    session = _Observed(deps)
+    await _run_replying(deps, _read, _nothing, session)
+    assert session.seen == [([], [1])]  # the claim was committed before the reply left
+    assert await _state(deps) == ([], [1])
+    assert await _run(deps, _nothing) == []  # the second delivery is still dropped
+
+
+async def test_a_writing_handler_that_replies_first_still_commits_only_its_own_way(deps: BotDeps) -> None:
+    async def fail(uow: UnitOfWork) -> None:
+        raise RuntimeError("the use case failed after the reply")
+
+    with pytest.raises(RuntimeError):
+        await _run_replying(deps, _write("written, then a reply"), fail, OfflineSession())
+    assert await _state(deps) == ([], [1])  # the reply did not commit the half-done work
+
+
+async def test_a_core_insert_counts_as_work_in_progress(deps: BotDeps) -> None:
+    async def insert_row(uow: UnitOfWork) -> None:
+        await uow.session.execute(insert(Cursor).values(name="core insert", position=1))
+
+    await _run_replying(deps, insert_row, _nothing, OfflineSession())
+    assert await _state(deps) == ([], [1])  # never committed by the handler: rolled back
+
+
+class _HeldSession(OfflineSession):
+    """Telegram answering one chat's calls only when `release` is set."""
+
+    def __init__(self, held_chat: int) -> None:
+        super().__init__()
+        self.held_chat = held_chat
+        self.holding = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def make_request(self, bot: Any, method: Any, timeout: int | None = None) -> Any:  # noqa: ASYNC109
+        if getattr(method, "chat_id", None) == self.held_chat:
+            self.holding.set()
+            await self.release.wait()
+        return await super().make_request(bot, method, timeout)
+
+
+async def test_a_slow_reply_to_one_farmer_does_not_hold_up_another(deps: BotDeps) -> None:
+    # 💳 balance reads, then replies. While Telegram is slow to take the first farmer's reply, the
+    # second farmer's balance is answered; on SQLite it used to wait for the first reply's round trip.
+    held = _HeldSession(held_chat=0)
+    harness = await Harness.build(deps)
+    harness.session = held
+    harness.bot = create_bot("42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=held)
+    await harness.contact(FARMER, FARMER_PHONE)
+    await harness.contact(OTHER_FARMER, OTHER_FARMER_PHONE)
+    held.held_chat = FARMER
+    first = asyncio.create_task(harness.say(FARMER, "/balance"))
+    try:
+        await asyncio.wait_for(held.holding.wait(), 10)
+        second = await asyncio.wait_for(harness.say(OTHER_FARMER, "/balance"), 10)
+        assert any("服务券余额" in line for line in texts(second, OTHER_FARMER))
+        assert not first.done()  # the first farmer's reply is still on its way
+    finally:
+        held.release.set()
+    assert any("服务券余额" in line for line in texts(await first, FARMER))
+    await harness.notifier.bot.session.close()
