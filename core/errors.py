@@ -30,6 +30,12 @@ class NotPermitted(DomainError):
     code = "not_permitted"
 
 
+class AlreadyDeclined(NotPermitted):
+    """The expert already said no to this request (declined, or let the invitation expire)."""
+
+    code = "already_declined"
+
+
 class InvalidInput(DomainError):
     code = "invalid_input"
 

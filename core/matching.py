@@ -7,16 +7,20 @@ Each suggestion carries its reasons as data, so the bot can word them in the far
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 
 from sqlalchemy import ColumnElement, Select, func, select
 
 from core.budget import LOCAL_TZ, year_bounds
-from core.errors import NotFound, NotPermitted
+from core.errors import AlreadyDeclined, NotFound, NotPermitted
+from core.lifecycle import Action
+from nlu.lexicon import canonical_name
 from storage.enums import ExpertStatus, RequestStatus
-from storage.models import Expert, Rating, ServiceRequest
+from storage.models import Expert, Rating, RequestEvent, ServiceRequest
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
@@ -42,7 +46,9 @@ DONE_STATUSES = (RequestStatus.completed, RequestStatus.settled)
 # Submitted, not yet in service: waiting for review, or approved and waiting for the expert.
 WAITING_STATUSES = (RequestStatus.pending_review, RequestStatus.approved)
 
-# Farmers and expert records name the same crop or animal differently.
+# Farmers and expert records name the same crop or animal differently. Local names, typos and English
+# names ("Tomatoes" → 番茄) come from the NLU's synonyms (nlu.lexicon.canonical_name), the one list both
+# the NLU and matching read; these groups add the looser kinships matching needs on top (羊 ~ 肉羊).
 SUBJECT_SYNONYMS: tuple[frozenset[str], ...] = (
     frozenset({"向日葵", "葵花", "葵花籽", "油葵", "食葵"}),
     frozenset({"番茄", "西红柿"}),
@@ -184,20 +190,59 @@ def _serving(expert: Expert, today: date) -> bool:
     return expert.status is ExpertStatus.active and expert.term_start <= today <= expert.term_end
 
 
-def _serving_in_county(county_id: int, today: date) -> Select[Expert]:
+def _serving_in_county(county_id: int, today: date, excluded: Collection[int] = ()) -> Select[Expert]:
     return select(Expert).where(
         Expert.county_id == county_id,
         Expert.status == ExpertStatus.active,
         Expert.term_start <= today,
         Expert.term_end >= today,
+        Expert.id.not_in(excluded),
     )
+
+
+# The invited expert said no to this request, by declining or by letting the invitation expire.
+PASSED_ACTIONS = (Action.decline, Action.expire)
+
+
+async def experts_who_passed(uow: UnitOfWork, request_id: int | None) -> frozenset[int]:
+    """The experts who declined this request or let its invitation expire, from its recorded history.
+
+    They are not offered again for it, neither in the suggestions nor in the county list: the farmer
+    was just told that this expert will not serve, and inviting them again would only cost another
+    day of review and another refusal. Leaving them out rather than listing them as "declined" keeps
+    every button the farmer sees one that works; a forged or old button naming them is refused with
+    its own message (AlreadyDeclined), not the generic "unavailable".
+    """
+    if request_id is None:
+        return frozenset()
+    rows = await uow.session.scalars(
+        select(RequestEvent.expert_id).where(
+            RequestEvent.request_id == request_id,
+            RequestEvent.action.in_([str(action) for action in PASSED_ACTIONS]),
+            RequestEvent.expert_id.is_not(None),
+        )
+    )
+    return frozenset(expert_id for expert_id in rows if expert_id is not None)
+
+
+_LATIN_WORD = re.compile(r"[a-z]+")
+
+
+def _canonical_names(term: str) -> set[str]:
+    """What the NLU's synonyms call the term, or its words: "Sunflowers" and "my sunflower" → 向日葵.
+    A subject stays in the farmer's words when the NLU found no crop in it (the Rasa model has not
+    learnt English), so English names are read here too, in any case, singular or plural."""
+    lowered = term.lower()
+    words = _LATIN_WORD.findall(lowered)
+    phrases = [lowered, *words, *(f"{a} {b}" for a, b in pairwise(words))]
+    return {name for phrase in phrases if (name := canonical_name(phrase)) is not None}
 
 
 def _names_for(term: str) -> set[str]:
     term = term.strip()
-    names = {term} if term else set()
+    names = ({term} | _canonical_names(term)) if term else set()
     for group in SUBJECT_SYNONYMS:
-        if term in group:
+        if names & group:
             names |= group
     return names
 
@@ -255,10 +300,13 @@ async def suggest_experts(
     limit: int = 5,
     year: int | None = None,
     now: datetime | None = None,
+    request_id: int | None = None,
 ) -> list[Suggestion]:
-    """The county's serving experts, best fit first; ties broken by expert id."""
+    """The county's serving experts, best fit first; ties broken by expert id. For a request being
+    re-picked (`request_id`), without the experts who already declined it or let it expire."""
     today = _today(now)
-    experts = list(await uow.session.scalars(_serving_in_county(farmer_county_id, today)))
+    passed = await experts_who_passed(uow, request_id)
+    experts = list(await uow.session.scalars(_serving_in_county(farmer_county_id, today, passed)))
     ids = [e.id for e in experts]
     start, end = year_bounds(year or today.year)
     ratings = {
@@ -293,21 +341,35 @@ async def suggest_experts(
 
 
 async def county_experts(
-    uow: UnitOfWork, county_id: int, *, offset: int = 0, limit: int = 10, now: datetime | None = None
+    uow: UnitOfWork,
+    county_id: int,
+    *,
+    offset: int = 0,
+    limit: int = 10,
+    now: datetime | None = None,
+    request_id: int | None = None,
 ) -> ExpertPage:
-    """One page of every serving expert of the county, for the farmer's free choice."""
-    query = _serving_in_county(county_id, _today(now))
+    """One page of every serving expert of the county, for the farmer's free choice; for a request
+    being re-picked, without the experts who already declined it or let it expire."""
+    query = _serving_in_county(county_id, _today(now), await experts_who_passed(uow, request_id))
     total = await uow.session.scalar(select(func.count()).select_from(query.subquery()))
     page = await uow.session.scalars(query.order_by(Expert.id).offset(offset).limit(limit))
     return ExpertPage(experts=[ExpertCard.of(e) for e in page], total=total or 0, offset=offset)
 
 
 async def expert_available_to_farmer(
-    uow: UnitOfWork, expert_id: int, farmer_county_id: int, *, now: datetime | None = None
+    uow: UnitOfWork,
+    expert_id: int,
+    farmer_county_id: int,
+    *,
+    now: datetime | None = None,
+    request_id: int | None = None,
 ) -> Expert:
-    """The expert, if this farmer may choose them; refuses forged or stale choices.
+    """The expert, if this farmer may choose them (for `request_id`, when given); refuses forged or
+    stale choices.
 
     NotPermitted: the expert serves another county (Art. 11(4)) — never a button we showed.
+    AlreadyDeclined: the expert declined this request or let its invitation expire.
     NotFound: no such expert, or no longer serving (suspended, retired, term over).
     """
     expert = await uow.session.get(Expert, expert_id)
@@ -320,4 +382,10 @@ async def expert_available_to_farmer(
         )
     if not _serving(expert, _today(now)):
         raise NotFound("this expert is not serving at the moment; please choose another", expert_id=expert_id)
+    if expert.id in await experts_who_passed(uow, request_id):
+        raise AlreadyDeclined(
+            "this expert already declined this request or let the invitation expire; please choose another",
+            expert_id=expert_id,
+            request_id=request_id,
+        )
     return expert

@@ -311,7 +311,9 @@ async def repick(
     now = now or utcnow()
     request = await load_request(uow, request_id)
     _owned_by(request, farmer_id)
-    expert = await expert_available_to_farmer(uow, expert_id, request.county_id, now=now)
+    expert = await expert_available_to_farmer(
+        uow, expert_id, request.county_id, now=now, request_id=request.id
+    )
     request.expert_id = expert.id
     request.review_expected_at = expected_review_at(now)
     await lifecycle.apply(uow, request, Action.repick, Actor.farmer(farmer_id), at=now)

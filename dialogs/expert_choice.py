@@ -1,7 +1,8 @@
 """Expert choice: suggestions with reasons, the whole county list (paged), an expert card, the mode.
 
 The farmer chooses freely among the county's serving experts (Art. 11(2)); another county's expert
-is refused even if a forged button names one (Art. 11(4)).
+is refused even if a forged button names one (Art. 11(4)). Choosing again after a decline or an
+expiry, the experts who already said no to the request are not offered (core.matching).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from bot.deps import BotDeps
 from bot.i18n import Translator
 from core import fees, requests
-from core.errors import DomainError, InsufficientBalance, NotFound, NotPermitted
+from core.errors import AlreadyDeclined, DomainError, InsufficientBalance, NotFound, NotPermitted
 from core.matching import county_experts, expert_available_to_farmer, suggest_experts
 from core.queries import expert_year, farmer_balance
 from dialogs.callbacks import ExpertCb, ModeCb
@@ -46,6 +47,7 @@ async def show_suggestions(
         specialty_code=request.specialty_code,
         subject=request.subject,
         now=deps.clock(),
+        request_id=request_id,
     )
     await uow.commit()
     if not suggestions:
@@ -67,7 +69,12 @@ async def _page(
     query: CallbackQuery, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ExpertCb
 ) -> None:
     page = await county_experts(
-        uow, farmer.county_id, offset=data.page * PAGE_SIZE, limit=PAGE_SIZE, now=deps.clock()
+        uow,
+        farmer.county_id,
+        offset=data.page * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        now=deps.clock(),
+        request_id=data.request_id,
     )
     rows = [
         _button(
@@ -107,7 +114,9 @@ async def _page(
 async def _card(
     query: CallbackQuery, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ExpertCb
 ) -> None:
-    expert = await expert_available_to_farmer(uow, data.expert_id, farmer.county_id, now=deps.clock())
+    expert = await expert_available_to_farmer(
+        uow, data.expert_id, farmer.county_id, now=deps.clock(), request_id=data.request_id
+    )
     year = await expert_year(uow, expert.id, deps.clock())
     names = (
         await uow.session.scalars(select(Specialty).where(Specialty.code.in_(expert.specialty_codes)))
@@ -137,7 +146,9 @@ async def _card(
 async def _modes(
     query: CallbackQuery, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ExpertCb
 ) -> None:
-    await expert_available_to_farmer(uow, data.expert_id, farmer.county_id, now=deps.clock())
+    await expert_available_to_farmer(
+        uow, data.expert_id, farmer.county_id, now=deps.clock(), request_id=data.request_id
+    )
     request = await requests.load_request(uow, data.request_id, lock=False)
     assert isinstance(query.message, Message)
     if request.status is RequestStatus.repick:
@@ -184,6 +195,9 @@ async def expert_button(
             await _card(query, t, uow, deps, farmer, callback_data)
         elif callback_data.action == "choose":
             await _modes(query, t, uow, deps, farmer, callback_data)
+    except AlreadyDeclined:
+        await query.answer(t("choice.already_declined"), show_alert=True)
+        return
     except NotPermitted:
         await query.answer(t("choice.other_county"), show_alert=True)
         return
@@ -236,6 +250,9 @@ async def mode_chosen(
                 fee=yuan(cast(int, exc.details.get("amount_fen", 0))),
             )
         )
+        return
+    except AlreadyDeclined:
+        await query.answer(t("choice.already_declined"), show_alert=True)
         return
     except NotPermitted:
         await query.answer(t("choice.other_county"), show_alert=True)

@@ -73,11 +73,25 @@ def training_files(data_dir: Path = TRAINING_DATA_DIR) -> list[Path]:
     return sorted(p for p in data_dir.rglob("*.yml") if p.is_file())
 
 
+def _nlu_items(path: Path) -> list[dict[str, Any]]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return list(document.get("nlu", []))
+
+
+def read_synonyms(path: Path) -> dict[str, str]:
+    """variant → canonical value, from one training file."""
+    return {
+        variant: item["synonym"]
+        for item in _nlu_items(path)
+        if "synonym" in item
+        for variant in _items(item.get("examples", ""))
+    }
+
+
 def load_training_data(data_dir: Path = TRAINING_DATA_DIR) -> TrainingData:
     data = TrainingData()
     for path in training_files(data_dir):
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for item in document.get("nlu", []):
+        for item in _nlu_items(path):
             items = _items(item.get("examples", ""))
             if "intent" in item:
                 for marked in items:

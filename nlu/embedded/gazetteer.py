@@ -13,6 +13,18 @@ class Match:
     lookup: str
 
 
+def _is_latin(char: str) -> bool:
+    return "a" <= char <= "z"
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """Chinese has no spaces, so a term matches inside any run of characters; an English name only as
+    whole words: "oat" is not in "boat", nor "hen" in "when". (The text is lower case: features.normalize.)"""
+    cut_before = _is_latin(text[start]) and start > 0 and _is_latin(text[start - 1])
+    cut_after = _is_latin(text[end - 1]) and end < len(text) and _is_latin(text[end])
+    return not (cut_before or cut_after)
+
+
 class Gazetteer:
     def __init__(self, lookups: dict[str, list[str]]) -> None:
         self._lookup_of: dict[str, str] = {}
@@ -30,7 +42,7 @@ class Gazetteer:
             if text[position] in first_chars:
                 for end in range(min(length, position + self._longest), position, -1):
                     lookup = lookup_of.get(text[position:end])
-                    if lookup is not None:
+                    if lookup is not None and _whole_words(text, position, end):
                         matches.append(Match(position, end, text[position:end], lookup))
                         position = end
                         break

@@ -266,6 +266,17 @@ def test_the_english_reason_counts_services_in_good_english(services: int, said:
         ("", ["向日葵"], False),
         (None, ["向日葵"], False),
         ("向日葵", [""], False),
+        # English names, as a farmer using the bot in English writes them when the NLU found no crop
+        ("Tomatoes", ["番茄"], True),
+        ("tomato", ["辣椒", "番茄"], True),
+        ("SUNFLOWERS", ["食用向日葵"], True),
+        ("my sunflower field", ["向日葵"], True),
+        ("sheep", ["肉羊"], True),
+        ("Dairy Cows", ["奶牛"], True),
+        ("cashmere goats", ["绒山羊"], True),
+        ("potatoes", ["马铃薯"], True),
+        ("tomatoes", ["向日葵", "小麦"], False),
+        ("goats", ["燕麦"], False),
     ],
 )
 def test_subject_matches(subject: str | None, keywords: list[str], matches: bool) -> None:

@@ -72,6 +72,17 @@ def test_entities_are_found_canonicalised_and_spanned(embedded: EmbeddedEngine) 
     }
 
 
+def test_english_names_are_found_as_whole_words_under_their_chinese_name(embedded: EmbeddedEngine) -> None:
+    text = "When the Dairy Cows and the oats got wet, the boat did too; TOMATOES fine"
+    found = [(e.entity, e.value, text[e.start : e.end]) for e in embedded.parse_sync(text).entities]
+    # not "hen" in "When", nor "oat" in "boat"
+    assert found == [
+        ("livestock", "奶牛", "Dairy Cows"),
+        ("crop", "燕麦", "oats"),
+        ("crop", "番茄", "TOMATOES"),
+    ]
+
+
 def test_full_width_input_keeps_spans_on_the_original_text(embedded: EmbeddedEngine) -> None:
     text = "种了３０亩ＯＫ葵花"
     entities = embedded.parse_sync(text).entities
