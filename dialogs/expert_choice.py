@@ -17,9 +17,9 @@ from bot.deps import BotDeps
 from bot.i18n import Translator
 from core import fees, requests
 from core.errors import AlreadyDeclined, DomainError, InsufficientBalance, NotFound, NotPermitted
-from core.matching import county_experts, expert_available_to_farmer, suggest_experts
+from core.matching import county_experts, expert_available_to_farmer, experts_who_passed, suggest_experts
 from core.queries import expert_year, farmer_balance
-from dialogs.callbacks import ExpertCb, ModeCb
+from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
 from dialogs.common import listing, local_time, yuan
 from dialogs.filters import IS_FARMER
 from storage.enums import RequestStatus, ServiceMode
@@ -51,7 +51,7 @@ async def show_suggestions(
     )
     await uow.commit()
     if not suggestions:
-        await message.answer(t("choice.none_in_county"))
+        await _none_left(message, t, uow, request_id)
         return
     lines = [t("choice.title")]
     rows = []
@@ -63,6 +63,22 @@ async def show_suggestions(
         )
     rows.append(_button(t("choice.all"), ExpertCb(request_id=request_id, action="page", page=0)))
     await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+
+
+async def _none_left(message: Message, t: Translator, uow: UnitOfWork, request_id: int) -> None:
+    """No expert to offer: either none serves in the county, or every one serving has already
+    declined this request (or let it expire). The second farmer is stuck with a request on hold
+    unless told plainly what is left: cancelling returns the voucher hold."""
+    if not await experts_who_passed(uow, request_id):
+        await message.answer(t("choice.none_in_county"))
+        return
+    cancel = RequestCb(request_id=request_id, action="cancel").pack()
+    await message.answer(
+        t("choice.all_passed", id=request_id),
+        reply_markup=InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text=t("requests.cancel"), callback_data=cancel)]]
+        ),
+    )
 
 
 async def _page(

@@ -8,9 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 from aiogram.methods import TelegramMethod
+from sqlalchemy import select
 
 from core import requests
-from storage.enums import RequestStatus
+from storage.enums import ExpertStatus, RequestStatus
 from storage.models import Expert, ServiceRequest
 from tests.bot.conftest import EXPERT, EXPERT_2, EXPERT_2_PHONE, FARMER
 from tests.bot.harness import Harness, button, buttons, texts
@@ -158,3 +159,37 @@ async def test_a_crop_named_in_english_when_asked_finds_the_experts_who_know_it(
     suggestions = await suggestions_in_english(h, "The leaves have black spots", subject="Sunflowers")
     knowing = [line.split(" ")[1] for line in suggestions.split("\n") if "knows this crop/animal" in line]
     assert knowing == ["王建国", "黄晓梅", "陈立军", "杨丽娟"]
+
+
+async def test_when_every_serving_expert_has_declined_the_farmer_is_told_and_may_cancel(
+    harness: Harness,
+) -> None:
+    h = harness
+    await bind_both(h)
+    async with h.deps.uow() as uow:  # only 王建国 still serves in 临河区
+        others = await uow.session.scalars(select(Expert).where(Expert.name != "王建国"))
+        for expert in others:
+            expert.status = ExpertStatus.suspended
+        await uow.commit()
+    request_id = await describe_and_submit(h)
+    balance_before = await _available(h)
+    pushed = await decline(h, EXPERT, request_id)
+
+    sent = await h.press(FARMER, button(pushed, lambda label, _: label == "重新选择专家"))
+    assert texts(sent) == [
+        f"本旗县区在岗的专家都已拒绝过请求 #{request_id}（或未及时答复），暂时没有其他专家可以邀请。"
+        "您可以取消这个请求（冻结的服务券金额会退回），或联系旗县区科技管理部门。"
+    ]
+    sent = await h.press(FARMER, button(sent, lambda label, _: label == "取消请求"))
+    sent = await h.press(FARMER, button(sent, lambda label, _: label == "是，取消请求"))
+    async with h.deps.uow() as uow:
+        request = await uow.session.get(ServiceRequest, request_id)
+        assert request is not None and request.status is RequestStatus.cancelled
+    assert await _available(h) > balance_before  # the hold came back
+
+
+async def _available(h: Harness) -> float:
+    """The available amount the farmer's 💳 balance shows."""
+    sent = await h.say(FARMER, "/balance")
+    shown = texts(sent)[0].split("<b>")[1].split("</b>")[0]
+    return float("".join(c for c in shown if c.isdigit() or c == "."))
