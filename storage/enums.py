@@ -38,6 +38,16 @@ class ServiceMode(StrEnum):
     onsite_training = "onsite_training"  # 现场培训
 
 
+class OfferStatus(StrEnum):
+    """An expert's offer of service to a park (Art. 15(3)); only `offered` is still open."""
+
+    offered = "offered"
+    accepted = "accepted"  # a member accepted: the resulting request goes to review
+    declined = "declined"
+    withdrawn = "withdrawn"  # by the expert
+    expired = "expired"  # nobody answered in time
+
+
 class LedgerKind(StrEnum):
     issue = "issue"
     hold = "hold"

@@ -3,6 +3,7 @@
 from storage.models.admin import AdminUser, ApiToken, AuditLog, ProcessedUpdate, ScreeningAttempt
 from storage.models.base import Base
 from storage.models.content import Advisory, AdvisoryDelivery, TermEntry
+from storage.models.offers import ServiceOffer
 from storage.models.organisation import (
     County,
     Expert,
@@ -48,6 +49,7 @@ __all__ = [
     "RosterMember",
     "ScreeningAttempt",
     "ServiceObject",
+    "ServiceOffer",
     "ServiceRequest",
     "Specialty",
     "Team",
