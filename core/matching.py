@@ -190,6 +190,11 @@ def _serving(expert: Expert, today: date) -> bool:
     return expert.status is ExpertStatus.active and expert.term_start <= today <= expert.term_end
 
 
+def is_serving(expert: Expert, now: datetime | None = None) -> bool:
+    """Active, and the five-year term covers today (Bayannur's date): who may serve or offer service."""
+    return _serving(expert, _today(now))
+
+
 def _serving_in_county(county_id: int, today: date, excluded: Collection[int] = ()) -> Select[Expert]:
     return select(Expert).where(
         Expert.county_id == county_id,

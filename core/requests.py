@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core import audit, declining, fees, ledger, lifecycle
+from core import audit, declining, fees, ledger, lifecycle, offer_origin
 from core.actors import Actor
 from core.budget import budget_year
 from core.description import is_describable
@@ -25,6 +25,7 @@ from core.matching import expert_available_to_farmer
 from core.scope import Staff
 from storage.enums import RequestStatus, ServiceMode
 from storage.models import Farmer, Reimbursement, RequestEvent, ScreeningAttempt, ServiceRequest
+from storage.rows import row_to_change
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
@@ -56,11 +57,7 @@ async def _farmer(uow: UnitOfWork, farmer_id: int) -> Farmer:
 
 
 async def load_request(uow: UnitOfWork, request_id: int, *, lock: bool = True) -> ServiceRequest:
-    # Row lock on PostgreSQL so two concurrent actions on one request (say, cancel and approve) serialize.
-    query = select(ServiceRequest).where(ServiceRequest.id == request_id)
-    if lock:
-        query = query.with_for_update()
-    request = await uow.session.scalar(query.execution_options(populate_existing=True))
+    request = await row_to_change(uow.session, ServiceRequest, request_id, lock=lock)
     if request is None:
         raise NotFound(f"request {request_id} does not exist")
     return request
@@ -185,6 +182,24 @@ async def submit(
     now = now or utcnow()
     request = await load_request(uow, request_id)
     _owned_by(request, farmer_id)
+    submission = await submit_request(uow, request, farmer_id, expert_id=expert_id, mode=mode, now=now)
+    await uow.commit()
+    return submission
+
+
+async def submit_request(
+    uow: UnitOfWork,
+    request: ServiceRequest,
+    farmer_id: int,
+    *,
+    expert_id: int,
+    mode: ServiceMode,
+    now: datetime,
+    reason: str | None = None,
+) -> Submission:
+    """Submit `request` without committing: the one way into review, for the farmer's own invitation
+    and for a park member accepting an expert's offer (core.offers), so both hold the voucher and
+    expect review alike. The caller commits."""
     if not is_describable(request.description):
         raise InvalidInput("describe the problem in words before submitting", field="description")
     expert = await expert_available_to_farmer(uow, expert_id, request.county_id, now=now)
@@ -199,8 +214,7 @@ async def submit(
     request.fee_fen = fee
     request.submitted_at = now
     request.review_expected_at = expected_review_at(now)
-    await lifecycle.apply(uow, request, Action.submit, Actor.farmer(farmer_id), at=now)
-    await uow.commit()
+    await lifecycle.apply(uow, request, Action.submit, Actor.farmer(farmer_id), reason=reason, at=now)
     return Submission(request, fee, request.review_expected_at)
 
 
@@ -210,8 +224,22 @@ async def approve(
     now = now or utcnow()
     request = await load_request(uow, request_id)
     staff.ensure_county(request.county_id)
-    request.invitation_expires_at = now + INVITATION_TTL
     await lifecycle.apply(uow, request, Action.approve, staff.actor, at=now)
+    offer_id = await offer_origin.offer_id_for(uow, request.id)
+    if offer_id is None:
+        request.invitation_expires_at = now + INVITATION_TTL
+    else:
+        # The expert offered this service (Art. 15(3)), so their yes was given before the park's:
+        # no invitation to answer. Their accept is recorded as what it is, with the offer it came from.
+        assert request.expert_id is not None
+        await lifecycle.apply(
+            uow,
+            request,
+            Action.accept,
+            Actor.expert(request.expert_id),
+            reason=f"expert-initiated offer #{offer_id}",
+            at=now,
+        )
     await uow.commit()
     return request
 

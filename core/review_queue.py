@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.errors import NotFound
 from core.scope import Staff
 from storage.enums import RequestStatus, ServiceMode
-from storage.models import County, Farmer, ServiceRequest, Specialty
+from storage.models import County, Expert, Farmer, ServiceOffer, ServiceRequest, Specialty
 from storage.uow import UnitOfWork
 
 
@@ -30,6 +30,10 @@ class QueuedRequest:
     submitted_at: datetime | None
     review_expected_at: datetime | None
     screening_flags: tuple[str, ...]
+    expert: str | None  # whom the request invites
+    # The expert's offer a park member accepted (Art. 15(3)); approving it puts the request in
+    # service at once, since the expert has already said yes.
+    offer_id: int | None = None
 
 
 def _hits(screening: Any) -> Iterator[dict[str, Any]]:
@@ -66,10 +70,12 @@ async def pending_review(
 ) -> list[QueuedRequest]:
     """The queue in the order it should be worked: oldest submission first, within the staff's scope."""
     query = (
-        select(ServiceRequest, County.name, Farmer.name, Specialty.name_zh)
+        select(ServiceRequest, County.name, Farmer.name, Specialty.name_zh, Expert.name, ServiceOffer.id)
         .join(County, County.id == ServiceRequest.county_id)
         .join(Farmer, Farmer.id == ServiceRequest.farmer_id)
         .outerjoin(Specialty, Specialty.code == ServiceRequest.specialty_code)
+        .outerjoin(Expert, Expert.id == ServiceRequest.expert_id)
+        .outerjoin(ServiceOffer, ServiceOffer.request_id == ServiceRequest.id)
         .where(ServiceRequest.status == RequestStatus.pending_review)
         .order_by(ServiceRequest.submitted_at, ServiceRequest.id)
     )
@@ -94,6 +100,8 @@ async def pending_review(
             submitted_at=request.submitted_at,
             review_expected_at=request.review_expected_at,
             screening_flags=screening_flags(request.screening),
+            expert=expert,
+            offer_id=offer_id,
         )
-        for request, county, farmer, specialty in rows
+        for request, county, farmer, specialty, expert, offer_id in rows
     ]

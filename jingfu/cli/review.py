@@ -48,9 +48,16 @@ def _yuan(fen: int | None) -> str:
 
 def format_row(item: QueuedRequest) -> str:
     flags = ", ".join(item.screening_flags) or "none"
+    origin = (
+        # The reviewer must know approving puts it in service with no invitation for the expert.
+        (f"    from expert {item.expert}'s offer #{item.offer_id} to the park: approving starts the service",)
+        if item.offer_id is not None
+        else ()
+    )
     return "\n".join(
         (
             f"#{item.id}  {item.county}  {item.farmer}  {item.specialty or '—'} / {item.subject or '—'}",
+            *origin,
             f"    {_excerpt(item.description)}",
             f"    photos {item.photo_count}  fee {_yuan(item.fee_fen)} ({item.service_mode or '—'})"
             f"  submitted {_local(item.submitted_at)}  review by {_local(item.review_expected_at)}",
