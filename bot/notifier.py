@@ -1,9 +1,8 @@
 """Pushes every status change to the people it concerns, reading the request events in order.
 
 The events table is the source: whoever made the change (the bot, the review CLI in another process,
-the admin API, the expiry sweep), the farmer and the expert hear about it. A cursor row records how
-far the notifier has read, so a restart neither repeats nor loses pushes; while Telegram cannot be
-reached the cursor waits, so an outage delays pushes instead of losing them.
+the admin API, the expiry sweep), the farmer and the expert hear about it, at least once and in order
+(bot.event_cursor).
 """
 
 from __future__ import annotations
@@ -15,15 +14,15 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import func, select
 
 from bot.deps import BotDeps
+from bot.event_cursor import announce_in_order, start_after
 from bot.i18n import Translator
-from bot.outbound import TelegramUnreachable, deliver_or_defer
-from core import threads
+from bot.outbound import deliver_or_defer
+from core import offer_origin, threads
 from dialogs.callbacks import ExpertCb
 from dialogs.common import decline_reason, yuan
 from dialogs.invitation import send_invitation
 from dialogs.my_requests import rating_keyboard
 from storage.models import (
-    Cursor,
     Expert,
     Farmer,
     Rating,
@@ -35,7 +34,6 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 CURSOR = "notifier"
-BATCH = 100
 
 
 class Notifier:
@@ -45,45 +43,16 @@ class Notifier:
         self._topics: bool | None = None
 
     async def start(self) -> None:
-        """On a first start, begin after the events that already exist: history is not re-announced."""
-        async with self.deps.uow() as uow:
-            if await uow.session.get(Cursor, CURSOR) is None:
-                latest = await uow.session.scalar(select(func.max(RequestEvent.id)))
-                uow.session.add(Cursor(name=CURSOR, position=latest or 0))
-                await uow.commit()
+        await start_after(self.deps, CURSOR, select(func.max(RequestEvent.id)))
 
     async def pump(self) -> int:
         """Announce the events not yet announced; how many were handled."""
-        handled = 0
-        async with self.deps.uow() as uow:
-            cursor = await uow.session.get(Cursor, CURSOR)
-            if cursor is None:
-                cursor = Cursor(name=CURSOR, position=0)
-                uow.session.add(cursor)
-            events = (
-                await uow.session.scalars(
-                    select(RequestEvent)
-                    .where(RequestEvent.id > cursor.position)
-                    .order_by(RequestEvent.id)
-                    .limit(BATCH)
-                )
-            ).all()
-            for event in events:
-                try:
-                    await self._announce(uow, event)
-                except TelegramUnreachable:
-                    # Telegram, not this event: stop here and announce it on the next round. A push
-                    # of this event that did go out may then go twice; one that never arrives (the
-                    # expert's invitation, the farmer's "approved") is worse.
-                    log.warning("Telegram unreachable; event %s waits for the next round", event.id)
-                    await uow.rollback()
-                    break
-                except Exception:  # one bad event must not stop every later push
-                    log.exception("could not announce event %s", event.id)
-                cursor.position = event.id
-                await uow.commit()
-                handled += 1
-        return handled
+        return await announce_in_order(
+            self.deps,
+            CURSOR,
+            lambda position: select(RequestEvent).where(RequestEvent.id > position).order_by(RequestEvent.id),
+            self._announce,
+        )
 
     async def _topics_enabled(self) -> bool:
         if self._topics is None:
@@ -130,6 +99,9 @@ class Notifier:
         f_chat = farmer.telegram_user_id if farmer else None
         e_chat = expert.telegram_user_id if expert else None
         action, rid = event.action, request.id
+        offered = action in ("approve", "reject") and await offer_origin.offer_id_for(uow, rid) is not None
+        if action == "approve" and offered:
+            return  # in service at once (the expert offered it): the accept that follows tells both
         if action == "approve":
             await self._send(
                 uow, f_chat, rid, ft("push.approved", id=rid, expert=expert.name if expert else "")
@@ -138,6 +110,10 @@ class Notifier:
                 await self._invite(uow, request, expert, et)
         elif action == "reject":
             await self._send(uow, f_chat, rid, ft("push.rejected", id=rid, reason=event.reason or ""))
+            if offered:  # the expert offered this service and waits for the review's outcome too
+                await self._send(
+                    uow, e_chat, rid, et("offer.rejected_for_expert", id=rid, reason=event.reason or "")
+                )
         elif action == "accept":
             await self._send(
                 uow, f_chat, rid, ft("push.accepted", id=rid, expert=expert.name if expert else "")

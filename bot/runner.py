@@ -1,8 +1,9 @@
 """Long polling plus the background work the bot owes between updates.
 
-Every 30 s: invitations nobody answered go back to the farmer, unrated services settle. Every
-second: the notifier sends the pushes the core recorded (approval, invitation, thread messages), and
-approved advisories go out to the farmers they concern.
+Every 30 s: invitations nobody answered go back to the farmer, offers to parks nobody answered
+expire, unrated services settle. Every second: the notifier sends the pushes the core recorded
+(approval, invitation, thread messages, offers to parks and their outcomes), and approved advisories
+go out to the farmers they concern.
 A failing round is logged and retried on the next tick — a database hiccup must not stop the bot.
 """
 
@@ -22,7 +23,8 @@ from bot.commands import register_commands
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher, fsm_storage
 from bot.notifier import Notifier
-from core import feedback, requests
+from bot.offer_pushes import OfferPusher
+from core import feedback, offers, requests
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +33,22 @@ PUMP_EVERY_S = 1.0
 
 
 async def sweep(deps: BotDeps) -> None:
-    """Expire unanswered invitations and auto-confirm unrated services, as of the deps' clock."""
+    """Expire unanswered invitations and offers, auto-confirm unrated services, as of the deps' clock."""
     now = deps.clock()
     async with deps.uow() as uow:
         await requests.expire_invitations(uow, now=now)
+    async with deps.uow() as uow:
+        await offers.expire_offers(uow, now=now)
     async with deps.uow() as uow:
         await feedback.auto_confirm_due(uow, now=now)
 
 
 def notifier_pump(bot: Bot, deps: BotDeps) -> Callable[[], Awaitable[int]]:
-    """Status pushes, then advisories: one pump, so the bot and the terminal run both alike."""
-    notifier, sender = Notifier(bot, deps), AdvisorySender(bot, deps)
+    """Status pushes, offers, then advisories: one pump, so the bot and the terminal run them alike."""
+    notifier, offer_pusher, sender = Notifier(bot, deps), OfferPusher(bot, deps), AdvisorySender(bot, deps)
 
     async def pump() -> int:
-        return await notifier.pump() + await sender.pump()
+        return await notifier.pump() + await offer_pusher.pump() + await sender.pump()
 
     return pump
 

@@ -36,13 +36,19 @@ async def offer_card(uow: UnitOfWork, offer_id: int, now: datetime) -> OfferCard
             select(Specialty).where(Specialty.code.in_(expert.specialty_codes)).order_by(Specialty.code)
         )
     ).all()
-    try:
-        account = await ledger.get_account(uow, park.id, budget_year(now))
-        available = (await ledger.account_balance(uow, account.id)).available_fen
-    except NotFound:
-        available = 0
     decided_by = await uow.session.get(Farmer, offer.decided_by) if offer.decided_by else None
-    return OfferCard(offer, park, expert, list(specialties), available, decided_by)
+    return OfferCard(
+        offer, park, expert, list(specialties), await available_fen(uow, park.id, now), decided_by
+    )
+
+
+async def available_fen(uow: UnitOfWork, service_object_id: int, now: datetime) -> int:
+    """What the service object can still pay with this year; 0 when no voucher was issued."""
+    try:
+        account = await ledger.get_account(uow, service_object_id, budget_year(now))
+    except NotFound:
+        return 0
+    return (await ledger.account_balance(uow, account.id)).available_fen
 
 
 async def members(uow: UnitOfWork, service_object_id: int) -> list[Farmer]:

@@ -98,11 +98,13 @@ async def park_for(uow: UnitOfWork, expert_id: int, service_object_id: int, now:
             "only a park may receive an expert's offer; demonstration households, points and units "
             "invite an expert themselves (Art. 15(3))",
             service_object_id=service_object_id,
+            refusal="not_a_park",
         )
     if park.county_id != expert.county_id:
         raise NotPermitted(
             "experts serve their own county only; this park belongs to another county",
             service_object_id=service_object_id,
+            refusal="other_county",
         )
     members = await uow.session.scalar(_members_of(park.id)) or 0
     return Park(park.id, park.name, members)

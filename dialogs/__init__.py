@@ -34,6 +34,8 @@ def routers() -> list[Router]:
         intake,
         menu,
         my_requests,
+        offer_reply,
+        park_offers,
         thread,
         waiting_request,
     )
@@ -44,6 +46,7 @@ def routers() -> list[Router]:
         feedback.router,
         expert_work.router,
         decline.router,
+        park_offers.router,
         intake.router_states,
     ]
     after = [
@@ -52,6 +55,7 @@ def routers() -> list[Router]:
         # Buttons only (no message handlers) with callback data of its own, so its place among the
         # routers above changes nothing, and here a message no longer walks through it.
         expert_choice.router,
+        offer_reply.router,  # buttons only, like expert_choice
         waiting_request.router,
         binding.unbound_router,
     ]

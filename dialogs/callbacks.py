@@ -76,3 +76,15 @@ class QueuePageCb(CallbackData, prefix="qp"):
 class WaitingCb(CallbackData, prefix="wt"):
     request_id: int
     action: str  # add (to the request waiting for review) | new (a new problem) | keep (neither)
+
+
+class OfferCb(CallbackData, prefix="of"):
+    action: str  # park | mode | send | cancel | withdraw
+    park_id: int = 0
+    offer_id: int = 0
+    mode: str = ""
+
+
+class OfferReplyCb(CallbackData, prefix="or"):
+    offer_id: int
+    action: str  # accept | decline

@@ -27,7 +27,7 @@ FARMER_MENU = (
     "menu.help",
     "menu.language",
 )
-EXPERT_MENU = ("menu.queue", "menu.stats", "menu.publish", "menu.help", "menu.language")
+EXPERT_MENU = ("menu.queue", "menu.stats", "menu.publish", "menu.offer", "menu.help", "menu.language")
 
 
 def yuan(fen: int | None) -> str:

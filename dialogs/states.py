@@ -27,3 +27,9 @@ class DeclineForm(StatesGroup):
 class AdvisoryForm(StatesGroup):
     body = State()
     subjects = State()
+
+
+class OfferForm(StatesGroup):
+    description = State()
+    mode = State()
+    confirm = State()

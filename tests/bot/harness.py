@@ -30,6 +30,7 @@ from bot.advisory_sender import AdvisorySender
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher
 from bot.notifier import Notifier
+from bot.offer_pushes import OfferPusher
 from bot.offline_session import OfflineSession
 from storage.models import ServiceRequest
 
@@ -42,6 +43,7 @@ class Harness:
     dispatcher: Dispatcher
     notifier: Notifier
     advisories: AdvisorySender
+    offers: OfferPusher
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -53,9 +55,12 @@ class Harness:
         bot = create_bot("42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=session)
         notifier = Notifier(bot, deps)
         await notifier.start()
+        offers = OfferPusher(bot, deps)
+        await offers.start()
         # No pacing between advisory copies: the offline session has no flood limit to respect.
         advisories = AdvisorySender(bot, deps, per_second=1e9)
-        return cls(deps, session, bot, create_dispatcher(deps, storage=storage), notifier, advisories)
+        dispatcher = create_dispatcher(deps, storage=storage)
+        return cls(deps, session, bot, dispatcher, notifier, advisories, offers)
 
     def user(self, user_id: int, name: str = "用户") -> User:
         return User(id=user_id, is_bot=False, first_name=name, language_code="zh-hans")
@@ -142,6 +147,7 @@ class Harness:
     async def pump(self) -> list[TelegramMethod[Any]]:
         self.session.take()
         await self.notifier.pump()
+        await self.offers.pump()
         await self.advisories.pump()
         return self.session.take()
 

@@ -1,0 +1,69 @@
+"""Pushes read from durable records in order (request events, offers' audit rows), at least once.
+
+A cursor row records how far a reader has announced, so a restart neither repeats nor loses pushes.
+While Telegram cannot be reached the cursor waits at the record being announced, so an outage
+delays pushes instead of losing them; a push of that record that did go out may then go twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import Select
+
+from bot.deps import BotDeps
+from bot.outbound import TelegramUnreachable
+from storage.models import Cursor
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+BATCH = 100
+
+
+class Record(Protocol):
+    id: Any
+
+
+RecordT = TypeVar("RecordT", bound=Record)
+
+
+async def start_after(deps: BotDeps, name: str, latest: Select[Any]) -> None:
+    """On a first start, begin after the records that already exist: history is not re-announced."""
+    async with deps.uow() as uow:
+        if await uow.session.get(Cursor, name) is None:
+            uow.session.add(Cursor(name=name, position=await uow.session.scalar(latest) or 0))
+            await uow.commit()
+
+
+async def announce_in_order(
+    deps: BotDeps,
+    name: str,
+    newer_than: Callable[[int], Select[RecordT]],
+    announce: Callable[[UnitOfWork, RecordT], Awaitable[None]],
+) -> int:
+    """Announce the records after the cursor `name`, oldest first; how many were handled."""
+    handled = 0
+    async with deps.uow() as uow:
+        cursor = await uow.session.get(Cursor, name)
+        if cursor is None:
+            cursor = Cursor(name=name, position=0)
+            uow.session.add(cursor)
+        records = (await uow.session.scalars(newer_than(cursor.position).limit(BATCH))).all()
+        for record in records:
+            try:
+                await announce(uow, record)
+            except TelegramUnreachable:
+                # Telegram, not this record: stop here and announce it on the next round. A push of
+                # it that did go out may then go twice; one that never arrives (the expert's
+                # invitation, the farmer's "approved", a park's offer) is worse.
+                log.warning("Telegram unreachable; %s record %s waits for the next round", name, record.id)
+                await uow.rollback()
+                break
+            except Exception:  # one bad record must not stop every later push
+                log.exception("could not announce %s record %s", name, record.id)
+            cursor.position = record.id
+            await uow.commit()
+            handled += 1
+    return handled
