@@ -24,6 +24,7 @@ from core.review_queue import QueuedRequest, pending_review
 from core.scope import CITY_SYSTEM, Staff
 from jingfu.cli.errors import CliError
 from jingfu.runtime import run_with_uow
+from storage.enums import RequestStatus
 from storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -116,7 +117,10 @@ def _approve(args: argparse.Namespace) -> int:
     request = _decided(
         args, "approved", lambda uow, staff: review.approve(uow, args.id, staff, via=_via(args))
     )
-    print(f"approved #{request.id}; the expert is invited until {_local(request.invitation_expires_at)}")
+    if request.status is RequestStatus.in_service:  # from the expert's own offer: nothing to answer
+        print(f"approved #{request.id}; the expert offered it, so the service starts now")
+    else:
+        print(f"approved #{request.id}; the expert is invited until {_local(request.invitation_expires_at)}")
     return 0
 
 

@@ -31,6 +31,7 @@ from storage.models import (
 from tests import factories
 from tests.bot.conftest import EXPERT, EXPERT_PHONE
 from tests.bot.harness import Harness, button, buttons, texts
+from tests.bot.test_review_cli import cli_database, jingfu  # noqa: F401  (the fixture is used by name)
 
 PARK_HEAD = 10031  # 李园长, on the roster of 巴彦淖尔国家农业科技园区 (临河区)
 PARK_HEAD_PHONE = "13904781031"
@@ -77,7 +78,10 @@ async def _park_balance(h: Harness) -> ledger.Balance:
         return await ledger.account_balance(uow, account.id)
 
 
-async def test_offer_accept_review_service_rating_and_voucher(harness: Harness) -> None:
+@pytest.mark.usefixtures("cli_database")  # the reviewer works from `jingfu review`
+async def test_offer_accept_review_service_rating_and_voucher(
+    harness: Harness, capsys: pytest.CaptureFixture[str]
+) -> None:
     h = harness
     await bind_park(h)
 
@@ -130,11 +134,10 @@ async def test_offer_accept_review_service_rating_and_voucher(harness: Harness) 
     assert await _park_balance(h) == ledger.Balance(420000, 80000)
 
     # The reviewer sees where it came from; approving starts the service without an invitation card.
-    async with h.deps.uow() as uow:
-        [queued] = await pending_review(uow, CITY_SYSTEM)
-    assert f"from expert 王建国's offer #{offer_id} to the park" in format_row(queued)
-    async with h.deps.uow() as uow:
-        await requests.approve(uow, request_id, CITY_SYSTEM, now=h.deps.clock())
+    _, listed, _ = await jingfu(capsys, "review", "list")
+    assert f"from expert 王建国's offer #{offer_id} to the park: approving starts the service" in listed
+    _, approved, _ = await jingfu(capsys, "review", "approve", str(request_id))
+    assert approved == f"approved #{request_id}; the expert offered it, so the service starts now\n"
     pushed = await h.pump()
     assert texts(pushed, EXPERT) == [
         f"💬 请求 #{request_id} 的对话已开启（农户：周技术员）。回复这条消息或在此发送即可。"
@@ -300,3 +303,14 @@ async def test_a_telegram_outage_delays_the_offer_instead_of_losing_it(
     for member in (PARK_HEAD, PARK_TECH):
         assert [f"#{offer_id}" in text for text in texts(pushed, member)] == [True]
     assert await h.pump() == []  # and only once
+
+
+async def test_a_flagged_term_in_the_offer_is_shown_to_the_reviewer(harness: Harness) -> None:
+    h = harness
+    await bind_park(h)
+    offer_id, _ = await send_offer(h, text="园区扩建涉及征地补偿后的土壤改良，我可以来现场指导")
+    await h.press(PARK_HEAD, reply_to_offer(offer_id, "accept"))
+    async with h.deps.uow() as uow:
+        [queued] = await pending_review(uow, CITY_SYSTEM)
+    assert any("征地补偿" in flag for flag in queued.screening_flags)
+    assert "征地补偿" in format_row(queued)
