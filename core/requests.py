@@ -31,6 +31,7 @@ from storage.uow import UnitOfWork
 
 INVITATION_TTL = timedelta(hours=24)
 MAX_DESCRIPTION = 2000
+MAX_SCALE_WORDS = 32  # the column's size: "二十多亩", "一千零五十只"
 INTAKE_FIELDS = frozenset(
     {
         "specialty_code",
@@ -40,6 +41,7 @@ INTAKE_FIELDS = frozenset(
         "growth_stage",
         "scale_quantity",
         "scale_unit",
+        "scale_words",
         "photo_file_ids",
         "latitude",
         "longitude",
@@ -78,6 +80,9 @@ def _checked_fields(fields: dict[str, Any]) -> dict[str, Any]:
     quantity = fields.get("scale_quantity")
     if quantity is not None and quantity < 0:
         raise InvalidInput("the scale cannot be negative")
+    words = fields.get("scale_words")
+    if words is not None:
+        within_limit(words, MAX_SCALE_WORDS, field="scale_words", what="the scale")
     return fields
 
 

@@ -80,7 +80,7 @@ def evidence_text(t: Translator, evidence: Evidence) -> Safe:
 
 def request_summary(t: Translator, request: ServiceRequest, specialty_name: str | None) -> Safe:
     attached = counts(request.photo_file_ids)
-    scale = (
+    scale = request.scale_words or (
         f"{request.scale_quantity:g}{request.scale_unit or ''}"
         if request.scale_quantity
         else t("summary.none")

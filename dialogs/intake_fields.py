@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from nlu.interface import ParseResult
-
-QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(\D+)?")
+from nlu.quantity import parse_quantity
 
 
 def fields_from_parse(parsed: ParseResult) -> dict[str, Any]:
@@ -24,10 +22,11 @@ def fields_from_parse(parsed: ParseResult) -> dict[str, Any]:
         fields["growth_stage"] = by_kind["growth_stage"][0]
     if by_kind.get("place"):
         fields["place"] = by_kind["place"][0]
-    for quantity in by_kind.get("quantity", []):
-        match = QUANTITY.match(quantity)
-        if match:
-            fields["scale_quantity"] = float(match.group(1))
-            fields["scale_unit"] = (match.group(2) or "").strip()[:8] or None
+    for words in by_kind.get("quantity", []):
+        quantity = parse_quantity(words)
+        if quantity is not None:
+            fields["scale_quantity"] = quantity.value
+            fields["scale_unit"] = quantity.unit
+            fields["scale_words"] = quantity.words[:32]
             break
     return fields

@@ -33,8 +33,10 @@ class ServiceRequest(CreatedAt, Base):
     description: Mapped[str] = mapped_column(Text, default="")
     symptoms: Mapped[str | None] = mapped_column(Text)
     growth_stage: Mapped[str | None] = mapped_column(String(64))
+    # For counting: exact, or the lower bound of the farmer's estimate (十几只 → 11).
     scale_quantity: Mapped[float | None] = mapped_column(Float)
     scale_unit: Mapped[str | None] = mapped_column(String(8))  # 亩, 只, 头 …
+    scale_words: Mapped[str | None] = mapped_column(String(32))  # for reading: as written, 十几只
     photo_file_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
