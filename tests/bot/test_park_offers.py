@@ -226,8 +226,9 @@ async def test_a_member_declines_and_the_expert_is_told(harness: Harness) -> Non
 async def test_the_expert_withdraws_an_open_offer(harness: Harness) -> None:
     h = harness
     await bind_park(h)
-    offer_id, sent = await send_offer(h)
+    offer_id, _ = await send_offer(h)
     await h.pump()
+    sent = await h.say(EXPERT, "🏞 主动服务园区")  # open offers are listed with the parks
     sent = await h.press(EXPERT, button(sent, lambda label, _: label == f"↩ 撤回提议 #{offer_id}（{PARK}）"))
     assert texts(sent) == [f"服务提议 #{offer_id} 已撤回。"]
     pushed = await h.pump()

@@ -3,6 +3,7 @@ becomes a request like a farmer's own, the reviewer's approval starts the servic
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -184,3 +185,23 @@ async def test_decline_withdraw_and_expiry_close_the_offer(uow_factory: Callable
     assert await _audit(uow_factory, declined) == ["offer.make", "offer.decline"]
     assert await _audit(uow_factory, withdrawn) == ["offer.make", "offer.withdraw"]
     assert await _audit(uow_factory, expiring) == ["offer.make", "offer.expire"]
+
+
+async def test_two_members_accepting_at_once_make_one_request(uow_factory: Callable[[], UnitOfWork]) -> None:
+    pw = await _park_world(uow_factory)
+    offer_id = await _offer(uow_factory, pw)
+
+    async def accept(farmer_id: int) -> str:
+        async with uow_factory() as uow:
+            try:
+                await offers.accept(uow, offer_id, farmer_id, now=EVENING)
+            except offers.OfferClosed as closed:
+                return f"told: {closed.details['member']}"
+            return "accepted"
+
+    outcomes = await asyncio.gather(*(accept(member) for member in pw.members))
+    assert sorted(outcomes)[0] == "accepted" and sorted(outcomes)[1].startswith("told: ")
+    async with uow_factory() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(ServiceRequest)) == 1
+        account = await ledger.get_account(uow, pw.park_id, 2031)
+        assert await ledger.account_balance(uow, account.id) == ledger.Balance(420000, 80000)
