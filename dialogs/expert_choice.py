@@ -179,14 +179,21 @@ async def _modes(
         return
     schedule = await fees.fee_schedule(uow, deps.clock())
     balance = await farmer_balance(uow, farmer.id, deps.clock())
+    available_fen = balance.available_fen if balance else 0
+    # A mode the balance cannot pay for stays on the list (pressing it says so plainly, with the
+    # amounts), marked so the farmer need not press it to find out.
     rows = [
         _button(
-            t("mode.option", mode=t(f"mode.{mode}"), fee=yuan(fee)),
+            t(
+                "mode.option" if fee <= available_fen else "mode.option_short",
+                mode=t(f"mode.{mode}"),
+                fee=yuan(fee),
+            ),
             ModeCb(request_id=data.request_id, expert_id=data.expert_id, mode=mode.value),
         )
         for mode, fee in schedule.items()
     ]
-    available = yuan(balance.available_fen) if balance else yuan(0)
+    available = yuan(available_fen)
     await query.message.answer(
         t("mode.choose", balance=available), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
     )

@@ -104,7 +104,7 @@ async def test_insufficient_balance_is_said_plainly(harness: Harness) -> None:
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 确认")))
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("1. ")))
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 选择")))
-    sent = await h.press(FARMER, button(sent, lambda label, _: label == "现场培训 ¥800"))
+    sent = await h.press(FARMER, button(sent, lambda label, _: label == "现场培训 ¥800（余额不足）"))
     assert texts(sent) == [
         "服务券余额不足：可用 ¥600，这种服务方式需要 ¥800。请选择费用更低的方式，或联系旗县区科技管理部门。"
     ]

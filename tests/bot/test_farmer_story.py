@@ -96,7 +96,7 @@ async def test_the_whole_story(harness: Harness) -> None:
         "线上解答 ¥50",
         "视频解答 ¥100",
         "现场咨询 ¥300",
-        "现场培训 ¥800",
+        "现场培训 ¥800（余额不足）",  # the household has ¥600
     ]
 
     # Submitted at 19:00: review is expected tomorrow 09:00; ¥100 is held.
