@@ -60,7 +60,8 @@ class OfferPusher:
         assert entry.entity_id is not None
         now = self.deps.clock()
         card = await offer_card(uow, entry.entity_id, now)
-        if entry.action == "offer.make" and card.offer.status is OfferStatus.offered:
+        open_now = card.offer.status is OfferStatus.offered and card.offer.expires_at > now
+        if entry.action == "offer.make" and open_now:
             # Not once it is answered or gone (a push that waited out an outage): Accept would only fail.
             for member in await members(uow, card.park.id):
                 t = self.deps.catalog.translator(member.language)

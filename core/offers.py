@@ -110,6 +110,20 @@ async def park_for(uow: UnitOfWork, expert_id: int, service_object_id: int, now:
     return Park(park.id, park.name, members)
 
 
+class NobodyToTell(InvalidInput):
+    """No member of the park has joined the bot: an offer would reach no one and only expire."""
+
+    code = "nobody_to_tell"
+
+
+async def park_to_offer(uow: UnitOfWork, expert_id: int, service_object_id: int, now: datetime) -> Park:
+    """`park_for`, refusing a park none of whose members could hear of the offer."""
+    park = await park_for(uow, expert_id, service_object_id, now)
+    if not park.members:
+        raise NobodyToTell("no member of this park has joined the bot yet", park=park.name)
+    return park
+
+
 def checked_description(text: str) -> str:
     description = text.strip()
     within_limit(description, MAX_OFFER, field="description", what="an offer")
@@ -128,7 +142,7 @@ async def make_offer(
     now: datetime,
     screening: dict[str, Any] | None = None,
 ) -> ServiceOffer:
-    park = await park_for(uow, expert_id, service_object_id, now)
+    park = await park_to_offer(uow, expert_id, service_object_id, now)
     expert = await serving_expert(uow, expert_id, now)
     offer = ServiceOffer(
         expert_id=expert.id,

@@ -81,7 +81,11 @@ async def park_chosen(
 ) -> None:
     assert isinstance(query.message, Message)
     try:
-        park = await offers.park_for(uow, expert.id, callback_data.park_id, deps.clock())
+        park = await offers.park_to_offer(uow, expert.id, callback_data.park_id, deps.clock())
+    except offers.NobodyToTell as nobody:
+        await query.answer()
+        await query.message.answer(t("offer.no_members", park=nobody.details["park"]))
+        return
     except NotPermitted as refused:
         key = "offer.other_county" if refused.details.get("refusal") == "other_county" else "offer.parks_only"
         await query.answer(t(key), show_alert=True)
@@ -90,9 +94,6 @@ async def park_chosen(
         await query.answer(t("offer.park_gone"), show_alert=True)
         return
     await query.answer()
-    if not park.members:
-        await query.message.answer(t("offer.no_members", park=park.name))
-        return
     await state.set_state(OfferForm.description)
     await state.update_data(offer_park=park.id)
     await query.message.answer(
@@ -187,7 +188,7 @@ async def offer_sent(
             now=deps.clock(),
         )
         park = await offers.park_for(uow, expert.id, offer.service_object_id, deps.clock())
-    except (NotPermitted, NotFound):  # no longer serving, or the park lost its certificate meanwhile
+    except (NotPermitted, NotFound, offers.NobodyToTell):  # the expert's or the park's standing changed
         await query.answer(t("offer.not_possible"), show_alert=True)
         return
     await query.answer()

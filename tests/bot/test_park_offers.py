@@ -315,3 +315,15 @@ async def test_a_flagged_term_in_the_offer_is_shown_to_the_reviewer(harness: Har
         [queued] = await pending_review(uow, CITY_SYSTEM)
     assert any("征地补偿" in flag for flag in queued.screening_flags)
     assert "征地补偿" in format_row(queued)
+
+
+async def test_a_park_nobody_has_joined_cannot_be_offered_to(harness: Harness) -> None:
+    h = harness
+    await h.contact(EXPERT, EXPERT_PHONE)  # the park's members have not bound yet
+    sent = await h.say(EXPERT, "🏞 主动服务园区")
+    assert [label for label, _ in buttons(sent)] == [f"🏞 {PARK}（0 位成员）"]
+    sent = await h.press(EXPERT, button(sent, lambda label, _: label.startswith("🏞")))
+    assert texts(sent) == [f"{PARK} 还没有成员绑定精服，提议暂时无人能收到。请联系园区先绑定后再提议。"]
+    sent = await h.say(EXPERT, OFFER)  # no form was opened
+    async with h.deps.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(ServiceOffer)) == 0
