@@ -304,3 +304,18 @@ async def open_offers(uow: UnitOfWork, expert_id: int, now: datetime) -> list[tu
         .order_by(ServiceOffer.id.desc())
     )
     return [(offer, name) for offer, name in rows.all()]
+
+
+async def open_offers_to(uow: UnitOfWork, service_object_id: int, now: datetime) -> list[int]:
+    """The offers to this park still waiting for an answer, oldest first: a member who binds later
+    has not had them pushed."""
+    rows = await uow.session.scalars(
+        select(ServiceOffer.id)
+        .where(
+            ServiceOffer.service_object_id == service_object_id,
+            ServiceOffer.status == OfferStatus.offered,
+            ServiceOffer.expires_at > now,
+        )
+        .order_by(ServiceOffer.id)
+    )
+    return list(rows.all())

@@ -11,13 +11,16 @@ from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardM
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
+from core import offers
 from core.binding import Identity, bind_by_code, bind_by_phone, set_language
 from core.errors import InvalidInput, NotFound
+from core.offer_cards import offer_card
 from core.queries import expert_queue
 from dialogs.common import menu_keyboard
 from dialogs.forms import KEPT_PROBLEM, LANGUAGE, close_form
 from dialogs.intake import start_intake
 from dialogs.invitation import send_invitation
+from dialogs.offer_card import offer_keyboard, offer_text
 from storage.enums import RequestStatus
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
@@ -25,6 +28,7 @@ from storage.uow import UnitOfWork
 router = Router(name=__name__)
 INVITE_CODE = re.compile(r"^[EF][0-9A-F]{7}$", re.IGNORECASE)
 SHOWN_INVITATIONS = 5  # cards sent on binding; the rest wait in the expert's queue
+SHOWN_OFFERS = 3  # a park rarely has more open offers; more would bury the welcome
 
 
 def share_phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
@@ -54,6 +58,13 @@ async def welcome(
         await message.answer(
             t("bind.farmer_welcome", name=identity.farmer.name), reply_markup=menu_keyboard(t, expert=False)
         )
+        # Experts' offers to the farmer's park made before this account was bound were never pushed.
+        now = deps.clock()
+        for offer_id in (await offers.open_offers_to(uow, identity.farmer.service_object_id, now))[
+            :SHOWN_OFFERS
+        ]:
+            card = await offer_card(uow, offer_id, now)
+            await message.answer(offer_text(t, card, now), reply_markup=offer_keyboard(t, offer_id))
 
 
 async def _bind(

@@ -327,3 +327,17 @@ async def test_a_park_nobody_has_joined_cannot_be_offered_to(harness: Harness) -
     sent = await h.say(EXPERT, OFFER)  # no form was opened
     async with h.deps.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(ServiceOffer)) == 0
+
+
+async def test_a_member_who_binds_later_gets_the_open_offer_then(harness: Harness) -> None:
+    h = harness
+    await h.contact(EXPERT, EXPERT_PHONE)
+    await h.contact(PARK_HEAD, PARK_HEAD_PHONE)
+    offer_id, _ = await send_offer(h)
+    pushed = await h.pump()
+    assert texts(pushed, PARK_TECH) == []  # not bound yet: nobody to push to
+    sent = await h.contact(PARK_TECH, PARK_TECH_PHONE)
+    assert any(f"专家主动服务提议 #{offer_id}" in text for text in texts(sent, PARK_TECH))
+    assert ("✅ 接受", reply_to_offer(offer_id, "accept")) in buttons(sent)
+    sent = await h.press(PARK_TECH, reply_to_offer(offer_id, "accept"))
+    assert texts(sent)[0].startswith(f"您已代表园区接受服务提议 #{offer_id}。")
