@@ -298,13 +298,15 @@ async def accept(
     return request
 
 
-async def decline(uow: UnitOfWork, request_id: int, expert_id: int, *, reason: str) -> ServiceRequest:
+async def decline(
+    uow: UnitOfWork, request_id: int, expert_id: int, *, reason: str, now: datetime | None = None
+) -> ServiceRequest:
     """The invited expert declines with a reason the farmer reads (a `DeclineReason` or their own
     words); the farmer picks another expert and the hold is kept."""
     reason = declining.checked_reason(reason)
     request = await load_request(uow, request_id)
     _invited(request, expert_id)
-    await lifecycle.apply(uow, request, Action.decline, Actor.expert(expert_id), reason=reason)
+    await lifecycle.apply(uow, request, Action.decline, Actor.expert(expert_id), reason=reason, at=now)
     request.expert_id = None
     request.invitation_expires_at = None
     await uow.commit()

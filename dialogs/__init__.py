@@ -36,6 +36,7 @@ def routers() -> list[Router]:
         my_requests,
         offer_reply,
         park_offers,
+        team,
         thread,
         waiting_request,
     )
@@ -56,6 +57,7 @@ def routers() -> list[Router]:
         # routers above changes nothing, and here a message no longer walks through it.
         expert_choice.router,
         offer_reply.router,  # buttons only, like expert_choice
+        team.router,  # buttons only, like expert_choice
         waiting_request.router,
         binding.unbound_router,
     ]

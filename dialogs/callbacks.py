@@ -88,3 +88,9 @@ class OfferCb(CallbackData, prefix="of"):
 class OfferReplyCb(CallbackData, prefix="or"):
     offer_id: int
     action: str  # accept | decline
+
+
+class TeamCb(CallbackData, prefix="tm"):
+    """The team leader's overview of the team (dialogs/team.py)."""
+
+    action: str = "show"

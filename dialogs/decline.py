@@ -69,6 +69,7 @@ async def reason_chosen(
     state: FSMContext,
     t: Translator,
     uow: UnitOfWork,
+    deps: BotDeps,
     expert: Expert,
 ) -> None:
     assert isinstance(query.message, Message)
@@ -93,7 +94,9 @@ async def reason_chosen(
         )
     elif reason in DeclineReason.__members__:
         try:
-            await requests.decline(uow, request_id, expert.id, reason=DeclineReason[reason].value)
+            await requests.decline(
+                uow, request_id, expert.id, reason=DeclineReason[reason].value, now=deps.clock()
+            )
         except (IllegalTransition, NotPermitted):
             await query.answer(await why_not_open(uow, t, request_id, expert.id), show_alert=True)
             return
@@ -126,7 +129,7 @@ async def reason_written(
         return  # blocked: explained; the expert can write again or go back
     await close_form(state)
     try:
-        await requests.decline(uow, request_id, expert.id, reason=reason)
+        await requests.decline(uow, request_id, expert.id, reason=reason, now=deps.clock())
     except (IllegalTransition, NotPermitted):
         await message.answer(await why_not_open(uow, t, request_id, expert.id))
         return

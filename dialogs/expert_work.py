@@ -22,6 +22,7 @@ from dialogs.forms import close_form
 from dialogs.invitation import why_not_open
 from dialogs.queue_page import queue_page
 from dialogs.states import AdvisoryForm, CompletionForm
+from dialogs.team import team_keyboard
 from storage.enums import AdvisoryCategory, RequestStatus, ServiceMode
 from storage.models import Expert
 from storage.uow import UnitOfWork
@@ -179,7 +180,8 @@ async def stats(message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps,
             minimum=year.minimum,
             rating=rating,
             earned=yuan(year.earned_fen),
-        )
+        ),
+        reply_markup=team_keyboard(t) if expert.is_leader else None,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.methods import SendMessage, TelegramMethod
+from aiogram.methods import AnswerCallbackQuery, SendMessage, TelegramMethod
 from aiogram.types import (
     CallbackQuery,
     Chat,
@@ -150,6 +150,11 @@ class Harness:
         await self.offers.pump()
         await self.advisories.pump()
         return self.session.take()
+
+
+def alerts(methods: list[TelegramMethod[Any]]) -> list[str]:
+    """What the pop-up answers to button presses said (show_alert)."""
+    return [m.text or "" for m in methods if isinstance(m, AnswerCallbackQuery) and m.show_alert]
 
 
 def texts(methods: list[TelegramMethod[Any]], chat_id: int | None = None) -> list[str]:

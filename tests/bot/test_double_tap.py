@@ -6,18 +6,10 @@ leave the message as the first one made it, with no "something went wrong" alert
 
 from __future__ import annotations
 
-from typing import Any
-
-from aiogram.methods import AnswerCallbackQuery, TelegramMethod
-
 from dialogs.callbacks import RequestCb
 from tests.bot.conftest import EXPERT, FARMER
-from tests.bot.harness import Harness, button, texts
+from tests.bot.harness import Harness, alerts, button, texts
 from tests.bot.test_expert_decline import _invited
-
-
-def _alerts(sent: list[TelegramMethod[Any]]) -> list[str]:
-    return [m.text or "" for m in sent if isinstance(m, AnswerCallbackQuery) and m.show_alert]
 
 
 async def test_back_on_the_decline_question_twice(harness: Harness) -> None:
@@ -27,9 +19,9 @@ async def test_back_on_the_decline_question_twice(harness: Harness) -> None:
     question = h.session.latest_message_id[EXPERT]
     back = button(asked, lambda label, _: label.startswith("↩️"))
     first = await h.press(EXPERT, back, message_id=question)
-    assert texts(first) and _alerts(first) == []
+    assert texts(first) and alerts(first) == []
     second = await h.press(EXPERT, back, message_id=question)
-    assert _alerts(second) == [] and texts(second) == []
+    assert alerts(second) == [] and texts(second) == []
 
 
 async def test_keep_the_request_twice(harness: Harness) -> None:
@@ -39,6 +31,6 @@ async def test_keep_the_request_twice(harness: Harness) -> None:
     question = h.session.latest_message_id[FARMER]
     keep = RequestCb(request_id=request_id, action="cancel_no").pack()
     first = await h.press(FARMER, keep, message_id=question)
-    assert texts(first) and _alerts(first) == []
+    assert texts(first) and alerts(first) == []
     second = await h.press(FARMER, keep, message_id=question)
-    assert _alerts(second) == [] and texts(second) == []
+    assert alerts(second) == [] and texts(second) == []

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from aiogram.methods import AnswerCallbackQuery, TelegramMethod
-
 from tests.bot.conftest import FARMER, FARMER_PHONE, OTHER_FARMER, OTHER_FARMER_PHONE
-from tests.bot.harness import Harness, button, buttons, texts
-
-
-def alerts(methods: list[TelegramMethod[Any]]) -> list[str]:
-    return [m.text or "" for m in methods if isinstance(m, AnswerCallbackQuery) and m.show_alert]
+from tests.bot.harness import Harness, alerts, button, buttons, texts
 
 
 async def test_a_draft_left_for_the_menu_is_carried_on_from_my_requests(harness: Harness) -> None:
