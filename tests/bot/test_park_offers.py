@@ -125,7 +125,7 @@ async def test_offer_accept_review_service_rating_and_voucher(
     )
     assert "明天 09:00" in texts(sent)[0]
     sent = await h.press(PARK_HEAD, reply_to_offer(offer_id, "accept"))
-    assert texts(sent) == ["这份服务提议已由 周技术员 代表园区接受，无需再次接受。"]
+    assert texts(sent) == ["这份服务提议已由 周技术员 代表园区接受。"]
     pushed = await h.pump()
     assert texts(pushed, EXPERT) == [
         f"🤝 {PARK} 的 周技术员 接受了您的服务提议 #{offer_id}，已生成请求 #{request_id}，"
@@ -218,6 +218,8 @@ async def test_a_member_declines_and_the_expert_is_told(harness: Harness) -> Non
     pushed = await h.pump()
     assert texts(pushed, EXPERT) == [f"{PARK} 的 李园长 谢绝了您的服务提议 #{offer_id}。"]
     sent = await h.press(PARK_TECH, reply_to_offer(offer_id, "accept"))
+    assert texts(sent) == ["这份服务提议已由 李园长 代表园区谢绝。"]
+    sent = await h.press(EXPERT, f"of:withdraw:0:{offer_id}:")  # the confirmation's old button
     assert texts(sent) == ["这份服务提议已由 李园长 代表园区谢绝。"]
     async with h.deps.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(ServiceRequest)) == 0
