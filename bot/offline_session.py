@@ -16,7 +16,7 @@ from typing import Any, get_args
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramServerError
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -54,6 +54,7 @@ class OfflineSession(BaseSession):
         self.latest_message_id: dict[int, int] = {}  # chat id → the newest message sent there
         self._answered: set[str] = set()  # callback queries answered: Telegram takes one answer each
         self.unreachable = False  # True: every call fails on the network, as in a Telegram outage
+        self.server_failing = False  # True: Telegram answers every call 502 Bad Gateway, as it does when down
 
     async def close(self) -> None:
         return None
@@ -66,6 +67,8 @@ class OfflineSession(BaseSession):
     ) -> TelegramType:
         if self.unreachable:
             raise TelegramNetworkError(method=method, message="Cannot connect to host api.telegram.org:443")
+        if self.server_failing:
+            raise TelegramServerError(method=method, message="Bad Gateway")
         check(method, bot.default.parse_mode)
         self._check_edit(method)
         self._check_answer(method)

@@ -7,7 +7,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError, TelegramRetryAfter
+from aiogram.exceptions import (
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -17,7 +22,8 @@ RETRY_PAUSE_S = 1.0  # times the attempt number, between attempts after a networ
 
 async def attempt(send: Callable[[], Awaitable[T]], *, what: str) -> tuple[T | None, bool]:
     """Run `send`: (its result, False); (None, True) when the recipient blocked the bot, so trying
-    again is pointless; (None, False) when the network failed every attempt, so a later try may work."""
+    again is pointless; (None, False) when the network or Telegram's servers failed every attempt,
+    so a later try may work."""
     for number in range(1, MAX_ATTEMPTS + 1):
         try:
             return await send(), False
@@ -27,8 +33,10 @@ async def attempt(send: Callable[[], Awaitable[T]], *, what: str) -> tuple[T | N
         except TelegramForbiddenError:
             log.info("%s: the user blocked the bot; not delivered", what)
             return None, True
-        except TelegramNetworkError:
-            log.warning("%s: network error (attempt %s/%s)", what, number, MAX_ATTEMPTS)
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            # A 5xx (Bad Gateway while Telegram restarts) is Telegram down just as a refused
+            # connection is: neither says anything about the recipient or the message.
+            log.warning("%s: %s (attempt %s/%s)", what, type(exc).__name__, number, MAX_ATTEMPTS)
             if number < MAX_ATTEMPTS:  # after the last attempt, waiting only delays the caller
                 await asyncio.sleep(number * RETRY_PAUSE_S)
     return None, False

@@ -25,17 +25,18 @@ async def test_the_farmers_location_comes_with_the_invitation(harness: Harness) 
     assert (where.chat_id, where.latitude, where.longitude) == (EXPERT, 40.75, 107.4)
 
 
+@pytest.mark.parametrize("outage", ["unreachable", "server_failing"])  # no connection; 502 Bad Gateway
 async def test_a_telegram_outage_delays_the_invitation_and_the_approval_instead_of_losing_them(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
+    harness: Harness, monkeypatch: pytest.MonkeyPatch, outage: str
 ) -> None:
     monkeypatch.setattr(outbound, "RETRY_PAUSE_S", 0.0)
     h = harness
     await bind_both(h)
     request_id = await submit_draft(h, await h.say(FARMER, PROBLEM))
     await approve(h, request_id)
-    h.session.unreachable = True
+    setattr(h.session, outage, True)
     assert await h.pump() == []  # nothing got through, and nothing was given up either
-    h.session.unreachable = False
+    setattr(h.session, outage, False)
     pushed = await h.pump()
     assert any(f"新的服务邀请 #{request_id}" in text for text in texts(pushed, EXPERT))
     assert any(f"#{request_id}" in text and "通过" in text for text in texts(pushed, FARMER))
