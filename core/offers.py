@@ -141,7 +141,10 @@ async def make_offer(
     mode: ServiceMode,
     now: datetime,
     screening: dict[str, Any] | None = None,
+    specialty_code: str | None = None,
+    subject: str | None = None,
 ) -> ServiceOffer:
+    """`specialty_code` and `subject`: what the offer is about, as the intake's NLU reads it."""
     park = await park_to_offer(uow, expert_id, service_object_id, now)
     expert = await serving_expert(uow, expert_id, now)
     offer = ServiceOffer(
@@ -149,6 +152,8 @@ async def make_offer(
         service_object_id=park.id,
         county_id=expert.county_id,
         description=checked_description(description),
+        specialty_code=specialty_code,
+        subject=subject[:64] if subject else None,
         service_mode=mode,
         fee_fen=await fees.fee_for(uow, mode, now),
         status=OfferStatus.offered,
@@ -227,6 +232,8 @@ async def accept(uow: UnitOfWork, offer_id: int, farmer_id: int, *, now: datetim
         county_id=offer.county_id,
         status=RequestStatus.draft,
         description=offer.description,
+        specialty_code=offer.specialty_code,
+        subject=offer.subject,
         screening=offer.screening,
         photo_file_ids=[],
     )

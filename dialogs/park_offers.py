@@ -21,6 +21,7 @@ from dialogs.callbacks import OfferCb
 from dialogs.common import screen_text, screening_flags, yuan
 from dialogs.filters import IS_EXPERT
 from dialogs.forms import close_form
+from dialogs.intake_fields import fields_from_parse
 from dialogs.offer_reply import closed_text
 from dialogs.states import OfferForm
 from storage.enums import ServiceMode
@@ -115,7 +116,15 @@ async def description_written(
     screened = await screen_text(message, deps, uow, t, description, context="offer")
     if screened is None:
         return  # blocked: explained, nothing kept as an offer; the question stays open for a rephrase
-    await state.update_data(offer_description=description, offer_screening=screening_flags(screened))
+    # What it is about, read as the intake reads a farmer's problem: the request an accept creates
+    # is then named by its crop in the review, the queue and the conversation.
+    about = fields_from_parse(await deps.nlu.parse(description))
+    await state.update_data(
+        offer_description=description,
+        offer_screening=screening_flags(screened),
+        offer_specialty=about.get("specialty_code"),
+        offer_subject=about.get("subject"),
+    )
     await state.set_state(OfferForm.mode)
     now = deps.clock()
     balance = await available_fen(uow, (await state.get_data())["offer_park"], now)
@@ -185,6 +194,8 @@ async def offer_sent(
             description=data["offer_description"],
             mode=ServiceMode(data["offer_mode"]),
             screening=data.get("offer_screening"),
+            specialty_code=data.get("offer_specialty"),
+            subject=data.get("offer_subject"),
             now=deps.clock(),
         )
         park = await offers.park_for(uow, expert.id, offer.service_object_id, deps.clock())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.enums import OfferStatus, ServiceMode
@@ -23,6 +23,10 @@ class ServiceOffer(CreatedAt, Base):
     service_object_id: Mapped[int] = mapped_column(ForeignKey("service_objects.id"), index=True)
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
     description: Mapped[str] = mapped_column(Text)
+    # What the offer is about, as the intake reads a farmer's problem: the request an accept creates
+    # carries them, so the review, the expert's queue and the conversation name it like any other.
+    specialty_code: Mapped[str | None] = mapped_column(ForeignKey("specialties.code"))
+    subject: Mapped[str | None] = mapped_column(String(64))  # the crop or livestock
     service_mode: Mapped[ServiceMode] = mapped_column(str_enum(ServiceMode))
     fee_fen: Mapped[int] = mapped_column(Integer)  # the city's fee for the mode when offered
     status: Mapped[OfferStatus] = mapped_column(str_enum(OfferStatus), default=OfferStatus.offered)

@@ -135,6 +135,9 @@ async def test_offer_accept_review_service_rating_and_voucher(
 
     # The reviewer sees where it came from; approving starts the service without an invitation card.
     _, listed, _ = await jingfu(capsys, "review", "list")
+    assert (
+        f"#{request_id}  临河区  周技术员  植物保护 / 蜜瓜" in listed
+    )  # read from the offer, as an intake would
     assert f"from expert 王建国's offer #{offer_id} to the park: approving starts the service" in listed
     _, approved, _ = await jingfu(capsys, "review", "approve", str(request_id))
     assert approved == f"approved #{request_id}; the expert offered it, so the service starts now\n"
@@ -149,7 +152,9 @@ async def test_offer_accept_review_service_rating_and_voucher(
 
     # Everything after is as for any request: talk, complete on site, rate, the voucher captured.
     sent = await h.say(PARK_TECH, "专家您好，培训安排在周六上午可以吗")
-    assert any("专家您好，培训安排在周六上午可以吗" in text for text in texts(sent, EXPERT))
+    assert texts(sent, EXPERT) == [
+        f"💬 <b>#{request_id} 蜜瓜</b> · 周技术员：\n专家您好，培训安排在周六上午可以吗"
+    ]
     sent = await h.press(EXPERT, f"cp:{request_id}:onsite_training")
     sent = await h.location(EXPERT, 40.75, 107.4)
     assert f"请求 #{request_id} 已完成，核销金额 ¥800 已记入您的服务费。" in texts(sent)[0]

@@ -56,7 +56,14 @@ async def _offer(
 ) -> int:
     async with uow_factory() as uow:
         offer = await offers.make_offer(
-            uow, pw.expert_id, pw.park_id, description="蜜瓜病虫害绿色防控现场培训", mode=mode, now=EVENING
+            uow,
+            pw.expert_id,
+            pw.park_id,
+            description="蜜瓜病虫害绿色防控现场培训",
+            mode=mode,
+            now=EVENING,
+            specialty_code="plant_protection",
+            subject="蜜瓜",
         )
         return offer.id
 
@@ -126,7 +133,11 @@ async def test_the_first_accept_submits_a_request_and_approval_starts_the_servic
             pw.park_id,
             pw.expert_id,
         )
-        assert request.description == "蜜瓜病虫害绿色防控现场培训"
+        assert (request.description, request.specialty_code, request.subject) == (
+            "蜜瓜病虫害绿色防控现场培训",
+            "plant_protection",
+            "蜜瓜",
+        )
         account = await ledger.get_account(uow, pw.park_id, 2031)
         assert await ledger.account_balance(uow, account.id) == ledger.Balance(420000, 80000)
         with pytest.raises(offers.OfferClosed) as closed:
