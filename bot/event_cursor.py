@@ -14,6 +14,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Select
 
 from bot.deps import BotDeps
+from bot.middlewares.reads_end_before_calls import reads_end_before_calls
 from bot.outbound import TelegramUnreachable
 from storage.models import Cursor
 from storage.uow import UnitOfWork
@@ -46,24 +47,27 @@ async def announce_in_order(
     """Announce the records after the cursor `name`, oldest first; how many were handled."""
     handled = 0
     async with deps.uow() as uow:
-        cursor = await uow.session.get(Cursor, name)
-        if cursor is None:
-            cursor = Cursor(name=name, position=0)
-            uow.session.add(cursor)
-        records = (await uow.session.scalars(newer_than(cursor.position).limit(BATCH))).all()
-        for record in records:
-            try:
-                await announce(uow, record)
-            except TelegramUnreachable:
-                # Telegram, not this record: stop here and announce it on the next round. A push of
-                # it that did go out may then go twice; one that never arrives (the expert's
-                # invitation, the farmer's "approved", a park's offer) is worse.
-                log.warning("Telegram unreachable; %s record %s waits for the next round", name, record.id)
-                await uow.rollback()
-                break
-            except Exception:  # one bad record must not stop every later push
-                log.exception("could not announce %s record %s", name, record.id)
-            cursor.position = record.id
-            await uow.commit()
-            handled += 1
+        with reads_end_before_calls(uow):
+            cursor = await uow.session.get(Cursor, name)
+            if cursor is None:
+                cursor = Cursor(name=name, position=0)
+                uow.session.add(cursor)
+            records = (await uow.session.scalars(newer_than(cursor.position).limit(BATCH))).all()
+            for record in records:
+                try:
+                    await announce(uow, record)
+                except TelegramUnreachable:
+                    # Telegram, not this record: stop here and announce it on the next round. A push of
+                    # it that did go out may then go twice; one that never arrives (the expert's
+                    # invitation, the farmer's "approved", a park's offer) is worse.
+                    log.warning(
+                        "Telegram unreachable; %s record %s waits for the next round", name, record.id
+                    )
+                    await uow.rollback()
+                    break
+                except Exception:  # one bad record must not stop every later push
+                    log.exception("could not announce %s record %s", name, record.id)
+                cursor.position = record.id
+                await uow.commit()
+                handled += 1
     return handled

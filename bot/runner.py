@@ -24,6 +24,7 @@ from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher, fsm_storage
 from bot.notifier import Notifier
 from bot.offer_pushes import OfferPusher
+from bot.relay_retry import RelayRetry
 from core import feedback, offers, requests
 
 log = logging.getLogger(__name__)
@@ -44,11 +45,13 @@ async def sweep(deps: BotDeps) -> None:
 
 
 def notifier_pump(bot: Bot, deps: BotDeps) -> Callable[[], Awaitable[int]]:
-    """Status pushes, offers, then advisories: one pump, so the bot and the terminal run them alike."""
+    """Status pushes, offers, conversation messages that waited for Telegram, then advisories: one
+    pump, so the bot and the terminal run them alike."""
     notifier, offer_pusher, sender = Notifier(bot, deps), OfferPusher(bot, deps), AdvisorySender(bot, deps)
+    relays = RelayRetry(bot, deps)
 
     async def pump() -> int:
-        return await notifier.pump() + await offer_pusher.pump() + await sender.pump()
+        return await notifier.pump() + await offer_pusher.pump() + await relays.pump() + await sender.pump()
 
     return pump
 

@@ -204,3 +204,52 @@ async def conversation(uow: UnitOfWork, request_id: int, limit: int = 20) -> lis
         .limit(limit)
     )
     return list(reversed(rows.all()))
+
+
+# Relaying when Telegram cannot be reached: a message is stored first (post), then relayed; one that
+# could not be relayed is marked and relayed again later, oldest first, so the other party reads a
+# conversation in the order it was written.
+
+
+async def waiting_before(uow: UnitOfWork, message: ThreadMessage) -> bool:
+    """Whether an earlier message of the same sender in this conversation still waits for Telegram:
+    then this one waits too, rather than overtake it."""
+    earlier = await uow.session.scalar(
+        select(ThreadMessage.id)
+        .where(
+            ThreadMessage.request_id == message.request_id,
+            ThreadMessage.sender_kind == message.sender_kind,
+            ThreadMessage.relay_pending.is_(True),
+            ThreadMessage.id < message.id,
+        )
+        .limit(1)
+    )
+    return earlier is not None
+
+
+async def set_relay_pending(uow: UnitOfWork, message: ThreadMessage, pending: bool) -> None:
+    message.relay_pending = pending
+    await uow.commit()
+
+
+async def pending_relays(uow: UnitOfWork, limit: int = 100) -> list[ThreadMessage]:
+    """Messages waiting for Telegram, oldest first."""
+    return list(
+        (
+            await uow.session.scalars(
+                select(ThreadMessage)
+                .where(ThreadMessage.relay_pending.is_(True))
+                .order_by(ThreadMessage.id)
+                .limit(limit)
+            )
+        ).all()
+    )
+
+
+async def sender_name(uow: UnitOfWork, message: ThreadMessage) -> str:
+    person: Farmer | Expert | None
+    if message.sender_kind is ActorKind.farmer:
+        person = await uow.session.get(Farmer, message.sender_id)
+    else:
+        person = await uow.session.get(Expert, message.sender_id)
+    return person.name if person is not None else ""

@@ -23,7 +23,7 @@ from dialogs.fitting import fitted, shortened
 from dialogs.forms import close_form
 from dialogs.intake import ask_next
 from dialogs.states import ComplaintForm
-from storage.enums import ActorKind, RequestStatus
+from storage.enums import ActorKind, MessageKind, RequestStatus
 from storage.models import Farmer, RequestEvent
 from storage.uow import UnitOfWork
 
@@ -98,7 +98,8 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
         t(
             "requests.said",
             who=t(f"who.{m.sender_kind}"),
-            text=shortened(m.text) if m.text else t(f"kind.{m.kind}"),
+            # A location's text is its coordinates, kept to relay it again: the card names it.
+            text=shortened(m.text) if m.text and m.kind is not MessageKind.location else t(f"kind.{m.kind}"),
         )
         for m in said
     ]

@@ -10,9 +10,10 @@ from aiogram import Bot
 from aiogram.types import Message
 
 from bot.deps import BotDeps
+from bot.outbound import deliver_or_defer
 from core import threads
 from storage.enums import ActorKind, MessageKind
-from storage.models import Expert, Farmer, ServiceRequest
+from storage.models import Expert, Farmer, ServiceRequest, ThreadMessage
 from storage.uow import UnitOfWork
 
 TEXT_LIMIT = 4096  # Telegram's limits on a message's text and on a media caption
@@ -49,6 +50,22 @@ class Content:
                 MessageKind.location, None, None, message.location.latitude, message.location.longitude
             )
         return None
+
+    @property
+    def stored_text(self) -> str | None:
+        """What the conversation's record keeps as the text: a location as "lat,lon", so that it
+        can be relayed again from the record alone."""
+        if self.kind is MessageKind.location and self.latitude is not None and self.longitude is not None:
+            return f"{self.latitude:.6f},{self.longitude:.6f}"
+        return self.text
+
+    @classmethod
+    def stored(cls, message: ThreadMessage) -> Content:
+        """The content of a recorded message (the inverse of `stored_text`)."""
+        if message.kind is MessageKind.location and message.text:
+            latitude, longitude = (float(part) for part in message.text.split(","))
+            return cls(MessageKind.location, None, None, latitude, longitude)
+        return cls(message.kind, message.text, message.file_id)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -122,8 +139,10 @@ async def relay(
     *,
     header_key: str = "thread.header",
 ) -> bool:
-    """Deliver to the other party; False when they cannot be reached yet (expert not bound).
-    `header_key`: the catalog key of the line that says whose message it is."""
+    """Deliver to the other party; False when they cannot be reached (not bound yet, or they blocked
+    the bot). Raises TelegramUnreachable when Telegram itself cannot be reached (after a few tries):
+    the caller keeps the message for later. `header_key`: the catalog key of the line that says
+    whose message it is."""
     if sender_kind is ActorKind.farmer:
         expert = await uow.session.get(Expert, request.expert_id)
         chat_id, language = (expert.telegram_user_id, expert.language) if expert else (None, None)
@@ -137,6 +156,11 @@ async def relay(
         await threads.topic_for_request(uow, chat_id, request.id) if sender_kind is ActorKind.farmer else None
     )
     header = t(header_key, id=request.id, name=sender_name, subject=request.subject or "")
-    delivered = await send_content(bot, chat_id, header, content, thread_id=thread_id)
+    delivered = await deliver_or_defer(
+        lambda: send_content(bot, chat_id, header, content, thread_id=thread_id),
+        what=f"conversation message for request {request.id}",
+    )
+    if delivered is None:
+        return False
     await threads.link_messages(uow, chat_id, delivered, request.id)
     return True

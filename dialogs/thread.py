@@ -16,6 +16,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
+from bot.outbound import TelegramUnreachable
 from core import threads
 from core.binding import Identity
 from core.errors import DomainError
@@ -113,13 +114,13 @@ async def deliver(
     else:
         verdict = "clean"
     try:
-        _, request = await threads.post(
+        stored, request = await threads.post(
             uow,
             request_id,
             kind,
             person_id,
             message_kind=content.kind,
-            text=content.text,
+            text=content.stored_text,
             file_id=content.file_id,
             screening_verdict=verdict,
             telegram_message_id=message.message_id,
@@ -127,10 +128,18 @@ async def deliver(
     except DomainError:
         await message.answer(t("thread.closed"))
         return False
-    if not await relay(bot, deps, uow, request, kind, name, content):
-        await message.answer(t("thread.not_reachable"))
-        return False
-    return True
+    # Behind an earlier message that waits for Telegram, this one waits too: it must not overtake it.
+    if not await threads.waiting_before(uow, stored):
+        try:
+            if await relay(bot, deps, uow, request, kind, name, content):
+                return True
+            await message.answer(t("thread.not_reachable"))
+            return False
+        except TelegramUnreachable:
+            pass
+    await threads.set_relay_pending(uow, stored, True)
+    await message.answer(t("thread.queued", id=request.id))
+    return False
 
 
 @router.message(StateFilter(None), CONTENT)
@@ -278,5 +287,10 @@ async def edited(
         return
     _, request = revised
     content = Content(MessageKind.text, text)
-    if not await relay(bot, deps, uow, request, kind, name, content, header_key="thread.edited_header"):
+    try:
+        reached = await relay(bot, deps, uow, request, kind, name, content, header_key="thread.edited_header")
+    except TelegramUnreachable:
+        await message.answer(t("thread.edit_not_relayed"))
+        return
+    if not reached:
         await message.answer(t("thread.not_reachable"))

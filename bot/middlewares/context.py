@@ -24,7 +24,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import TelegramObject, Update, User
 
 from bot.deps import BotDeps
-from bot.middlewares.reads_end_before_calls import update_uow
+from bot.middlewares.reads_end_before_calls import reads_end_before_calls
 from core import updates
 from storage.uow import UnitOfWork
 
@@ -63,9 +63,9 @@ class ContextMiddleware(BaseMiddleware):
                 if state is not None:
                     language = (await state.get_data()).get("language")
             data["t"] = self.deps.catalog.translator(language)
-            current = update_uow.set(uow)
             try:
-                result = await handler(event, data)
+                with reads_end_before_calls(uow):
+                    result = await handler(event, data)
             except Exception:
                 if not uow.first_transaction_committed:
                     try:
@@ -73,8 +73,6 @@ class ContextMiddleware(BaseMiddleware):
                     except Exception:  # the handler's failure is the one to report
                         log.exception("could not record update %s as handled", event.update_id)
                 raise
-            finally:
-                update_uow.reset(current)
             if uow.first_transaction_committed is None and await uow.commit_if_only_bookkeeping():
                 return result  # the claim's own transaction, with reads only: committed as it is
             if not uow.first_transaction_committed:

@@ -1,4 +1,4 @@
-"""Before each call to Telegram, end the update's transaction if it only read (and claimed the update).
+"""Before each call to Telegram, end the current transaction if it only read (and claimed the update).
 
 Telegram takes tens to hundreds of milliseconds to answer a call. On SQLite every transaction holds
 the database's one write lock from its start (BEGIN IMMEDIATE, storage.engine), and an update's
@@ -15,6 +15,8 @@ but a commit there is one round trip the update made at its end anyway.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
@@ -27,9 +29,21 @@ from storage.uow import UnitOfWork
 if TYPE_CHECKING:
     from aiogram import Bot
 
-# The unit of work of the update being handled in this task; None outside an update (the notifier,
-# the sweeper and the advisory sender send with units of work of their own, committed before).
-update_uow: ContextVar[UnitOfWork | None] = ContextVar("update_uow", default=None)
+# The unit of work of what runs in this task and talks to Telegram: an update being handled, or one
+# round of a pump (the notifier's, the relay retry's), each setting it around its work. Unset, a
+# call to Telegram changes nothing here.
+current_uow: ContextVar[UnitOfWork | None] = ContextVar("current_uow", default=None)
+
+
+@contextmanager
+def reads_end_before_calls(uow: UnitOfWork) -> Iterator[None]:
+    """Within this block, `uow`'s reads end before each call to Telegram (for pumps: an update's unit
+    of work is set by the context middleware)."""
+    token = current_uow.set(uow)
+    try:
+        yield
+    finally:
+        current_uow.reset(token)
 
 
 class EndReadsBeforeCalls(BaseRequestMiddleware):
@@ -39,7 +53,7 @@ class EndReadsBeforeCalls(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        uow = update_uow.get()
+        uow = current_uow.get()
         if uow is not None and uow.is_open:
             await uow.commit_if_only_bookkeeping()
         return await make_request(bot, method)

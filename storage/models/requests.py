@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.enums import ActorKind, ComplaintStatus, MessageKind, RequestStatus, ServiceMode
@@ -82,6 +94,8 @@ class ThreadMessage(CreatedAt, Base):
     file_id: Mapped[str | None] = mapped_column(String(256))
     screening_verdict: Mapped[str] = mapped_column(String(16), default="clean")
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Stored, not yet relayed: Telegram could not be reached; relayed again, in order, when it can.
+    relay_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), index=True)
 
 
 class Rating(CreatedAt, Base):

@@ -32,6 +32,7 @@ from bot.factory import create_bot, create_dispatcher
 from bot.notifier import Notifier
 from bot.offer_pushes import OfferPusher
 from bot.offline_session import OfflineSession
+from bot.relay_retry import RelayRetry
 from storage.models import ServiceRequest
 
 
@@ -49,9 +50,14 @@ class Harness:
 
     @classmethod
     async def build(
-        cls, deps: BotDeps, *, topics: bool = False, storage: BaseStorage | None = None
+        cls,
+        deps: BotDeps,
+        *,
+        topics: bool = False,
+        storage: BaseStorage | None = None,
+        session: OfflineSession | None = None,
     ) -> Harness:
-        session = OfflineSession(topics_enabled=topics)
+        session = session or OfflineSession(topics_enabled=topics)
         bot = create_bot("42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=session)
         notifier = Notifier(bot, deps)
         await notifier.start()
@@ -148,6 +154,7 @@ class Harness:
         self.session.take()
         await self.notifier.pump()
         await self.offers.pump()
+        await RelayRetry(self.bot, self.deps).pump()
         await self.advisories.pump()
         return self.session.take()
 

@@ -23,8 +23,9 @@ from bot.middlewares.context import ContextMiddleware
 from bot.offline_session import OfflineSession
 from storage.models import Cursor, ProcessedUpdate
 from storage.uow import UnitOfWork
-from tests.bot.conftest import FARMER, FARMER_PHONE, OTHER_FARMER, OTHER_FARMER_PHONE
+from tests.bot.conftest import EXPERT, FARMER, FARMER_PHONE, OTHER_FARMER, OTHER_FARMER_PHONE
 from tests.bot.harness import Harness, texts
+from tests.bot.test_farmer_story import approve, bind_both, describe_and_submit
 
 Work = Callable[[UnitOfWork], Awaitable[None]]
 
@@ -249,9 +250,7 @@ async def test_a_slow_reply_to_one_farmer_does_not_hold_up_another(deps: BotDeps
     # 💳 balance reads, then replies. While Telegram is slow to take the first farmer's reply, the
     # second farmer's balance is answered; on SQLite it used to wait for the first reply's round trip.
     held = _HeldSession(held_chat=0)
-    harness = await Harness.build(deps)
-    harness.session = held
-    harness.bot = create_bot("42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=held)
+    harness = await Harness.build(deps, session=held)
     await harness.contact(FARMER, FARMER_PHONE)
     await harness.contact(OTHER_FARMER, OTHER_FARMER_PHONE)
     held.held_chat = FARMER
@@ -264,4 +263,23 @@ async def test_a_slow_reply_to_one_farmer_does_not_hold_up_another(deps: BotDeps
     finally:
         held.release.set()
     assert any("服务券余额" in line for line in texts(await first, FARMER))
-    await harness.notifier.bot.session.close()
+
+
+async def test_a_slow_push_does_not_hold_up_a_farmer(deps: BotDeps) -> None:
+    # The notifier reads an event, then pushes it. While Telegram is slow to take the expert's
+    # invitation, a farmer's balance is answered; on SQLite it used to wait for the push.
+    held = _HeldSession(held_chat=0)
+    harness = await Harness.build(deps, session=held)
+    await bind_both(harness)
+    request_id = await describe_and_submit(harness)
+    await approve(harness, request_id)
+    held.held_chat = EXPERT
+    pushing = asyncio.create_task(harness.pump())
+    try:
+        await asyncio.wait_for(held.holding.wait(), 10)
+        sent = await asyncio.wait_for(harness.say(FARMER, "/balance"), 10)
+        assert any("服务券余额" in line for line in texts(sent, FARMER))
+        assert not pushing.done()
+    finally:
+        held.release.set()
+    assert any(f"新的服务邀请 #{request_id}" in line for line in texts(await pushing, EXPERT))

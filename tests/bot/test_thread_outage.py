@@ -1,0 +1,68 @@
+"""A conversation message that meets a Telegram outage is kept and relayed later, in order, once.
+
+Before, the message was stored but never reached the other party, and the sender read "抱歉，刚才
+出了点问题": a farmer's answer to the expert's question could simply vanish from the conversation.
+"""
+
+from __future__ import annotations
+
+import pytest
+from aiogram.methods import SendLocation
+from sqlalchemy import select
+
+from bot import outbound
+from storage.models import ThreadMessage
+from tests.bot.conftest import EXPERT, FARMER
+from tests.bot.harness import Harness, texts
+from tests.bot.test_expert_side import _in_service
+
+QUEUED = "Telegram 暂时连不上，消息已保存在请求 #{id} 的记录里，恢复后会按顺序自动转给对方，不用重发。"
+
+
+@pytest.fixture(autouse=True)
+def _no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outbound, "RETRY_PAUSE_S", 0.0)
+
+
+@pytest.mark.parametrize("outage", ["unreachable", "server_failing"])
+async def test_messages_written_during_an_outage_arrive_after_it_in_order(
+    harness: Harness, outage: str
+) -> None:
+    h = harness
+    request_id = await _in_service(h)
+    await h.pump()
+    setattr(h.session, outage, True)
+    assert texts(await h.say(FARMER, "叶子背面有小白点")) == []  # not even the note gets through
+    setattr(h.session, outage, False)
+    # Telegram is back, but the first message has not gone yet: the second must not overtake it.
+    sent = await h.say(FARMER, "今天又多了几片")
+    assert texts(sent, EXPERT) == []
+    assert texts(sent, FARMER) == [QUEUED.format(id=request_id)]
+
+    pushed = await h.pump()
+    header = f"💬 <b>#{request_id} 向日葵</b> · 王二牛："
+    assert texts(pushed, EXPERT) == [f"{header}\n叶子背面有小白点", f"{header}\n今天又多了几片"]
+    assert texts(await h.pump(), EXPERT) == []  # once
+    sent = await h.say(FARMER, "谢谢")  # and the conversation goes on directly again
+    assert texts(sent, EXPERT) == [f"{header}\n谢谢"]
+
+
+async def test_a_location_waits_with_its_coordinates(harness: Harness) -> None:
+    h = harness
+    request_id = await _in_service(h)
+    await h.pump()
+    h.session.unreachable = True
+    await h.location(FARMER, 40.756321, 107.387654)
+    h.session.unreachable = False
+    pushed = await h.pump()
+    [where] = [m for m in pushed if isinstance(m, SendLocation)]
+    assert (where.chat_id, where.latitude, where.longitude) == (EXPERT, 40.756321, 107.387654)
+    async with h.deps.uow() as uow:
+        stored = (await uow.session.scalars(select(ThreadMessage))).all()
+    assert [(m.kind, m.text, m.relay_pending) for m in stored][-1] == (
+        "location",
+        "40.756321,107.387654",
+        False,
+    )
+    card = texts(await h.press(FARMER, f"rq:{request_id}:open"), FARMER)[0]
+    assert "我：[位置]" in card and "40.756321" not in card  # the card names it, as before
