@@ -54,7 +54,7 @@ def test_upgrade_seed_and_tokens_work_from_any_directory(fresh_sqlite: str, tmp_
         (("admin", "create-token", "--role", "county_reviewer"), "add --county NAME"),
         (("admin", "create-token", "--role", "city_bureau", "--county", "临河区"), "drop --county"),
         (("db", "downgrade", "zzz"), "revisions: base, 0001"),
-        (("db", "upgrade", "0009"), "revisions: base, 0001"),
+        (("db", "upgrade", "9999"), "revisions: base, 0001"),  # a revision that does not exist
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(
