@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import cast
 
 from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
 
@@ -12,6 +13,7 @@ from bot.deps import BotDeps
 from bot.i18n import Safe, Translator
 from core.budget import LOCAL_TZ
 from core.declining import common_reason
+from core.errors import InsufficientBalance
 from core.evidence import Evidence
 from core.requests import record_blocked_text
 from dialogs.attachments import counts
@@ -32,6 +34,15 @@ EXPERT_MENU = ("menu.queue", "menu.stats", "menu.publish", "menu.offer", "menu.h
 
 def yuan(fen: int | None) -> str:
     return f"¥{(fen or 0) / 100:.2f}".replace(".00", "")
+
+
+def balance_short(t: Translator, key: str, short: InsufficientBalance) -> Safe:
+    """The message `key` for a voucher balance too low: what is available and what was needed."""
+    return t(
+        key,
+        available=yuan(cast(int, short.details.get("available_fen", 0))),
+        fee=yuan(cast(int, short.details.get("amount_fen", 0))),
+    )
 
 
 def listing(t: Translator, items: Iterable[str]) -> str:

@@ -7,8 +7,6 @@ expiry, the experts who already said no to the request are not offered (core.mat
 
 from __future__ import annotations
 
-from typing import cast
-
 from aiogram import Router
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy import select
@@ -20,7 +18,7 @@ from core.errors import AlreadyDeclined, DomainError, InsufficientBalance, NotFo
 from core.matching import county_experts, expert_available_to_farmer, experts_who_passed, suggest_experts
 from core.queries import expert_year, farmer_balance
 from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
-from dialogs.common import listing, local_time, yuan
+from dialogs.common import balance_short, listing, local_time, yuan
 from dialogs.filters import IS_FARMER
 from storage.enums import RequestStatus, ServiceMode
 from storage.models import Farmer, Specialty
@@ -266,13 +264,7 @@ async def mode_chosen(
         await _submit(query.message, t, uow, deps, farmer, callback_data)
     except InsufficientBalance as exc:
         await query.answer()
-        await query.message.answer(
-            t(
-                "submit.insufficient",
-                available=yuan(cast(int, exc.details.get("available_fen", 0))),
-                fee=yuan(cast(int, exc.details.get("amount_fen", 0))),
-            )
-        )
+        await query.message.answer(balance_short(t, "submit.insufficient", exc))
         return
     except AlreadyDeclined:
         await query.answer(t("choice.already_declined"), show_alert=True)

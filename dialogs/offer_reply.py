@@ -4,7 +4,6 @@ member to accept wins), Decline closes the offer for the park."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 
 from aiogram import Router
 from aiogram.types import CallbackQuery, Message
@@ -15,7 +14,7 @@ from core import offers
 from core.errors import InsufficientBalance, NotFound, NotPermitted
 from core.requests import Submission
 from dialogs.callbacks import OfferReplyCb
-from dialogs.common import local_time, yuan
+from dialogs.common import balance_short, local_time, yuan
 from dialogs.filters import IS_FARMER
 from storage.models import Farmer
 from storage.uow import UnitOfWork
@@ -54,11 +53,7 @@ async def offer_answered(
     except offers.OfferClosed as closed:
         reply = closed_text(t, closed)
     except InsufficientBalance as short:  # the offer stays open: the county may top the vouchers up
-        reply = t(
-            "offer.insufficient",
-            available=yuan(cast(int, short.details.get("available_fen", 0))),
-            fee=yuan(cast(int, short.details.get("amount_fen", 0))),
-        )
+        reply = balance_short(t, "offer.insufficient", short)
     except (NotPermitted, NotFound):
         await query.answer(t("offer.not_for_you"), show_alert=True)
         return
