@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select
@@ -30,8 +31,15 @@ class Record(Protocol):
 RecordT = TypeVar("RecordT", bound=Record)
 
 
+# On a bot's first start, what happened in the last day is still owed to people (an invitation the
+# reviewer approved from the CLI before the bot ran); older records are stale pushes (an invitation
+# long expired, "approved" for last month's request), not announced.
+FIRST_START_LOOKBACK = timedelta(hours=24)
+
+
 async def start_after(deps: BotDeps, name: str, latest: Select[Any]) -> None:
-    """On a first start, begin after the records that already exist: history is not re-announced."""
+    """On a first start (no cursor yet), begin after `latest`: the newest record older than
+    FIRST_START_LOOKBACK, so older history is not announced. Later starts carry on from the cursor."""
     async with deps.uow() as uow:
         if await uow.session.get(Cursor, name) is None:
             uow.session.add(Cursor(name=name, position=await uow.session.scalar(latest) or 0))

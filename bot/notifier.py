@@ -14,7 +14,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from sqlalchemy import func, select
 
 from bot.deps import BotDeps
-from bot.event_cursor import announce_in_order, start_after
+from bot.event_cursor import FIRST_START_LOOKBACK, announce_in_order, start_after
 from bot.i18n import Translator
 from bot.outbound import deliver_or_defer
 from core import offer_origin, threads
@@ -43,7 +43,8 @@ class Notifier:
         self._topics: bool | None = None
 
     async def start(self) -> None:
-        await start_after(self.deps, CURSOR, select(func.max(RequestEvent.id)))
+        stale = self.deps.clock() - FIRST_START_LOOKBACK
+        await start_after(self.deps, CURSOR, select(func.max(RequestEvent.id)).where(RequestEvent.at < stale))
 
     async def pump(self) -> int:
         """Announce the events not yet announced; how many were handled."""

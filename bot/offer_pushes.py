@@ -12,7 +12,7 @@ from aiogram.types import InlineKeyboardMarkup
 from sqlalchemy import Select, func, select
 
 from bot.deps import BotDeps
-from bot.event_cursor import announce_in_order, start_after
+from bot.event_cursor import FIRST_START_LOOKBACK, announce_in_order, start_after
 from bot.outbound import deliver_or_defer
 from core import offers
 from core.offer_cards import OfferCard, members, offer_card
@@ -41,8 +41,11 @@ class OfferPusher:
         self.deps = deps
 
     async def start(self) -> None:
+        stale = self.deps.clock() - FIRST_START_LOOKBACK
         await start_after(
-            self.deps, CURSOR, select(func.max(AuditLog.id)).where(AuditLog.entity == offers.ENTITY)
+            self.deps,
+            CURSOR,
+            select(func.max(AuditLog.id)).where(AuditLog.entity == offers.ENTITY, AuditLog.at < stale),
         )
 
     async def pump(self) -> int:

@@ -49,8 +49,14 @@ def notifier_pump(bot: Bot, deps: BotDeps) -> Callable[[], Awaitable[int]]:
     pump, so the bot and the terminal run them alike."""
     notifier, offer_pusher, sender = Notifier(bot, deps), OfferPusher(bot, deps), AdvisorySender(bot, deps)
     relays = RelayRetry(bot, deps)
+    started = False
 
     async def pump() -> int:
+        nonlocal started
+        if not started:  # a first start announces only the last day's records (bot.event_cursor)
+            await notifier.start()
+            await offer_pusher.start()
+            started = True
         return await notifier.pump() + await offer_pusher.pump() + await relays.pump() + await sender.pump()
 
     return pump
