@@ -109,11 +109,21 @@ async def own_draft(uow: UnitOfWork, request_id: int, farmer_id: int) -> Service
     return request
 
 
-async def update_draft(uow: UnitOfWork, request_id: int, farmer_id: int, **fields: Any) -> ServiceRequest:
-    request = await load_request(uow, request_id)
+async def editable_draft(
+    uow: UnitOfWork, request_id: int, farmer_id: int, *, lock: bool = True
+) -> ServiceRequest:
+    """The farmer's request while it can still be filled in (a draft, or a draft whose text was
+    refused); IllegalTransition once it was submitted or cancelled, NotFound / NotPermitted for
+    another's or none."""
+    request = await load_request(uow, request_id, lock=lock)
     _owned_by(request, farmer_id)
     if request.status not in (RequestStatus.draft, RequestStatus.blocked):
         raise lifecycle.IllegalTransition(f"a request that is {request.status} can no longer be edited")
+    return request
+
+
+async def update_draft(uow: UnitOfWork, request_id: int, farmer_id: int, **fields: Any) -> ServiceRequest:
+    request = await editable_draft(uow, request_id, farmer_id)
     for name, value in _checked_fields(fields).items():
         setattr(request, name, value)
     if request.status is RequestStatus.blocked:

@@ -6,6 +6,8 @@ rephrases; nothing blocked reaches a reviewer.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -18,6 +20,7 @@ from core import requests
 from core.actors import Actor
 from core.binding import Identity
 from core.description import is_describable
+from core.errors import IllegalTransition, NotFound, NotPermitted
 from dialogs.attachments import MEDIA, attachment, saved_key
 from dialogs.callbacks import IntakeCb, SpecialtyCb
 from dialogs.common import request_summary, screen_text, screening_flags
@@ -157,9 +160,50 @@ async def start_intake(
     await ask_next(message, state, t, uow, draft.id, lead=t("intake.received"))
 
 
-async def _photo_into_draft(uow: UnitOfWork, farmer: Farmer, request_id: int, item: str) -> None:
-    request = await requests.load_request(uow, request_id)
-    await requests.update_draft(uow, request_id, farmer.id, photo_file_ids=[*request.photo_file_ids, item])
+# The form's request may have been submitted or cancelled meanwhile, from another screen or an old
+# button: then the form closes and the farmer is told, rather than "something went wrong".
+NOT_EDITABLE = (IllegalTransition, NotFound, NotPermitted)
+
+
+async def _draft_gone(message: Message, state: FSMContext, t: Translator, request_id: int) -> None:
+    await close_form(state)
+    await message.answer(t("intake.draft_gone", id=request_id))
+
+
+async def _edit_draft(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    farmer: Farmer,
+    request_id: int,
+    **fields: Any,
+) -> bool:
+    """`requests.update_draft`; False (the farmer told, the form closed) when it is no longer a draft."""
+    try:
+        await requests.update_draft(uow, request_id, farmer.id, **fields)
+    except NOT_EDITABLE:
+        await _draft_gone(message, state, t, request_id)
+        return False
+    return True
+
+
+async def _photo_into_draft(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    farmer: Farmer,
+    request_id: int,
+    item: str,
+) -> bool:
+    try:  # locked: the photos of an album arrive at once, and each must be added to the others
+        request = await requests.editable_draft(uow, request_id, farmer.id)
+    except NOT_EDITABLE:
+        await _draft_gone(message, state, t, request_id)
+        return False
+    photos = [*request.photo_file_ids, item]
+    return await _edit_draft(message, state, t, uow, farmer, request_id, photo_file_ids=photos)
 
 
 @router_states.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.describe"))
@@ -178,12 +222,13 @@ async def media_received(
     item = attachment(message)
     if request_id is None or item is None:
         return
-    await _photo_into_draft(uow, farmer, request_id, item)
+    if not await _photo_into_draft(message, state, t, uow, farmer, request_id, item):
+        return
     if message.caption:
         request = await requests.load_request(uow, request_id, lock=False)
-        await requests.update_draft(
-            uow, request_id, farmer.id, description=f"{request.description}\n{message.caption}".strip()
-        )
+        described = f"{request.description}\n{message.caption}".strip()
+        if not await _edit_draft(message, state, t, uow, farmer, request_id, description=described):
+            return
     # An album arrives as one message per photo: acknowledge the album once.
     if message.media_group_id is None or message.media_group_id != await state.get_value("album"):
         await state.update_data(album=message.media_group_id)
@@ -198,10 +243,9 @@ async def location_received(
     assert message.location is not None
     if request_id is None:
         return
-    await requests.update_draft(
-        uow, request_id, farmer.id, latitude=message.location.latitude, longitude=message.location.longitude
-    )
-    await message.answer(t("intake.location_saved"))
+    where = {"latitude": message.location.latitude, "longitude": message.location.longitude}
+    if await _edit_draft(message, state, t, uow, farmer, request_id, **where):
+        await message.answer(t("intake.location_saved"))
 
 
 @router_states.message(IntakeForm.subject, F.text)
@@ -224,8 +268,8 @@ async def subject_received(
         return
     # "我种的是葵花，第一年种" names 向日葵: the canonical name is what experts are matched on
     subject = fields_from_parse(parsed).get("subject") or message.text.strip()[:64]
-    await requests.update_draft(uow, request_id, farmer.id, subject=subject)
-    await ask_next(message, state, t, uow, request_id)
+    if await _edit_draft(message, state, t, uow, farmer, request_id, subject=subject):
+        await ask_next(message, state, t, uow, request_id)
 
 
 @router_states.message(IntakeForm.description, F.text)
@@ -250,10 +294,9 @@ async def description_received(
     parsed = await deps.nlu.parse(message.text)
     request = await requests.load_request(uow, request_id, lock=False)
     known = {k: v for k, v in fields_from_parse(parsed).items() if v is not None and not getattr(request, k)}
-    await requests.update_draft(
-        uow, request_id, farmer.id, description=message.text, screening=screening_flags(screened), **known
-    )
-    await ask_next(message, state, t, uow, request_id)
+    described = {"description": message.text, "screening": screening_flags(screened), **known}
+    if await _edit_draft(message, state, t, uow, farmer, request_id, **described):
+        await ask_next(message, state, t, uow, request_id)
 
 
 @router_states.callback_query(SpecialtyCb.filter())
@@ -265,10 +308,11 @@ async def specialty_chosen(
     uow: UnitOfWork,
     farmer: Farmer,
 ) -> None:
-    await requests.update_draft(uow, callback_data.request_id, farmer.id, specialty_code=callback_data.code)
     await query.answer()
     assert isinstance(query.message, Message)
-    await ask_next(query.message, state, t, uow, callback_data.request_id)
+    request_id = callback_data.request_id
+    if await _edit_draft(query.message, state, t, uow, farmer, request_id, specialty_code=callback_data.code):
+        await ask_next(query.message, state, t, uow, request_id)
 
 
 @router_states.callback_query(IntakeCb.filter())
@@ -284,6 +328,13 @@ async def intake_button(
     await query.answer()
     assert isinstance(query.message, Message)
     request_id = callback_data.request_id
+    # An old intake button of a request submitted (or cancelled) since: cancelling a submitted request
+    # is done from its card, where it is confirmed.
+    try:
+        await requests.editable_draft(uow, request_id, farmer.id, lock=False)
+    except NOT_EDITABLE:
+        await _draft_gone(query.message, state, t, request_id)
+        return
     if callback_data.action == "media_done":
         await ask_next(query.message, state, t, uow, request_id)
     elif callback_data.action == "photos":
@@ -332,7 +383,7 @@ async def media_first(
     draft = await requests.create_draft(uow, farmer.id, description=caption, **parsed_fields)
     item = attachment(message)
     if item:
-        await _photo_into_draft(uow, farmer, draft.id, item)
+        await _photo_into_draft(message, state, t, uow, farmer, draft.id, item)
     await close_form(state)
     await state.update_data(request_id=draft.id, media_asked=True, album=message.media_group_id)
     await ask_next(message, state, t, uow, draft.id, lead=t(saved_key(message)))
