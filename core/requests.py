@@ -109,13 +109,11 @@ async def own_draft(uow: UnitOfWork, request_id: int, farmer_id: int) -> Service
     return request
 
 
-async def editable_draft(
-    uow: UnitOfWork, request_id: int, farmer_id: int, *, lock: bool = True
-) -> ServiceRequest:
+async def editable_draft(uow: UnitOfWork, request_id: int, farmer_id: int) -> ServiceRequest:
     """The farmer's request while it can still be filled in (a draft, or a draft whose text was
     refused); IllegalTransition once it was submitted or cancelled, NotFound / NotPermitted for
-    another's or none."""
-    request = await load_request(uow, request_id, lock=lock)
+    another's or none. Locked, for the caller's update of it."""
+    request = await load_request(uow, request_id)
     _owned_by(request, farmer_id)
     if request.status not in (RequestStatus.draft, RequestStatus.blocked):
         raise lifecycle.IllegalTransition(f"a request that is {request.status} can no longer be edited")

@@ -165,9 +165,18 @@ async def start_intake(
 NOT_EDITABLE = (IllegalTransition, NotFound, NotPermitted)
 
 
-async def _draft_gone(message: Message, state: FSMContext, t: Translator, request_id: int) -> None:
-    await close_form(state)
-    await message.answer(t("intake.draft_gone", id=request_id))
+async def _editable(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer, request_id: int
+) -> ServiceRequest | None:
+    """The form's draft, locked until this update commits (the photos of an album arrive at once,
+    and each must be added to the others); None, the farmer told and the form closed, when it is no
+    longer a draft."""
+    try:
+        return await requests.editable_draft(uow, request_id, farmer.id)
+    except NOT_EDITABLE:
+        await close_form(state)
+        await message.answer(t("intake.draft_gone", id=request_id))
+        return None
 
 
 async def _edit_draft(
@@ -179,12 +188,10 @@ async def _edit_draft(
     request_id: int,
     **fields: Any,
 ) -> bool:
-    """`requests.update_draft`; False (the farmer told, the form closed) when it is no longer a draft."""
-    try:
-        await requests.update_draft(uow, request_id, farmer.id, **fields)
-    except NOT_EDITABLE:
-        await _draft_gone(message, state, t, request_id)
+    """`requests.update_draft`; False when it is no longer a draft (see `_editable`)."""
+    if await _editable(message, state, t, uow, farmer, request_id) is None:
         return False
+    await requests.update_draft(uow, request_id, farmer.id, **fields)
     return True
 
 
@@ -197,13 +204,11 @@ async def _photo_into_draft(
     request_id: int,
     item: str,
 ) -> bool:
-    try:  # locked: the photos of an album arrive at once, and each must be added to the others
-        request = await requests.editable_draft(uow, request_id, farmer.id)
-    except NOT_EDITABLE:
-        await _draft_gone(message, state, t, request_id)
+    request = await _editable(message, state, t, uow, farmer, request_id)
+    if request is None:
         return False
-    photos = [*request.photo_file_ids, item]
-    return await _edit_draft(message, state, t, uow, farmer, request_id, photo_file_ids=photos)
+    await requests.update_draft(uow, request_id, farmer.id, photo_file_ids=[*request.photo_file_ids, item])
+    return True
 
 
 @router_states.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.describe"))
@@ -330,10 +335,7 @@ async def intake_button(
     request_id = callback_data.request_id
     # An old intake button of a request submitted (or cancelled) since: cancelling a submitted request
     # is done from its card, where it is confirmed.
-    try:
-        await requests.editable_draft(uow, request_id, farmer.id, lock=False)
-    except NOT_EDITABLE:
-        await _draft_gone(query.message, state, t, request_id)
+    if await _editable(query.message, state, t, uow, farmer, request_id) is None:
         return
     if callback_data.action == "media_done":
         await ask_next(query.message, state, t, uow, request_id)
