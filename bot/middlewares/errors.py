@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ErrorEvent
 
 from bot.deps import BotDeps
@@ -37,7 +38,12 @@ async def on_error(event: ErrorEvent, bot: Bot, deps: BotDeps, **_: Any) -> bool
     reply = too_long(event.exception, t) or t("error.generic")
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(reply, show_alert=True)
+            try:
+                await update.callback_query.answer(reply, show_alert=True)
+            except TelegramBadRequest:
+                # The handler had answered the press before it failed (Telegram takes one answer):
+                # the reply goes to the chat instead, or the person would never learn what to do.
+                await bot.send_message(user.id, reply)
         else:
             await bot.send_message(user.id, reply)
     except Exception:  # the report itself must never raise

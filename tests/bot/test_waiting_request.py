@@ -113,3 +113,15 @@ async def test_the_update_s_identity_counts_the_waiting_requests(harness: Harnes
     await h.pump()
     await h.press(EXPERT, f"iv:{request_id}:accept")
     assert await waiting() == 0  # in service: a conversation now, not a request waiting
+
+
+async def test_a_text_too_long_for_a_problem_is_said_after_the_button_was_answered(harness: Harness) -> None:
+    # "New problem" answers the press, then the draft refuses 3,000 characters: the explanation can no
+    # longer be the press's pop-up (Telegram takes one answer), so it comes as a message. Before, the
+    # farmer was told nothing at all (found by tests/bot/test_random_conversations.py).
+    h = harness
+    await bind_both(h)
+    request_id = await describe_and_submit(h)
+    await h.say(FARMER, "叶子" * 1500)
+    sent = await h.press(FARMER, WaitingCb(request_id=request_id, action="new").pack())
+    assert texts(sent, FARMER)[-1] == "内容太长了（3000 字），最多 2000 字。请精简后重新发送。"
