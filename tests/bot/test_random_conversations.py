@@ -1,9 +1,10 @@
 """Random conversations through the real Dispatcher never end in "something went wrong".
 
-A farmer and two experts press whatever buttons they were last shown (reply keyboards and inline
-buttons alike, old ones too), type menu texts, commands, problems, photos and locations, while the
-reviewer approves, time passes and the pushes go out. Every update must be answered by a handler on
-purpose: the generic error reply (a handler raised) and errors in the log are faults.
+A farmer, a park's member and two experts press whatever buttons they were last shown (reply
+keyboards and inline buttons alike, old ones too), type menu texts, commands, problems, photos and
+locations, while the reviewer approves, time passes and the pushes go out. Every update must be
+answered by a handler on purpose: the generic error reply (a handler raised) and errors in the log
+are faults.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from core.scope import CITY_SYSTEM
 from tests.bot.conftest import EXPERT, EXPERT_2, EXPERT_2_PHONE, EXPERT_PHONE, FARMER, FARMER_PHONE
 from tests.bot.harness import Harness, alerts, buttons, texts
 from tests.bot.test_expert_side import _in_service
+from tests.bot.test_park_offers import PARK_HEAD, PARK_HEAD_PHONE
 
 GENERIC = "抱歉，刚才出了点问题"
+PEOPLE = (FARMER, PARK_HEAD, EXPERT, EXPERT_2)
 WORDS = [
     "我家葵花叶子发黄还有黑斑，种了20亩",
     "羊拉稀，十几只不吃草",
@@ -96,16 +99,17 @@ async def test_random_conversations_never_fail(harness: Harness, seed: int) -> N
             await h.contact(FARMER, FARMER_PHONE)
             await h.contact(EXPERT, EXPERT_PHONE)
         await h.contact(EXPERT_2, EXPERT_2_PHONE)
+        await h.contact(PARK_HEAD, PARK_HEAD_PHONE)  # experts' offers to the park reach them
         everything: list[TelegramMethod[Any]] = []
         latest = FARMER  # whoever was last shown buttons mostly acts next, as people answer a card
         for _ in range(150):
-            who = latest if rng.random() < 0.6 else rng.choice([FARMER, EXPERT, EXPERT_2])
+            who = latest if rng.random() < 0.6 else rng.choice(PEOPLE)
             sent = await _act(h, rng, who, shown)
             if rng.random() < 0.2:
                 await _review(h, rng)
             sent += await h.pump()
             everything += sent
-            for person in (FARMER, EXPERT, EXPERT_2):
+            for person in PEOPLE:
                 offered = buttons(sent, person)
                 if offered:
                     shown[person] = offered
