@@ -18,7 +18,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.advisory_sender import AdvisorySender
+from bot.advisory_sender import PER_SECOND, AdvisorySender
 from bot.commands import register_commands
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher, fsm_storage
@@ -44,11 +44,14 @@ async def sweep(deps: BotDeps) -> None:
         await feedback.auto_confirm_due(uow, now=now)
 
 
-def notifier_pump(bot: Bot, deps: BotDeps) -> Callable[[], Awaitable[int]]:
+def notifier_pump(
+    bot: Bot, deps: BotDeps, *, advisories_per_second: float = PER_SECOND
+) -> Callable[[], Awaitable[int]]:
     """Status pushes, offers, conversation messages that waited for Telegram, then advisories: one
-    pump, so the bot and the terminal run them alike."""
-    notifier, offer_pusher, sender = Notifier(bot, deps), OfferPusher(bot, deps), AdvisorySender(bot, deps)
-    relays = RelayRetry(bot, deps)
+    pump, so the bot, the terminal and the tests run them alike. `advisories_per_second`: the pace
+    of advisory copies (Telegram's flood limit; the tests' offline session has none)."""
+    notifier, offer_pusher = Notifier(bot, deps), OfferPusher(bot, deps)
+    relays, sender = RelayRetry(bot, deps), AdvisorySender(bot, deps, per_second=advisories_per_second)
     started = False
 
     async def pump() -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,13 +26,10 @@ from aiogram.types import (
 )
 from sqlalchemy import func, select
 
-from bot.advisory_sender import AdvisorySender
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher
-from bot.notifier import Notifier
-from bot.offer_pushes import OfferPusher
 from bot.offline_session import OfflineSession
-from bot.relay_retry import RelayRetry
+from bot.runner import notifier_pump
 from storage.models import ServiceRequest
 
 
@@ -42,9 +39,7 @@ class Harness:
     session: OfflineSession
     bot: Bot
     dispatcher: Dispatcher
-    notifier: Notifier
-    advisories: AdvisorySender
-    offers: OfferPusher
+    pushes: Callable[[], Awaitable[int]]  # the bot's one pump (bot.runner.notifier_pump)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -59,14 +54,11 @@ class Harness:
     ) -> Harness:
         session = session or OfflineSession(topics_enabled=topics)
         bot = create_bot("42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=session)
-        notifier = Notifier(bot, deps)
-        await notifier.start()
-        offers = OfferPusher(bot, deps)
-        await offers.start()
         # No pacing between advisory copies: the offline session has no flood limit to respect.
-        advisories = AdvisorySender(bot, deps, per_second=1e9)
+        pushes = notifier_pump(bot, deps, advisories_per_second=1e9)
+        await pushes()  # starts the cursors before the test makes its first event, as a running bot has
         dispatcher = create_dispatcher(deps, storage=storage)
-        return cls(deps, session, bot, dispatcher, notifier, advisories, offers)
+        return cls(deps, session, bot, dispatcher, pushes)
 
     def user(self, user_id: int, name: str = "用户") -> User:
         return User(id=user_id, is_bot=False, first_name=name, language_code="zh-hans")
@@ -152,10 +144,7 @@ class Harness:
 
     async def pump(self) -> list[TelegramMethod[Any]]:
         self.session.take()
-        await self.notifier.pump()
-        await self.offers.pump()
-        await RelayRetry(self.bot, self.deps).pump()
-        await self.advisories.pump()
+        await self.pushes()
         return self.session.take()
 
 
