@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.requests import MAX_SCALE_WORDS
 from nlu.interface import ParseResult
 from nlu.quantity import parse_quantity
 
@@ -27,6 +28,6 @@ def fields_from_parse(parsed: ParseResult) -> dict[str, Any]:
         if quantity is not None:
             fields["scale_quantity"] = quantity.value
             fields["scale_unit"] = quantity.unit
-            fields["scale_words"] = quantity.words[:32]
+            fields["scale_words"] = quantity.words[:MAX_SCALE_WORDS]
             break
     return fields
