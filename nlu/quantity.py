@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
+# The units a farmer counts in; the embedded engine finds quantities by the same list.
 UNITS = "个大棚|个棚|公顷|公斤|千克|亩|只|头|棵|株|斤|吨|箱|群|匹|尾|羽|栋|座|口"
 _DIGITS = {
     "零": 0,

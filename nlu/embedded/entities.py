@@ -7,10 +7,10 @@ import re
 from nlu.embedded.gazetteer import Match
 from nlu.interface import Entity
 from nlu.lexicon import ENTITY_OF_LOOKUP
+from nlu.quantity import UNITS
 
-QUANTITY_UNITS = "个大棚|个棚|公顷|公斤|千克|亩|只|头|棵|株|斤|吨|箱|群|匹|尾|羽|栋|座|口"
 _QUANTITY = re.compile(
-    rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万几半]+)\s*(?:多|来|余)?\s*(?:{QUANTITY_UNITS})"
+    rf"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万几半]+)\s*(?:多|来|余)?\s*(?:{UNITS})"
 )
 
 
