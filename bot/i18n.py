@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from aiogram.types import User
 
 DEFAULT_LOCALE = "zh_CN"
 LOCALES = ("zh_CN", "en")
@@ -47,6 +48,11 @@ class Catalog:
 
     def translator(self, locale: str | None) -> Translator:
         return Translator(self, locale if locale in LOCALES else DEFAULT_LOCALE)
+
+    def for_telegram_user(self, user: User | None) -> Translator:
+        """For a person the bot knows nothing of yet (a group, an error before the context): English
+        when their Telegram is in English, the default otherwise."""
+        return self.translator("en" if user is not None and user.language_code == "en" else None)
 
     def all_variants(self, key: str) -> frozenset[str]:
         """A key's text in every locale: a menu button pressed in either language means the same.

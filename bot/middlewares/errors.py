@@ -34,7 +34,7 @@ async def on_error(event: ErrorEvent, bot: Bot, deps: BotDeps, **_: Any) -> bool
     user = update.event.from_user if hasattr(update.event, "from_user") else None
     if user is None:
         return True
-    t = deps.catalog.translator(user.language_code if user.language_code == "en" else None)
+    t = deps.catalog.for_telegram_user(user)
     reply = too_long(event.exception, t) or t("error.generic")
     try:
         if update.callback_query is not None:

@@ -42,8 +42,7 @@ class PrivateChatsOnly(BaseMiddleware):
             return await handler(event, data)
         message = event.message
         if message is not None and (message.text or "").startswith("/"):
-            user = message.from_user
-            t = self.deps.catalog.translator("en" if user and user.language_code == "en" else None)
+            t = self.deps.catalog.for_telegram_user(message.from_user)
             await deliver(lambda: message.reply(t("group.private_only")), what="group redirect")
         log.info("update %s from a %s chat dropped", event.update_id, chat.type)
         return None
