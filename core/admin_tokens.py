@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -17,6 +18,14 @@ from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 TOKEN_PREFIX = "jf_"
+TOKEN_BYTES = 32
+# What create_token hands out: the prefix, then token_urlsafe(32), 43 characters of base64url.
+_TOKEN_SHAPE = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{43}")
+
+
+def is_well_formed(token: str) -> bool:
+    """Whether `token` has the shape of a token create_token issues (known or not)."""
+    return _TOKEN_SHAPE.fullmatch(token) is not None
 
 
 def hash_token(token: str) -> str:
@@ -56,7 +65,7 @@ async def create_token(
     user = AdminUser(name=name or f"{role}", role=role, county_id=county_id)
     uow.session.add(user)
     await uow.flush()
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
     uow.session.add(ApiToken(admin_user_id=user.id, token_hash=hash_token(token), prefix=token[:10]))
     await record(
         uow, Actor.system(), "create_token", "admin_user", user.id, role=str(role), county_id=county_id

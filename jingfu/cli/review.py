@@ -3,9 +3,10 @@
 `jingfu review advisories|approve-advisory ID|reject-advisory ID --reason TEXT`: the experts'
 advisories (Art. 8(2)); an approved one goes to the county's farmers it concerns, from the bot.
 
-Without `--token` the command acts as the local operator: city-wide, recorded as an admin with no id.
-With `--token` (from `jingfu admin create-token`) it acts as that admin, limited to their county.
-The token may also come from JINGFU_ADMIN_TOKEN, which keeps it out of the shell history.
+With `--token` (from `jingfu admin create-token`) the command acts as that admin, limited to their
+county. The token may also come from JINGFU_ADMIN_TOKEN, which keeps it out of the shell history.
+With neither, it acts as the local operator: city-wide, recorded as an admin with no id. An empty,
+malformed, unknown or revoked token is refused (exit code 2), never read as "no token".
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from core import advisories, review
+from core import admin_tokens, advisories, review
 from core.errors import IllegalTransition
 from core.review_queue import QueuedRequest, pending_review
 from core.scope import CITY_SYSTEM, Staff
@@ -67,18 +68,44 @@ def format_row(item: QueuedRequest) -> str:
     )
 
 
+def _token(args: argparse.Namespace) -> str | None:
+    """The admin token to act with; None, the local operator, only when neither --token nor
+    JINGFU_ADMIN_TOKEN is there at all. An empty or malformed one is a mistake (an unset shell
+    variable, a truncated paste), and falling back to the city-wide operator would turn it into
+    more power, not less; so it stops the command before anything is read or decided."""
+    given, where = (
+        (args.token, "--token")
+        if args.token is not None
+        else (os.environ.get(TOKEN_VARIABLE), TOKEN_VARIABLE)
+    )
+    if given is None:
+        return None
+    token = given.strip()  # a newline read from a file with the token is not a different token
+    if not token:
+        raise CliError(
+            f"{where} is empty; give a token from `jingfu admin create-token`, "
+            "or no token at all to act as the local operator"
+        )
+    if not admin_tokens.is_well_formed(token):  # never echoed: a mistyped token is still mostly a secret
+        raise CliError(
+            f"{where} is malformed; a token from `jingfu admin create-token` is "
+            f"{admin_tokens.TOKEN_PREFIX} followed by 43 letters, digits, _ or -"
+        )
+    return token
+
+
 def _as_staff(args: argparse.Namespace, work: Callable[[UnitOfWork, Staff], Awaitable[T]]) -> T:
-    token = args.token or os.environ.get(TOKEN_VARIABLE)
+    token = _token(args)
 
     async def run(uow: UnitOfWork) -> T:
-        staff = await review.staff_for_token(uow, token) if token else LOCAL_OPERATOR
+        staff = await review.staff_for_token(uow, token) if token is not None else LOCAL_OPERATOR
         return await work(uow, staff)
 
     return asyncio.run(run_with_uow(run))
 
 
 def _via(args: argparse.Namespace) -> str:
-    return "cli:token" if args.token or os.environ.get(TOKEN_VARIABLE) else "cli:local-operator"
+    return "cli:local-operator" if _token(args) is None else "cli:token"
 
 
 def _print_queue(queue: Sequence[T], format_item: Callable[[T], str], *, what: str, plural: str) -> int:
