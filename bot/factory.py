@@ -19,6 +19,7 @@ from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.errors import on_error
 from bot.middlewares.private_only import PrivateChatsOnly
 from bot.middlewares.reads_end_before_calls import EndReadsBeforeCalls
+from bot.middlewares.retry_sends import RetryPolicy, RetrySends
 from dialogs import routers
 
 
@@ -88,7 +89,12 @@ def fsm_storage(redis_url: str | None) -> BaseStorage:
     return MemoryStorage()
 
 
-def create_bot(token: str, *, session: BaseSession | None = None) -> Bot:
+def create_bot(token: str, *, session: BaseSession | None = None, retry: RetryPolicy | None = None) -> Bot:
+    """A Bot whose every call ends the current read-only transaction first, then is tried again
+    while Telegram (not the request) fails: `retry` says how (bot.middlewares.retry_sends)."""
     bot = Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+    # Outermost first: the reads end before the first try, so no read holds SQLite's lock through
+    # the pauses between tries.
     bot.session.middleware(EndReadsBeforeCalls())
+    bot.session.middleware(RetrySends(retry))
     return bot

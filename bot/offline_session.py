@@ -10,13 +10,19 @@ Telegram's error, and not recorded: the user would never have seen it.
 from __future__ import annotations
 
 import itertools
+from collections import deque
 from collections.abc import AsyncGenerator, Iterator
 from datetime import UTC, datetime
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
-from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramServerError
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
@@ -30,6 +36,11 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, ForumTopic, Message, MessageId, User
 
 from bot.telegram_limits import check
+
+# What a scripted call meets instead of an answer (OfflineSession.fail): flood control (429),
+# Internal Server Error (500), a network timeout, or any exception (a BaseException: the process
+# dying in the middle of the call).
+Failure = Literal["429", "500", "timeout"] | BaseException
 
 
 class OfflineSession(BaseSession):
@@ -55,6 +66,8 @@ class OfflineSession(BaseSession):
         self._answered: set[str] = set()  # callback queries answered: Telegram takes one answer each
         self.unreachable = False  # True: every call fails on the network, as in a Telegram outage
         self.server_failing = False  # True: Telegram answers every call 502 Bad Gateway, as it does when down
+        self._scripted: dict[str, deque[Failure]] = {}  # api method → its next calls' failures
+        self.retry_after = 1  # seconds a scripted 429 asks to wait
 
     async def close(self) -> None:
         return None
@@ -69,6 +82,7 @@ class OfflineSession(BaseSession):
             raise TelegramNetworkError(method=method, message="Cannot connect to host api.telegram.org:443")
         if self.server_failing:
             raise TelegramServerError(method=method, message="Bad Gateway")
+        self._play_failure(method)
         check(method, bot.default.parse_mode)
         self._check_edit(method)
         self._check_answer(method)
@@ -88,6 +102,30 @@ class OfflineSession(BaseSession):
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
         yield b""
+
+    def fail(self, api_method: str, *failures: Failure) -> None:
+        """The next calls of `api_method` ("sendMessage", "answerCallbackQuery"…) fail, one call per
+        failure, in order; the calls after them are answered as usual. Nothing failed is recorded:
+        Telegram did not take it."""
+        self._scripted.setdefault(api_method, deque()).extend(failures)
+
+    def _play_failure(self, method: TelegramMethod[Any]) -> None:
+        script = self._scripted.get(method.__api_method__)
+        if not script:
+            return
+        failure = script.popleft()
+        if failure == "429":
+            raise TelegramRetryAfter(
+                method=method,
+                message=f"Too Many Requests: retry after {self.retry_after}",
+                retry_after=self.retry_after,
+            )
+        if failure == "500":
+            raise TelegramServerError(method=method, message="Internal Server Error")
+        if failure == "timeout":
+            raise TelegramNetworkError(method=method, message="Request timeout error")
+        assert isinstance(failure, BaseException)
+        raise failure
 
     def take(self) -> list[TelegramMethod[Any]]:
         """Requests since the last take, oldest first."""

@@ -1,8 +1,12 @@
-"""Sending to Telegram politely: wait when told to (429), give up on chats that blocked the bot."""
+"""Sending to Telegram from a sender that must know why a message did not go: blocked, or down.
+
+Every call is already tried again by the session while Telegram fails (429, 5xx, network:
+bot.middlewares.retry_sends), so what reaches this module is the outcome after those tries. One try
+here: a second loop on top would multiply the waits (three rounds of five tries each).
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -16,30 +20,20 @@ from aiogram.exceptions import (
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-MAX_ATTEMPTS = 3
-RETRY_PAUSE_S = 1.0  # times the attempt number, between attempts after a network error
 
 
 async def attempt(send: Callable[[], Awaitable[T]], *, what: str) -> tuple[T | None, bool]:
     """Run `send`: (its result, False); (None, True) when the recipient blocked the bot, so trying
-    again is pointless; (None, False) when the network or Telegram's servers failed every attempt,
-    so a later try may work."""
-    for number in range(1, MAX_ATTEMPTS + 1):
-        try:
-            return await send(), False
-        except TelegramRetryAfter as exc:
-            log.warning("flood control on %s: waiting %ss", what, exc.retry_after)
-            await asyncio.sleep(exc.retry_after)
-        except TelegramForbiddenError:
-            log.info("%s: the user blocked the bot; not delivered", what)
-            return None, True
-        except (TelegramNetworkError, TelegramServerError) as exc:
-            # A 5xx (Bad Gateway while Telegram restarts) is Telegram down just as a refused
-            # connection is: neither says anything about the recipient or the message.
-            log.warning("%s: %s (attempt %s/%s)", what, type(exc).__name__, number, MAX_ATTEMPTS)
-            if number < MAX_ATTEMPTS:  # after the last attempt, waiting only delays the caller
-                await asyncio.sleep(number * RETRY_PAUSE_S)
-    return None, False
+    again is pointless; (None, False) when Telegram could not be reached (network, 5xx, or a flood
+    wait longer than the session waits) after the session's tries, so a later try may work."""
+    try:
+        return await send(), False
+    except TelegramForbiddenError:
+        log.info("%s: the user blocked the bot; not delivered", what)
+        return None, True
+    except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as exc:
+        log.warning("%s: Telegram unreachable (%s); not delivered now", what, type(exc).__name__)
+        return None, False
 
 
 async def deliver(send: Callable[[], Awaitable[T]], *, what: str) -> T | None:

@@ -6,7 +6,12 @@ import logging
 from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
 from aiogram.types import ErrorEvent
 
 from bot.deps import BotDeps
@@ -14,6 +19,7 @@ from bot.i18n import Translator
 from core.errors import InvalidInput
 
 log = logging.getLogger(__name__)
+TELEGRAM_DOWN = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter)
 
 
 def too_long(error: Exception, t: Translator) -> str | None:
@@ -34,8 +40,13 @@ async def on_error(event: ErrorEvent, bot: Bot, deps: BotDeps, **_: Any) -> bool
     user = update.event.from_user if hasattr(update.event, "from_user") else None
     if user is None:
         return True
+    if isinstance(event.exception, TELEGRAM_DOWN):
+        # A call to Telegram failed after the session's tries (bot.middlewares.retry_sends): the
+        # error reply would meet the same Telegram and only double the time this update takes.
+        return True
     t = deps.catalog.for_telegram_user(user)
     reply = too_long(event.exception, t) or t("error.generic")
+    # Through the bot's session like every call, so tried again while Telegram fails for a moment.
     try:
         if update.callback_query is not None:
             try:

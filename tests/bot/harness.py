@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher
+from bot.middlewares.retry_sends import RetryPolicy
 from bot.offline_session import OfflineSession
 from bot.runner import notifier_pump
 from storage.models import ServiceRequest
@@ -40,6 +41,9 @@ class Harness:
     bot: Bot
     dispatcher: Dispatcher
     pushes: Callable[[], Awaitable[int]]  # the bot's one pump (bot.runner.notifier_pump)
+    # The pauses the session's retries asked for (bot.middlewares.retry_sends), in order: recorded
+    # and not slept, so a test of Telegram failing takes no time and can still say how long it waited.
+    waits: list[float] = field(default_factory=list)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
@@ -53,12 +57,19 @@ class Harness:
         session: OfflineSession | None = None,
     ) -> Harness:
         session = session or OfflineSession(topics_enabled=topics)
-        bot = create_bot("42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=session)
+        waits: list[float] = []
+
+        async def pause(seconds: float) -> None:
+            waits.append(seconds)
+
+        bot = create_bot(
+            "42:TEST_TOKEN_FOR_THE_OFFLINE_SESSION_ONLY", session=session, retry=RetryPolicy(sleep=pause)
+        )
         # No pacing between advisory copies: the offline session has no flood limit to respect.
         pushes = notifier_pump(bot, deps, advisories_per_second=1e9)
         await pushes()  # starts the cursors before the test makes its first event, as a running bot has
         dispatcher = create_dispatcher(deps, storage=storage)
-        return cls(deps, session, bot, dispatcher, pushes)
+        return cls(deps, session, bot, dispatcher, pushes, waits)
 
     def user(self, user_id: int, name: str = "用户") -> User:
         return User(id=user_id, is_bot=False, first_name=name, language_code="zh-hans")

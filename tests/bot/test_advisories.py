@@ -10,7 +10,6 @@ from aiogram.exceptions import TelegramForbiddenError, TelegramNetworkError
 from aiogram.methods import SendMessage, TelegramMethod
 from sqlalchemy import select
 
-from bot import outbound
 from core import advisories
 from core.errors import IllegalTransition, InvalidInput, NotPermitted
 from core.scope import CITY_SYSTEM, Staff
@@ -141,7 +140,6 @@ async def test_a_network_failure_leaves_the_copy_for_later_and_a_blocked_chat_is
     advisory_id = await _publish(h, "大风降温预警\n明后两天有大风，请加固大棚", None)
     async with h.deps.uow() as uow:
         await advisories.approve_advisory(uow, advisory_id, CITY_SYSTEM, via="test")
-    monkeypatch.setattr(outbound, "MAX_ATTEMPTS", 1)
     failures: dict[int, Exception] = {
         FARMER: TelegramNetworkError(method=SendMessage(chat_id=FARMER, text=""), message="timeout")
     }

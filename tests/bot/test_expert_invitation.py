@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from aiogram.methods import SendLocation
 
-from bot import outbound
 from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, texts
 from tests.bot.test_farmer_story import PROBLEM, approve, bind_both, submit_draft
@@ -27,9 +26,8 @@ async def test_the_farmers_location_comes_with_the_invitation(harness: Harness) 
 
 @pytest.mark.parametrize("outage", ["unreachable", "server_failing"])  # no connection; 502 Bad Gateway
 async def test_a_telegram_outage_delays_the_invitation_and_the_approval_instead_of_losing_them(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch, outage: str
+    harness: Harness, outage: str
 ) -> None:
-    monkeypatch.setattr(outbound, "RETRY_PAUSE_S", 0.0)
     h = harness
     await bind_both(h)
     request_id = await submit_draft(h, await h.say(FARMER, PROBLEM))

@@ -11,7 +11,6 @@ import pytest
 from aiogram.methods import TelegramMethod
 from sqlalchemy import func, select
 
-from bot import outbound
 from bot.runner import sweep
 from core import ledger, offers, requests
 from core.actors import Actor
@@ -297,10 +296,7 @@ async def test_a_rejected_offer_request_releases_the_hold_and_tells_both(harness
     assert await _park_balance(h) == ledger.Balance(500000, 0)
 
 
-async def test_a_telegram_outage_delays_the_offer_instead_of_losing_it(
-    harness: Harness, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(outbound, "RETRY_PAUSE_S", 0.0)
+async def test_a_telegram_outage_delays_the_offer_instead_of_losing_it(harness: Harness) -> None:
     h = harness
     await bind_park(h)
     offer_id, _ = await send_offer(h)

@@ -10,18 +10,12 @@ import pytest
 from aiogram.methods import SendLocation
 from sqlalchemy import select
 
-from bot import outbound
 from storage.models import ThreadMessage
 from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, texts
 from tests.bot.test_expert_side import _in_service
 
 QUEUED = "Telegram 暂时连不上，消息已保存在请求 #{id} 的记录里，恢复后会按顺序自动转给对方，不用重发。"
-
-
-@pytest.fixture(autouse=True)
-def _no_pause(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(outbound, "RETRY_PAUSE_S", 0.0)
 
 
 @pytest.mark.parametrize("outage", ["unreachable", "server_failing"])
