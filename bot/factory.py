@@ -14,6 +14,7 @@ from aiogram.filters.logic import _LogicFilter
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 
+from bot.clean_input import CleaningDispatcher, SayWhatWasCleaned
 from bot.deps import BotDeps
 from bot.middlewares.context import ContextMiddleware
 from bot.middlewares.errors import on_error
@@ -24,11 +25,13 @@ from dialogs import routers
 
 
 def create_dispatcher(deps: BotDeps, *, storage: BaseStorage | None = None) -> Dispatcher:
-    dispatcher = Dispatcher(storage=storage or MemoryStorage(), deps=deps)
+    # Text no database stores (NUL, lone surrogates) is cleaned as each update enters (bot.clean_input).
+    dispatcher = CleaningDispatcher(storage=storage or MemoryStorage(), deps=deps)
     # Outer middlewares on `update`, so they see every kind of update: groups are turned away before
     # anything runs, then each update is de-duplicated and gets a context.
     dispatcher.update.outer_middleware(PrivateChatsOnly(deps))
     dispatcher.update.outer_middleware(ContextMiddleware(deps))
+    dispatcher.update.outer_middleware(SayWhatWasCleaned())
     dispatcher.errors.register(on_error)
     for router in routers():
         dispatcher.include_router(router)
