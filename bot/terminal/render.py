@@ -17,6 +17,8 @@ from aiogram.methods import (
 )
 from aiogram.types import InlineKeyboardMarkup, InputFile, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
+from jingfu.terminal_text import lines, one_line
+
 BOLD, RESET = "\033[1m", "\033[0m"
 _BOLD_TAGS = re.compile(r"<(/?)(?:b|strong)\b[^>]*>", re.IGNORECASE)
 _LINE_TAGS = re.compile(r"<br\s*/?>", re.IGNORECASE)
@@ -28,10 +30,20 @@ Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup
 
 
 def plain_text(text: str, *, ansi: bool = True) -> str:
-    """Telegram HTML as the terminal shows it: tags gone, entities decoded, bold kept as ANSI bold."""
-    text = _LINE_TAGS.sub("\n", text)
-    text = _BOLD_TAGS.sub(lambda m: (RESET if m.group(1) else BOLD) if ansi else "", text)
-    return html.unescape(_ANY_TAG.sub("", text))
+    """Telegram HTML as the terminal shows it: tags gone, entities decoded, bold kept as ANSI bold.
+
+    The text holds what people wrote (a farmer's description, an expert's reply): its control
+    characters, raw or as entities such as `&#27;`, are shown escaped, and the only escape sequences
+    reaching the terminal are our own bold."""
+    parts = _BOLD_TAGS.split(_LINE_TAGS.sub("\n", text))  # text, tag's "/" or "", text, …
+    return "".join(
+        lines(html.unescape(_ANY_TAG.sub("", part)))
+        if index % 2 == 0
+        else (RESET if part else BOLD)
+        if ansi
+        else ""
+        for index, part in enumerate(parts)
+    )
 
 
 def buttons(markup: Keyboard) -> list[Any]:
@@ -47,11 +59,11 @@ def keyboard_lines(markup: Keyboard) -> list[str]:
         cells = []
         for button in row:
             number += 1
-            label = button if isinstance(button, str) else button.text
+            label = one_line(button if isinstance(button, str) else button.text)
             if getattr(button, "request_contact", False) and "📱" not in label:
                 label += " 📱"
             elif url := getattr(button, "url", None):
-                label += f" → {url}"
+                label += f" → {one_line(url)}"
             cells.append(f"[{number}] {label}")
         lines.append("  ".join(cells))
     return lines

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from jingfu.cli.errors import CliError
+from jingfu.terminal_text import json_line
 
 ENGINES = ("embedded", "rasa")
 
@@ -86,7 +86,7 @@ async def _parse_stream(args: argparse.Namespace) -> None:
                 result = await engine.parse(text)
             except RasaUnavailable as exc:
                 raise CliError(f"Rasa at {_rasa_url(args)} did not answer: {exc}") from exc
-            sys.stdout.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.write(json_line(result.to_json()) + "\n")  # it echoes the text
             sys.stdout.flush()
     finally:
         await engine.close()

@@ -25,6 +25,7 @@ from core.review_queue import QueuedRequest, pending_review
 from core.scope import CITY_SYSTEM, Staff
 from jingfu.cli.errors import CliError
 from jingfu.runtime import run_with_uow
+from jingfu.terminal_text import one_line
 from storage.enums import RequestStatus
 from storage.uow import UnitOfWork
 
@@ -41,7 +42,7 @@ def _local(at: datetime | None) -> str:
 
 def _excerpt(text: str) -> str:
     line = " ".join(text.split())
-    return line if len(line) <= EXCERPT_CHARS else line[: EXCERPT_CHARS - 1] + "…"
+    return one_line(line if len(line) <= EXCERPT_CHARS else line[: EXCERPT_CHARS - 1] + "…")
 
 
 def _yuan(fen: int | None) -> str:
@@ -49,16 +50,23 @@ def _yuan(fen: int | None) -> str:
 
 
 def format_row(item: QueuedRequest) -> str:
-    flags = ", ".join(item.screening_flags) or "none"
+    # Every field a person typed (names, the description, the flagged words) is escaped: one_line.
+    flags = one_line(", ".join(item.screening_flags)) or "none"
+    farmer, specialty, subject = (
+        one_line(field or "—") for field in (item.farmer, item.specialty, item.subject)
+    )
     origin = (
         # The reviewer must know approving puts it in service with no invitation for the expert.
-        (f"    from expert {item.expert}'s offer #{item.offer_id} to the park: approving starts the service",)
+        (
+            f"    from expert {one_line(item.expert or '—')}'s offer #{item.offer_id} to the park: "
+            "approving starts the service",
+        )
         if item.offer_id is not None
         else ()
     )
     return "\n".join(
         (
-            f"#{item.id}  {item.county}  {item.farmer}  {item.specialty or '—'} / {item.subject or '—'}",
+            f"#{item.id}  {one_line(item.county)}  {farmer}  {specialty} / {subject}",
             *origin,
             f"    {_excerpt(item.description)}",
             f"    photos {item.photo_count}  fee {_yuan(item.fee_fen)} ({item.service_mode or '—'})"
@@ -162,10 +170,11 @@ def _reject(args: argparse.Namespace) -> int:
 
 
 def format_advisory(item: advisories.QueuedAdvisory) -> str:
-    subjects = "、".join(item.target_subjects) or "all crops and animals"
+    subjects = one_line("、".join(item.target_subjects)) or "all crops and animals"
     return "\n".join(
         (
-            f"#{item.id}  {item.county}  {item.expert}  {item.category.value}  for {subjects}",
+            f"#{item.id}  {one_line(item.county)}  {one_line(item.expert)}  {item.category.value}"
+            f"  for {subjects}",
             f"    {_excerpt(item.body)}",
             f"    submitted {_local(item.submitted_at)}  would reach {item.recipients} farmer(s) now",
         )

@@ -7,11 +7,11 @@ The output contract is used by evaluation tools; keep it stable: ``{"text": …,
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from jingfu.cli.errors import CliError
+from jingfu.terminal_text import json_line
 from nlu.screening import Screener, TermLists, builtin_lists, read_lists
 from nlu.screening.lists import ListFormatError
 
@@ -65,9 +65,7 @@ def run(args: argparse.Namespace) -> int:
             {"start": h.start, "end": h.end, "term": h.term, "category": h.category, "action": str(h.action)}
             for h in result.hits
         ]
-        out.write(
-            json.dumps({"text": text, "verdict": str(result.verdict), "hits": hits}, ensure_ascii=False)
-            + "\n"
-        )
+        # json_line: the text is echoed, and json.dumps leaves C1 and bidi controls raw.
+        out.write(json_line({"text": text, "verdict": str(result.verdict), "hits": hits}) + "\n")
     out.flush()
     return 0
