@@ -30,6 +30,13 @@ class NotPermitted(DomainError):
     code = "not_permitted"
 
 
+class OutOfScope(NotPermitted):
+    """The object belongs to another county than the acting staff's. The HTTP API answers as if it
+    did not exist (404), so a county's staff cannot even learn which ids other counties use."""
+
+    code = "out_of_scope"
+
+
 class AlreadyDeclined(NotPermitted):
     """The expert already said no to this request (declined, or let the invitation expire)."""
 

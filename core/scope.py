@@ -5,13 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.actors import Actor
-from core.errors import NotPermitted
+from core.errors import OutOfScope
+from core.permissions import Permission, ensure_allowed
+from storage.enums import AdminRole
 
 
 @dataclass(frozen=True)
 class Staff:
     admin_id: int | None
     county_id: int | None  # None for the city roles
+    role: AdminRole | None = None  # None: the local operator or the system, who may do all
+
+    def ensure(self, permission: Permission) -> None:
+        ensure_allowed(self.role, permission)
 
     @property
     def actor(self) -> Actor:
@@ -19,7 +25,7 @@ class Staff:
 
     def ensure_county(self, county_id: int, *, what: str = "request") -> None:
         if self.county_id is not None and self.county_id != county_id:
-            raise NotPermitted(f"this {what} belongs to another county; county staff act on their own only")
+            raise OutOfScope(f"this {what} belongs to another county; county staff act on their own only")
 
 
 # The local operator and the system act city-wide (no county scope), on behalf of nobody in particular.

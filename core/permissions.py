@@ -1,0 +1,48 @@
+"""What each back-office role may do (PRODUCT.md "Back office"; Art. 4, 5, 14).
+
+County staff act on their own county only (`core.scope`); this table says which acts a role may
+perform at all. The HTTP API, the console and the CLI ask the same question here, so a role's rights
+are written once. The local operator (a shell on the server, no token) has no role and may do all.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from core.errors import NotPermitted
+from storage.enums import AdminRole
+
+
+class Permission(StrEnum):
+    read_requests = "read_requests"  # the queue, a request's detail, its photos
+    review_requests = "review_requests"  # claim, approve, reject, notes, actions on a selection
+    review_advisories = "review_advisories"
+    read_complaints = "read_complaints"
+    resolve_complaints = "resolve_complaints"
+    read_audit = "read_audit"
+
+
+_READ = {Permission.read_requests, Permission.read_complaints}
+_REVIEW = {Permission.review_requests, Permission.review_advisories}
+
+ROLE_PERMISSIONS: dict[AdminRole, frozenset[Permission]] = {
+    # A county's reviewers work the queue (Art. 14) and the advisories; complaints are judged by the
+    # county's administrator, who also reads the county's audit log.
+    AdminRole.county_reviewer: frozenset(_READ | _REVIEW),
+    AdminRole.county_admin: frozenset(
+        _READ | _REVIEW | {Permission.resolve_complaints, Permission.read_audit}
+    ),
+    # The city institute supervises every county and may step in (Art. 5).
+    AdminRole.city_institute: frozenset(Permission),
+    # The city bureau sets policy and reads reports; it does not review cases itself (Art. 4).
+    AdminRole.city_bureau: frozenset(_READ | {Permission.read_audit}),
+}
+
+
+def allows(role: AdminRole | None, permission: Permission) -> bool:
+    return role is None or permission in ROLE_PERMISSIONS[role]
+
+
+def ensure_allowed(role: AdminRole | None, permission: Permission) -> None:
+    if not allows(role, permission):
+        raise NotPermitted(f"the role {role} may not do this ({permission})", permission=str(permission))
