@@ -24,6 +24,7 @@ from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher, fsm_storage
 from bot.notifier import Notifier
 from bot.offer_pushes import OfferPusher
+from bot.polling import serve
 from bot.relay_retry import RelayRetry
 from core import feedback, offers, requests
 
@@ -106,6 +107,7 @@ async def run_polling(
         log.info("polling as @%s (%s)", me.username, api_base or "api.telegram.org")
         await register_commands(bot)
         async with background(bot, deps):
-            await dispatcher.start_polling(bot, close_bot_session=False)
+            # Not aiogram's start_polling: it acknowledges updates before handling them (bot.polling).
+            await serve(dispatcher, bot)
     finally:
         await bot.session.close()

@@ -25,6 +25,7 @@ from aiogram.types import TelegramObject, Update, User
 
 from bot.deps import BotDeps
 from bot.middlewares.reads_end_before_calls import reads_end_before_calls
+from bot.outages import is_transient
 from core import updates
 from storage.uow import UnitOfWork
 
@@ -66,8 +67,10 @@ class ContextMiddleware(BaseMiddleware):
             try:
                 with reads_end_before_calls(uow):
                     result = await handler(event, data)
-            except Exception:
-                if not uow.first_transaction_committed:
+            except Exception as failure:
+                # An update that met an outage is handled again once the service is back
+                # (bot.polling): recorded now, the retry would find it handled and drop it.
+                if not uow.first_transaction_committed and not is_transient(failure):
                     try:
                         await _record_alone(uow, event.update_id)
                     except Exception:  # the handler's failure is the one to report

@@ -16,6 +16,8 @@ from aiogram.types import ErrorEvent
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
+from bot.outages import is_transient
+from bot.polling import Redelivery
 from core.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -31,8 +33,14 @@ def too_long(error: Exception, t: Translator) -> str | None:
     return None
 
 
-async def on_error(event: ErrorEvent, bot: Bot, deps: BotDeps, **_: Any) -> bool:
+async def on_error(
+    event: ErrorEvent, bot: Bot, deps: BotDeps, redelivery: Redelivery | None = None, **_: Any
+) -> bool:
     update = event.update
+    if redelivery is not None and is_transient(event.exception):
+        # The database or Redis is away: the polling loop keeps the update and handles it once the
+        # service is back (bot.polling); this raises, so the update is not acknowledged.
+        await redelivery.keep(event, bot, deps.catalog)
     if isinstance(event.exception, InvalidInput):
         log.info("update %s refused: %s", update.update_id, event.exception)
     else:

@@ -59,8 +59,10 @@ class FakeTelegram:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._queue: list[dict[str, Any]] = []  # updates not yet confirmed by an offset past them
-        self._update_ids = itertools.count(1)
-        self._message_ids = itertools.count(5000)
+        # Far from the ids the offline session uses, for tests that prepare their world through it
+        # on the same database (update ids are de-duplicated, message ids kept for replies).
+        self._update_ids = itertools.count(1_000_001)
+        self._message_ids = itertools.count(10_000_001)
         self.confirmed_below = 0  # every update id below this was acknowledged by the bot
         self._arrived = asyncio.Event()
         self._faults: dict[str, list[Fault]] = {}
