@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.dialects.sqlite.aiosqlite import dialect as aiosqlite_dialect
-from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.engine import URL, Dialect, make_url
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -23,11 +23,24 @@ class UnsupportedDatabaseError(ValueError):
 
 
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+EXAMPLE_URLS = "sqlite+aiosqlite:///var/jingfu.sqlite3 or postgresql+asyncpg://user@host:5432/jingfu"
+
+
+def parse_url(url: str) -> URL:
+    """The URL parsed, or an UnsupportedDatabaseError a person can act on. The value is never
+    repeated: a mistyped URL still holds the password."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise UnsupportedDatabaseError(f"DATABASE_URL is not a database URL; e.g. {EXAMPLE_URLS}") from None
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise UnsupportedDatabaseError(f"DATABASE_URL has port {parsed.port}; a port is 1 to 65535")
+    return parsed
 
 
 def normalise_url(url: str) -> str:
     """Accept the plain `postgresql://` and `sqlite://` spellings people paste, with the async driver."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     driver = parsed.drivername
     if driver in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+asyncpg")
@@ -37,6 +50,9 @@ def normalise_url(url: str) -> str:
         raise UnsupportedDatabaseError(
             f"DATABASE_URL uses {parsed.drivername!r}; use one of {', '.join(SUPPORTED_DRIVERS)}"
         )
+    if parsed.drivername.startswith("postgresql") and not parsed.database:
+        # asyncpg would take the user's name for it, and migrate or seed whatever database that is.
+        raise UnsupportedDatabaseError(f"DATABASE_URL names no database; e.g. {EXAMPLE_URLS}")
     return parsed.render_as_string(hide_password=False)
 
 

@@ -25,7 +25,7 @@ def where(database_url: str) -> str:
     """The database as a person names it, without the password: host:port/name or the file."""
     try:
         url = make_url(database_url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return "DATABASE_URL"
     if url.get_backend_name() == "sqlite":
         return url.database or "an in-memory SQLite database"

@@ -23,6 +23,7 @@ from core import admin_tokens, advisories, review
 from core.errors import IllegalTransition
 from core.review_queue import QueuedRequest, pending_review
 from core.scope import CITY_SYSTEM, Staff
+from jingfu.cli.arguments import row_id
 from jingfu.cli.errors import CliError
 from jingfu.runtime import run_with_uow
 from jingfu.terminal_text import one_line
@@ -221,12 +222,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     approve = actions.add_parser(
         "approve", help="approve a request: the chosen expert is invited", parents=[as_admin]
     )
-    approve.add_argument("id", type=int)
+    approve.add_argument("id", type=row_id)
     approve.set_defaults(func=_approve)
     reject = actions.add_parser(
         "reject", help="reject a request with a reason the farmer will read", parents=[as_admin]
     )
-    reject.add_argument("id", type=int)
+    reject.add_argument("id", type=row_id)
     # Not required by argparse: a missing reason is refused by the core rule, as one line.
     reject.add_argument("--reason", default="")
     reject.set_defaults(func=_reject)
@@ -237,11 +238,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="approve an advisory: the bot sends it to the farmers it concerns",
         parents=[as_admin],
     )
-    approve.add_argument("id", type=int)
+    approve.add_argument("id", type=row_id)
     approve.set_defaults(func=_approve_advisory)
     reject = actions.add_parser(
         "reject-advisory", help="reject an advisory with a reason the expert will read", parents=[as_admin]
     )
-    reject.add_argument("id", type=int)
+    reject.add_argument("id", type=row_id)
     reject.add_argument("--reason", default="")
     reject.set_defaults(func=_reject_advisory)

@@ -1,0 +1,23 @@
+"""Argument types shared by the `jingfu` commands: a bad value stops argparse with exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from jingfu.terminal_text import one_line
+
+# Every id column is INTEGER (storage/models, tests/cli/test_malformed_arguments.py holds it): int4 on
+# PostgreSQL. A larger id is not "not found" there but an error of the database, so it never gets there.
+ROW_ID_MAX = 2**31 - 1
+# ASCII digits only: int() would also take "１２", "1_000" and " 7".
+_ROW_ID = re.compile(r"[0-9]{1,10}")
+
+
+def row_id(value: str) -> int:
+    """An id as typed on the command line: a whole number from 1 to ROW_ID_MAX."""
+    if _ROW_ID.fullmatch(value) is None or not 1 <= int(value) <= ROW_ID_MAX:
+        raise argparse.ArgumentTypeError(
+            f"'{one_line(value)}' is not an id: ids are whole numbers from 1 to {ROW_ID_MAX}"
+        )
+    return int(value)
