@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -74,11 +75,13 @@ async def create_token(
     return IssuedToken(token, user.id, role, county_id)
 
 
-async def authenticate(uow: UnitOfWork, token: str) -> AdminUser | None:
+async def authenticate(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> AdminUser | None:
+    """The admin the token belongs to; None when it is unknown, revoked or expired."""
+    now = now or utcnow()
     row = await uow.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
     )
     if row is None:
         return None
-    row.last_used_at = utcnow()
+    row.last_used_at = now
     return await uow.session.get(AdminUser, row.admin_user_id)

@@ -19,13 +19,14 @@ from storage.uow import UnitOfWork
 MAX_REASON = 500
 
 
-async def staff_for_token(uow: UnitOfWork, token: str) -> Staff:
-    """The admin a back-office token belongs to, scoped to its county (None: city-wide)."""
-    user = await authenticate(uow, token)
+async def staff_for_token(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> Staff:
+    """The admin a back-office token belongs to, with the role's rights, scoped to its county
+    (None: city-wide)."""
+    user = await authenticate(uow, token, now=now or utcnow())
     if user is None:
-        raise NotPermitted("this token is unknown or revoked")
+        raise NotPermitted("this token is unknown, expired or revoked")
     await uow.commit()  # keeps the token's last-used time
-    return Staff(admin_id=user.id, county_id=user.county_id)
+    return Staff(admin_id=user.id, county_id=user.county_id, role=user.role)
 
 
 async def approve(

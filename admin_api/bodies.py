@@ -1,0 +1,56 @@
+"""Request bodies and query strings validated by pydantic models, with errors a person can act on.
+
+Two traps of the usual recipes are avoided: a body that is not UTF-8 is refused before pydantic sees
+it, and validation errors are reported without the input (`include_input=False`), which could be
+undecodable bytes or a farmer's text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from admin_api.problems import Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _errors(exc: ValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": [str(part) for part in error["loc"]], "msg": error["msg"], "type": error["type"]}
+        for error in exc.errors(include_input=False, include_url=False, include_context=False)
+    ]
+
+
+async def read_body(request: web.Request, model: type[M]) -> M:
+    raw = await request.read()  # over the app's client_max_size: aiohttp answers 413 itself
+    if not raw.strip():
+        raise Problem(400, "Bad Request", "this call needs a JSON body")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Problem(400, "Bad Request", "the body is not UTF-8 text") from None
+    try:
+        return model.model_validate_json(text)
+    except ValidationError as exc:
+        errors = _errors(exc)
+        if any(error["type"] == "json_invalid" for error in errors):
+            raise Problem(400, "Bad Request", "the body is not valid JSON") from None
+        raise Problem(422, "Unprocessable Content", _summary(errors), errors=errors) from None
+
+
+def read_query(request: web.Request, model: type[M]) -> M:
+    try:
+        return model.model_validate(dict(request.query))
+    except ValidationError as exc:
+        errors = _errors(exc)
+        raise Problem(400, "Bad Request", _summary(errors), errors=errors) from None
+
+
+def _summary(errors: list[dict[str, Any]]) -> str:
+    first = errors[0]
+    where = ".".join(first["loc"]) or "body"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {first['msg']}{more}"
