@@ -11,8 +11,8 @@ from aiogram.client.session.base import BaseSession
 from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.enums import ParseMode
 from aiogram.filters.logic import _LogicFilter
-from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 
 from bot.clean_input import CleaningDispatcher, SayWhatWasCleaned
 from bot.deps import BotDeps
@@ -24,9 +24,15 @@ from bot.middlewares.retry_sends import RetryPolicy, RetrySends
 from dialogs import routers
 
 
-def create_dispatcher(deps: BotDeps, *, storage: BaseStorage | None = None) -> Dispatcher:
+def create_dispatcher(
+    deps: BotDeps, *, storage: BaseStorage | None = None, isolation: BaseEventIsolation | None = None
+) -> Dispatcher:
+    """`isolation`: how one chat's updates wait for each other (default: `events_isolation(storage)`)."""
+    storage = storage or MemoryStorage()
     # Text no database stores (NUL, lone surrogates) is cleaned as each update enters (bot.clean_input).
-    dispatcher = CleaningDispatcher(storage=storage or MemoryStorage(), deps=deps)
+    dispatcher = CleaningDispatcher(
+        storage=storage, events_isolation=isolation or events_isolation(storage), deps=deps
+    )
     # Outer middlewares on `update`, so they see every kind of update: groups are turned away before
     # anything runs, then each update is de-duplicated and gets a context.
     dispatcher.update.outer_middleware(PrivateChatsOnly(deps))
@@ -90,6 +96,19 @@ def fsm_storage(redis_url: str | None) -> BaseStorage:
 
         return RedisStorage.from_url(redis_url)
     return MemoryStorage()
+
+
+def events_isolation(storage: BaseStorage) -> BaseEventIsolation:
+    """One update at a time per person and chat (aiogram's key: bot, chat, user), taken before the
+    conversation state is read. Five quick taps on one button used to run side by side, each
+    reading the same state before any wrote it (five drafts from one "new problem" button).
+    With Redis the lock is Redis's, on the storage's own connection pool, so several bot processes
+    take turns too; in memory it holds within this process, which is all there is then."""
+    from aiogram.fsm.storage.redis import RedisStorage
+
+    if isinstance(storage, RedisStorage):
+        return storage.create_isolation()
+    return SimpleEventIsolation()
 
 
 def create_bot(token: str, *, session: BaseSession | None = None, retry: RetryPolicy | None = None) -> Bot:
