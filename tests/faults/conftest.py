@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
@@ -30,24 +31,22 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
-@pytest.fixture(scope="session")
-def private_postgres() -> Iterator[PrivatePostgres]:
-    server = PrivatePostgres()
+def _running(server: PrivatePostgres | PrivateRedis) -> Iterator[Any]:
     try:
         server.start()
         yield server
     finally:
         server.remove()
+
+
+@pytest.fixture(scope="session")
+def private_postgres() -> Iterator[PrivatePostgres]:
+    yield from _running(PrivatePostgres())
 
 
 @pytest.fixture
 def private_redis() -> Iterator[PrivateRedis]:
-    server = PrivateRedis()
-    try:
-        server.start()
-        yield server
-    finally:
-        server.remove()
+    yield from _running(PrivateRedis())
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from aiogram import Bot
 from aiogram.exceptions import TelegramRetryAfter, TelegramServerError
@@ -11,14 +9,6 @@ from aiogram.methods import GetUpdates
 
 from bot.runner import telegram_session
 from tests.faults.telegram_server import TOKEN, FakeTelegram
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_calls_are_answered_recorded_and_faulted(telegram: FakeTelegram) -> None:
