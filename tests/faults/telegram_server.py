@@ -188,6 +188,8 @@ class FakeTelegram:
         if fault is not None:
             if fault.hold:
                 await self._released.wait()
+                if request.transport is None or request.transport.is_closing():
+                    return web.Response(status=499)  # the bot went away (killed): nobody saw it
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             if fault.status == 429:
