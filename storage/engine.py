@@ -106,15 +106,19 @@ def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: ConnectionPoo
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """The engine for `url`. Statement parameters are farmers' and experts' own words: they are never
+    in an error's message nor in the echo (hide_parameters), which logs statements only."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     if parsed.drivername.startswith("sqlite"):
         args, kwargs = aiosqlite_dialect().create_connect_args(parsed)
-        engine = create_async_engine(url, echo=echo, async_creator=sqlite_driver.connector(*args, **kwargs))
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, async_creator=sqlite_driver.connector(*args, **kwargs)
+        )
     else:
-        engine = create_async_engine(url, echo=echo)
+        engine = create_async_engine(url, echo=echo, hide_parameters=True)
         event.listen(engine.sync_engine.pool, "checkin", _note_checkin)
         event.listen(engine.sync_engine.pool, "checkout", partial(_ping_if_idle, engine.sync_engine.dialect))
     if parsed.drivername.startswith("sqlite"):

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from jingfu.cli.database_errors import database_failure
 from jingfu.cli.errors import CliError
+from jingfu.log_setup import redact
 from jingfu.terminal_text import one_line
 
 # Each entry is a module under jingfu.cli with a register(subparsers) function.
@@ -58,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = func(args)
     except CliError as exc:  # may quote what was typed or stored: escaped (jingfu.terminal_text)
-        print(f"jingfu: error: {one_line(str(exc))}", file=sys.stderr)
+        # and may quote a library's error naming the Bot API URL: redacted (jingfu.log_setup)
+        print(f"jingfu: error: {one_line(redact(str(exc)))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -66,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = _database_message(exc, args)
         if message is None:
             raise  # not the database's state: a bug, and its traceback is what fixes it
-        print(f"jingfu: error: {one_line(message)}", file=sys.stderr)
+        print(f"jingfu: error: {one_line(redact(message))}", file=sys.stderr)
         return 2
     return int(code or 0)
 

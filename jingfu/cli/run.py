@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import re
 
 from jingfu.cli.errors import CliError
+from jingfu.log_setup import configure_logging
 from jingfu.settings import (
     BotSettings,
     load_bot_settings,
@@ -61,9 +61,8 @@ def _command(_args: argparse.Namespace) -> int:
     # aiogram loads in seconds; imported here so the other `jingfu` commands do not pay for it.
     from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The schema check at start opens an Alembic context, which announces its dialect at INFO: noise.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # aiogram and aiohttp name the Bot API URL, token included, in their errors: redacted.
+    configure_logging(secrets=[token])
     try:
         asyncio.run(_run(token, api_base))
     except TelegramUnauthorizedError:

@@ -12,6 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
+from jingfu.log_setup import configure_logging
 from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_settings
 
 
@@ -46,9 +47,9 @@ def _log_to_file(path: Path) -> None:
     """The terminal is the user's chat window: a failed update shows the bot's polite reply there,
     and the details (tracebacks included) go to the log file for whoever runs the demo."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    # No Bot API token here (the shell answers in-process), but the rest of jingfu.log_setup's
+    # redaction holds for the file too.
+    configure_logging(handlers=[logging.FileHandler(path, encoding="utf-8")])
 
 
 def _command(args: argparse.Namespace) -> int:
