@@ -53,17 +53,20 @@ from bot.middlewares.context import ContextMiddleware
 from bot.offline_session import OfflineSession
 from bot.wiring import bot_deps
 from core.binding import bind_by_code, bind_by_phone, identify
-from core.seed.demo import demo_invite_code, seed_demo
+from core.invite_codes import issue_code
+from core.scope import CITY_SYSTEM
+from core.seed.demo import seed_demo
 from jingfu.settings import DatabaseSettings, NluSettings
 from nlu.interface import ParseResult
 from storage import migrate
-from storage.models import ServiceRequest
+from storage.models import ServiceObject, ServiceRequest
+from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/root"
 FARMER_USER_ID = 9_000_001
 FARMER_PHONE = "13904781002"  # 王秀兰, on the 王二牛 household's roster in the demo seed
-HOUSEHOLD = "临河区狼山镇王二牛示范户"  # its invite code binds the further bench farmers
+HOUSEHOLD = "临河区狼山镇王二牛示范户"  # codes issued for it bind the further bench farmers
 CROPS = ("向日葵", "小麦", "玉米", "甜菜", "番茄", "辣椒", "蜜瓜", "西瓜")
 SYMPTOMS = ("叶子发黄", "叶片有黑斑", "根部腐烂", "茎秆倒伏", "果实开裂", "长势弱", "叶子卷曲", "有蚜虫")
 STAGES = ("苗期", "开花期", "结果期", "灌浆期", "成熟期")
@@ -167,9 +170,13 @@ async def prepare(url: str, deps: BotDeps, users: list[int]) -> None:
             if (await identify(uow, user_id)).farmer is not None:
                 continue
             if user_id == FARMER_USER_ID:
-                await bind_by_phone(uow, user_id, FARMER_PHONE, "王秀兰")
-            else:  # further members of the same household, as the household's invite code binds them
-                await bind_by_code(uow, user_id, demo_invite_code("F", HOUSEHOLD), f"农户{user_id}")
+                await bind_by_phone(uow, user_id, "+86" + FARMER_PHONE, "王秀兰")
+            else:  # further members of the same household, each with a code staff issued for it
+                household = await uow.session.scalar(
+                    select(ServiceObject.id).where(ServiceObject.name == HOUSEHOLD)
+                )
+                issued = await issue_code(uow, CITY_SYSTEM, service_object_id=household)
+                await bind_by_code(uow, user_id, issued.code, f"农户{user_id}", now=utcnow())
 
 
 async def drafts_since(deps: BotDeps, last_id: int) -> tuple[int, list[str]]:

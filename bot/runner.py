@@ -18,6 +18,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from bot.account_pushes import AccountPusher
 from bot.advisory_sender import PER_SECOND, AdvisorySender
 from bot.commands import register_commands
 from bot.deps import BotDeps
@@ -48,10 +49,11 @@ async def sweep(deps: BotDeps) -> None:
 def notifier_pump(
     bot: Bot, deps: BotDeps, *, advisories_per_second: float = PER_SECOND
 ) -> Callable[[], Awaitable[int]]:
-    """Status pushes, offers, conversation messages that waited for Telegram, then advisories: one
-    pump, so the bot, the terminal and the tests run them alike. `advisories_per_second`: the pace
-    of advisory copies (Telegram's flood limit; the tests' offline session has none)."""
-    notifier, offer_pusher = Notifier(bot, deps), OfferPusher(bot, deps)
+    """Status pushes, offers, re-binding notices, conversation messages that waited for Telegram,
+    then advisories: one pump, so the bot, the terminal and the tests run them alike.
+    `advisories_per_second`: the pace of advisory copies (Telegram's flood limit; the tests' offline
+    session has none)."""
+    notifier, offer_pusher, accounts = Notifier(bot, deps), OfferPusher(bot, deps), AccountPusher(bot, deps)
     relays, sender = RelayRetry(bot, deps), AdvisorySender(bot, deps, per_second=advisories_per_second)
     started = False
 
@@ -60,8 +62,10 @@ def notifier_pump(
         if not started:  # a first start announces only the last day's records (bot.event_cursor)
             await notifier.start()
             await offer_pusher.start()
+            await accounts.start()
             started = True
-        return await notifier.pump() + await offer_pusher.pump() + await relays.pump() + await sender.pump()
+        pushed = await notifier.pump() + await offer_pusher.pump() + await accounts.pump()
+        return pushed + await relays.pump() + await sender.pump()
 
     return pump
 

@@ -1,23 +1,33 @@
 """Binding a Telegram account to a certified service object (farmers) or to an expert record.
 
-A farmer binds by sharing the phone number the county put on the roster, or with the service
-object's invite code; an expert by the phone on record or the personal invite code.
+A farmer binds by sharing the +86 mobile the county put on the roster, an expert by the one on
+record; either may instead send a staff-issued code (core.invite_codes). One account binds one
+person, and a person bound to an account is moved to another only with a staff re-binding code;
+the previous account is then told (bot.account_pushes reads the "rebind" audit row). Every
+refusal is in the audit log.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import NoReturn
 
 from sqlalchemy import BigInteger, Row, Select, Subquery, bindparam, func, select
 
+from core import invite_codes
 from core.actors import Actor
 from core.audit import record
-from core.errors import InvalidInput, NotFound
+from core.errors import NotFound, NotPermitted
 from core.matching import WAITING_STATUSES
+from core.phones import NotMainlandMobile, contact_mobile
 from storage.enums import RequestStatus
-from storage.models import Expert, Farmer, RosterMember, ServiceObject, ServiceRequest
+from storage.models import AuditLog, Expert, Farmer, RosterMember, ServiceObject, ServiceRequest
+from storage.types import utcnow
 from storage.uow import UnitOfWork
+
+WRONG_CODES_PER_HOUR = 5  # 80 bits make guessing hopeless; this keeps a guesser out of the log
+REBIND = "rebind"  # the audit action of an expert moved to another account by a staff code
 
 
 @dataclass(frozen=True)
@@ -34,14 +44,36 @@ class Identity:
     farmer_waiting: int | None = None
 
 
-def normalise_phone(raw: str) -> str:
-    """Telegram sends '+8613904781001' or '8613904781001'; rosters hold the 11-digit mobile number."""
-    digits = re.sub(r"\D", "", raw)
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    if not re.fullmatch(r"1\d{10}", digits):
-        raise InvalidInput("this is not a mainland mobile number")
-    return digits
+class BindingRefused(NotPermitted):
+    """Why an account was not bound; `reason` picks the message the person reads."""
+
+    code = "binding_refused"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message, reason=reason)
+        self.reason = reason
+
+
+async def _refuse(
+    uow: UnitOfWork,
+    telegram_user_id: int,
+    reason: str,
+    message: str,
+    entity: str,
+    entity_id: int | None = None,
+) -> NoReturn:
+    """Record the refused attempt (committed: the refusal is what is audited) and raise it."""
+    await record(
+        uow,
+        Actor.system(),
+        "bind.refuse",
+        entity,
+        entity_id,
+        telegram_user_id=telegram_user_id,
+        reason=reason,
+    )
+    await uow.commit()
+    raise BindingRefused(reason, message)
 
 
 _IN_SERVICE = select(func.count()).where(ServiceRequest.status == RequestStatus.in_service)
@@ -86,8 +118,6 @@ async def identify(uow: UnitOfWork, telegram_user_id: int) -> Identity:
 async def _new_farmer(
     uow: UnitOfWork, telegram_user_id: int, name: str, phone: str | None, service_object: ServiceObject
 ) -> Farmer:
-    if (await identify(uow, telegram_user_id)).farmer is not None:
-        raise InvalidInput("this Telegram account is already bound")
     farmer = Farmer(
         telegram_user_id=telegram_user_id,
         name=name[:64],
@@ -103,13 +133,42 @@ async def _new_farmer(
     return farmer
 
 
+async def _ensure_unbound(uow: UnitOfWork, telegram_user_id: int, entity: str, entity_id: int | None) -> None:
+    who = await identify(uow, telegram_user_id)
+    if who.farmer is not None or who.expert is not None:
+        await _refuse(
+            uow,
+            telegram_user_id,
+            "account_bound",
+            "this Telegram account is bound already",
+            entity,
+            entity_id,
+        )
+
+
+async def _refuse_bound_expert(uow: UnitOfWork, telegram_user_id: int, expert: Expert) -> NoReturn:
+    await _refuse(
+        uow, telegram_user_id, "person_bound", "this expert is bound to another account", "expert", expert.id
+    )
+
+
 async def bind_by_phone(
     uow: UnitOfWork, telegram_user_id: int, raw_phone: str, display_name: str
 ) -> Identity:
-    """Bind whoever the phone number belongs to: an expert on record or a roster member."""
-    phone = normalise_phone(raw_phone)
+    """Bind whoever the shared +86 mobile belongs to: an expert on record or a roster member."""
+    try:
+        phone = contact_mobile(raw_phone)
+    except NotMainlandMobile as exc:
+        await _refuse(uow, telegram_user_id, "not_mainland_mobile", exc.message, "phone")
     expert = await uow.session.scalar(select(Expert).where(Expert.phone == phone))
     if expert is not None:
+        if expert.telegram_user_id == telegram_user_id:
+            return Identity(None, expert)
+        if expert.telegram_user_id is not None:
+            # A new account with the expert's number (a new phone, a number passed on) does not take
+            # the account over: staff move it with a re-binding code, and the old account is told.
+            await _refuse_bound_expert(uow, telegram_user_id, expert)
+        await _ensure_unbound(uow, telegram_user_id, "expert", expert.id)
         expert.telegram_user_id = telegram_user_id
         await record(uow, Actor.expert(expert.id), "bind", "expert", expert.id)
         await uow.commit()
@@ -121,24 +180,78 @@ async def bind_by_phone(
         )
     service_object = await uow.session.get(ServiceObject, member.service_object_id)
     assert service_object is not None
+    await _ensure_unbound(uow, telegram_user_id, "service_object", service_object.id)
     farmer = await _new_farmer(uow, telegram_user_id, member.name, phone, service_object)
     await uow.commit()
     return Identity(farmer, None)
 
 
-async def bind_by_code(uow: UnitOfWork, telegram_user_id: int, raw_code: str, display_name: str) -> Identity:
-    code = raw_code.strip().upper()
-    expert = await uow.session.scalar(select(Expert).where(Expert.invite_code == code))
+async def _wrong_codes_lately(uow: UnitOfWork, telegram_user_id: int) -> int:
+    # Audit rows carry the wall clock's time, so the hour is the wall clock's too.
+    counted = await uow.session.scalar(
+        select(func.count())
+        .select_from(AuditLog)
+        .where(
+            AuditLog.action == "bind.refuse",
+            AuditLog.at >= utcnow() - timedelta(hours=1),
+            AuditLog.detail["reason"].as_string() == "code_unknown",
+            AuditLog.detail["telegram_user_id"].as_integer() == telegram_user_id,
+        )
+    )
+    return int(counted or 0)
+
+
+async def bind_by_code(
+    uow: UnitOfWork, telegram_user_id: int, raw_code: str, display_name: str, *, now: datetime
+) -> Identity:
+    """Bind with a staff-issued code: an unbound account to an unbound expert (or, with a
+    re-binding code, to a bound one, moving him) or to a service object as one more member."""
+    if await _wrong_codes_lately(uow, telegram_user_id) >= WRONG_CODES_PER_HOUR:
+        # Not audited: the wrong codes before it are, and a guesser must not fill the log.
+        raise BindingRefused("code_throttled", "too many wrong codes; try again in an hour")
+    code = await invite_codes.find(uow, raw_code)
+    if code is None:
+        await _refuse(uow, telegram_user_id, "code_unknown", "this invite code is unknown", "invite_code")
+    if (reason := invite_codes.unusable(code, now)) is not None:
+        await _refuse(
+            uow, telegram_user_id, reason, f"this invite code is {reason[5:]}", "invite_code", code.id
+        )
+    await _ensure_unbound(uow, telegram_user_id, "invite_code", code.id)
+    expert = await uow.session.get(Expert, code.expert_id) if code.expert_id is not None else None
+    if expert is not None and expert.telegram_user_id is not None and not code.rebind:
+        await _refuse_bound_expert(uow, telegram_user_id, expert)
+    if not await invite_codes.spend(uow, code, telegram_user_id, now):  # another account was quicker
+        await _refuse(uow, telegram_user_id, "code_used", "this invite code is used", "invite_code", code.id)
     if expert is not None:
+        previous = expert.telegram_user_id
         expert.telegram_user_id = telegram_user_id
-        await record(uow, Actor.expert(expert.id), "bind", "expert", expert.id, by="invite_code")
+        await record(
+            uow, Actor.expert(expert.id), "bind", "expert", expert.id, by="invite_code", code_id=code.id
+        )
+        if previous is not None:
+            await record(
+                uow,
+                Actor.admin(code.issued_by),
+                REBIND,
+                "expert",
+                expert.id,
+                previous_telegram_user_id=previous,
+                telegram_user_id=telegram_user_id,
+                code_id=code.id,
+            )
         await uow.commit()
         return Identity(None, expert)
-    service_object = await uow.session.scalar(
-        select(ServiceObject).where(ServiceObject.invite_code == code, ServiceObject.certified.is_(True))
-    )
-    if service_object is None:
-        raise NotFound("this invite code is unknown")
+    service_object = await uow.session.get(ServiceObject, code.service_object_id)
+    assert service_object is not None
+    if not service_object.certified:
+        await _refuse(
+            uow,
+            telegram_user_id,
+            "not_certified",
+            "this service object is not certified",
+            "service_object",
+            service_object.id,
+        )
     farmer = await _new_farmer(uow, telegram_user_id, display_name or "农户", None, service_object)
     await uow.commit()
     return Identity(farmer, None)

@@ -1,4 +1,4 @@
-"""/start and binding: a farmer shares the roster phone or sends an invite code; so does an expert."""
+"""/start and binding: a farmer shares the roster phone or sends a staff-issued code; so does an expert."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardM
 from bot.deps import BotDeps
 from bot.i18n import Translator
 from core import offers
-from core.binding import Identity, bind_by_code, bind_by_phone, set_language
-from core.errors import InvalidInput, NotFound
+from core.binding import BindingRefused, Identity, bind_by_code, bind_by_phone, set_language
+from core.errors import NotFound
+from core.invite_codes import canonical
 from core.offer_cards import offer_card
 from core.queries import expert_queue
 from dialogs.common import menu_keyboard
@@ -26,7 +27,20 @@ from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
-INVITE_CODE = re.compile(r"^[EF][0-9A-F]{7}$", re.IGNORECASE)
+# The 8-character codes of before (E208B0C3) are still read as codes, so whoever sends one is told
+# it is wrong rather than asked to bind.
+OLD_CODE = re.compile(r"^\s*[EF][0-9A-F]{7}\s*$", re.IGNORECASE)
+REFUSALS = {
+    "code_unknown": "bind.code_unknown",
+    "code_expired": "bind.code_expired",
+    "code_used": "bind.code_used",
+    "code_revoked": "bind.code_revoked",
+    "code_throttled": "bind.code_throttled",
+    "person_bound": "bind.person_bound",
+    "account_bound": "bind.account_bound",
+    "not_certified": "bind.not_certified",
+    "not_mainland_mobile": "bind.not_mainland_mobile",
+}
 SHOWN_INVITATIONS = 5  # cards sent on binding; the rest wait in the expert's queue
 SHOWN_OFFERS = 3  # a park rarely has more open offers; more would bury the welcome
 
@@ -79,15 +93,15 @@ async def _bind(
     assert user is not None
     try:
         if code is not None:
-            identity = await bind_by_code(uow, user.id, code, user.full_name)
+            identity = await bind_by_code(uow, user.id, code, user.full_name, now=deps.clock())
         else:
             assert message.contact is not None
             identity = await bind_by_phone(uow, user.id, message.contact.phone_number, user.full_name)
     except NotFound:
         await message.answer(t("bind.not_found"), reply_markup=share_phone_keyboard(t))
         return
-    except InvalidInput:
-        await message.answer(t("bind.invalid"), reply_markup=share_phone_keyboard(t))
+    except BindingRefused as refused:
+        await message.answer(t(REFUSALS[refused.reason]), reply_markup=share_phone_keyboard(t))
         return
     # The language chosen before binding (the welcome is already in it) becomes the account's:
     # a bound person's replies follow the account, and everything after the welcome was Chinese.
@@ -117,12 +131,31 @@ async def _take_up_kept_problem(
     await start_intake(message, state, t, uow, deps, farmer, text)
 
 
-# Registered first: /start, a shared contact or an invite code from someone already bound is welcomed
-# back, so the handlers below only ever bind.
-@router.message(
-    MagicData(F.farmer.is_not(None) | F.expert.is_not(None)),
-    or_f(CommandStart(), F.contact, F.text.regexp(INVITE_CODE)),
-)
+def looks_like_code(text: str) -> bool:
+    return canonical(text) is not None or OLD_CODE.match(text) is not None
+
+
+# Registered first: a code is taken to core whoever sends it, so that an account bound already is
+# refused there (and the attempt audited) instead of being welcomed as if the code had worked.
+@router.message(F.text.func(looks_like_code))
+async def invite_code(
+    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, state: FSMContext
+) -> None:
+    assert message.text is not None
+    await _bind(message, t, uow, deps, state, code=message.text)
+
+
+@router.message(CommandStart(deep_link=True, magic=F.args.func(looks_like_code)))
+async def start_with_code(
+    message: Message, command: CommandObject, t: Translator, uow: UnitOfWork, deps: BotDeps, state: FSMContext
+) -> None:
+    assert command.args is not None
+    await _bind(message, t, uow, deps, state, code=command.args)
+
+
+# /start or a shared contact from someone already bound is welcomed back, so the handlers below only
+# ever bind.
+@router.message(MagicData(F.farmer.is_not(None) | F.expert.is_not(None)), or_f(CommandStart(), F.contact))
 async def welcome_back(
     message: Message,
     state: FSMContext,
@@ -139,17 +172,7 @@ async def welcome_back(
 
 
 @router.message(CommandStart())
-async def start(
-    message: Message,
-    command: CommandObject,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    state: FSMContext,
-) -> None:
-    if command.args and INVITE_CODE.match(command.args.strip()):
-        await _bind(message, t, uow, deps, state, code=command.args.strip())
-        return
+async def start(message: Message, t: Translator) -> None:
     await message.answer(t("bind.intro"), reply_markup=share_phone_keyboard(t))
 
 
@@ -163,14 +186,6 @@ async def contact_shared(
         await message.answer(t("bind.own_contact_only"), reply_markup=share_phone_keyboard(t))
         return
     await _bind(message, t, uow, deps, state)
-
-
-@router.message(F.text.regexp(INVITE_CODE))
-async def invite_code(
-    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, state: FSMContext
-) -> None:
-    assert message.text is not None
-    await _bind(message, t, uow, deps, state, code=message.text.strip())
 
 
 # Registered last of all routers (see dialogs.routers): whatever an unbound user sends gets instructions.

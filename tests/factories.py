@@ -105,7 +105,6 @@ async def expert(
         term_start=term_start,
         term_end=term_end,
         status=status,
-        invite_code=f"E{n}",
         specialties=[ExpertSpecialty(specialty_code=code) for code in codes],
         **fields,
     )
@@ -116,9 +115,7 @@ async def service_object(
     uow: UnitOfWork, county_id: int, *, kind: ServiceObjectKind = ServiceObjectKind.household
 ) -> ServiceObject:
     n = serial()
-    return await _add(
-        uow, ServiceObject(kind=kind, name=f"示范户{n}", county_id=county_id, invite_code=f"S{n}")
-    )
+    return await _add(uow, ServiceObject(kind=kind, name=f"示范户{n}", county_id=county_id))
 
 
 async def farmer(uow: UnitOfWork, county_id: int, *, service_object_id: int | None = None) -> Farmer:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,11 +27,6 @@ from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 TERM_YEARS = 5
-
-
-def demo_invite_code(prefix: str, key: str) -> str:
-    # Deterministic in the demo so the README can name them; real objects get random codes.
-    return prefix + hashlib.sha256(key.encode()).hexdigest()[:7].upper()
 
 
 async def _by_name(uow: UnitOfWork, model: Any, name: str) -> Any:
@@ -83,7 +77,6 @@ async def _seed_teams(uow: UnitOfWork, teams: list[dict[str, Any]], now: datetim
                     keywords=person.get("keywords", []),
                     term_start=start,
                     term_end=start.replace(year=start.year + TERM_YEARS),
-                    invite_code=demo_invite_code("E", person["phone"]),
                     specialties=[ExpertSpecialty(specialty_code=code) for code in person["specialties"]],
                 )
             )
@@ -104,7 +97,6 @@ async def _seed_service_objects(
             county_id=county.id,
             township_id=township.id if township else None,
             main_industries=item.get("industries", []),
-            invite_code=demo_invite_code("F", item["name"]),
         )
         uow.session.add(service_object)
         await uow.flush()

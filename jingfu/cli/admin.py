@@ -1,14 +1,25 @@
-"""`jingfu admin create-token --role ROLE [--county NAME]`: a new back-office API token, printed once."""
+"""`jingfu admin create-token --role ROLE [--county NAME]`: a new back-office API token, printed once.
+
+`jingfu admin issue-code --expert ID | --service-object ID [--days N] [--rebind]`: an invite code,
+printed once with its /start deep-link form; `jingfu admin revoke-code CODE` withdraws one. Both act
+as the local operator (city-wide), recorded in the audit log.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from zoneinfo import ZoneInfo
 
+from core import invite_codes
 from core.admin_tokens import IssuedToken, create_token, parse_role
+from core.scope import CITY_SYSTEM
+from jingfu.cli.arguments import row_id
 from jingfu.runtime import run_with_uow
 from storage.enums import AdminRole
 from storage.uow import UnitOfWork
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def _create_token(args: argparse.Namespace) -> int:
@@ -20,6 +31,36 @@ def _create_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _issue_code(args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> invite_codes.IssuedCode:
+        return await invite_codes.issue_code(
+            uow,
+            CITY_SYSTEM,
+            expert_id=args.expert,
+            service_object_id=args.service_object,
+            days=args.days,
+            rebind=args.rebind,
+        )
+
+    issued = asyncio.run(run_with_uow(work))
+    holder = f"expert {args.expert}" if args.expert is not None else f"service object {args.service_object}"
+    print(issued.code)
+    print(f"/start {issued.code}")
+    print(
+        f"for {holder}{' (re-binding)' if issued.rebind else ''}, single use, valid until"
+        f" {issued.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M} Beijing time; shown only now"
+    )
+    return 0
+
+
+def _revoke_code(args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> int:
+        return (await invite_codes.revoke_code(uow, CITY_SYSTEM, args.code)).id
+
+    print(f"invite code #{asyncio.run(run_with_uow(work))} revoked")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     admin = subparsers.add_parser("admin", help="back-office administration")
     admin_sub = admin.add_subparsers(dest="admin_command", metavar="ACTION", required=True)
@@ -28,3 +69,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     token.add_argument("--county", help="county name (for county roles), e.g. 临河区")
     token.add_argument("--name", help="who the token is for")
     token.set_defaults(func=_create_token)
+    issue = admin_sub.add_parser("issue-code", help="print a new single-use invite code (stored hashed)")
+    holder = issue.add_mutually_exclusive_group(required=True)
+    holder.add_argument("--expert", type=row_id, metavar="ID", help="the expert record it binds")
+    holder.add_argument(
+        "--service-object", type=row_id, metavar="ID", help="the service object it binds a member to"
+    )
+    issue.add_argument(
+        "--days", type=int, default=invite_codes.DEFAULT_DAYS, help="valid for N days (default %(default)s)"
+    )
+    issue.add_argument(
+        "--rebind", action="store_true", help="move an expert who is bound already; the old account is told"
+    )
+    issue.set_defaults(func=_issue_code)
+    revoke = admin_sub.add_parser("revoke-code", help="withdraw an invite code not used yet")
+    revoke.add_argument("code", help="the code as issued, e.g. ABCD-EFGH-JKMN-PQRS")
+    revoke.set_defaults(func=_revoke_code)

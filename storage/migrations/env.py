@@ -14,15 +14,39 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _sqlite_pragma(connection: Connection, pragma: str) -> list[object]:
+    # On the driver's connection, outside the migration's transaction: SQLite ignores
+    # PRAGMA foreign_keys inside one.
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(pragma)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def _configure(connection: Connection) -> None:
-    context.configure(
-        connection=connection,
-        target_metadata=target_metadata,
-        compare_type=True,
-        render_as_batch=connection.dialect.name == "sqlite",  # SQLite alters tables by copying them
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch migration copies a table and drops the old one; with foreign keys on, dropping a
+        # table that other rows refer to (experts) fails before the copy takes its place. So they are
+        # off while migrating, checked once it is done, and on again.
+        _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
+    try:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            compare_type=True,
+            render_as_batch=sqlite,  # SQLite alters tables by copying them
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    finally:
+        if sqlite:
+            broken = _sqlite_pragma(connection, "PRAGMA foreign_key_check")
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migration left rows referring to missing rows: {broken[:5]}")
 
 
 async def _run_online() -> None:

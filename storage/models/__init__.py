@@ -3,6 +3,7 @@
 from storage.models.admin import AdminUser, ApiToken, AuditLog, ProcessedUpdate, ScreeningAttempt
 from storage.models.base import Base
 from storage.models.content import Advisory, AdvisoryDelivery, TermEntry
+from storage.models.invites import InviteCode
 from storage.models.offers import ServiceOffer
 from storage.models.organisation import (
     County,
@@ -39,6 +40,7 @@ __all__ = [
     "ExpertSpecialty",
     "Farmer",
     "FeeScheduleEntry",
+    "InviteCode",
     "LedgerEntry",
     "MessageLink",
     "ProcessedUpdate",

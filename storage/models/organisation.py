@@ -70,7 +70,6 @@ class Expert(CreatedAt, Base):
     term_start: Mapped[date] = mapped_column(Date)
     term_end: Mapped[date] = mapped_column(Date)  # 5-year term (Art. 10)
     status: Mapped[ExpertStatus] = mapped_column(str_enum(ExpertStatus), default=ExpertStatus.active)
-    invite_code: Mapped[str] = mapped_column(String(16), unique=True)
     language: Mapped[str] = mapped_column(String(8), default="zh_CN")
     forum_topics: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -91,7 +90,6 @@ class ServiceObject(CreatedAt, Base):
     township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
     main_industries: Mapped[list[str]] = mapped_column(JSON, default=list)
     certified: Mapped[bool] = mapped_column(Boolean, default=True)
-    invite_code: Mapped[str] = mapped_column(String(16), unique=True)
 
 
 class RosterMember(Base):

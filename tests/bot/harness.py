@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -113,7 +114,13 @@ class Harness:
         )
         return await self.say(user_id, text, reply_to_message=original)
 
-    async def contact(self, user_id: int, phone: str, owner: int | None = None) -> list[TelegramMethod[Any]]:
+    async def contact(
+        self, user_id: int, phone: str, owner: int | None = None, *, exactly: bool = False
+    ) -> list[TelegramMethod[Any]]:
+        """Share a contact card. A roster's 11-digit mainland number is sent as Telegram sends a
+        Chinese account's own number, '86' and the digits; with `exactly`, `phone` is sent as given."""
+        if not exactly and re.fullmatch(r"1\d{10}", phone):
+            phone = "86" + phone
         card = Contact(phone_number=phone, first_name="x", user_id=owner if owner is not None else user_id)
         return await self.feed(
             Update(update_id=next(self._update_ids), message=self._message(user_id, contact=card))

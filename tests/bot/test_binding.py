@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import pytest
 from sqlalchemy import func, select
 
-from storage.models import Expert, Farmer, ServiceRequest
+from storage.models import AuditLog, Expert, Farmer, ServiceRequest
 from tests.bot.conftest import EXPERT, EXPERT_PHONE, FARMER, FARMER_PHONE
 from tests.bot.harness import Harness, buttons, texts
 
@@ -84,15 +87,6 @@ async def test_expert_binds_by_phone_and_sees_the_expert_menu(harness: Harness) 
         assert expert is not None and expert.name == "王建国"
 
 
-async def test_deep_link_invite_code_binds(harness: Harness) -> None:
-    async with harness.deps.uow() as uow:
-        expert = await uow.session.scalar(select(Expert).where(Expert.phone == EXPERT_PHONE))
-        assert expert is not None
-        code = expert.invite_code
-    sent = await harness.say(EXPERT, f"/start {code}")
-    assert "王建国专家" in texts(sent)[0]
-
-
 async def test_the_intro_says_where_an_expert_is_looked_up_too(harness: Harness) -> None:
     # Who writes /start is not known yet: the text told experts they were checked against the
     # farmers' roster, which they are not on.
@@ -142,17 +136,92 @@ async def test_a_bound_farmer_sending_something_unexpected_is_not_told_to_bind(h
 
 async def test_someone_already_bound_is_welcomed_back_and_never_bound_again(harness: Harness) -> None:
     await harness.contact(FARMER, FARMER_PHONE)
-    async with harness.deps.uow() as uow:
-        expert = await uow.session.scalar(select(Expert).where(Expert.phone == EXPERT_PHONE))
-        assert expert is not None
-        code = expert.invite_code
-    for sent in (
-        await harness.say(FARMER, "/start"),
-        await harness.contact(FARMER, FARMER_PHONE),
-        await harness.say(FARMER, code),  # an expert's code does not make the farmer an expert
-        await harness.say(FARMER, f"/start {code}"),
-    ):
+    for sent in (await harness.say(FARMER, "/start"), await harness.contact(FARMER, FARMER_PHONE)):
         assert "欢迎您，王二牛！" in texts(sent)[0]
+
+
+STRANGER = 66601  # on no roster and no expert record
+WRONG_CODE = "邀请码不正确"
+
+
+async def test_a_stranger_with_an_experts_old_demo_code_does_not_take_over_the_account(
+    harness: Harness,
+) -> None:
+    # Issue 13: a new user sent /start, then the expert's demo code (the first 7 hex characters of
+    # sha256 of his phone); the expert's account became the stranger's, who received the pending
+    # invitations with farmers' problem text, and the expert was told he was not bound.
+    await harness.contact(EXPERT, EXPERT_PHONE)
+    old_code = "E" + hashlib.sha256(EXPERT_PHONE.encode()).hexdigest()[:7].upper()
+
+    await harness.say(STRANGER, "/start")
+    sent = await harness.say(STRANGER, old_code)
+
+    assert len(texts(sent)) == 1 and WRONG_CODE in texts(sent)[0]
+    assert not any("专家" in text for text in texts(sent))
     async with harness.deps.uow() as uow:
         expert = await uow.session.scalar(select(Expert).where(Expert.phone == EXPERT_PHONE))
-        assert expert is not None and expert.telegram_user_id is None
+        assert expert is not None and expert.telegram_user_id == EXPERT
+    sent = await harness.say(STRANGER, f"/start {old_code}")
+    assert WRONG_CODE in texts(sent)[0]
+    sent = await harness.say(EXPERT, "/start")
+    assert "欢迎您，王建国专家" in texts(sent)[0]
+
+
+async def test_an_experts_phone_does_not_move_his_bound_account_to_another(harness: Harness) -> None:
+    # bind_by_phone overwrote experts.telegram_user_id: a second account with the expert's number
+    # (a new phone, a SIM passed on) took the account over silently.
+    await harness.contact(EXPERT, EXPERT_PHONE)
+    sent = await harness.contact(STRANGER, EXPERT_PHONE)
+    assert "已绑定另一个 Telegram 账号" in texts(sent)[0] and "旗县区科技管理部门" in texts(sent)[0]
+    async with harness.deps.uow() as uow:
+        expert = await uow.session.scalar(select(Expert).where(Expert.phone == EXPERT_PHONE))
+        assert expert is not None and expert.telegram_user_id == EXPERT
+        refused = (await uow.session.scalars(select(AuditLog).where(AuditLog.action == "bind.refuse"))).all()
+        assert [
+            (r.entity, r.entity_id, r.detail["telegram_user_id"], r.detail["reason"]) for r in refused
+        ] == [("expert", expert.id, STRANGER, "person_bound")]
+
+
+@pytest.mark.parametrize(
+    "shared",
+    ["+8613904781001", "8613904781001", "008613904781001", "+86 139-0478-1001", "+86 139 0478 1001"],
+)
+async def test_a_mainland_mobile_binds_in_any_international_form(harness: Harness, shared: str) -> None:
+    sent = await harness.contact(FARMER, shared, exactly=True)
+    assert "欢迎您，王二牛" in texts(sent)[0]
+
+
+NOT_MAINLAND = "只有登记在本旗县区名册上的中国大陆手机号"
+
+
+@pytest.mark.parametrize(
+    "shared",
+    [
+        "+13904781002",  # the issue's case: +1, whose national digits are 王秀兰's roster phone
+        "13904781002",  # the same as Telegram may send it, without '+'
+        "+85213904781",  # Hong Kong
+        "+852 9123 4567",
+        "+86 10 6412 3456",  # a Beijing landline
+        "+8647812345678",  # too long for a mainland number
+        "not a phone",
+        "",
+    ],
+)
+async def test_a_number_that_is_not_a_mainland_mobile_does_not_bind(harness: Harness, shared: str) -> None:
+    sent = await harness.contact(FARMER, shared, exactly=True)
+    assert NOT_MAINLAND in texts(sent)[0] and "邀请码" in texts(sent)[0]
+    async with harness.deps.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(Farmer)) == 0
+        assert (
+            await uow.session.scalar(
+                select(func.count()).select_from(Expert).where(Expert.telegram_user_id.is_not(None))
+            )
+            == 0
+        )
+
+
+async def test_the_refusal_of_a_foreign_number_is_in_english_too(harness: Harness) -> None:
+    sent = await harness.say(FARMER, "/language")
+    await harness.press(FARMER, next(d for label, d in buttons(sent) if label == "English"))
+    sent = await harness.contact(FARMER, "+13904781002", exactly=True)
+    assert "Only a mainland China mobile number (+86) on your county's roster can bind" in texts(sent)[0]
