@@ -113,6 +113,15 @@ async def link_messages(uow: UnitOfWork, chat_id: int, message_ids: list[int], r
     await uow.commit()
 
 
+async def relayed(
+    uow: UnitOfWork, message: ThreadMessage, chat_id: int, message_ids: list[int], request_id: int
+) -> None:
+    """Telegram took `message` (as `message_ids` in `chat_id`): linked and no longer waiting, in one
+    commit, so that no state in between has it delivered yet still waiting (it would go twice)."""
+    message.relay_pending = False
+    await link_messages(uow, chat_id, message_ids, request_id)
+
+
 async def ensure_party(uow: UnitOfWork, request_id: int, kind: ActorKind, person_id: int) -> ServiceRequest:
     request = await uow.session.get(ServiceRequest, request_id)
     if request is None or not (
@@ -147,6 +156,10 @@ async def post(
         file_id=file_id,
         screening_verdict=screening_verdict,
         telegram_message_id=telegram_message_id,
+        # Waiting for Telegram from the start, committed before anything is sent: a process killed
+        # between here and Telegram's answer leaves it to the relay pump of the next start
+        # (bot.relay_retry), where it used to be stored as delivered and never sent.
+        relay_pending=True,
     )
     uow.session.add(message)
     await uow.commit()
@@ -206,9 +219,9 @@ async def conversation(uow: UnitOfWork, request_id: int, limit: int = 20) -> lis
     return list(reversed(rows.all()))
 
 
-# Relaying when Telegram cannot be reached: a message is stored first (post), then relayed; one that
-# could not be relayed is marked and relayed again later, oldest first, so the other party reads a
-# conversation in the order it was written.
+# Relaying when Telegram cannot be reached: a message is stored waiting (post), then relayed and
+# marked done; one that could not be relayed stays waiting and is relayed again later, oldest first,
+# so the other party reads a conversation in the order it was written.
 
 
 async def waiting_before(uow: UnitOfWork, message: ThreadMessage) -> bool:
@@ -230,6 +243,13 @@ async def waiting_before(uow: UnitOfWork, message: ThreadMessage) -> bool:
 async def set_relay_pending(uow: UnitOfWork, message: ThreadMessage, pending: bool) -> None:
     message.relay_pending = pending
     await uow.commit()
+
+
+async def still_pending(uow: UnitOfWork, message: ThreadMessage) -> bool:
+    """Whether `message` waits for Telegram as committed now (another task may have relayed it since
+    it was read)."""
+    await uow.session.refresh(message, ["relay_pending"])
+    return message.relay_pending
 
 
 async def pending_relays(uow: UnitOfWork, limit: int = 100) -> list[ThreadMessage]:

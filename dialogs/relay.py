@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +20,29 @@ from storage.uow import UnitOfWork
 
 TEXT_LIMIT = 4096  # Telegram's limits on a message's text and on a media caption
 CAPTION_LIMIT = 1024
+
+# The conversations (request, sender's side) whose messages are being relayed right now, by an
+# update's handler (dialogs/thread.py) or by the relay pump (bot/relay_retry.py). Both run in the
+# bot's one process (Telegram gives a token's updates to one poller) and both send waiting messages:
+# whoever holds a conversation's lane sends its messages, the other leaves them for later, so no
+# message goes twice and none overtakes an earlier one. Held in memory on purpose: a process that
+# dies takes its lanes with it, and the next start's pump finds the messages still waiting.
+Lane = tuple[int, ActorKind]
+_lanes_in_use: set[Lane] = set()
+
+
+@contextmanager
+def lane(request_id: int, sender_kind: ActorKind) -> Iterator[bool]:
+    """Take the lane of this conversation and side for the block; whether it was free (taken)."""
+    key = (request_id, sender_kind)
+    if key in _lanes_in_use:
+        yield False
+        return
+    _lanes_in_use.add(key)
+    try:
+        yield True
+    finally:
+        _lanes_in_use.discard(key)
 
 
 @dataclass(frozen=True)
@@ -138,11 +163,12 @@ async def relay(
     content: Content,
     *,
     header_key: str = "thread.header",
+    stored: ThreadMessage | None = None,
 ) -> bool:
     """Deliver to the other party; False when they cannot be reached (not bound yet, or they blocked
     the bot). Raises TelegramUnreachable when Telegram itself cannot be reached (after a few tries):
     the caller keeps the message for later. `header_key`: the catalog key of the line that says
-    whose message it is."""
+    whose message it is; `stored`: the record relayed, marked no longer waiting once delivered."""
     if sender_kind is ActorKind.farmer:
         expert = await uow.session.get(Expert, request.expert_id)
         chat_id, language = (expert.telegram_user_id, expert.language) if expert else (None, None)
@@ -162,5 +188,8 @@ async def relay(
     )
     if delivered is None:
         return False
-    await threads.link_messages(uow, chat_id, delivered, request.id)
+    if stored is not None:
+        await threads.relayed(uow, stored, chat_id, delivered, request.id)
+    else:
+        await threads.link_messages(uow, chat_id, delivered, request.id)
     return True

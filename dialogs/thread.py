@@ -25,7 +25,7 @@ from dialogs.common import screen_text
 from dialogs.forms import HELD
 from dialogs.forms import HELD_LATEST as LATEST
 from dialogs.intake import start_intake
-from dialogs.relay import Content, relay
+from dialogs.relay import Content, lane, relay
 from storage.enums import ActorKind, MessageKind
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
@@ -113,31 +113,35 @@ async def deliver(
         verdict = str(screened.verdict)
     else:
         verdict = "clean"
-    try:
-        stored, request = await threads.post(
-            uow,
-            request_id,
-            kind,
-            person_id,
-            message_kind=content.kind,
-            text=content.stored_text,
-            file_id=content.file_id,
-            screening_verdict=verdict,
-            telegram_message_id=message.message_id,
-        )
-    except DomainError:
-        await message.answer(t("thread.closed"))
-        return False
-    # Behind an earlier message that waits for Telegram, this one waits too: it must not overtake it.
-    if not await threads.waiting_before(uow, stored):
+    # The conversation's lane is taken before the message is stored waiting for Telegram, so the
+    # relay pump (which sends waiting messages) cannot take it up in between: a message goes from
+    # here only when the lane is free and no earlier message waits (it must not overtake one);
+    # otherwise the pump sends it, in order (dialogs.relay.lane).
+    with lane(request_id, kind) as ours:
         try:
-            if await relay(bot, deps, uow, request, kind, name, content):
-                return True
-            await message.answer(t("thread.not_reachable"))
+            stored, request = await threads.post(
+                uow,
+                request_id,
+                kind,
+                person_id,
+                message_kind=content.kind,
+                text=content.stored_text,
+                file_id=content.file_id,
+                screening_verdict=verdict,
+                telegram_message_id=message.message_id,
+            )
+        except DomainError:
+            await message.answer(t("thread.closed"))
             return False
-        except TelegramUnreachable:
-            pass
-    await threads.set_relay_pending(uow, stored, True)
+        if ours and not await threads.waiting_before(uow, stored):
+            try:
+                if await relay(bot, deps, uow, request, kind, name, content, stored=stored):
+                    return True
+                await threads.set_relay_pending(uow, stored, False)  # nobody to give it to: settled
+                await message.answer(t("thread.not_reachable"))
+                return False
+            except TelegramUnreachable:
+                pass  # still waiting, for the pump's next round
     await message.answer(t("thread.queued", id=request.id))
     return False
 
