@@ -6,7 +6,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -20,6 +20,8 @@ from storage.uow import UnitOfWork
 
 TOKEN_PREFIX = "jf_"
 TOKEN_BYTES = 32
+DEFAULT_DAYS = 90  # a token nobody renews stops working by itself: staff change desks
+MAX_DAYS = 366
 # What create_token hands out: the prefix, then token_urlsafe(32), 43 characters of base64url.
 _TOKEN_SHAPE = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{43}")
 
@@ -39,6 +41,7 @@ class IssuedToken:
     admin_user_id: int
     role: AdminRole
     county_id: int | None
+    expires_at: datetime
 
 
 def parse_role(value: str) -> AdminRole:
@@ -50,8 +53,18 @@ def parse_role(value: str) -> AdminRole:
 
 
 async def create_token(
-    uow: UnitOfWork, *, role: AdminRole, county_name: str | None, name: str | None = None
+    uow: UnitOfWork,
+    *,
+    role: AdminRole,
+    county_name: str | None,
+    name: str | None = None,
+    days: int = DEFAULT_DAYS,
+    now: datetime | None = None,
 ) -> IssuedToken:
+    """A new admin with a token valid for `days`; the token is returned once and stored hashed."""
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput(f"a token lives from 1 to {MAX_DAYS} days, not {days}")
+    now = now or utcnow()
     county_id = None
     if role.is_county_scoped:
         if not county_name:
@@ -67,12 +80,25 @@ async def create_token(
     uow.session.add(user)
     await uow.flush()
     token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_BYTES)
-    uow.session.add(ApiToken(admin_user_id=user.id, token_hash=hash_token(token), prefix=token[:10]))
+    expires_at = now + timedelta(days=days)
+    uow.session.add(
+        ApiToken(
+            admin_user_id=user.id, token_hash=hash_token(token), prefix=token[:10], expires_at=expires_at
+        )
+    )
     await record(
-        uow, Actor.system(), "create_token", "admin_user", user.id, role=str(role), county_id=county_id
+        uow,
+        Actor.system(),
+        "create_token",
+        "admin_user",
+        user.id,
+        role=str(role),
+        county_id=county_id,
+        prefix=token[:10],
+        expires_at=expires_at.isoformat(),
     )
     await uow.commit()
-    return IssuedToken(token, user.id, role, county_id)
+    return IssuedToken(token, user.id, role, county_id, expires_at)
 
 
 async def authenticate(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> AdminUser | None:
@@ -81,7 +107,32 @@ async def authenticate(uow: UnitOfWork, token: str, *, now: datetime | None = No
     row = await uow.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
     )
-    if row is None:
+    if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
     row.last_used_at = now
     return await uow.session.get(AdminUser, row.admin_user_id)
+
+
+async def revoke_token(uow: UnitOfWork, prefix_or_token: str, *, now: datetime | None = None) -> int:
+    """Revoke the token given whole, or by the prefix `create_token` printed beside it; returns the
+    admin's id. A prefix matching several tokens is refused rather than guessed."""
+    now = now or utcnow()
+    value = prefix_or_token.strip()
+    if is_well_formed(value):
+        rows = list(
+            await uow.session.scalars(select(ApiToken).where(ApiToken.token_hash == hash_token(value)))
+        )
+    elif value.startswith(TOKEN_PREFIX) and len(value) >= len(TOKEN_PREFIX) + 4:
+        rows = list(await uow.session.scalars(select(ApiToken).where(ApiToken.prefix == value[:10])))
+    else:
+        raise InvalidInput("give the token, or its first 10 characters as create-token printed them")
+    if not rows:
+        raise NotFound("no token matches; nothing was revoked")
+    if len(rows) > 1:
+        raise InvalidInput("several tokens start like this; give the whole token")
+    [row] = rows
+    if row.revoked_at is None:
+        row.revoked_at = now
+        await record(uow, Actor.system(), "revoke_token", "admin_user", row.admin_user_id, prefix=row.prefix)
+        await uow.commit()
+    return row.admin_user_id

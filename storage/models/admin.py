@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.enums import ActorKind, AdminRole
@@ -31,6 +31,49 @@ class ApiToken(CreatedAt, Base):
     prefix: Mapped[str] = mapped_column(String(12))  # lets staff recognise a token without revealing it
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # None: tokens issued before expiry
+
+
+class RequestClaim(Base):
+    """A reviewer working on a request, so two reviewers do not decide the same one. A claim lapses
+    at `expires_at`: a reviewer who went home does not hold the request hostage."""
+
+    __tablename__ = "request_claims"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), primary_key=True)
+    admin_user_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"), index=True)
+    claimed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReviewNote(Base):
+    """A reviewer's internal note on a request: never shown to the farmer or the expert."""
+
+    __tablename__ = "review_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
+    admin_user_id: Mapped[int | None] = mapped_column(ForeignKey("admin_users.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class IdempotentCall(Base):
+    """The first answer to a POST sent with an `Idempotency-Key`: a retried call gets it again and
+    changes nothing twice. Keys are per admin, so two reviewers cannot collide."""
+
+    __tablename__ = "idempotent_calls"
+    __table_args__ = (UniqueConstraint("admin_user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    admin_user_id: Mapped[int] = mapped_column(ForeignKey("admin_users.id"))
+    key: Mapped[str] = mapped_column(String(128))
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(256))
+    body_hash: Mapped[str] = mapped_column(String(64))  # the same key with another body is refused
+    status: Mapped[int] = mapped_column(Integer)
+    response: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
 
 
 class AuditLog(Base):

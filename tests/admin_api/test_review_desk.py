@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from aiohttp.test_utils import TestClient
+from sqlalchemy import select
 
-from core.admin_tokens import create_token
+from core.admin_tokens import create_token, revoke_token
 from storage.enums import AdminRole, RequestStatus
+from storage.models import ApiToken, AuditLog
+from storage.types import utcnow
 from storage.uow import UnitOfWork
 from tests.bot.test_review_cli import pending_request, status_of
 from tests.demo_world import build_world
@@ -114,3 +118,28 @@ async def test_the_openapi_document_is_public_and_describes_the_routes(api: Test
     reject = document["paths"]["/api/v1/requests/{id}/reject"]["post"]
     schema_name = reject["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert document["components"]["schemas"][schema_name]["properties"]["reason"]["maxLength"] == 500
+
+
+async def test_expired_and_revoked_tokens_stop_working(api: TestClient, uow_factory: UowFactory) -> None:
+    await build_world(uow_factory)
+    async with uow_factory() as uow:
+        old = await create_token(
+            uow, role=AdminRole.city_institute, county_name=None, days=30, now=utcnow() - timedelta(days=31)
+        )
+    async with uow_factory() as uow:
+        live = await create_token(uow, role=AdminRole.city_institute, county_name=None)
+    expired = await api.get("/api/v1/review-queue", headers={"Authorization": f"Bearer {old.token}"})
+    assert expired.status == 401 and "expired" in (await expired.json())["detail"]
+
+    headers = {"Authorization": f"Bearer {live.token}"}
+    assert (await api.get("/api/v1/review-queue", headers=headers)).status == 200
+    async with uow_factory() as uow:
+        [row] = await uow.session.scalars(
+            select(ApiToken).where(ApiToken.admin_user_id == live.admin_user_id)
+        )
+        assert row.last_used_at is not None
+        await revoke_token(uow, live.token[:10])
+    assert (await api.get("/api/v1/review-queue", headers=headers)).status == 401
+    async with uow_factory() as uow:
+        actions = (await uow.session.scalars(select(AuditLog.action))).all()
+    assert "revoke_token" in actions

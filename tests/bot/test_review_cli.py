@@ -143,7 +143,7 @@ async def test_a_county_token_acts_on_its_own_county_only(
     code, _, err = await jingfu(capsys, "review", "approve", str(request_id), "--token", wuyuan.token)
     one_line_error(code, err, "another county")
     code, _, err = await jingfu(capsys, "review", "approve", str(request_id), "--token", "jf_" + "x" * 43)
-    one_line_error(code, err, "unknown or revoked")
+    one_line_error(code, err, "unknown, expired or revoked")
     code, _, _ = await jingfu(capsys, "review", "approve", str(request_id), "--token", linhe.token)
     assert code == 0
     assert await audit_actions(uow_factory) == [("request.approve", request_id, {"via": "cli:token"})]

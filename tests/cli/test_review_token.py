@@ -31,7 +31,7 @@ BAD_TOKENS = {
     "short": (TOKEN_PREFIX + "abc", "malformed"),
     "inner space": (TOKEN_PREFIX + "x" * 20 + " " + "x" * 22, "malformed"),
     "control character": (TOKEN_PREFIX + "x" * 42 + "\x1b", "malformed"),
-    "unknown": (WELL_FORMED_UNKNOWN, "unknown or revoked"),
+    "unknown": (WELL_FORMED_UNKNOWN, "unknown, expired or revoked"),
 }
 ACTIONS = {
     "approve": lambda r, a: ("approve", str(r)),
