@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -22,6 +22,10 @@ from bot.middlewares.private_only import PrivateChatsOnly
 from bot.middlewares.reads_end_before_calls import EndReadsBeforeCalls
 from bot.middlewares.retry_sends import RetryPolicy, RetrySends
 from dialogs import routers
+from jingfu.settings import RedisSettings, load_redis_settings
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 
 def create_dispatcher(
@@ -88,14 +92,32 @@ def _await_inline(event_filter: FilterObject) -> None:
         event_filter.awaitable = True
 
 
-def fsm_storage(redis_url: str | None) -> BaseStorage:
+def fsm_storage(redis_url: str | None, settings: RedisSettings | None = None) -> BaseStorage:
     """Conversation state in Redis when configured, so a half-filled form survives a restart and
-    several bot processes share it; in memory for the embedded default."""
+    several bot processes share it; in memory for the embedded default. `settings`: the pool's size
+    (default: from the environment). Closing the storage closes the pool (aiogram does it at
+    shutdown); the per-chat locks use the storage's client (`events_isolation`)."""
     if redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(redis_url)
+        return RedisStorage(redis=redis_client(redis_url, settings or load_redis_settings()))
     return MemoryStorage()
+
+
+def redis_client(url: str, settings: RedisSettings) -> Redis:
+    """A client on a blocking pool of `redis_max_connections`, for everything of the bot's in Redis.
+
+    redis-py's default pool refuses a call outright ("Too many connections") once its connections
+    are all in use: in bursts, one update in five failed that way. A blocking pool makes a call wait
+    up to `redis_pool_timeout_s` for a connection instead; Redis answers in well under a
+    millisecond, so a few dozen connections serve hundreds of updates in flight.
+    """
+    from redis.asyncio import BlockingConnectionPool, Redis
+
+    pool = BlockingConnectionPool.from_url(
+        url, max_connections=settings.redis_max_connections, timeout=settings.redis_pool_timeout_s
+    )
+    return Redis(connection_pool=pool)
 
 
 def events_isolation(storage: BaseStorage) -> BaseEventIsolation:

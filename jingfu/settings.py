@@ -39,6 +39,10 @@ class RedisSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
     redis_url: str | None = None
+    # One pool for everything the bot keeps in Redis (forms, per-chat locks): a caller waits up to
+    # the timeout for a free connection instead of failing at once (bot.factory.redis_client).
+    redis_max_connections: int = Field(default=50, ge=1)
+    redis_pool_timeout_s: float = Field(default=5.0, gt=0)
 
 
 def load_database_settings() -> DatabaseSettings:
