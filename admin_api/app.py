@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from admin_api import docs_page
 from admin_api.endpoints import Api, Call, Endpoint
 from admin_api.openapi import openapi_document
 from admin_api.problems import problems_middleware
@@ -30,14 +31,15 @@ DOCUMENT = web.AppKey("openapi_document", dict)
 
 
 def endpoints() -> list[Endpoint]:
-    return [endpoint for api in (*APIS, meta) for endpoint in api.endpoints]
+    return [endpoint for api in (*APIS, meta, docs_page.api) for endpoint in api.endpoints]
 
 
 def create_admin_app(services: AdminServices) -> web.Application:
     app = web.Application(middlewares=[problems_middleware], client_max_size=MAX_BODY_BYTES)
     app[SERVICES] = services
     table = endpoints()
-    app[DOCUMENT] = openapi_document([e for e in table if e.path != "/api/openapi.json"])
+    # The document and its docs page describe the API; they are not part of it.
+    app[DOCUMENT] = openapi_document([e for e in table if e.tag != meta.tag])
     for endpoint in table:
         app.router.add_route(endpoint.method, endpoint.path, endpoint.handle)
     return app

@@ -35,6 +35,16 @@ class NluSettings(BaseSettings):
     rasa_timeout_s: float = 2.0
 
 
+class AdminSettings(BaseSettings):
+    """Where the back office's HTTP API listens (`jingfu admin serve`, and beside the bot)."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    # Loopback by default: the API holds farmers' data; exposing it is a deliberate act.
+    admin_host: str = "127.0.0.1"
+    admin_port: int = Field(default=8080, ge=0, le=65535)
+
+
 class RedisSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore")
 
@@ -55,6 +65,10 @@ def load_bot_settings() -> BotSettings:
 
 def load_nlu_settings() -> NluSettings:
     return NluSettings()
+
+
+def load_admin_settings() -> AdminSettings:
+    return AdminSettings()
 
 
 def load_redis_settings() -> RedisSettings:

@@ -37,6 +37,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "db: touches the database (runs on SQLite and PostgreSQL)")
+    # `jingfu run` and `jingfu shell` serve the admin API beside the bot: in tests (and the commands
+    # they start) on a port the system picks, never 8080, which a running demo or another test holds.
+    os.environ["ADMIN_PORT"] = "0"
 
 
 @pytest.fixture(scope="session")

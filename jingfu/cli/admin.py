@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from core import invite_codes
 from core.admin_tokens import IssuedToken, create_token, parse_role
 from core.scope import CITY_SYSTEM
+from jingfu.cli.admin_serve import register_serve
 from jingfu.cli.arguments import row_id
 from jingfu.runtime import run_with_uow
 from storage.enums import AdminRole
@@ -85,3 +86,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     revoke = admin_sub.add_parser("revoke-code", help="withdraw an invite code not used yet")
     revoke.add_argument("code", help="the code as issued, e.g. ABCD-EFGH-JKMN-PQRS")
     revoke.set_defaults(func=_revoke_code)
+    register_serve(admin_sub)

@@ -1,4 +1,5 @@
-"""`jingfu run`: the Telegram bot by long polling, with its background sweeps and notifier.
+"""`jingfu run`: the Telegram bot by long polling, with its background sweeps and notifier, and the
+back office's HTTP API beside it on ADMIN_HOST:ADMIN_PORT (a port in use: one line, exit 2).
 
 TELEGRAM_BOT_TOKEN is required; TELEGRAM_API_BASE (e.g. http://127.0.0.1:8081) points the bot at a
 self-hosted Bot API server instead of api.telegram.org.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import re
 
 from jingfu.cli.errors import CliError
@@ -19,6 +21,7 @@ from jingfu.settings import (
     load_nlu_settings,
 )
 
+log = logging.getLogger(__name__)
 TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
 
 
@@ -44,14 +47,22 @@ def checked_api_base(settings: BotSettings) -> str | None:
 
 
 async def _run(token: str, api_base: str | None) -> None:
+    from admin_api.serve import PortInUse
     from bot.runner import run_polling
     from bot.wiring import bot_deps
+    from jingfu.cli.admin_serve import api_beside, telegram_photos
     from jingfu.cli.preflight import ready_to_serve  # Redis and Alembic: only for the bot's own command
 
     database = load_database_settings()
     redis_url = await ready_to_serve(database)
     async with bot_deps(database, load_nlu_settings()) as deps:
-        await run_polling(token, deps, api_base=api_base, redis_url=redis_url)
+        # The reviewers' API on the bot's loop and connection pool, listening before the first update.
+        try:
+            async with telegram_photos() as photos, api_beside(deps, photos) as url:
+                log.info("back office API at %s/api/v1", url)
+                await run_polling(token, deps, api_base=api_base, redis_url=redis_url)
+        except PortInUse as exc:  # a server must not run half: the operator frees the port or moves it
+            raise CliError(str(exc)) from None
 
 
 def _command(_args: argparse.Namespace) -> int:

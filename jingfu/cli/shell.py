@@ -1,7 +1,9 @@
 """`jingfu shell`: play farmers and experts in the terminal against the real bot and database.
 
 Nothing leaves the machine: the Bot API is answered in-process and every outgoing message is
-printed. Reads stdin until EOF, so a whole conversation can be piped in as a script.
+printed. Reads stdin until EOF, so a whole conversation can be piped in as a script. The back
+office's HTTP API is served beside it (ADMIN_HOST:ADMIN_PORT), so a reviewer can work the queue with
+curl while the farmer talks.
 """
 
 from __future__ import annotations
@@ -10,10 +12,17 @@ import argparse
 import asyncio
 import logging
 import sys
+from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jingfu.log_setup import configure_logging
 from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_settings
+
+if TYPE_CHECKING:
+    from bot.deps import BotDeps
+
+log = logging.getLogger(__name__)
 
 
 async def _run(ansi: bool) -> None:
@@ -32,11 +41,29 @@ async def _run(ansi: bool) -> None:
     storage = fsm_storage(redis_url) if redis_url else FileStorage(state_file, mark)
     # The buttons on screen are kept beside the forms: quitting half-way must not strand the user.
     kept = KeptScreen(state_file.with_name(state_file.name.replace("shell-state", "shell-screen")), mark)
-    async with bot_deps(database, load_nlu_settings()) as deps:
+    async with bot_deps(database, load_nlu_settings()) as deps, AsyncExitStack() as beside:
         try:
+            await _serve_the_api(beside, deps)
             await run_terminal(deps, ansi=ansi, storage=storage, kept=kept)
         finally:
             await storage.close()
+
+
+async def _serve_the_api(stack: AsyncExitStack, deps: BotDeps) -> None:
+    """The reviewers' API beside the shell, so the demo's reviewer approves over HTTP while the farmer
+    talks. A port in use (another shell, `jingfu admin serve`) costs the demo only the API: said once
+    here, before the conversation starts, and in the log; the shell goes on."""
+    from admin_api.serve import PortInUse
+    from bot.terminal.photos import TerminalPhotos
+    from jingfu.cli.admin_serve import api_beside
+
+    try:
+        url = await stack.enter_async_context(api_beside(deps, TerminalPhotos()))
+    except PortInUse as exc:
+        log.warning("%s", exc)
+        print(f"(not serving the back office API: {exc})")
+        return
+    print(f"(the back office API: {url}/api/v1, documentation at {url}/api/docs)")
 
 
 VAR = PROJECT_ROOT / "var"
