@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
 from core.actors import Actor
 from core.errors import IllegalTransition, NotPermitted
 from storage.enums import ActorKind
@@ -106,7 +109,10 @@ async def apply(
     reason: str | None = None,
     at: datetime | None = None,
 ) -> RequestEvent:
-    """Move `request` by `action`, record the event, and return it. Does not commit."""
+    """Move `request` by `action`, record the event, and return it. Does not commit.
+
+    IllegalTransition, with the status it has now, when another transaction moved the request
+    since `request` was read."""
     rule = rule_for(request.status, action, actor)
     if action in REASON_REQUIRED and not (reason and reason.strip()):
         raise IllegalTransition(f"{action} needs a reason the farmer can read", action=str(action))
@@ -121,7 +127,32 @@ async def apply(
         expert_id=request.expert_id,
         reason=reason.strip() if reason else None,
     )
-    request.status = rule.target
+    await _compare_and_set(uow, request, rule.target, action)
     uow.session.add(event)
     await uow.flush()
     return event
+
+
+async def _compare_and_set(uow: UnitOfWork, request: ServiceRequest, target: S, action: Action) -> None:
+    """Write `target` only where the status is still the one `request` was read with.
+
+    The use cases read the request locked (core.requests.load_request), so on PostgreSQL a second
+    writer waits and reads the first one's result. This holds without that lock too: two
+    transactions that both read `pending_review` could otherwise both write (an approval and a
+    cancel each recorded from the same state, the request ending as the last writer left it).
+    SQLite runs one writing transaction at a time, so there it never finds the status changed."""
+    source = request.status
+    changed = await uow.session.execute(
+        update(ServiceRequest)
+        .where(ServiceRequest.id == request.id, ServiceRequest.status == source)
+        .values(status=target)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        now = await uow.session.scalar(select(ServiceRequest.status).where(ServiceRequest.id == request.id))
+        raise IllegalTransition(
+            f"cannot {action} request {request.id}: it is {now} now, no longer {source}",
+            status=str(now),
+            action=str(action),
+        )
+    set_committed_value(request, "status", target)
