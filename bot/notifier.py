@@ -22,9 +22,11 @@ from dialogs.callbacks import ExpertCb
 from dialogs.common import decline_reason, yuan
 from dialogs.invitation import send_invitation
 from dialogs.my_requests import rating_keyboard
+from storage.enums import RequestStatus
 from storage.models import (
     Expert,
     Farmer,
+    MessageLink,
     Rating,
     Reimbursement,
     RequestEvent,
@@ -92,7 +94,7 @@ class Notifier:
 
     async def _announce(self, uow: UnitOfWork, event: RequestEvent) -> None:
         request = await uow.session.get(ServiceRequest, event.request_id, populate_existing=True)
-        if request is None:
+        if request is None or _undone_by_a_cancel(request, event):
             return
         farmer, expert = await self._people(uow, request, event)
         ft = self.deps.catalog.translator(farmer.language if farmer else None)
@@ -146,7 +148,7 @@ class Notifier:
             and event.from_status in ("approved", "pending_review")
             and event.actor_kind != "expert"
         ):
-            if event.from_status == "approved":
+            if event.from_status == "approved" and await self._invitation_reached(uow, e_chat, rid):
                 await self._send(uow, e_chat, rid, et("push.cancelled_for_expert", id=rid))
         elif action == "complete":
             mode = ft(f"mode.{request.delivered_mode}") if request.delivered_mode else ""
@@ -163,6 +165,17 @@ class Notifier:
                 et("push.rated", id=rid, stars=rating.stars) if rating else et("push.auto_confirmed", id=rid)
             )
             await self._send(uow, e_chat, rid, text)
+
+    async def _invitation_reached(self, uow: UnitOfWork, chat_id: int | None, request_id: int) -> bool:
+        """Whether the expert got the invitation card: one approved and cancelled before it was
+        announced never was sent (_undone_by_a_cancel), and its cancellation would be news of a
+        request they never heard of."""
+        if chat_id is None:
+            return False
+        linked = select(MessageLink.id).where(
+            MessageLink.chat_id == chat_id, MessageLink.request_id == request_id
+        )
+        return await uow.session.scalar(linked.limit(1)) is not None
 
     async def _captured(self, uow: UnitOfWork, request_id: int) -> int:
         return int(
@@ -201,3 +214,12 @@ class Notifier:
             t("push.thread_open", id=request.id, farmer=farmer_name),
             message_thread_id=thread_id,
         )
+
+
+def _undone_by_a_cancel(request: ServiceRequest, event: RequestEvent) -> bool:
+    """Whether what `event` made of the request was undone by a cancel since: a farmer's cancel that
+    crossed a reviewer's approval (the CLI, another process) comes after it, both legal, and the
+    farmer was answered "cancelled" at once. Announcing the approval now would leave them reading
+    "✅ approved" last for a request that is cancelled, and send the expert a card for nothing.
+    A cancelled request changes no more, so nothing announced before the cancel is still news."""
+    return request.status is RequestStatus.cancelled and event.action != "cancel"

@@ -9,6 +9,8 @@ approval (the review CLI, another process) crossing each other left the farmer r
 from __future__ import annotations
 
 import asyncio
+import itertools
+import re
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
@@ -18,17 +20,23 @@ import pytest
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
 from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
+from aiogram.methods import TelegramMethod
 from aiogram.types import CallbackQuery, Chat, Message, Update
 from sqlalchemy import func, select
 
 from bot.deps import BotDeps
 from bot.factory import create_dispatcher, fsm_storage
-from dialogs.callbacks import WaitingCb
-from storage.enums import RequestStatus
-from storage.models import ServiceRequest
-from tests.bot.conftest import FARMER
+from core import ledger, requests, review
+from core.actors import Actor
+from core.budget import budget_year
+from core.errors import IllegalTransition
+from core.scope import CITY_SYSTEM
+from dialogs.callbacks import RequestCb, WaitingCb
+from storage.enums import LedgerKind, RequestStatus, ServiceMode
+from storage.models import Expert, Farmer, LedgerEntry, ServiceRequest
+from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, alerts, texts
-from tests.bot.test_farmer_story import bind_both, describe_and_submit
+from tests.bot.test_farmer_story import PROBLEM, bind_both, describe_and_submit
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -123,3 +131,83 @@ async def test_with_redis_one_chat_s_updates_take_turns_across_processes(deps: B
     dispatcher = create_dispatcher(deps, storage=storage)
     assert isinstance(dispatcher.fsm.events_isolation, RedisEventIsolation)
     await storage.close()
+
+
+PAIRS = 20
+
+
+async def _pending_requests(h: Harness, count: int) -> list[int]:
+    """`count` requests of the farmer waiting for review, each holding its fee (vouchers enough)."""
+    await bind_both(h)
+    now = h.deps.clock()
+    async with h.deps.uow() as uow:
+        farmer = await uow.session.scalar(select(Farmer).where(Farmer.telegram_user_id == FARMER))
+        expert = await uow.session.scalar(select(Expert).where(Expert.telegram_user_id == EXPERT))
+        assert farmer is not None and expert is not None
+        account = await ledger.get_account(uow, farmer.service_object_id, budget_year(now))
+        await ledger.issue(uow, account, count * 100_00, Actor.system(), note="enough for the race")
+        await uow.commit()
+        ids = []
+        for _ in range(count):
+            draft = await requests.create_draft(
+                uow, farmer.id, description=PROBLEM, subject="向日葵", specialty_code="plant_protection"
+            )
+            await requests.submit(
+                uow, draft.id, farmer.id, expert_id=expert.id, mode=ServiceMode.online, now=now
+            )
+            ids.append(draft.id)
+    await h.pump()
+    return ids
+
+
+async def _approve(h: Harness, request_id: int) -> None:
+    """The reviewer's approval, from the review CLI: another process, its own session."""
+    async with h.deps.uow() as uow:
+        await review.approve(uow, request_id, CITY_SYSTEM, via="cli", now=h.deps.clock())
+
+
+def _last_about(methods: list[TelegramMethod[Any]], chat_id: int, request_id: int) -> str | None:
+    about = [text for text in texts(methods, chat_id) if re.search(rf"#{request_id}(?!\d)", text)]
+    return about[-1] if about else None
+
+
+async def test_cancel_and_approve_at_once_leave_one_story_and_the_farmer_reads_the_end(
+    harness: Harness,
+) -> None:
+    h = harness
+    ids = await _pending_requests(h, PAIRS)
+    h.session.take()
+    cancels = [
+        h.dispatcher.feed_update(h.bot, _tap(h, RequestCb(request_id=rid, action="cancel_yes").pack()))
+        for rid in ids
+    ]
+    approvals = [_approve(h, rid) for rid in ids]
+    outcomes = await asyncio.gather(*cancels, *approvals, return_exceptions=True)
+    refused = [o for o in outcomes[PAIRS:] if isinstance(o, BaseException)]
+    assert all(isinstance(o, IllegalTransition) for o in refused), refused  # the CLI prints these
+    seen = h.session.take() + await h.pump()
+
+    async with h.deps.uow() as uow:
+        for rid in ids:
+            request = await uow.session.get(ServiceRequest, rid)
+            assert request is not None
+            events = await requests.history(uow, rid)
+            # One story: each event starts where the one before ended, and ends where the request is.
+            chain = [(e.from_status, e.to_status) for e in events]
+            assert all(a[1] == b[0] for a, b in itertools.pairwise(chain)), chain
+            assert chain[-1][1] == request.status == RequestStatus.cancelled
+            actions = [e.action for e in events if e.action in ("approve", "cancel")]
+            assert actions in (["cancel"], ["approve", "cancel"]), actions  # never two from one state
+            assert (await ledger.held_for_request(uow, rid))[1] == 0
+            releases = await uow.session.scalar(
+                select(func.count())
+                .select_from(LedgerEntry)
+                .where(LedgerEntry.request_id == rid, LedgerEntry.kind == LedgerKind.release)
+            )
+            assert releases == 1
+            # What the farmer reads last about it is what became of it.
+            assert _last_about(seen, FARMER, rid) == f"请求 #{rid} 已取消，冻结的服务券已退回。"
+            told_expert = _last_about(seen, EXPERT, rid)
+            assert told_expert is None or told_expert == f"农户已取消请求 #{rid}。", told_expert
+        account_id = (await ledger.held_for_request(uow, ids[0]))[0]
+        assert account_id is not None and await ledger.reconcile(uow, account_id)
