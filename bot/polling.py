@@ -21,10 +21,13 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from aiogram import Bot, Dispatcher
-from aiogram.methods import GetUpdates, TelegramMethod
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import AnswerCallbackQuery, GetUpdates, Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import ErrorEvent, Update
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.backoff import Backoff, BackoffConfig
@@ -44,14 +47,20 @@ class KeptForRetry(Exception):
 
 @dataclass
 class Redelivery:
-    """The polling loop's side of the error handler: who was told their update is kept."""
+    """The polling loop's memory of the updates it keeps, shared with the error handler and the
+    context middleware: whose sender was told, which presses were kept (Telegram refuses a late
+    answer to them), and whose claim was committed before the outage without the work."""
 
     told: set[int] = field(default_factory=set)  # update ids whose sender was told, until acknowledged
+    presses: dict[str, tuple[int, int]] = field(default_factory=dict)  # query id → (update id, user id)
+    claimed_alone: set[int] = field(default_factory=set)
 
     async def keep(self, event: ErrorEvent, bot: Bot, catalog: Catalog) -> NoReturn:
         update = event.update
         log.warning("update %s kept until the service is back: %r", update.update_id, event.exception)
         user = getattr(update.event, "from_user", None)
+        if update.callback_query is not None and user is not None:
+            self.presses[update.callback_query.id] = (update.update_id, user.id)
         if user is not None and update.update_id not in self.told:
             self.told.add(update.update_id)
             try:
@@ -62,6 +71,36 @@ class Redelivery:
 
     def forget_below(self, offset: int) -> None:
         self.told = {update_id for update_id in self.told if update_id >= offset}
+        self.presses = {q: (u, who) for q, (u, who) in self.presses.items() if u >= offset}
+        self.claimed_alone = {update_id for update_id in self.claimed_alone if update_id >= offset}
+
+
+class LateAnswers(BaseRequestMiddleware):
+    """A kept press is handled seconds or minutes after it was made, and Telegram refuses to answer
+    a press that old (or one answered already, before the outage hit): that refusal must not fail
+    the update now that it can be handled. What the answer said is sent as a message instead."""
+
+    def __init__(self, redelivery: Redelivery) -> None:
+        self.redelivery = redelivery
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest:
+            if (
+                not isinstance(method, AnswerCallbackQuery)
+                or method.callback_query_id not in self.redelivery.presses
+            ):
+                raise
+        _, user_id = self.redelivery.presses[method.callback_query_id]
+        if method.text:
+            await bot.send_message(user_id, method.text)
+        return Response[TelegramType](ok=True, result=cast(TelegramType, True))
 
 
 def _sender(update: Update) -> Hashable:
@@ -112,6 +151,7 @@ async def poll(
 ) -> None:
     """Fetch, handle and acknowledge updates until cancelled."""
     redelivery = Redelivery()
+    bot.session.middleware(LateAnswers(redelivery))
     fetch = GetUpdates(timeout=timeout, allowed_updates=dispatcher.resolve_used_update_types())
     # The HTTP request must outlive the long poll it asks for.
     request_timeout = int((bot.session.timeout or 0) + timeout)

@@ -34,6 +34,9 @@ class UnitOfWork:
         # update's de-duplication row first and lets it ride on the handler's first commit, so it
         # needs to know if it did.
         self.first_transaction_committed: bool | None = None
+        # Whether a commit other than `commit_if_only_bookkeeping`'s was made: with the claim committed
+        # alone and no work, an update that failed has changed nothing but its claim.
+        self.work_committed = False
 
     @property
     def session(self) -> AsyncSession:
@@ -80,10 +83,14 @@ class UnitOfWork:
             return False
         if session.info.get(_WROTE) or session.new or session.deleted or session.dirty:
             return False
-        await self.commit()
+        await self._commit()
         return True
 
     async def commit(self) -> None:
+        await self._commit()
+        self.work_committed = True
+
+    async def _commit(self) -> None:
         await self.session.commit()
         self.session.info.pop(_WROTE, None)
         if self.first_transaction_committed is None:

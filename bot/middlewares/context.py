@@ -26,7 +26,9 @@ from aiogram.types import TelegramObject, Update, User
 from bot.deps import BotDeps
 from bot.middlewares.reads_end_before_calls import reads_end_before_calls
 from bot.outages import is_transient
+from bot.polling import Redelivery
 from core import updates
+from core.binding import identify
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -46,9 +48,14 @@ class ContextMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         async with self.deps.uow() as uow:
             claimed, who = await updates.claim_and_identify(uow, event.update_id, user.id if user else None)
+            redelivery: Redelivery | None = data.get("redelivery")
             if not claimed:
-                log.info("update %s already handled; skipped", event.update_id)
-                return None
+                if redelivery is None or event.update_id not in redelivery.claimed_alone:
+                    log.info("update %s already handled; skipped", event.update_id)
+                    return None
+                # Its claim alone was committed before an outage stopped it: it is handled now.
+                await uow.rollback()  # the refused claim ended the transaction on PostgreSQL
+                who = await identify(uow, user.id) if user else None
             # The claim may be committed before the handler's work is: with nothing else written,
             # the transaction is ended before the bot's first call to Telegram (reads_end_before_calls).
             uow.mark_written_as_bookkeeping()
@@ -69,8 +76,13 @@ class ContextMiddleware(BaseMiddleware):
                     result = await handler(event, data)
             except Exception as failure:
                 # An update that met an outage is handled again once the service is back
-                # (bot.polling): recorded now, the retry would find it handled and drop it.
-                if not uow.first_transaction_committed and not is_transient(failure):
+                # (bot.polling): recorded now, the retry would find it handled and drop it. Its claim
+                # may have been committed alone already (before a call to Telegram): then the retry
+                # is told the claim is not the work.
+                if is_transient(failure):
+                    if redelivery is not None:
+                        _note_claim(redelivery, uow, event.update_id)
+                elif not uow.first_transaction_committed:
                     try:
                         await _record_alone(uow, event.update_id)
                     except Exception:  # the handler's failure is the one to report
@@ -88,3 +100,14 @@ async def _record_alone(uow: UnitOfWork, update_id: int) -> None:
     the update id by itself."""
     if not await updates.record_alone(uow, update_id):
         log.info("update %s was recorded by another delivery", update_id)
+
+
+def _note_claim(redelivery: Redelivery, uow: UnitOfWork, update_id: int) -> None:
+    """An outage stopped the update: if its claim was committed by itself (before a call to
+    Telegram) and nothing of its work was, its next try must not take the claim for the work done."""
+    if uow.work_committed:
+        redelivery.claimed_alone.discard(
+            update_id
+        )  # part of the work is in: running it again would repeat it
+    elif uow.first_transaction_committed:
+        redelivery.claimed_alone.add(update_id)

@@ -52,6 +52,7 @@ class Fault:
     retry_after: int | None = None  # with status 429
     delay: float = 0.0  # seconds before answering (then answered normally unless status is set)
     hold: bool = False  # keep the request open until `release()` (or the client goes away)
+    description: str = "Internal Server Error"
     when: Callable[[Call], bool] | None = None
 
 
@@ -143,12 +144,17 @@ class FakeTelegram:
         delay: float = 0.0,
         hold: bool = False,
         when: Callable[[Call], bool] | None = None,
+        description: str = "Internal Server Error",
     ) -> None:
         """The next `times` calls of `method` (those matching `when`) fail: status 429 (give
         `retry_after`) or 5xx; `delay` answers late (status 200 unless `status` is given
         explicitly with it); `hold` keeps the request open until `release()`."""
-        fault = Fault(times, status, retry_after, delay, hold, when)
+        fault = Fault(times, status, retry_after, delay, hold, description=description, when=when)
         self._faults.setdefault(method, []).append(fault)
+
+    def heal(self) -> None:
+        """Drop the faults not used up yet."""
+        self._faults.clear()
 
     def release(self) -> None:
         self._released.set()
@@ -195,7 +201,7 @@ class FakeTelegram:
             if fault.status == 429:
                 return _error(429, "Too Many Requests: retry later", retry_after=fault.retry_after or 1)
             if fault.status >= 400:
-                return _error(fault.status, "Internal Server Error")
+                return _error(fault.status, fault.description)
         if method == "getUpdates":
             result: Any = await self._get_updates(params)
         else:
