@@ -15,8 +15,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import pytest
-
 from tests.bot.conftest import EXPERT, FARMER
 from tests.faults.conftest import bot_deps_on, world_in_service
 from tests.faults.telegram_server import TOKEN, Call, FakeTelegram, wait_until
@@ -60,7 +58,6 @@ def _polls(telegram: FakeTelegram, after: int) -> bool:
     return len(telegram.called("getUpdates")) > after
 
 
-@pytest.mark.xfail(strict=True, reason="thread message stored as not pending before send (H5)")
 async def test_a_message_being_relayed_when_the_bot_is_killed_arrives_after_the_restart(
     sqlite_url: str, telegram: FakeTelegram, tmp_path: Path
 ) -> None:
