@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from core.errors import (
+    Claimed,
     DomainError,
     IllegalTransition,
     InsufficientBalance,
@@ -31,6 +32,7 @@ _STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (NotPermitted, 403),
     (IllegalTransition, 409),
     (InsufficientBalance, 409),
+    (Claimed, 409),
     (InvalidInput, 422),
     (DomainError, 422),
 )

@@ -106,3 +106,33 @@ def review_deadline(submitted_at: datetime, *, duty_hours: float) -> datetime:
             return deadline.astimezone(submitted_at.tzinfo)
         remainder -= length
     raise AssertionError("remainder exceeds a day of duty")  # pragma: no cover
+
+
+def end_of_duty_day(at: datetime) -> datetime:
+    """The end of the last duty window on `at`'s local day (18:00 Asia/Shanghai)."""
+    local = _local(at)
+    return datetime.combine(local.date(), DUTY_WINDOWS[-1].end, tzinfo=REVIEW_ZONE).astimezone(at.tzinfo)
+
+
+def review_due_by(submitted_at: datetime) -> datetime:
+    """The review deadline of a request (Art. 14(3)): the end of the duty day on which its review is
+    expected, i.e. 18:00 local on the day of `expected_review_at(submitted_at)`.
+
+    Why the end of that day and not "N duty hours": Art. 14(3) promises review on the expected day
+    (a request sent after 18:00 is reviewed the next day), not within a count of hours; reviewers
+    take a day's queue in order, so a request is late only once the day it was due has ended with
+    it still waiting. Every day has duty hours, so a Saturday evening's request is due on Sunday at
+    18:00. Equivalently: the first 18:00 strictly after submission (`overdue_before` relies on it).
+    """
+    return end_of_duty_day(expected_review_at(submitted_at))
+
+
+def overdue_before(now: datetime) -> datetime:
+    """The instant such that a request submitted before it is past `review_due_by` at `now`: the
+    latest end of a duty day at or before `now`. Since `review_due_by(s)` is the first day end after
+    s, `review_due_by(s) <= now` exactly when s precedes that instant, which lets the queue select
+    overdue requests with one comparison on `submitted_at` (its index) instead of a per-row rule."""
+    today_end = end_of_duty_day(now)
+    if today_end <= now:
+        return today_end
+    return end_of_duty_day(_local(now) - timedelta(days=1)).astimezone(now.tzinfo)

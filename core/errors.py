@@ -43,6 +43,13 @@ class AlreadyDeclined(NotPermitted):
     code = "already_declined"
 
 
+class Claimed(DomainError):
+    """Another reviewer holds a live claim on the request (core.claims); answered 409 with who and
+    until when, so the reviewer can ask them or pick another request."""
+
+    code = "claimed"
+
+
 class InvalidInput(DomainError):
     code = "invalid_input"
 

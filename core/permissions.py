@@ -16,6 +16,7 @@ from storage.enums import AdminRole
 class Permission(StrEnum):
     read_requests = "read_requests"  # the queue, a request's detail, its photos
     review_requests = "review_requests"  # claim, approve, reject, notes, actions on a selection
+    release_claims = "release_claims"  # release another reviewer's claim on a request (core.claims)
     review_advisories = "review_advisories"
     read_complaints = "read_complaints"
     resolve_complaints = "resolve_complaints"
@@ -30,7 +31,7 @@ ROLE_PERMISSIONS: dict[AdminRole, frozenset[Permission]] = {
     # county's administrator, who also reads the county's audit log.
     AdminRole.county_reviewer: frozenset(_READ | _REVIEW),
     AdminRole.county_admin: frozenset(
-        _READ | _REVIEW | {Permission.resolve_complaints, Permission.read_audit}
+        _READ | _REVIEW | {Permission.resolve_complaints, Permission.read_audit, Permission.release_claims}
     ),
     # The city institute supervises every county and may step in (Art. 5).
     AdminRole.city_institute: frozenset(Permission),

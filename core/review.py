@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core import audit, requests
+from core import audit, claims, requests
 from core.admin_tokens import authenticate
 from core.errors import InvalidInput, NotPermitted, within_limit
 from core.scope import Staff
@@ -33,17 +33,27 @@ async def approve(
     uow: UnitOfWork, request_id: int, staff: Staff, *, via: str, now: datetime | None = None
 ) -> ServiceRequest:
     now = now or utcnow()
+    await claims.settle_for_decision(uow, request_id, staff, now=now)
     request = await requests.approve(uow, request_id, staff, now=now)
     await audit.record(uow, staff.actor, "request.approve", "service_request", request.id, via=via)
     await uow.commit()
     return request
 
 
-async def reject(uow: UnitOfWork, request_id: int, staff: Staff, *, reason: str, via: str) -> ServiceRequest:
+async def reject(
+    uow: UnitOfWork,
+    request_id: int,
+    staff: Staff,
+    *,
+    reason: str,
+    via: str,
+    now: datetime | None = None,
+) -> ServiceRequest:
     reason = reason.strip()
     if not reason:
         raise InvalidInput("a rejection needs a reason the farmer can act on")
     within_limit(reason, MAX_REASON, field="reason", what="the reason")
+    await claims.settle_for_decision(uow, request_id, staff, now=now or utcnow())
     request = await requests.reject(uow, request_id, staff, reason=reason)
     await audit.record(
         uow, staff.actor, "request.reject", "service_request", request.id, via=via, reason=reason

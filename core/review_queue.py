@@ -1,19 +1,47 @@
-"""The reviewers' queue (Art. 14): requests waiting for review, as plain rows ready to print or serve."""
+"""The reviewers' queue (Art. 14): requests waiting for review, as plain rows ready to print or serve.
+
+`pending_review` is the whole queue (the CLI prints it); `review_queue` is one page of it for the
+HTTP API: filtered, with each request's waiting time in duty hours, its deadline, its claim, and
+counts that show the queue's shape. A page is one SQL statement and the counts one more, whatever
+the page size: no lookup per row. Both read through the partial index of pending requests
+(`ix_service_requests_pending_review`, migration 0012).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, Text, and_, cast, func, select, tuple_
+from sqlalchemy.orm import aliased
 
+from core.claims import Claim
+from core.duty_hours import duty_seconds_between, overdue_before, review_due_by
 from core.errors import NotFound
+from core.permissions import Permission
 from core.scope import Staff
 from storage.enums import RequestStatus, ServiceMode
-from storage.models import County, Expert, Farmer, ServiceOffer, ServiceRequest, Specialty
+from storage.models import (
+    AdminUser,
+    County,
+    Expert,
+    Farmer,
+    ServiceObject,
+    ServiceOffer,
+    ServiceRequest,
+    Specialty,
+    Township,
+)
+from storage.models.admin import RequestClaim
 from storage.uow import UnitOfWork
+
+ID_MAX = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -34,6 +62,82 @@ class QueuedRequest:
     # The expert's offer a park member accepted (Art. 15(3)); approving it puts the request in
     # service at once, since the expert has already said yes.
     offer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A request in the API's queue, with what the desk knows of it now."""
+
+    request: QueuedRequest
+    waiting_duty_seconds: int  # duty time since submission (core.duty_hours)
+    due_by: datetime  # core.duty_hours.review_due_by
+    overdue: bool
+    claim: Claim | None  # the live claim, if any
+
+
+class ClaimedFilter(StrEnum):
+    me = "me"  # claimed by the caller
+    anyone = "anyone"  # claimed by any reviewer
+    none = "none"  # not claimed (or the claim lapsed)
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Narrowing the queue. `county`, `township` and `specialty` say where to look (the counts follow
+    them); `flagged`, `overdue` and `claimed` pick among those (the counts tell how many each would
+    show). None: either way."""
+
+    county: str | None = None  # a county's name; a county role may name only its own
+    township: str | None = None  # a township's id or name
+    specialty: str | None = None  # a specialty's code
+    flagged: bool | None = None  # screening found sensitive terms
+    overdue: bool | None = None  # past `review_due_by`
+    claimed: ClaimedFilter | None = None
+
+
+@dataclass(frozen=True)
+class QueuePosition:
+    """Where a page ended: the last request's (submitted_at, id), the queue's order. Opaque to clients
+    (base64 of JSON); a page after it never repeats or skips a request, whatever is submitted
+    meanwhile, since new requests sort after every waiting one."""
+
+    submitted_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = json.dumps([self.submitted_at.isoformat(), self.id], separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, cursor: str) -> QueuePosition:
+        """The position a cursor holds; ValueError for anything `encode` did not write."""
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            at, request_id = json.loads(raw.decode())
+            submitted_at = datetime.fromisoformat(at)
+        except (binascii.Error, UnicodeDecodeError, ValueError, TypeError):
+            raise ValueError("the cursor is not one this API gave out; start again without it") from None
+        if submitted_at.tzinfo is None or type(request_id) is not int or not 1 <= request_id <= ID_MAX:
+            raise ValueError("the cursor is not one this API gave out; start again without it")
+        return cls(submitted_at, request_id)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    pending: int  # in scope and under the county/township/specialty filters
+    flagged: int
+    overdue: int
+    claimed_by_me: int
+    claimed_by_others: int
+    unclaimed: int
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    entries: list[QueueEntry]
+    counts: QueueCounts
+    next_cursor: str | None  # None: this is the last page
+    overdue_before: datetime  # submissions before this instant are overdue now
 
 
 def _hits(screening: Any) -> Iterator[dict[str, Any]]:
@@ -57,6 +161,12 @@ def screening_flags(screening: dict[str, Any] | None) -> tuple[str, ...]:
     return tuple(flags)
 
 
+# The same test as `screening_flags` being non-empty, in SQL: a hit is an object with a "term" key at
+# any depth, and in the column's JSON text a key "term" is the only place `"term"` appears with a
+# quote on both sides (a string value containing the word has its quotes escaped).
+_FLAGGED = cast(ServiceRequest.screening, Text).like('%"term"%')
+
+
 async def _county_id(uow: UnitOfWork, county_name: str) -> int:
     county_id = await uow.session.scalar(select(County.id).where(County.name == county_name))
     if county_id is None:
@@ -65,43 +175,183 @@ async def _county_id(uow: UnitOfWork, county_name: str) -> int:
     return county_id
 
 
-async def pending_review(
-    uow: UnitOfWork, staff: Staff, *, county_name: str | None = None
-) -> list[QueuedRequest]:
-    """The queue in the order it should be worked: oldest submission first, within the staff's scope."""
-    query = (
+async def _township_ids(uow: UnitOfWork, staff: Staff, township: str, county_id: int | None) -> list[int]:
+    """The townships a filter names: by id, or every township of that name the caller may see."""
+    query = select(Township.id, Township.county_id)
+    if township.isascii() and township.isdigit():
+        rows = (await uow.session.execute(query.where(Township.id == int(township[:10])))).all()
+        for _, township_county in rows:
+            staff.ensure_county(township_county, what="township")
+    else:
+        scope = staff.county_id or county_id
+        query = query.where(Township.name == township)
+        rows = (await uow.session.execute(query.where(Township.county_id == scope) if scope else query)).all()
+    if not rows:
+        raise NotFound(f"no township {township!r} in your scope; give its id or its exact name")
+    return [township_id for township_id, _ in rows]
+
+
+async def _ensure_specialty(uow: UnitOfWork, code: str) -> None:
+    if await uow.session.get(Specialty, code) is None:
+        known = ", ".join((await uow.session.scalars(select(Specialty.code).order_by(Specialty.code))).all())
+        raise NotFound(f"unknown specialty {code!r}; known: {known}")
+
+
+async def _where(uow: UnitOfWork, staff: Staff, filters: QueueFilter) -> list[Any]:
+    """The scope and the where-to-look filters, as conditions on ServiceRequest."""
+    conditions: list[Any] = [ServiceRequest.status == RequestStatus.pending_review]
+    county_id = None
+    if filters.county is not None:
+        county_id = await _county_id(uow, filters.county)
+        staff.ensure_county(county_id, what="county")
+        conditions.append(ServiceRequest.county_id == county_id)
+    if staff.county_id is not None:
+        conditions.append(ServiceRequest.county_id == staff.county_id)
+    if filters.township is not None:
+        townships = await _township_ids(uow, staff, filters.township, county_id)
+        conditions.append(
+            ServiceRequest.service_object_id.in_(
+                select(ServiceObject.id).where(ServiceObject.township_id.in_(townships))
+            )
+        )
+    if filters.specialty is not None:
+        await _ensure_specialty(uow, filters.specialty)
+        conditions.append(ServiceRequest.specialty_code == filters.specialty)
+    return conditions
+
+
+def _picks(filters: QueueFilter, staff: Staff, cutoff: datetime) -> list[Any]:
+    conditions: list[Any] = []
+    if filters.flagged is not None:
+        conditions.append(_FLAGGED if filters.flagged else ~_FLAGGED)
+    if filters.overdue is not None:
+        overdue = ServiceRequest.submitted_at < cutoff
+        conditions.append(overdue if filters.overdue else ~overdue)
+    if filters.claimed is ClaimedFilter.me:
+        conditions.append(RequestClaim.admin_user_id == (staff.admin_id or 0))
+    elif filters.claimed is ClaimedFilter.anyone:
+        conditions.append(RequestClaim.request_id.is_not(None))
+    elif filters.claimed is ClaimedFilter.none:
+        conditions.append(RequestClaim.request_id.is_(None))
+    return conditions
+
+
+def _with_live_claims(query: Select[*tuple[Any, ...]], now: datetime) -> Select[*tuple[Any, ...]]:
+    # A lapsed claim is no claim: joined only while live, so the claim columns are NULL otherwise.
+    return query.outerjoin(
+        RequestClaim, and_(RequestClaim.request_id == ServiceRequest.id, RequestClaim.expires_at > now)
+    )
+
+
+_Claimant = aliased(AdminUser)
+
+
+def _listing() -> Select[*tuple[Any, ...]]:
+    return (
         select(ServiceRequest, County.name, Farmer.name, Specialty.name_zh, Expert.name, ServiceOffer.id)
         .join(County, County.id == ServiceRequest.county_id)
         .join(Farmer, Farmer.id == ServiceRequest.farmer_id)
         .outerjoin(Specialty, Specialty.code == ServiceRequest.specialty_code)
         .outerjoin(Expert, Expert.id == ServiceRequest.expert_id)
         .outerjoin(ServiceOffer, ServiceOffer.request_id == ServiceRequest.id)
-        .where(ServiceRequest.status == RequestStatus.pending_review)
-        .order_by(ServiceRequest.submitted_at, ServiceRequest.id)
     )
-    if county_name is not None:
-        county_id = await _county_id(uow, county_name)
-        staff.ensure_county(county_id)
-        query = query.where(ServiceRequest.county_id == county_id)
-    if staff.county_id is not None:
-        query = query.where(ServiceRequest.county_id == staff.county_id)
-    rows = (await uow.session.execute(query)).all()
-    return [
-        QueuedRequest(
-            id=request.id,
-            county=county,
-            farmer=farmer,
-            specialty=specialty or request.specialty_code,
-            subject=request.subject,
-            description=request.description,
-            photo_count=len(request.photo_file_ids or []),
-            fee_fen=request.fee_fen,
-            service_mode=request.service_mode,
-            submitted_at=request.submitted_at,
-            review_expected_at=request.review_expected_at,
-            screening_flags=screening_flags(request.screening),
-            expert=expert,
-            offer_id=offer_id,
+
+
+def _listing_with_claims(now: datetime) -> Select[*tuple[Any, ...]]:
+    query = _with_live_claims(_listing().add_columns(RequestClaim, _Claimant.name), now)
+    return query.outerjoin(_Claimant, _Claimant.id == RequestClaim.admin_user_id)
+
+
+def _queued(row: Any) -> QueuedRequest:
+    request, county, farmer, specialty, expert, offer_id = row[:6]
+    return QueuedRequest(
+        id=request.id,
+        county=county,
+        farmer=farmer,
+        specialty=specialty or request.specialty_code,
+        subject=request.subject,
+        description=request.description,
+        photo_count=len(request.photo_file_ids or []),
+        fee_fen=request.fee_fen,
+        service_mode=request.service_mode,
+        submitted_at=request.submitted_at,
+        review_expected_at=request.review_expected_at,
+        screening_flags=screening_flags(request.screening),
+        expert=expert,
+        offer_id=offer_id,
+    )
+
+
+def _entry(row: Any, now: datetime) -> QueueEntry:
+    queued = _queued(row)
+    claim_row, claimant = row[6], row[7]
+    submitted = queued.submitted_at or now
+    due_by = review_due_by(submitted)
+    return QueueEntry(
+        request=queued,
+        waiting_duty_seconds=duty_seconds_between(submitted, now),
+        due_by=due_by,
+        overdue=due_by <= now,
+        claim=None
+        if claim_row is None
+        else Claim(queued.id, claim_row.admin_user_id, claimant, claim_row.claimed_at, claim_row.expires_at),
+    )
+
+
+async def pending_review(
+    uow: UnitOfWork, staff: Staff, *, county_name: str | None = None
+) -> list[QueuedRequest]:
+    """The queue in the order it should be worked: oldest submission first, within the staff's scope."""
+    conditions = await _where(uow, staff, QueueFilter(county=county_name))
+    query = _listing().where(*conditions).order_by(ServiceRequest.submitted_at, ServiceRequest.id)
+    return [_queued(row) for row in (await uow.session.execute(query)).all()]
+
+
+async def _counts(
+    uow: UnitOfWork, staff: Staff, where: list[Any], cutoff: datetime, now: datetime
+) -> QueueCounts:
+    mine = RequestClaim.admin_user_id == (staff.admin_id or 0)
+    counted = _with_live_claims(
+        select(
+            func.count(),
+            func.count().filter(_FLAGGED),
+            func.count().filter(ServiceRequest.submitted_at < cutoff),
+            func.count().filter(mine),
+            func.count().filter(RequestClaim.request_id.is_not(None), ~mine),
+            func.count().filter(RequestClaim.request_id.is_(None)),
+        ).select_from(ServiceRequest),
+        now,
+    ).where(*where)
+    pending, flagged, overdue, by_me, by_others, unclaimed = (await uow.session.execute(counted)).one()
+    return QueueCounts(pending, flagged, overdue, by_me, by_others, unclaimed)
+
+
+async def review_queue(
+    uow: UnitOfWork,
+    staff: Staff,
+    filters: QueueFilter,
+    *,
+    now: datetime,
+    limit: int,
+    after: QueuePosition | None = None,
+) -> QueuePage:
+    """One page of the queue, oldest submission first, within the staff's scope, after `after`."""
+    staff.ensure(Permission.read_requests)
+    where = await _where(uow, staff, filters)
+    cutoff = overdue_before(now)
+    query = _listing_with_claims(now).where(*where, *_picks(filters, staff, cutoff))
+    if after is not None:
+        query = query.where(
+            tuple_(ServiceRequest.submitted_at, ServiceRequest.id) > tuple_(after.submitted_at, after.id)
         )
-        for request, county, farmer, specialty, expert, offer_id in rows
-    ]
+    order = (ServiceRequest.submitted_at, ServiceRequest.id)
+    rows = (await uow.session.execute(query.order_by(*order).limit(limit + 1))).all()
+    entries = [_entry(row, now) for row in rows[:limit]]
+    last = entries[-1].request if entries and len(rows) > limit else None
+    next_cursor = (
+        QueuePosition(last.submitted_at, last.id).encode()
+        if last is not None and last.submitted_at is not None
+        else None
+    )
+    counts = await _counts(uow, staff, where, cutoff, now)
+    return QueuePage(entries, counts, next_cursor, cutoff)

@@ -1,4 +1,4 @@
-"""The review desk (Art. 14): the queue, and approving or rejecting a farmer's invitation.
+"""The review desk (Art. 14): approving or rejecting a farmer's invitation.
 
 Parse → one core call → render. The expert and the farmer hear of a decision from the bot, which
 reads the request's events (bot.notifier), whichever tool made it.
@@ -7,25 +7,12 @@ reads the request's events (bot.notifier), whichever tool made it.
 from __future__ import annotations
 
 from admin_api.endpoints import Api, Call
-from admin_api.schemas.review import QueueItem, QueuePage, RejectBody, RequestState
+from admin_api.schemas.review import RejectBody, RequestState
 from core import review
 from core.permissions import Permission
-from core.review_queue import pending_review
 
 api = Api(tag="review")
 VIA = "api"
-
-
-@api.route(
-    "GET",
-    "/api/v1/review-queue",
-    summary="Requests waiting for review, oldest first, in the caller's county",
-    permission=Permission.read_requests,
-)
-async def review_queue(call: Call) -> QueuePage:
-    async with call.uow() as uow:
-        items = await pending_review(uow, call.staff)
-    return QueuePage(items=[QueueItem.of(item) for item in items])
 
 
 @api.route(
@@ -50,5 +37,7 @@ async def approve_request(call: Call) -> RequestState:
 )
 async def reject_request(call: Call, body: RejectBody) -> RequestState:
     async with call.uow() as uow:
-        request = await review.reject(uow, call.path_id(), call.staff, reason=body.reason, via=VIA)
+        request = await review.reject(
+            uow, call.path_id(), call.staff, reason=body.reason, via=VIA, now=call.now()
+        )
     return RequestState(id=request.id, status=request.status)
