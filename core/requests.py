@@ -276,7 +276,8 @@ async def cancel(
         raise NotPermitted("only the farmer who asked can cancel this request")
     if request.status not in lifecycle.CANCELLABLE:
         raise lifecycle.IllegalTransition(
-            f"the request is {request.status}: it can be cancelled only before the service starts"
+            f"the request is {request.status}: it can be cancelled only before the service starts",
+            status=str(request.status),
         )
     await lifecycle.apply(uow, request, Action.cancel, actor, reason=reason)
     await ledger.release(uow, request.id, actor, note="cancelled")

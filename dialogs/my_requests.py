@@ -202,7 +202,16 @@ async def request_button(
             await state.set_state(ComplaintForm.text)
             await state.update_data(request_id=request_id)
             await query.message.answer(t("complaint.ask"))
-    except DomainError:
-        await query.answer(t("requests.not_possible"), show_alert=True)
+    except DomainError as error:
+        await query.answer(_not_possible(t, request_id, error), show_alert=True)
         return
     await query.answer()
+
+
+def _not_possible(t: Translator, request_id: int, error: DomainError) -> str:
+    """Why a press did nothing. When the request moved meanwhile (the expert accepted as the farmer
+    cancelled, the reviewer decided), where it stands now: the farmer's screen still shows before."""
+    status = error.details.get("status") if isinstance(error, lifecycle.IllegalTransition) else None
+    if status in set(RequestStatus):
+        return t("requests.not_possible_now", id=request_id, status=t(f"status.{status}"))
+    return t("requests.not_possible")

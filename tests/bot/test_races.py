@@ -31,12 +31,13 @@ from core.actors import Actor
 from core.budget import budget_year
 from core.errors import IllegalTransition
 from core.scope import CITY_SYSTEM
-from dialogs.callbacks import RequestCb, WaitingCb
+from dialogs.callbacks import InviteCb, RequestCb, WaitingCb
 from storage.enums import LedgerKind, RequestStatus, ServiceMode
 from storage.models import Expert, Farmer, LedgerEntry, ServiceRequest
 from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, alerts, texts
-from tests.bot.test_farmer_story import PROBLEM, bind_both, describe_and_submit
+from tests.bot.test_expert_side import _in_service
+from tests.bot.test_farmer_story import PROBLEM, approve, bind_both, describe_and_submit
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -85,13 +86,13 @@ async def storage(request: pytest.FixtureRequest) -> AsyncIterator[BaseStorage]:
     await redis.close()
 
 
-def _tap(h: Harness, data: str) -> Update:
+def _tap(h: Harness, data: str, user_id: int = FARMER) -> Update:
     query = CallbackQuery(
         id=str(next(h._update_ids)),
-        from_user=h.user(FARMER),
+        from_user=h.user(user_id),
         chat_instance="ci",
         data=data,
-        message=Message(message_id=1, date=datetime.now(UTC), chat=Chat(id=FARMER, type="private")),
+        message=Message(message_id=1, date=datetime.now(UTC), chat=Chat(id=user_id, type="private")),
     )
     return Update(update_id=next(h._update_ids), callback_query=query)
 
@@ -211,3 +212,35 @@ async def test_cancel_and_approve_at_once_leave_one_story_and_the_farmer_reads_t
             assert told_expert is None or told_expert == f"农户已取消请求 #{rid}。", told_expert
         account_id = (await ledger.held_for_request(uow, ids[0]))[0]
         assert account_id is not None and await ledger.reconcile(uow, account_id)
+
+
+async def test_a_cancel_that_lost_says_where_the_request_stands(harness: Harness) -> None:
+    h = harness
+    request_id = await _in_service(h)  # the expert accepted first
+    sent = await h.press(FARMER, RequestCb(request_id=request_id, action="cancel_yes").pack())
+    assert alerts(sent) == [f"请求 #{request_id} 现在是「服务中」，不能这样操作了。"]
+
+
+async def test_the_expert_s_accept_and_the_farmer_s_cancel_at_once(harness: Harness) -> None:
+    h = harness
+    await bind_both(h)
+    request_id = await describe_and_submit(h)
+    await approve(h, request_id)
+    await h.pump()
+    h.session.take()
+    cancel = _tap(h, RequestCb(request_id=request_id, action="cancel_yes").pack())
+    accept = _tap(h, InviteCb(request_id=request_id, action="accept").pack(), user_id=EXPERT)
+    await asyncio.gather(*(h.dispatcher.feed_update(h.bot, update) for update in (cancel, accept)))
+    seen = h.session.take() + await h.pump()
+    async with h.deps.uow() as uow:
+        request = await uow.session.get(ServiceRequest, request_id)
+        assert request is not None
+        actions = [e.action for e in await requests.history(uow, request_id)]
+    farmer_read = [*texts(seen, FARMER), *alerts([m for m in seen if getattr(m, "show_alert", False)])]
+    if request.status is RequestStatus.cancelled:
+        assert actions[-1] == "cancel" and "accept" not in actions
+        assert _last_about(seen, FARMER, request_id) == f"请求 #{request_id} 已取消，冻结的服务券已退回。"
+    else:
+        assert request.status is RequestStatus.in_service and "cancel" not in actions
+        assert f"请求 #{request_id} 现在是「服务中」，不能这样操作了。" in farmer_read
+        assert "王建国" in (_last_about(seen, FARMER, request_id) or "")  # the accepted push
