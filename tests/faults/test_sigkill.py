@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tests.bot.conftest import EXPERT, FARMER
 from tests.faults.conftest import bot_deps_on, world_in_service
+from tests.faults.services import free_port
 from tests.faults.telegram_server import TOKEN, Call, FakeTelegram, wait_until
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -28,12 +29,15 @@ async def jingfu_run(
     database_url: str, telegram: FakeTelegram, log: Path
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "REDIS_", "RASA_", "DATABASE_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "REDIS_", "RASA_", "DATABASE_", "ADMIN_"))
     }
     environment |= {
         "DATABASE_URL": database_url,
         "TELEGRAM_BOT_TOKEN": TOKEN,
         "TELEGRAM_API_BASE": telegram.base,
+        "ADMIN_PORT": str(free_port()),  # the back office API beside the bot: never a port in use
     }
     with log.open("ab") as output:
         process = await asyncio.create_subprocess_exec(
