@@ -7,6 +7,9 @@ undecodable bytes or a farmer's text.
 
 from __future__ import annotations
 
+import json
+import re
+from functools import cache
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -42,11 +45,30 @@ async def read_body(request: web.Request, model: type[M]) -> M:
 
 
 def read_query(request: web.Request, model: type[M]) -> M:
+    query = dict(request.query)
+    repeated = sorted(name for name in query if len(request.query.getall(name)) > 1)
+    if repeated:  # taking the first of two values would answer a question nobody asked
+        raise Problem(400, "Bad Request", f"give each query parameter once: {', '.join(repeated)}")
+    for name in _times(model):
+        if _NUMBER.match(query.get(name, "")):
+            # pydantic takes a number for a Unix time; the document (and a person) says a date-time.
+            detail = f"{name}: give a date and time with its offset, e.g. 2026-03-01T09:00:00+08:00"
+            raise Problem(400, "Bad Request", detail)
     try:
-        return model.model_validate(dict(request.query))
+        return model.model_validate(query)
     except ValidationError as exc:
         errors = _errors(exc)
         raise Problem(400, "Bad Request", _summary(errors), errors=errors) from None
+
+
+_NUMBER = re.compile(r"^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$")
+
+
+@cache
+def _times(model: type[BaseModel]) -> tuple[str, ...]:
+    """The query parameters the document describes as date-times."""
+    properties = model.model_json_schema().get("properties", {})
+    return tuple(name for name, prop in properties.items() if '"date-time"' in json.dumps(prop))
 
 
 def _summary(errors: list[dict[str, Any]]) -> str:

@@ -20,6 +20,7 @@ from typing import Any, get_type_hints
 from aiohttp import web
 from pydantic import BaseModel
 
+from admin_api import idempotency
 from admin_api.auth import acting_staff
 from admin_api.bodies import read_body, read_query
 from admin_api.problems import Problem
@@ -73,10 +74,21 @@ class Endpoint:
     def path_parameters(self) -> list[str]:
         return _PATH_PARAMETER.findall(self.path)
 
+    @property
+    def route_path(self) -> str:
+        """The path as aiohttp routes it: a parameter is ASCII digits, so `/requests/actions` is not
+        also `/requests/{id}` (a 405's Allow header then names only the methods of the path asked)."""
+        return _PATH_PARAMETER.sub(r"{\1:[0-9]+}", self.path)
+
     async def handle(self, request: web.Request) -> web.StreamResponse:
         staff = await acting_staff(request) if not self.public else Staff(admin_id=None, county_id=None)
         if self.permission is not None:
             staff.ensure(self.permission)
+        if self.method == "POST":
+            return await idempotency.once(request, staff, lambda: self._respond(request, staff))
+        return await self._respond(request, staff)
+
+    async def _respond(self, request: web.Request, staff: Staff) -> web.StreamResponse:
         call = Call(request, staff, request.app[SERVICES])
         kwargs: dict[str, Any] = {}
         if self.body is not None:
