@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
 from typing import Any
 
 from aiogram import BaseMiddleware, Bot, Dispatcher
@@ -46,16 +47,29 @@ def cleaned(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value) if _UNSTORABLE.search(value) else value
     if isinstance(value, BaseModel):
-        changes = {name: new for name, item in value if (new := cleaned(item)) is not item}
+        # Fields and extras straight from the instance: a Message has some eighty fields, nearly all
+        # None, and this runs for every update (a text message: about 30 µs this way, 430 µs
+        # through pydantic's own iteration).
+        items: Iterable[tuple[str, Any]] = value.__dict__.items()
+        if value.__pydantic_extra__:
+            items = [*items, *value.__pydantic_extra__.items()]
+        changes = {
+            name: new
+            for name, item in items
+            if type(item) not in _NOTHING_TO_CLEAN and (new := cleaned(item)) is not item
+        }
         return value.model_copy(update=changes) if changes else value
     if isinstance(value, list | tuple):
-        items = [cleaned(item) for item in value]
-        changed = any(new is not old for new, old in zip(items, value, strict=True))
-        return type(value)(items) if changed else value
+        news = [cleaned(item) for item in value]
+        changed = any(new is not old for new, old in zip(news, value, strict=True))
+        return type(value)(news) if changed else value
     if isinstance(value, dict):
         pairs = {key: cleaned(item) for key, item in value.items()}  # keys are Telegram's field names
         return pairs if any(new is not value[key] for key, new in pairs.items()) else value
     return value
+
+
+_NOTHING_TO_CLEAN = frozenset({type(None), bool, int, float, datetime})
 
 
 class CleaningDispatcher(Dispatcher):
