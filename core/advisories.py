@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 
 from core import audit
 from core.errors import IllegalTransition, InvalidInput, NotFound, within_limit
+from core.permissions import Permission
 from core.scope import Staff
 from storage.enums import AdvisoryCategory, AdvisoryStatus, DeliveryStatus
 from storage.models import Advisory, AdvisoryDelivery, County, Expert, Farmer, ServiceObject
@@ -20,6 +22,7 @@ MAX_BODY = 2000
 MAX_REASON = 500
 MAX_SUBJECT = 20  # a crop or animal name; anything longer is a sentence typed at the wrong question
 MAX_SUBJECTS = 20
+PENDING = {"status": str(AdvisoryStatus.pending_review)}  # the only state a review decides from
 
 
 def parse_subjects(text: str) -> list[str]:
@@ -53,7 +56,10 @@ async def submit_advisory(
     category: AdvisoryCategory,
     body: str,
     target_subjects: list[str],
+    screening: dict[str, Any] | None = None,
 ) -> Advisory:
+    """`screening`: what screening flagged in the body and subjects as the expert wrote them (kept for
+    the reviewer, core.advisory_review)."""
     expert = await uow.session.get(Expert, expert_id)
     if expert is None:
         raise NotFound("expert not found")
@@ -65,6 +71,7 @@ async def submit_advisory(
         title=body.splitlines()[0][:60],
         body=body,
         target_subjects=target_subjects,
+        screening=screening,
     )
     uow.session.add(advisory)
     await uow.commit()
@@ -138,6 +145,7 @@ async def recipients(uow: UnitOfWork, advisory: Advisory) -> list[Farmer]:
 
 
 async def _pending(uow: UnitOfWork, advisory_id: int, staff: Staff) -> Advisory:
+    staff.ensure(Permission.review_advisories)
     advisory = await uow.session.get(Advisory, advisory_id, with_for_update=True)
     if advisory is None:
         raise NotFound(f"advisory #{advisory_id} does not exist")
@@ -164,7 +172,15 @@ async def approve_advisory(
     if not farmers:
         advisory.status = AdvisoryStatus.sent  # nobody to reach: done
     await audit.record(
-        uow, staff.actor, "advisory.approve", "advisory", advisory.id, via=via, recipients=len(farmers)
+        uow,
+        staff.actor,
+        "advisory.approve",
+        "advisory",
+        advisory.id,
+        before=PENDING,
+        after={"status": str(advisory.status)},
+        via=via,
+        recipients=len(farmers),
     )
     await uow.commit()
     return advisory, len(farmers)
@@ -182,7 +198,17 @@ async def reject_advisory(
     advisory.reason = reason
     advisory.reviewed_by = staff.admin_id
     advisory.reviewed_at = now or utcnow()
-    await audit.record(uow, staff.actor, "advisory.reject", "advisory", advisory.id, via=via, reason=reason)
+    await audit.record(
+        uow,
+        staff.actor,
+        "advisory.reject",
+        "advisory",
+        advisory.id,
+        before=PENDING,
+        after={"status": str(advisory.status)},
+        via=via,
+        reason=reason,
+    )
     await uow.commit()
     return advisory
 

@@ -15,6 +15,7 @@ from core import audit, lifecycle
 from core.actors import Actor
 from core.errors import IllegalTransition, InvalidInput, NotFound, NotPermitted, within_limit
 from core.lifecycle import Action
+from core.permissions import Permission
 from core.requests import load_request
 from core.scope import Staff
 from storage.enums import ComplaintStatus, RequestStatus
@@ -139,14 +140,19 @@ async def resolve_complaint(
 
     A verified complaint counts against the expert in the yearly assessment (Art. 9(3)2(3)).
     """
+    staff.ensure(Permission.resolve_complaints)
     cleaned = _clean_text(resolution, field="resolution", required=True)
     complaint = await uow.session.get(Complaint, complaint_id, with_for_update=True)
     if complaint is None:
         raise NotFound("no such complaint", complaint_id=complaint_id)
     request = await load_request(uow, complaint.request_id, lock=False)
-    staff.ensure_county(request.county_id)
+    staff.ensure_county(request.county_id, what="complaint")
     if complaint.status is not ComplaintStatus.open:
-        raise IllegalTransition(f"this complaint is already {complaint.status}", complaint_id=complaint_id)
+        raise IllegalTransition(
+            f"this complaint is already {complaint.status}",
+            complaint_id=complaint_id,
+            status=str(complaint.status),
+        )
     complaint.status = ComplaintStatus.verified if verified else ComplaintStatus.dismissed
     complaint.resolution = cleaned
     complaint.resolved_at = now or utcnow()
@@ -156,6 +162,9 @@ async def resolve_complaint(
         f"complaint.{complaint.status}",
         "complaint",
         complaint.id,
+        before={"status": str(ComplaintStatus.open)},
+        after={"status": str(complaint.status), "resolution": cleaned},
+        county_id=request.county_id,
         request_id=request.id,
         expert_id=complaint.expert_id,
     )

@@ -11,12 +11,17 @@ from datetime import datetime
 from core import audit, claims, requests
 from core.admin_tokens import authenticate
 from core.errors import InvalidInput, NotPermitted, within_limit
+from core.permissions import Permission
 from core.scope import Staff
+from storage.enums import RequestStatus
 from storage.models import ServiceRequest
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 MAX_REASON = 500
+# Only a request pending review can be decided (core.lifecycle refuses the rest), so that is the
+# state every decision starts from.
+PENDING = {"status": str(RequestStatus.pending_review)}
 
 
 async def staff_for_token(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> Staff:
@@ -32,10 +37,20 @@ async def staff_for_token(uow: UnitOfWork, token: str, *, now: datetime | None =
 async def approve(
     uow: UnitOfWork, request_id: int, staff: Staff, *, via: str, now: datetime | None = None
 ) -> ServiceRequest:
+    staff.ensure(Permission.review_requests)
     now = now or utcnow()
     await claims.settle_for_decision(uow, request_id, staff, now=now)
     request = await requests.approve(uow, request_id, staff, now=now)
-    await audit.record(uow, staff.actor, "request.approve", "service_request", request.id, via=via)
+    await audit.record(
+        uow,
+        staff.actor,
+        "request.approve",
+        "service_request",
+        request.id,
+        before=PENDING,
+        after={"status": str(request.status)},
+        via=via,
+    )
     await uow.commit()
     return request
 
@@ -49,6 +64,7 @@ async def reject(
     via: str,
     now: datetime | None = None,
 ) -> ServiceRequest:
+    staff.ensure(Permission.review_requests)
     reason = reason.strip()
     if not reason:
         raise InvalidInput("a rejection needs a reason the farmer can act on")
@@ -56,7 +72,15 @@ async def reject(
     await claims.settle_for_decision(uow, request_id, staff, now=now or utcnow())
     request = await requests.reject(uow, request_id, staff, reason=reason)
     await audit.record(
-        uow, staff.actor, "request.reject", "service_request", request.id, via=via, reason=reason
+        uow,
+        staff.actor,
+        "request.reject",
+        "service_request",
+        request.id,
+        before=PENDING,
+        after={"status": str(request.status)},
+        via=via,
+        reason=reason,
     )
     await uow.commit()
     return request

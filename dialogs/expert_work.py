@@ -16,7 +16,7 @@ from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitt
 from core.evidence import Evidence
 from core.queries import expert_year
 from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, QueuePageCb, SkipCb
-from dialogs.common import evidence_text, screen_text, yuan
+from dialogs.common import evidence_text, screen_text, screening_flags, yuan
 from dialogs.filters import IS_EXPERT
 from dialogs.forms import close_form
 from dialogs.invitation import why_not_open
@@ -218,9 +218,10 @@ async def publish_body(
     except InvalidInput as error:  # the form stays at the body: shorten and send again
         await message.answer(too_long(error, t) or t("advisory.ask_body"))
         return
-    if await screen_text(message, deps, uow, t, message.text, context="advisory") is None:
+    screened = await screen_text(message, deps, uow, t, message.text, context="advisory")
+    if screened is None:
         return
-    await state.update_data(body=message.text)
+    await state.update_data(body=message.text, body_screening=screening_flags(screened))
     await state.set_state(AdvisoryForm.subjects)
     await message.answer(t("advisory.ask_subjects"), reply_markup=_all_subjects(t))
 
@@ -255,7 +256,13 @@ async def publish_body_not_text(message: Message, t: Translator) -> None:
 
 
 async def _publish(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, expert: Expert, subjects: list[str]
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    expert: Expert,
+    subjects: list[str],
+    subjects_screening: dict[str, object] | None = None,
 ) -> None:
     data = await state.get_data()
     await close_form(state)
@@ -265,6 +272,8 @@ async def _publish(
         category=AdvisoryCategory(data["category"]),
         body=data["body"],
         target_subjects=subjects,
+        # The reviewer sees what screening flagged (core.advisory_review), as for a farmer's request.
+        screening={"body": data.get("body_screening"), "subjects": subjects_screening},
     )
     await message.answer(t("advisory.submitted", id=advisory.id))
 
@@ -281,9 +290,10 @@ async def publish_subjects(
         await message.answer(t("advisory.subject_too_long", subject=shown, limit=error.details["limit"]))
         return
     # The names are printed in every farmer's copy, so they are screened like the body.
-    if await screen_text(message, deps, uow, t, message.text, context="advisory") is None:
+    screened = await screen_text(message, deps, uow, t, message.text, context="advisory")
+    if screened is None:
         return
-    await _publish(message, state, t, uow, expert, subjects)
+    await _publish(message, state, t, uow, expert, subjects, screening_flags(screened))
 
 
 @router.message(AdvisoryForm.subjects)

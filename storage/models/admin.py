@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.enums import ActorKind, AdminRole
@@ -78,6 +78,8 @@ class IdempotentCall(Base):
 
 class AuditLog(Base):
     __tablename__ = "audit_log"
+    # County staff page their county's entries newest first (core.audit.entries).
+    __table_args__ = (Index("ix_audit_log_county_id_id", "county_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
@@ -87,6 +89,8 @@ class AuditLog(Base):
     entity: Mapped[str] = mapped_column(String(32))
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The county of the object the entry is about (None: no object, or one of no county).
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"))
 
 
 class ScreeningAttempt(CreatedAt, Base):

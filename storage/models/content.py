@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,6 +23,8 @@ class Advisory(CreatedAt, Base):
     title: Mapped[str] = mapped_column(String(128))
     body: Mapped[str] = mapped_column(Text)
     target_subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What screening flagged in the body and subjects when the expert wrote them, for the reviewer.
+    screening: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     status: Mapped[AdvisoryStatus] = mapped_column(
         str_enum(AdvisoryStatus), default=AdvisoryStatus.pending_review
     )

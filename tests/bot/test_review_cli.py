@@ -66,6 +66,10 @@ async def audit_actions(uow_factory: UowFactory) -> list[tuple[str, int | None, 
         return [(row.action, row.entity_id, row.detail) for row in rows.all()]
 
 
+# What an approval changed, as the audit log keeps it (core.audit).
+APPROVED = {"before": {"status": "pending_review"}, "after": {"status": "approved"}}
+
+
 def one_line_error(code: int, err: str, message: str) -> None:
     assert code == 2
     assert message in err
@@ -95,7 +99,7 @@ async def test_approve_invites_the_expert_and_is_audited(
     assert code == 0 and f"approved #{request_id}" in out
     assert await status_of(uow_factory, request_id) is RequestStatus.approved
     assert await audit_actions(uow_factory) == [
-        ("request.approve", request_id, {"via": "cli:local-operator"})
+        ("request.approve", request_id, {"via": "cli:local-operator", **APPROVED})
     ]
     code, _, err = await jingfu(capsys, "review", "approve", str(request_id))
     # Said as a reviewer reads it: the status and where the waiting requests are, not action names.
@@ -146,7 +150,9 @@ async def test_a_county_token_acts_on_its_own_county_only(
     one_line_error(code, err, "unknown, expired or revoked")
     code, _, _ = await jingfu(capsys, "review", "approve", str(request_id), "--token", linhe.token)
     assert code == 0
-    assert await audit_actions(uow_factory) == [("request.approve", request_id, {"via": "cli:token"})]
+    assert await audit_actions(uow_factory) == [
+        ("request.approve", request_id, {"via": "cli:token", **APPROVED})
+    ]
     async with uow_factory() as uow:
         history = await requests.history(uow, request_id)
     assert history[-1].actor_id == linhe.admin_user_id
@@ -190,7 +196,7 @@ async def test_advisories_are_listed_approved_and_audited(
     async with uow_factory() as uow:
         rows = (await uow.session.scalars(select(AuditLog).where(AuditLog.entity == "advisory"))).all()
         assert [(r.action, r.entity_id, r.detail) for r in rows] == [
-            ("advisory.approve", advisory_id, {"via": "cli:local-operator", "recipients": 1})
+            ("advisory.approve", advisory_id, {"via": "cli:local-operator", "recipients": 1, **APPROVED})
         ]
 
 

@@ -235,7 +235,13 @@ async def test_resolving_a_complaint_is_recorded_and_audited(
         [entry] = await uow.session.scalars(select(AuditLog))
         assert (entry.actor_kind, entry.actor_id, entry.action) == (ActorKind.admin, 7, f"complaint.{status}")
         assert (entry.entity, entry.entity_id) == ("complaint", complaint_id)
-        assert entry.detail == {"request_id": s.request_id, "expert_id": s.expert_id}
+        assert entry.detail == {
+            "request_id": s.request_id,
+            "expert_id": s.expert_id,
+            "before": {"status": "open"},
+            "after": {"status": str(status), "resolution": "已回访核实"},
+        }
+        assert entry.county_id == s.county_id  # county staff read it in their audit log
 
 
 async def test_complaint_resolution_refusals(uow_factory: UowFactory) -> None:
