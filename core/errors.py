@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 
 class DomainError(Exception):
     """A rule of the measures refuses the operation. `code` is stable for API clients and tests."""
@@ -57,9 +59,19 @@ class InvalidInput(DomainError):
 def within_limit(text: str, limit: int, *, field: str, what: str) -> str:
     """`text`, when it is at most `limit` characters; otherwise InvalidInput with the limit and the
     length, which the bot turns into "内容太长了（2406 字），最多 2000 字" for any form
-    (bot.middlewares.errors.too_long), and the CLI prints as it is."""
+    (bot.middlewares.errors.too_long), and the CLI prints as it is.
+
+    Text with a NUL or a lone surrogate is refused as well: no database stores it (the bot cleans
+    both as updates enter, bot.clean_input; this holds for every other way in)."""
+    if _UNSTORABLE.search(text):
+        raise InvalidInput(
+            f"{what} has characters that cannot be stored (NUL or a lone surrogate)", field=field
+        )
     if len(text) > limit:
         raise InvalidInput(
             f"{what} is limited to {limit} characters", field=field, limit=limit, length=len(text)
         )
     return text
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
