@@ -167,7 +167,7 @@ async def _refused_tokens(uow_factory: UowFactory) -> dict[str, dict[str, str]]:
 def _routes(api: TestClient) -> list[tuple[str, str]]:
     seen = {
         (route.method, route.resource.canonical)
-        for route in api.server.app.router.routes()
+        for route in api.app.router.routes()
         if route.resource is not None and route.method != "HEAD"
     }
     return sorted(seen, key=lambda r: (r[1], r[0]))
