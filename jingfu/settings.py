@@ -50,8 +50,9 @@ class RedisSettings(BaseSettings):
 
     redis_url: str | None = None
     # One pool for everything the bot keeps in Redis (forms, per-chat locks): a caller waits up to
-    # the timeout for a free connection instead of failing at once (bot.factory.redis_client).
-    redis_max_connections: int = Field(default=50, ge=1)
+    # the timeout for a free connection instead of failing at once (bot.factory.redis_client). An
+    # update holds one connection at a time, so at least as many as updates in flight.
+    redis_max_connections: int = Field(default=500, ge=1)
     redis_pool_timeout_s: float = Field(default=5.0, gt=0)
 
 
