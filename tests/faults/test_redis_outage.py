@@ -40,9 +40,14 @@ async def test_a_form_step_made_while_redis_is_down_is_taken_after_it_returns(
 
 
 async def _outage(private_redis: PrivateRedis, telegram: FakeTelegram) -> None:
-    telegram.message(OTHER_FARMER, "羊羔拉稀不吃奶")
+    described = telegram.message(OTHER_FARMER, "羊羔拉稀不吃奶")
     await wait_until(
         lambda: any("照片" in t for t in telegram.texts(OTHER_FARMER)), within=60, what="photos asked"
+    )
+    # Done with, its lock released: Redis stopped while it held the person's lock would keep the lock
+    # (persisted) and hold their next update until the lock expires, 60 s later.
+    await wait_until(
+        lambda: telegram.acknowledged(described), within=30, what="the description is acknowledged"
     )
 
     private_redis.stop()
