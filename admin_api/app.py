@@ -13,10 +13,11 @@ from admin_api.endpoints import Api, Call, Endpoint
 from admin_api.openapi import openapi_document
 from admin_api.problems import problems_middleware
 from admin_api.routes import queue, review
+from admin_api.routes import requests as request_routes
 from admin_api.services import SERVICES, AdminServices
 
 MAX_BODY_BYTES = 64 * 1024  # a reason, a note, a selection of ids: never more; larger is refused (413)
-APIS: tuple[Api, ...] = (queue.api, review.api)
+APIS: tuple[Api, ...] = (queue.api, review.api, request_routes.api)
 meta = Api(tag="meta")
 
 

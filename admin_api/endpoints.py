@@ -20,6 +20,7 @@ from typing import Any, get_type_hints
 from aiohttp import web
 from pydantic import BaseModel
 
+from admin_api import idempotency
 from admin_api.auth import acting_staff
 from admin_api.bodies import read_body, read_query
 from admin_api.problems import Problem
@@ -83,6 +84,11 @@ class Endpoint:
         staff = await acting_staff(request) if not self.public else Staff(admin_id=None, county_id=None)
         if self.permission is not None:
             staff.ensure(self.permission)
+        if self.method == "POST":
+            return await idempotency.once(request, staff, lambda: self._respond(request, staff))
+        return await self._respond(request, staff)
+
+    async def _respond(self, request: web.Request, staff: Staff) -> web.StreamResponse:
         call = Call(request, staff, request.app[SERVICES])
         kwargs: dict[str, Any] = {}
         if self.body is not None:

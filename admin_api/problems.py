@@ -78,26 +78,35 @@ async def problems_middleware(
 ) -> web.StreamResponse:
     try:
         return await handler(request)
-    except Problem as exc:
-        return problem_response(exc.status, exc.title, exc.detail, headers=exc.headers, extra=exc.extra)
-    except DomainError as exc:
-        status = status_of(exc)
-        details: dict[str, object] = {
-            _RENAMED.get(k, k): v for k, v in exc.details.items() if isinstance(v, str | int | float | bool)
-        }
-        # Another county's object is answered like a missing one: the words must not tell either.
-        detail = "no such object in your county" if isinstance(exc, OutOfScope) else exc.message
-        return problem_response(status, exc.code, detail, extra={**details, "code": exc.code})
+    except (Problem, DomainError) as exc:
+        return refusal(exc)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "WWW-Authenticate")}
-        return problem_response(exc.status, exc.reason, _http_detail(exc), headers=headers)
+        return refusal(exc)
     except Exception:
         log.exception("%s %s failed", request.method, request.rel_url.path)
         return problem_response(
             500, "Internal Server Error", "the server failed; the failure is logged, nothing was changed"
         )
+
+
+def refusal(exc: Problem | DomainError | web.HTTPException) -> web.Response:
+    """The problem+json answer to a refusal (not to a failure of the server, which is logged)."""
+    if isinstance(exc, Problem):
+        return problem_response(exc.status, exc.title, exc.detail, headers=exc.headers, extra=exc.extra)
+    if isinstance(exc, DomainError):
+        details: dict[str, object] = {
+            _RENAMED.get(k, k): v for k, v in exc.details.items() if isinstance(v, str | int | float | bool)
+        }
+        return problem_response(status_of(exc), exc.code, detail_of(exc), extra={**details, "code": exc.code})
+    headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "WWW-Authenticate")}
+    return problem_response(exc.status, exc.reason, _http_detail(exc), headers=headers)
+
+
+def detail_of(error: DomainError) -> str:
+    # Another county's object is answered like a missing one: the words must not tell either.
+    return "no such object in your county" if isinstance(error, OutOfScope) else error.message
 
 
 def _http_detail(exc: web.HTTPException) -> str:

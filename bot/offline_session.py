@@ -27,13 +27,17 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
     SendMediaGroup,
     SendMessage,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, ForumTopic, Message, MessageId, User
+from aiogram.types import Chat, File, ForumTopic, Message, MessageId, User
+from aiohttp import ClientResponseError, RequestInfo
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from bot.telegram_limits import check
 
@@ -68,6 +72,10 @@ class OfflineSession(BaseSession):
         self.server_failing = False  # True: Telegram answers every call 502 Bad Gateway, as it does when down
         self._scripted: dict[str, deque[Failure]] = {}  # api method → its next calls' failures
         self.retry_after = 1  # seconds a scripted 429 asks to wait
+        # Files Telegram holds, by file id (`put_file`): getFile answers their path, a download of the
+        # path streams the bytes and is recorded in `downloads`.
+        self.files: dict[str, bytes] = {}
+        self.downloads: list[str] = []
 
     async def close(self) -> None:
         return None
@@ -101,7 +109,23 @@ class OfflineSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
+        _, _, path = url.partition("/file/bot")
+        file_path = path.partition("/")[2]
+        if file_path.startswith(_FILES):
+            self.downloads.append(file_path)
+            file_id = file_path.removeprefix(_FILES)
+            if file_id not in self.files:
+                asked = RequestInfo(URL(url), "GET", CIMultiDictProxy(CIMultiDict()))
+                raise ClientResponseError(asked, (), status=404)
+            data = self.files[file_id]
+            for start in range(0, len(data), chunk_size):
+                yield data[start : start + chunk_size]
+            return
         yield b""
+
+    def put_file(self, file_id: str, data: bytes) -> None:
+        """A file Telegram holds (a farmer's photo), for getFile and the download to find."""
+        self.files[file_id] = data
 
     def fail(self, api_method: str, *failures: Failure) -> None:
         """The next calls of `api_method` ("sendMessage", "answerCallbackQuery"…) fail, one call per
@@ -180,6 +204,8 @@ class OfflineSession(BaseSession):
     def _answer(self, method: TelegramMethod[Any]) -> Any:
         if isinstance(method, GetMe):
             return self.bot_user
+        if isinstance(method, GetFile):
+            return self._file(method)
         if isinstance(method, SendMediaGroup):
             return [self._sent(method, caption=getattr(m, "caption", None)) for m in method.media]
         returning = method.__returning__
@@ -195,6 +221,20 @@ class OfflineSession(BaseSession):
         if returning is bool or bool in get_args(returning):  # edits answer Message | bool
             return True
         raise NotImplementedError(f"the offline session has no answer for {type(method).__name__}")
+
+    def _file(self, method: GetFile) -> File:
+        data = self.files.get(method.file_id)
+        if data is None:
+            raise TelegramBadRequest(method=method, message="Bad Request: invalid file_id")
+        return File(
+            file_id=method.file_id,
+            file_unique_id=f"u-{method.file_id}"[:32],
+            file_size=len(data),
+            file_path=_FILES + method.file_id,
+        )
+
+
+_FILES = "photos/"  # where the session's files are, as Telegram's file paths look ("photos/file_7.jpg")
 
 
 def _chat_id(method: TelegramMethod[Any]) -> int:
