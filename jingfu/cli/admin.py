@@ -1,4 +1,5 @@
-"""`jingfu admin create-token --role ROLE [--county NAME]`: a new back-office API token, printed once.
+"""`jingfu admin create-token --role ROLE [--county NAME] [--days N]`: a new back-office API token,
+printed once, valid for N days; `jingfu admin revoke-token PREFIX_OR_TOKEN` stops one working.
 
 `jingfu admin issue-code --expert ID | --service-object ID [--days N] [--rebind]`: an invite code,
 printed once with its /start deep-link form; `jingfu admin revoke-code CODE` withdraws one. Both act
@@ -9,13 +10,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 from zoneinfo import ZoneInfo
 
 from core import invite_codes
-from core.admin_tokens import IssuedToken, create_token, parse_role
+from core.admin_tokens import DEFAULT_DAYS, MAX_DAYS, IssuedToken, create_token, parse_role, revoke_token
 from core.scope import CITY_SYSTEM
 from jingfu.cli.admin_serve import register_serve
-from jingfu.cli.arguments import row_id
+from jingfu.cli.arguments import row_id, whole_number
 from jingfu.runtime import run_with_uow
 from storage.enums import AdminRole
 from storage.uow import UnitOfWork
@@ -25,10 +27,25 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 def _create_token(args: argparse.Namespace) -> int:
     async def work(uow: UnitOfWork) -> IssuedToken:
-        return await create_token(uow, role=parse_role(args.role), county_name=args.county, name=args.name)
+        return await create_token(
+            uow, role=parse_role(args.role), county_name=args.county, name=args.name, days=args.days
+        )
 
     issued = asyncio.run(run_with_uow(work))
     print(issued.token)
+    print(
+        f"prefix {issued.token[:10]} (to revoke it), valid until"
+        f" {issued.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M} Beijing time; shown only now",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _revoke_token(args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> int:
+        return await revoke_token(uow, args.token)
+
+    print(f"the token of admin #{asyncio.run(run_with_uow(work))} is revoked")
     return 0
 
 
@@ -69,7 +86,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     token.add_argument("--role", required=True, help="one of: " + ", ".join(r.value for r in AdminRole))
     token.add_argument("--county", help="county name (for county roles), e.g. 临河区")
     token.add_argument("--name", help="who the token is for")
+    token.add_argument(
+        "--days",
+        type=whole_number(1, MAX_DAYS),
+        default=DEFAULT_DAYS,
+        help=f"valid for N days, 1 to {MAX_DAYS} (default %(default)s)",
+    )
     token.set_defaults(func=_create_token)
+    revoke_tok = admin_sub.add_parser("revoke-token", help="stop a back-office API token working, at once")
+    revoke_tok.add_argument(
+        "token",
+        metavar="PREFIX_OR_TOKEN",
+        help="the token, or its first 10 characters as create-token printed",
+    )
+    revoke_tok.set_defaults(func=_revoke_token)
     issue = admin_sub.add_parser("issue-code", help="print a new single-use invite code (stored hashed)")
     holder = issue.add_mutually_exclusive_group(required=True)
     holder.add_argument("--expert", type=row_id, metavar="ID", help="the expert record it binds")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Callable
 
 from jingfu.terminal_text import one_line
 
@@ -12,6 +13,7 @@ from jingfu.terminal_text import one_line
 ROW_ID_MAX = 2**31 - 1
 # ASCII digits only: int() would also take "１２", "1_000" and " 7".
 _ROW_ID = re.compile(r"[0-9]{1,10}")
+_WHOLE = re.compile(r"-?[0-9]{1,10}")
 
 
 def row_id(value: str) -> int:
@@ -21,3 +23,17 @@ def row_id(value: str) -> int:
             f"'{one_line(value)}' is not an id: ids are whole numbers from 1 to {ROW_ID_MAX}"
         )
     return int(value)
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argument type for a whole number from `low` to `high` (a count of days, say), typed in ASCII
+    digits; anything else stops argparse with the range in the message."""
+
+    def parse(value: str) -> int:
+        if _WHOLE.fullmatch(value) is None or not low <= int(value) <= high:
+            raise argparse.ArgumentTypeError(
+                f"'{one_line(value)}' is not a whole number from {low} to {high}"
+            )
+        return int(value)
+
+    return parse
