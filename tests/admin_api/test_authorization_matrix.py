@@ -123,15 +123,14 @@ async def _build(uow_factory: UowFactory) -> World:
 
 
 async def _with_photos(uow: UnitOfWork, county_id: int) -> int:
-    found = await uow.session.scalar(
-        select(ServiceRequest.id)
+    pending = await uow.session.scalars(
+        select(ServiceRequest)
         .where(ServiceRequest.county_id == county_id, ServiceRequest.status == RequestStatus.pending_review)
-        .where(ServiceRequest.photo_file_ids != [])
         .order_by(ServiceRequest.id)
-        .limit(1)
     )
-    assert found is not None, "the demo queue has a request with photos in both counties"
-    return found
+    found = [request.id for request in pending.all() if request.photo_file_ids]
+    assert found, "the demo queue has a request with photos in both counties"
+    return found[0]
 
 
 async def _complaint_in(uow_factory: UowFactory, county_id: int, expert_id: int) -> int:
