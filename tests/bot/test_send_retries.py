@@ -12,6 +12,7 @@ import logging
 import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendPhoto
 
+from bot.i18n import Catalog
 from bot.middlewares.retry_sends import CALLBACK_PAUSES_S, PAUSES_S
 from bot.offline_session import Failure
 from core import advisories
@@ -23,7 +24,8 @@ from tests.bot.test_advisories import _bind_everyone, _publish
 from tests.bot.test_expert_side import _in_service
 from tests.bot.test_farmer_story import approve, bind_both, describe_and_submit
 
-GENERIC = "抱歉，刚才出了点问题，请稍后再试。您的信息没有丢失。"
+# From the catalog, so a change of wording cannot turn the checks against it into checks of nothing.
+GENERIC = Catalog.load().translator("zh_CN")("error.generic")
 BALANCE = "服务券余额：可用"
 
 
