@@ -99,14 +99,20 @@ def refusal(exc: Problem | DomainError | web.HTTPException) -> web.Response:
         details: dict[str, object] = {
             _RENAMED.get(k, k): v for k, v in exc.details.items() if isinstance(v, str | int | float | bool)
         }
-        return problem_response(status_of(exc), exc.code, detail_of(exc), extra={**details, "code": exc.code})
+        code = code_of(exc)
+        return problem_response(status_of(exc), code, detail_of(exc), extra={**details, "code": code})
     headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "WWW-Authenticate")}
     return problem_response(exc.status, exc.reason, _http_detail(exc), headers=headers)
 
 
 def detail_of(error: DomainError) -> str:
-    # Another county's object is answered like a missing one: the words must not tell either.
-    return "no such object in your county" if isinstance(error, OutOfScope) else error.message
+    # Another county's object is answered exactly like a missing one: neither the words nor the
+    # code may tell them apart (core.errors.does_not_exist is the one wording of both).
+    return error.as_missing if isinstance(error, OutOfScope) else error.message
+
+
+def code_of(error: DomainError) -> str:
+    return NotFound.code if isinstance(error, OutOfScope) else error.code
 
 
 def _http_detail(exc: web.HTTPException) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from core import audit
-from core.errors import IllegalTransition, InvalidInput, NotFound, within_limit
+from core.errors import IllegalTransition, InvalidInput, NotFound, does_not_exist, within_limit
 from core.permissions import Permission
 from core.scope import Staff
 from storage.enums import AdvisoryCategory, AdvisoryStatus, DeliveryStatus
@@ -148,8 +148,8 @@ async def _pending(uow: UnitOfWork, advisory_id: int, staff: Staff) -> Advisory:
     staff.ensure(Permission.review_advisories)
     advisory = await uow.session.get(Advisory, advisory_id, with_for_update=True)
     if advisory is None:
-        raise NotFound(f"advisory #{advisory_id} does not exist")
-    staff.ensure_county(advisory.county_id, what="advisory")
+        raise NotFound(does_not_exist("advisory", advisory_id))
+    staff.ensure_county(advisory.county_id, what="advisory", object_id=advisory_id)
     if advisory.status is not AdvisoryStatus.pending_review:
         raise IllegalTransition(
             f"advisory #{advisory_id} was already reviewed ({advisory.status.value})",

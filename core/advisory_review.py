@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import Select, select
 
 from core import advisories
-from core.errors import NotFound
+from core.errors import NotFound, does_not_exist
 from core.permissions import Permission
 from core.review_queue import screening_flags
 from core.scope import Staff
@@ -104,9 +104,9 @@ async def advisory_detail(uow: UnitOfWork, staff: Staff, advisory_id: int) -> Ad
     staff.ensure(Permission.review_advisories)
     found = (await uow.session.execute(_select().where(Advisory.id == advisory_id))).one_or_none()
     if found is None:
-        raise NotFound(f"advisory #{advisory_id} does not exist")
+        raise NotFound(does_not_exist("advisory", advisory_id))
     advisory, county, expert = found
-    staff.ensure_county(advisory.county_id, what="advisory")
+    staff.ensure_county(advisory.county_id, what="advisory", object_id=advisory_id)
     if advisory.status is AdvisoryStatus.pending_review:
         reach = len(await advisories.recipients(uow, advisory))
     else:

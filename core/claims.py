@@ -82,7 +82,7 @@ def _refusal(claim: Claim, what: str) -> Claimed:
 
 async def _pending_in_scope(uow: UnitOfWork, request_id: int, staff: Staff) -> ServiceRequest:
     request = await load_request(uow, request_id, lock=False)
-    staff.ensure_county(request.county_id)
+    staff.ensure_county(request.county_id, object_id=request.id)
     if request.status is not RequestStatus.pending_review:
         raise IllegalTransition(
             f"request #{request_id} is {request.status}: only a request pending review can be claimed",
@@ -156,7 +156,7 @@ async def unclaim(uow: UnitOfWork, request_id: int, staff: Staff, *, now: dateti
     """Release the live claim on a request; the claim released (None: there was none, nothing done)."""
     staff.ensure(Permission.review_requests)
     request = await load_request(uow, request_id, lock=False)
-    staff.ensure_county(request.county_id)
+    staff.ensure_county(request.county_id, object_id=request.id)
     current = await holder(uow, request_id, now=now)
     if current is None:
         return None
@@ -189,7 +189,7 @@ async def settle_for_decision(uow: UnitOfWork, request_id: int, staff: Staff, *,
     operator excepted), and release any claim in the decision's transaction. Checks the county
     first, so another county's request is still "not found", never "claimed"."""
     request = await load_request(uow, request_id)
-    staff.ensure_county(request.county_id)
+    staff.ensure_county(request.county_id, object_id=request.id)
     current = await holder(uow, request_id, now=now)
     local_operator = staff.admin_id is None and staff.role is None
     if current is not None and current.admin_id != staff.admin_id and not local_operator:

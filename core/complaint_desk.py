@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
-from core.errors import NotFound
+from core.errors import NotFound, does_not_exist
 from core.permissions import Permission
 from core.scope import Staff
 from storage.enums import ComplaintStatus, RequestStatus
@@ -101,9 +101,9 @@ async def complaint_detail(uow: UnitOfWork, staff: Staff, complaint_id: int) -> 
     staff.ensure(Permission.read_complaints)
     found = (await uow.session.execute(_select().where(Complaint.id == complaint_id))).one_or_none()
     if found is None:
-        raise NotFound(f"complaint #{complaint_id} does not exist")
+        raise NotFound(does_not_exist("complaint", complaint_id))
     complaint, request, county, farmer, expert, rating = found
-    staff.ensure_county(request.county_id, what="complaint")
+    staff.ensure_county(request.county_id, what="complaint", object_id=complaint_id)
     return ComplaintDetail(
         **_row(complaint, request, county, farmer, expert).__dict__,
         resolution=complaint.resolution,

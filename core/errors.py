@@ -32,11 +32,22 @@ class NotPermitted(DomainError):
     code = "not_permitted"
 
 
+def does_not_exist(what: str, object_id: int) -> str:
+    """The one wording of a missing object, shared by NotFound and OutOfScope: the HTTP API must
+    answer another county's object word for word as it answers a missing one."""
+    return f"{what} {object_id} does not exist"
+
+
 class OutOfScope(NotPermitted):
-    """The object belongs to another county than the acting staff's. The HTTP API answers as if it
-    did not exist (404), so a county's staff cannot even learn which ids other counties use."""
+    """The object belongs to another county than the acting staff's. The HTTP API answers exactly as
+    if it did not exist (404, `as_missing`, code not_found), so a county's staff cannot even learn
+    which ids other counties use; the CLI, run on the server, says plainly why."""
 
     code = "out_of_scope"
+
+    def __init__(self, message: str, *, as_missing: str, **details: object) -> None:
+        super().__init__(message, **details)
+        self.as_missing = as_missing
 
 
 class AlreadyDeclined(NotPermitted):

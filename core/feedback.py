@@ -13,7 +13,7 @@ from sqlalchemy import exists, select
 
 from core import audit, lifecycle
 from core.actors import Actor
-from core.errors import IllegalTransition, InvalidInput, NotFound, NotPermitted, within_limit
+from core.errors import IllegalTransition, InvalidInput, NotFound, NotPermitted, does_not_exist, within_limit
 from core.lifecycle import Action
 from core.permissions import Permission
 from core.requests import load_request
@@ -144,9 +144,9 @@ async def resolve_complaint(
     cleaned = _clean_text(resolution, field="resolution", required=True)
     complaint = await uow.session.get(Complaint, complaint_id, with_for_update=True)
     if complaint is None:
-        raise NotFound("no such complaint", complaint_id=complaint_id)
+        raise NotFound(does_not_exist("complaint", complaint_id))
     request = await load_request(uow, complaint.request_id, lock=False)
-    staff.ensure_county(request.county_id, what="complaint")
+    staff.ensure_county(request.county_id, what="complaint", object_id=complaint_id)
     if complaint.status is not ComplaintStatus.open:
         raise IllegalTransition(
             f"this complaint is already {complaint.status}",

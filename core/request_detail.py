@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.budget import budget_year
-from core.errors import NotFound
+from core.errors import NotFound, does_not_exist
 from core.matching import OPEN_STATUSES
 from core.permissions import Permission
 from core.scope import Staff
@@ -190,8 +190,8 @@ async def _readable(uow: UnitOfWork, staff: Staff, request_id: int) -> ServiceRe
     staff.ensure(Permission.read_requests)
     request = await uow.session.get(ServiceRequest, request_id)
     if request is None:
-        raise NotFound(f"request {request_id} does not exist")
-    staff.ensure_county(request.county_id)
+        raise NotFound(does_not_exist("request", request_id))
+    staff.ensure_county(request.county_id, object_id=request.id)
     return request
 
 

@@ -18,7 +18,7 @@ from core.actors import Actor
 from core.budget import budget_year
 from core.description import is_describable
 from core.duty_hours import expected_review_at
-from core.errors import InvalidInput, NotFound, NotPermitted, within_limit
+from core.errors import InvalidInput, NotFound, NotPermitted, does_not_exist, within_limit
 from core.evidence import Evidence
 from core.lifecycle import Action
 from core.matching import expert_available_to_farmer
@@ -61,7 +61,7 @@ async def _farmer(uow: UnitOfWork, farmer_id: int) -> Farmer:
 async def load_request(uow: UnitOfWork, request_id: int, *, lock: bool = True) -> ServiceRequest:
     request = await row_to_change(uow.session, ServiceRequest, request_id, lock=lock)
     if request is None:
-        raise NotFound(f"request {request_id} does not exist")
+        raise NotFound(does_not_exist("request", request_id))
     return request
 
 
@@ -234,9 +234,11 @@ async def submit_request(
 async def approve(
     uow: UnitOfWork, request_id: int, staff: Staff, *, now: datetime | None = None
 ) -> ServiceRequest:
+    """Approve, uncommitted: core.review commits it with its audit entry, so a decision is never
+    recorded without the record of who made it (nor the other way round)."""
     now = now or utcnow()
     request = await load_request(uow, request_id)
-    staff.ensure_county(request.county_id)
+    staff.ensure_county(request.county_id, object_id=request.id)
     await lifecycle.apply(uow, request, Action.approve, staff.actor, at=now)
     offer_id = await offer_origin.offer_id_for(uow, request.id)
     if offer_id is None:
@@ -253,16 +255,15 @@ async def approve(
             reason=f"expert-initiated offer #{offer_id}",
             at=now,
         )
-    await uow.commit()
     return request
 
 
 async def reject(uow: UnitOfWork, request_id: int, staff: Staff, *, reason: str) -> ServiceRequest:
+    """Reject and release the hold, uncommitted: core.review commits it with its audit entry."""
     request = await load_request(uow, request_id)
-    staff.ensure_county(request.county_id)
+    staff.ensure_county(request.county_id, object_id=request.id)
     await lifecycle.apply(uow, request, Action.reject, staff.actor, reason=reason)
     await ledger.release(uow, request.id, staff.actor, note="rejected by review")
-    await uow.commit()
     return request
 
 
@@ -271,7 +272,7 @@ async def cancel(
 ) -> ServiceRequest:
     request = await load_request(uow, request_id)
     if staff is not None:
-        staff.ensure_county(request.county_id)
+        staff.ensure_county(request.county_id, object_id=request.id)
     elif actor.id is None or request.farmer_id != actor.id:
         raise NotPermitted("only the farmer who asked can cancel this request")
     if request.status not in lifecycle.CANCELLABLE:

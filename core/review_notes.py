@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 
 from core import audit
-from core.errors import InvalidInput, NotFound, within_limit
+from core.errors import InvalidInput, NotFound, does_not_exist, within_limit
 from core.permissions import Permission
 from core.scope import Staff
 from storage.models import ServiceRequest
@@ -39,8 +39,8 @@ async def add_note(
     text = cleaned_note(text)
     request = await uow.session.get(ServiceRequest, request_id)
     if request is None:
-        raise NotFound(f"request {request_id} does not exist")
-    staff.ensure_county(request.county_id)
+        raise NotFound(does_not_exist("request", request_id))
+    staff.ensure_county(request.county_id, object_id=request.id)
     note = ReviewNote(request_id=request.id, admin_user_id=staff.admin_id, at=now, text=text)
     uow.session.add(note)
     await uow.flush()

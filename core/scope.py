@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.actors import Actor
-from core.errors import OutOfScope
+from core.errors import OutOfScope, does_not_exist
 from core.permissions import Permission, ensure_allowed
 from storage.enums import AdminRole
 
@@ -23,9 +23,14 @@ class Staff:
     def actor(self) -> Actor:
         return Actor.admin(self.admin_id)
 
-    def ensure_county(self, county_id: int, *, what: str = "request") -> None:
+    def ensure_county(self, county_id: int, *, what: str = "request", object_id: int | None = None) -> None:
+        """Refuse another county's object; give `object_id` where the caller names the object by id,
+        so the API's refusal reads exactly like the object's NotFound (core.errors.does_not_exist)."""
         if self.county_id is not None and self.county_id != county_id:
-            raise OutOfScope(f"this {what} belongs to another county; county staff act on their own only")
+            raise OutOfScope(
+                f"this {what} belongs to another county; county staff act on their own only",
+                as_missing=does_not_exist(what, object_id) if object_id is not None else f"no such {what}",
+            )
 
 
 # The local operator and the system act city-wide (no county scope), on behalf of nobody in particular.

@@ -115,6 +115,7 @@ async def test_the_thread_and_the_claim_show_once_they_exist(
     expert_id = world.experts["王建国"]
     async with uow_factory() as uow:
         await requests.approve(uow, request_id, CITY_SYSTEM, now=utcnow())
+        await uow.commit()
     async with uow_factory() as uow:
         await requests.accept(uow, request_id, expert_id)
     async with uow_factory() as uow:

@@ -143,3 +143,26 @@ async def test_expired_and_revoked_tokens_stop_working(api: TestClient, uow_fact
     async with uow_factory() as uow:
         actions = (await uow.session.scalars(select(AuditLog.action))).all()
     assert "revoke_token" in actions
+
+
+async def test_another_countys_id_reads_exactly_like_a_missing_one(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    world = await build_world(uow_factory)
+    elsewhere = await pending_request(uow_factory, world)  # in 临河区
+    missing = elsewhere + 1000
+    wuyuan = await token(uow_factory, AdminRole.county_reviewer, "五原县")
+
+    for method, path, body in (
+        ("POST", "/api/v1/requests/{}/approve", None),
+        ("POST", "/api/v1/requests/{}/reject", {"reason": "重复"}),
+        ("GET", "/api/v1/requests/{}", None),
+        ("POST", "/api/v1/requests/{}/notes", {"text": "看看"}),
+        ("POST", "/api/v1/requests/{}/claim", None),
+    ):
+        answers = []
+        for request_id in (elsewhere, missing):
+            response = await api.request(method, path.format(request_id), headers=wuyuan, json=body)
+            answers.append((response.status, (await response.text()).replace(str(request_id), "ID")))
+        assert answers[0] == answers[1], (path, answers)
+        assert answers[0][0] == 404

@@ -48,6 +48,7 @@ async def submit_draft(
 async def approve(h: Harness, request_id: int) -> None:
     async with h.deps.uow() as uow:
         await requests.approve(uow, request_id, CITY_SYSTEM, now=h.deps.clock())
+        await uow.commit()
 
 
 async def test_the_whole_story(harness: Harness) -> None:

@@ -35,7 +35,9 @@ async def test_a_first_start_pushes_the_last_day_only(harness: Harness) -> None:
             uow, fresh, first.farmer_id, expert_id=first.expert_id, mode=ServiceMode.online, now=now
         )
         await requests.approve(uow, old, CITY_SYSTEM, now=now - timedelta(days=3))
+        await uow.commit()
         await requests.approve(uow, fresh, CITY_SYSTEM, now=now - timedelta(hours=1))
+        await uow.commit()
         await uow.session.execute(delete(Cursor))  # the bot has never run on this database
         await uow.commit()
 

@@ -288,6 +288,7 @@ async def test_a_rejected_offer_request_releases_the_hold_and_tells_both(harness
     await h.pump()
     async with h.deps.uow() as uow:
         await requests.reject(uow, request_id, CITY_SYSTEM, reason="园区今年已安排同类培训")
+        await uow.commit()
     pushed = await h.pump()
     assert any("未通过审核：园区今年已安排同类培训" in text for text in texts(pushed, PARK_TECH))
     assert texts(pushed, EXPERT) == [

@@ -78,8 +78,10 @@ async def _review(h: Harness, rng: random.Random) -> None:
         async with h.deps.uow() as uow:
             if rng.random() < 0.8:
                 await requests.approve(uow, item.id, CITY_SYSTEM, now=h.deps.clock())
+                await uow.commit()
             else:
                 await requests.reject(uow, item.id, CITY_SYSTEM, reason="请补充照片")
+                await uow.commit()
 
 
 # Even seeds start from nothing; odd ones from a request in service, so that conversations,

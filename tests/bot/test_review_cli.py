@@ -217,4 +217,4 @@ async def test_an_advisory_rejection_needs_a_reason_and_a_county_token_its_own_c
     code, out, _ = await jingfu(capsys, "review", "reject-advisory", str(advisory_id), "--reason", "写明用药")
     assert code == 0 and "the expert is told the reason" in out
     code, _, err = await jingfu(capsys, "review", "approve-advisory", "999999")
-    one_line_error(code, err, "advisory #999999 does not exist")
+    one_line_error(code, err, "advisory 999999 does not exist")

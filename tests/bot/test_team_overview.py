@@ -19,6 +19,7 @@ async def test_the_leader_sees_every_member_and_who_is_late(harness: Harness) ->
     request_id = await describe_and_submit(h)
     async with h.deps.uow() as uow:  # 王建国 was invited 13 hours ago and has not answered
         await requests.approve(uow, request_id, CITY_SYSTEM, now=h.deps.clock() - timedelta(hours=13))
+        await uow.commit()
 
     sent = await h.say(EXPERT, "📊 我的统计")
     sent = await h.press(EXPERT, button(sent, lambda label, _: label == TEAM_BUTTON))

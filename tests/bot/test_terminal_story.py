@@ -46,6 +46,7 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
         request_id = await uow.session.scalar(select(func.max(ServiceRequest.id)))
         assert request_id is not None
         await requests.approve(uow, request_id, CITY_SYSTEM, now=deps.clock())
+        await uow.commit()
     assert f"请求 #{request_id} 已提交，服务券冻结 ¥100" in output and "明天 09:00" in output
 
     story = [

@@ -153,8 +153,10 @@ async def _apply(uow: UnitOfWork, run: Run, op: tuple[Any, ...]) -> None:
         await requests.submit(uow, request, farmer, expert_id=run.experts[op[2]], mode=op[3], now=now)
     elif kind == "approve":
         await requests.approve(uow, request, REVIEWER, now=now)
+        await uow.commit()
     elif kind == "reject":
         await requests.reject(uow, request, REVIEWER, reason="照片看不清，请补充")
+        await uow.commit()
     elif kind == "cancel":
         await requests.cancel(uow, request, Actor.farmer(farmer), reason="不需要了")
     elif kind == "accept":

@@ -148,6 +148,7 @@ async def test_the_first_accept_submits_a_request_and_approval_starts_the_servic
 
     async with uow_factory() as uow:
         approved = await requests.approve(uow, request_id, CITY_SYSTEM, now=EVENING + timedelta(hours=14))
+        await uow.commit()
         assert approved.status is RequestStatus.in_service
         assert approved.invitation_expires_at is None
         events = [(e.action, e.actor_kind, e.reason) for e in await requests.history(uow, request_id)]

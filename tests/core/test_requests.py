@@ -77,6 +77,7 @@ async def test_full_story_captures_the_fee_and_credits_the_expert(
     staff = Staff(admin_id=1, county_id=world.county_id)
     async with uow_factory() as uow:
         await requests.approve(uow, request_id, staff, now=EVENING + timedelta(hours=14))
+        await uow.commit()
         await requests.accept(uow, request_id, expert, now=EVENING + timedelta(hours=15))
         reimbursement = await requests.complete(
             uow, request_id, expert, delivered_mode=ServiceMode.online, now=EVENING + timedelta(hours=16)
@@ -103,6 +104,7 @@ async def test_reject_and_cancel_release_the_hold(uow_factory: Callable[[], Unit
     assert await _balance(uow_factory, world) == ledger.Balance(40000, 20000)
     async with uow_factory() as uow:
         await requests.reject(uow, first, Staff(1, world.county_id), reason="请补充照片")
+        await uow.commit()
         await requests.cancel(uow, second, Actor.farmer(world.farmer_id))
     assert await _balance(uow_factory, world) == ledger.Balance(60000, 0)
 
@@ -115,6 +117,7 @@ async def test_decline_and_expiry_keep_the_hold_while_the_farmer_repicks(
     staff = Staff(1, world.county_id)
     async with uow_factory() as uow:
         await requests.approve(uow, request_id, staff, now=EVENING)
+        await uow.commit()
         declined = await requests.decline(uow, request_id, world.experts["王建国"], reason="出差")
         assert declined.status is RequestStatus.repick and declined.expert_id is None
     assert await _balance(uow_factory, world) == ledger.Balance(50000, 10000)
@@ -123,6 +126,7 @@ async def test_decline_and_expiry_keep_the_hold_while_the_farmer_repicks(
             uow, request_id, world.farmer_id, expert_id=world.experts["黄晓梅"], now=EVENING
         )
         await requests.approve(uow, request_id, staff, now=EVENING)
+        await uow.commit()
         assert await requests.expire_invitations(uow, now=EVENING + timedelta(hours=23)) == []
         [expired] = await requests.expire_invitations(uow, now=EVENING + timedelta(hours=24))
         assert expired.status is RequestStatus.repick
@@ -151,6 +155,7 @@ async def test_a_decline_needs_a_reason_of_a_sentence(
     request_id = await _submitted(uow_factory, world)
     async with uow_factory() as uow:
         await requests.approve(uow, request_id, Staff(1, world.county_id), now=EVENING)
+        await uow.commit()
         with pytest.raises(InvalidInput, match="reason") as refused:
             await requests.decline(uow, request_id, world.experts["王建国"], reason=reason)
         assert ("limit" in refused.value.details) is limited
@@ -199,6 +204,7 @@ async def test_county_staff_act_on_their_own_county_only(uow_factory: Callable[[
     async with uow_factory() as uow:
         with pytest.raises(NotPermitted, match="another county"):
             await requests.approve(uow, request_id, Staff(2, world.other_county_id))
+            await uow.commit()
 
 
 async def test_only_the_invited_expert_acts_and_only_the_owner_cancels(
@@ -208,6 +214,7 @@ async def test_only_the_invited_expert_acts_and_only_the_owner_cancels(
     request_id = await _submitted(uow_factory, world)
     async with uow_factory() as uow:
         await requests.approve(uow, request_id, Staff(1, world.county_id))
+        await uow.commit()
         with pytest.raises(NotPermitted):
             await requests.accept(uow, request_id, world.experts["李秀英"])
         with pytest.raises(NotPermitted):
@@ -220,6 +227,7 @@ async def test_onsite_completion_needs_evidence(uow_factory: Callable[[], UnitOf
     expert = world.experts["王建国"]
     async with uow_factory() as uow:
         await requests.approve(uow, request_id, Staff(1, world.county_id))
+        await uow.commit()
         await requests.accept(uow, request_id, expert)
         with pytest.raises(InvalidInput, match="evidence"):
             await requests.complete(
@@ -248,6 +256,7 @@ async def test_cancel_after_the_service_started_is_refused(uow_factory: Callable
     request_id = await _submitted(uow_factory, world)
     async with uow_factory() as uow:
         await requests.approve(uow, request_id, Staff(1, world.county_id))
+        await uow.commit()
         await requests.accept(uow, request_id, world.experts["王建国"])
         with pytest.raises(IllegalTransition, match="only before the service starts"):
             await requests.cancel(uow, request_id, Actor.farmer(world.farmer_id))
@@ -314,6 +323,7 @@ async def test_an_addition_joins_a_request_only_while_it_waits_for_review(
         assert request.description == "葵花叶子上有黄斑\n叶子背面也有虫"
     async with uow_factory() as uow:
         await requests.approve(uow, request_id, Staff(1, world.county_id), now=EVENING)
+        await uow.commit()
     async with uow_factory() as uow:
         with pytest.raises(IllegalTransition):  # the reviewed text stands
             await requests.supplement(uow, request_id, world.farmer_id, "还有一件事")

@@ -36,6 +36,7 @@ async def _invited(
             now=approved_at - timedelta(hours=1),
         )
         await requests.approve(uow, draft.id, REVIEWER, now=approved_at)
+        await uow.commit()
         return draft.id
 
 
@@ -72,6 +73,7 @@ async def test_the_leader_sees_load_lateness_and_the_yearly_minimum(
             uow, declined, world.farmer_id, expert_id=world.experts["王建国"], now=now - timedelta(hours=2)
         )
         await requests.approve(uow, declined, REVIEWER, now=now - timedelta(hours=1))
+        await uow.commit()
     # 刘海燕: let an invitation expire.
     await _invited(uow_factory, world, "刘海燕", MORNING)
     async with uow_factory() as uow:
