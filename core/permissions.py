@@ -21,22 +21,44 @@ class Permission(StrEnum):
     read_complaints = "read_complaints"
     resolve_complaints = "resolve_complaints"
     read_audit = "read_audit"
+    read_certification = "read_certification"  # experts, teams, service objects, rosters (Art. 6, 10)
+    certify = "certify"  # create, edit, suspend, dismiss, reinstate; rosters and their imports
+    read_fees = "read_fees"
+    set_fees = "set_fees"  # the city's fee schedule (Art. 15)
+    read_terms = "read_terms"
+    edit_terms = "edit_terms"  # the screening term lists
 
 
-_READ = {Permission.read_requests, Permission.read_complaints}
+_READ = {
+    Permission.read_requests,
+    Permission.read_complaints,
+    Permission.read_certification,
+    Permission.read_fees,
+    Permission.read_terms,
+}
 _REVIEW = {Permission.review_requests, Permission.review_advisories}
 
 ROLE_PERMISSIONS: dict[AdminRole, frozenset[Permission]] = {
     # A county's reviewers work the queue (Art. 14) and the advisories; complaints are judged by the
-    # county's administrator, who also reads the county's audit log.
+    # county's administrator, who also reads the county's audit log and certifies the county's
+    # experts and service objects (Art. 6(2)).
     AdminRole.county_reviewer: frozenset(_READ | _REVIEW),
     AdminRole.county_admin: frozenset(
-        _READ | _REVIEW | {Permission.resolve_complaints, Permission.read_audit, Permission.release_claims}
+        _READ
+        | _REVIEW
+        | {
+            Permission.resolve_complaints,
+            Permission.read_audit,
+            Permission.release_claims,
+            Permission.certify,
+        }
     ),
-    # The city institute supervises every county and may step in (Art. 5).
+    # The city institute supervises every county and may step in (Art. 5); it keeps the term lists
+    # and, with the bureau, the fee schedule.
     AdminRole.city_institute: frozenset(Permission),
-    # The city bureau sets policy and reads reports; it does not review cases itself (Art. 4).
-    AdminRole.city_bureau: frozenset(_READ | {Permission.read_audit}),
+    # The city bureau sets policy (the fee schedule) and reads reports; it does not review cases
+    # itself (Art. 4).
+    AdminRole.city_bureau: frozenset(_READ | {Permission.read_audit, Permission.set_fees}),
 }
 
 
