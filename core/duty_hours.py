@@ -73,14 +73,18 @@ def expected_review_at(submitted_at: datetime) -> datetime:
     return start.astimezone(submitted_at.tzinfo)
 
 
+# Each window as (start, length) in microseconds since midnight: the review queue reads the duty clock
+# twice for every request it lists, so the windows are not worked out again each time.
+_SPANS_US = tuple((_since_midnight(w.start) // _MICROSECOND, w.length // _MICROSECOND) for w in DUTY_WINDOWS)
+_DAILY_DUTY_US = DAILY_DUTY // _MICROSECOND
+
+
 def _duty_clock(at: datetime) -> int:
     local = _local(at)
-    elapsed_today = _since_midnight(local.time())
-    on_duty_today = sum(
-        (min(max(elapsed_today - _since_midnight(w.start), timedelta()), w.length) for w in DUTY_WINDOWS),
-        timedelta(),
-    )
-    return (local.date().toordinal() * DAILY_DUTY + on_duty_today) // _MICROSECOND
+    wall = local.time()
+    elapsed_us = ((wall.hour * 60 + wall.minute) * 60 + wall.second) * 1_000_000 + wall.microsecond
+    on_duty_us = sum(min(max(elapsed_us - start, 0), length) for start, length in _SPANS_US)
+    return local.date().toordinal() * _DAILY_DUTY_US + on_duty_us
 
 
 def duty_seconds_between(start: datetime, end: datetime) -> int:

@@ -18,10 +18,15 @@ class QueueQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     county: str | None = Field(
-        None, max_length=32, description="a county's name (city roles; a county role may name only its own)"
+        None,
+        min_length=1,
+        max_length=32,
+        description="a county's name (city roles; a county role may name only its own)",
     )
-    township: str | None = Field(None, max_length=64, description="a township's id or its exact name")
-    specialty: str | None = Field(None, max_length=32, description="a specialty's code")
+    township: str | None = Field(
+        None, min_length=1, max_length=64, description="a township's id or its exact name"
+    )
+    specialty: str | None = Field(None, min_length=1, max_length=32, description="a specialty's code")
     flagged: bool | None = Field(None, description="true: only requests screening flagged; false: only clean")
     overdue: bool | None = Field(None, description="true: only requests past their review deadline")
     claimed: ClaimedFilter | None = Field(

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,6 +34,16 @@ class ServiceRequest(CreatedAt, Base):
     __table_args__ = (
         Index("ix_service_requests_farmer_id_status", "farmer_id", "status"),
         Index("ix_service_requests_expert_id_status", "expert_id", "status"),
+        # The review queue (core.review_queue): pending requests of a county, oldest first. Partial,
+        # so it holds the few hundred waiting requests, not the millions decided (migration 0012).
+        Index(
+            "ix_service_requests_pending_review",
+            "county_id",
+            "submitted_at",
+            "id",
+            postgresql_where=text("status = 'pending_review'"),
+            sqlite_where=text("status = 'pending_review'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

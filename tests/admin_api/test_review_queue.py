@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core import claims, review
 from core.duty_hours import REVIEW_ZONE
-from core.review_queue import QueueFilter, review_queue
+from core.review_queue import QueueFilter, QueuePosition, review_queue
 from core.scope import CITY_SYSTEM, Staff
 from storage.enums import AdminRole, RequestStatus
 from storage.models import AdminUser, Township
@@ -163,7 +163,12 @@ async def test_filters_narrow_and_counts_show_the_shape(
             refused = await desk.get("/api/v1/review-queue", headers=reviewer, params=query)
             assert refused.status == 404, query
             assert "五原" not in await refused.text()
-        for query in ({"county": "无此县"}, {"specialty": "astrology"}, {"township": "999999"}):
+        for query in (
+            {"county": "无此县"},
+            {"specialty": "astrology"},
+            {"township": "999999"},
+            {"township": "99999999999"},  # beyond the INTEGER ids: names nothing
+        ):
             assert (await desk.get("/api/v1/review-queue", headers=institute, params=query)).status == 404
         for query in (
             {"limit": "0"},
@@ -171,6 +176,7 @@ async def test_filters_narrow_and_counts_show_the_shape(
             {"claimed": "mine"},
             {"flagged": "perhaps"},
             {"colour": "red"},
+            {"county": ""},
         ):
             refused = await desk.get("/api/v1/review-queue", headers=reviewer, params=query)
             assert refused.status == 400, query
@@ -201,6 +207,11 @@ async def test_keyset_pages_are_stable_under_new_submissions(
         assert [item["id"] for item in third["items"]] == [queued[4], newcomer]
         assert third["next_cursor"] is None
         assert (await _page(desk, reviewer, limit="100"))["next_cursor"] is None
+        # The cursor's time is a UTC instant: the same instant written in local time reads alike.
+        position = QueuePosition.decode(first["next_cursor"])
+        local = QueuePosition(position.submitted_at.astimezone(REVIEW_ZONE), position.id).encode()
+        again = await _page(desk, reviewer, limit="2", cursor=local)
+        assert [item["id"] for item in again["items"]] == queued[2:4]
 
         for bad in ("nonsense!", "", base64.urlsafe_b64encode(b'["2026-12-01T00:00:00", 1]').decode(), "e30"):
             refused = await desk.get("/api/v1/review-queue", headers=reviewer, params={"cursor": bad})
