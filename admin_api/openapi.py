@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from admin_api.endpoints import ID_MAX, Endpoint
+from admin_api.idempotency import HEADER
 from admin_api.problems import PROBLEM_JSON
 
 VERSION = "1.0.0"
@@ -24,6 +25,14 @@ _STATUS_TEXT = {
     409: "The object's state does not allow this now",
     413: "The body is too large",
     422: "The body breaks a rule",
+}
+_IDEMPOTENCY_KEY: dict[str, Any] = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Send the same key again to get the first answer back instead of acting twice "
+    "(kept 24 h, per token holder; another call with the same key is refused with 422)",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[\\x20-\\x7e]+$"},
 }
 _PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -70,6 +79,9 @@ def _operation(endpoint: Endpoint, refs: dict[Any, dict[str, Any]]) -> dict[str,
     ]
     if endpoint.query is not None:
         parameters += _query_parameters(endpoint.query)
+    idempotent = endpoint.method == "POST" and not endpoint.public
+    if idempotent:
+        parameters.append(_IDEMPOTENCY_KEY)
     responses: dict[str, Any] = {}
     if endpoint.response is not None:
         content = {"application/json": {"schema": refs[(endpoint.response, "serialization")]}}
@@ -85,6 +97,8 @@ def _operation(endpoint: Endpoint, refs: dict[Any, dict[str, Any]]) -> dict[str,
         problems.add(403)
     if endpoint.body is not None:
         problems |= {413, 422}
+    if idempotent:
+        problems |= {409, 422}  # the key's first call still running; the key reused for another call
     for status in sorted(problems):
         responses[str(status)] = {
             "description": _STATUS_TEXT.get(status, "Refused"),

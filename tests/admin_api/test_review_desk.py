@@ -166,3 +166,27 @@ async def test_another_countys_id_reads_exactly_like_a_missing_one(
             answers.append((response.status, (await response.text()).replace(str(request_id), "ID")))
         assert answers[0] == answers[1], (path, answers)
         assert answers[0][0] == 404
+
+
+async def test_an_oversized_body_is_refused_with_413_and_nothing_changes(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    world = await build_world(uow_factory)
+    request_id = await pending_request(uow_factory, world)
+    reviewer = await token(uow_factory, AdminRole.county_reviewer, "临河区")
+    huge = {"reason": "重复" * 40_000}  # ~240 KB of UTF-8, over the 64 KiB limit
+    response = await api.post(f"/api/v1/requests/{request_id}/reject", headers=reviewer, json=huge)
+    assert response.status == 413
+    assert response.content_type == "application/problem+json"
+    assert "too large" in (await response.json())["detail"]
+    assert await status_of(uow_factory, request_id) is RequestStatus.pending_review
+
+
+async def test_every_post_documents_its_idempotency_key(api: TestClient) -> None:
+    document = await (await api.get("/api/openapi.json")).json()
+    posts = [op for item in document["paths"].values() for method, op in item.items() if method == "post"]
+    assert posts
+    for operation in posts:
+        headers = [p["name"] for p in operation.get("parameters", ()) if p["in"] == "header"]
+        assert headers == ["Idempotency-Key"], operation["operationId"]
+        assert {"409", "422"} <= set(operation["responses"]), operation["operationId"]
