@@ -1,14 +1,20 @@
-"""Back-office API tokens: shown once, stored as a SHA-256 hash, scoped by role and county."""
+"""Back-office API tokens: shown once, stored as a SHA-256 hash, scoped by role and county.
+
+Checking a token is on every API call's path, so a token read from the database is trusted for
+`RECHECK_AFTER_S` in the process that read it, and its last use is written to the minute: a call
+that only reads no longer writes (each one had run a SELECT, an UPDATE and a COMMIT of its own).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from core.actors import Actor
 from core.audit import record
@@ -24,6 +30,13 @@ DEFAULT_DAYS = 90  # a token nobody renews stops working by itself: staff change
 MAX_DAYS = 366
 # What create_token hands out: the prefix, then token_urlsafe(32), 43 characters of base64url.
 _TOKEN_SHAPE = re.compile(re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]{43}")
+# A token read from the database is trusted this long by the process that read it: a token revoked
+# elsewhere (`jingfu admin revoke-token` in another process) stops working within this time, at once
+# in the process that revoked it. Expiry is exact whatever this says: checked against now on each call.
+RECHECK_AFTER_S = 5.0
+# last_used_at tells staff which tokens still serve (to decide what to revoke): to the minute is enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+_RECENT_MAX = 4096  # tokens remembered at once; more, and the memory starts again from empty
 
 
 def is_well_formed(token: str) -> bool:
@@ -101,16 +114,89 @@ async def create_token(
     return IssuedToken(token, user.id, role, county_id, expires_at)
 
 
+@dataclass(frozen=True)
+class TokenHolder:
+    """Who a token acts for."""
+
+    token_id: int
+    admin_user_id: int
+    role: AdminRole
+    county_id: int | None
+    expires_at: datetime | None
+
+
+@dataclass
+class _Recent:
+    holder: TokenHolder
+    read_at: float  # time.monotonic() when read from the database
+    last_used_at: datetime | None  # as stored
+
+
+# token hash -> what the database said of it lately (per process; see RECHECK_AFTER_S)
+_recent: dict[str, _Recent] = {}
+
+
+async def _read(uow: UnitOfWork, token_hash: str) -> _Recent | None:
+    row = (
+        await uow.session.execute(
+            select(
+                ApiToken.id,
+                ApiToken.admin_user_id,
+                AdminUser.role,
+                AdminUser.county_id,
+                ApiToken.expires_at,
+                ApiToken.last_used_at,
+            )
+            .join(AdminUser, AdminUser.id == ApiToken.admin_user_id)
+            .where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None))
+        )
+    ).one_or_none()
+    if row is None:
+        _recent.pop(token_hash, None)
+        return None
+    token_id, admin_user_id, role, county_id, expires_at, last_used_at = row
+    if len(_recent) >= _RECENT_MAX:
+        _recent.clear()
+    seen = _Recent(
+        TokenHolder(token_id, admin_user_id, role, county_id, expires_at), time.monotonic(), last_used_at
+    )
+    _recent[token_hash] = seen
+    return seen
+
+
+async def token_holder(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> TokenHolder | None:
+    """Whom the token acts for; None when it is unknown, revoked or expired. Notes its use to the
+    minute (committing that alone); within the minute a call reads nothing but this process's memory."""
+    now = now or utcnow()
+    token_hash = hash_token(token)
+    seen = _recent.get(token_hash)
+    if seen is None or time.monotonic() - seen.read_at >= RECHECK_AFTER_S:
+        seen = await _read(uow, token_hash)
+        if seen is None:
+            return None
+    if seen.holder.expires_at is not None and seen.holder.expires_at <= now:
+        return None
+    stale = now - LAST_USED_RESOLUTION
+    if seen.last_used_at is None or seen.last_used_at <= stale:
+        # Guarded, so several processes serving the API write it once a minute between them.
+        await uow.session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == seen.holder.token_id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= stale),
+            )
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        await uow.commit()
+        seen.last_used_at = now
+    return seen.holder
+
+
 async def authenticate(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> AdminUser | None:
     """The admin the token belongs to; None when it is unknown, revoked or expired."""
-    now = now or utcnow()
-    row = await uow.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
-    )
-    if row is None or (row.expires_at is not None and row.expires_at <= now):
-        return None
-    row.last_used_at = now
-    return await uow.session.get(AdminUser, row.admin_user_id)
+    holder = await token_holder(uow, token, now=now)
+    return None if holder is None else await uow.session.get(AdminUser, holder.admin_user_id)
 
 
 async def revoke_token(uow: UnitOfWork, prefix_or_token: str, *, now: datetime | None = None) -> int:
@@ -135,4 +221,5 @@ async def revoke_token(uow: UnitOfWork, prefix_or_token: str, *, now: datetime |
         row.revoked_at = now
         await record(uow, Actor.system(), "revoke_token", "admin_user", row.admin_user_id, prefix=row.prefix)
         await uow.commit()
+    _recent.pop(row.token_hash, None)  # stops at once in this process (elsewhere: RECHECK_AFTER_S)
     return row.admin_user_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core import audit, claims, requests
-from core.admin_tokens import authenticate
+from core.admin_tokens import token_holder
 from core.errors import InvalidInput, NotPermitted, within_limit
 from core.permissions import Permission
 from core.scope import Staff
@@ -27,11 +27,10 @@ PENDING = {"status": str(RequestStatus.pending_review)}
 async def staff_for_token(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> Staff:
     """The admin a back-office token belongs to, with the role's rights, scoped to its county
     (None: city-wide)."""
-    user = await authenticate(uow, token, now=now or utcnow())
-    if user is None:
+    holder = await token_holder(uow, token, now=now or utcnow())
+    if holder is None:
         raise NotPermitted("this token is unknown, expired or revoked")
-    await uow.commit()  # keeps the token's last-used time
-    return Staff(admin_id=user.id, county_id=user.county_id, role=user.role)
+    return Staff(admin_id=holder.admin_user_id, county_id=holder.county_id, role=holder.role)
 
 
 async def approve(
