@@ -9,6 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from admin_api import docs_page
+from admin_api.console import console_app
 from admin_api.endpoints import Api, Call, Endpoint
 from admin_api.openapi import openapi_document
 from admin_api.problems import problems_middleware
@@ -43,4 +44,5 @@ def create_admin_app(services: AdminServices) -> web.Application:
     app[DOCUMENT] = openapi_document([e for e in table if e.tag != meta.tag])
     for endpoint in table:
         app.router.add_route(endpoint.method, endpoint.route_path, endpoint.handle)
+    app.add_subapp("/console", console_app(trust_proxy=services.trust_proxy))
     return app

@@ -33,6 +33,9 @@ class AdminServices:
     clock: Callable[[], datetime] = utcnow
     photos: PhotoSource | None = None  # None: no bot token configured, photos cannot be fetched
     photo_dir: Path = DEFAULT_PHOTO_DIR
+    # The console's cookie is Secure when X-Forwarded-Proto says https, but only if a TLS proxy in
+    # front is trusted to write it (ADMIN_TRUST_PROXY); a client could write it too.
+    trust_proxy: bool = False
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

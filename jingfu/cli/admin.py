@@ -1,6 +1,10 @@
 """`jingfu admin create-token --role ROLE [--county NAME] [--days N]`: a new back-office API token,
 printed once, valid for N days; `jingfu admin revoke-token PREFIX_OR_TOKEN` stops one working.
 
+`jingfu admin create-user --name N --role ROLE [--county NAME] [--password-stdin]`: a web console
+user; the password is asked for (twice, not echoed) or read from stdin's first line, stored as an
+argon2id hash.
+
 `jingfu admin issue-code --expert ID | --service-object ID [--days N] [--rebind]`: an invite code,
 printed once with its /start deep-link form; `jingfu admin revoke-code CODE` withdraws one. Both act
 as the local operator (city-wide), recorded in the audit log.
@@ -10,14 +14,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
 import sys
 from zoneinfo import ZoneInfo
 
-from core import invite_codes
+from core import console_users, invite_codes
 from core.admin_tokens import DEFAULT_DAYS, MAX_DAYS, IssuedToken, create_token, parse_role, revoke_token
 from core.scope import CITY_SYSTEM
 from jingfu.cli.admin_serve import register_serve
 from jingfu.cli.arguments import row_id, whole_number
+from jingfu.cli.errors import CliError
 from jingfu.runtime import run_with_uow
 from storage.enums import AdminRole
 from storage.uow import UnitOfWork
@@ -38,6 +44,29 @@ def _create_token(args: argparse.Namespace) -> int:
         f" {issued.expires_at.astimezone(BEIJING):%Y-%m-%d %H:%M} Beijing time; shown only now",
         file=sys.stderr,
     )
+    return 0
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != password:
+        raise CliError("the two passwords differ; nothing was created")
+    return password
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    password = _password(args.password_stdin)
+
+    async def work(uow: UnitOfWork) -> int:
+        user = await console_users.create_user(
+            uow, name=args.name, role=parse_role(args.role), county_name=args.county, password=password
+        )
+        return user.id
+
+    admin_id = asyncio.run(run_with_uow(work))
+    print(f"console user {args.name!r} (admin #{admin_id}) can now log in at /console/")
     return 0
 
 
@@ -93,6 +122,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"valid for N days, 1 to {MAX_DAYS} (default %(default)s)",
     )
     token.set_defaults(func=_create_token)
+    user = admin_sub.add_parser("create-user", help="a web console user who logs in with a password")
+    user.add_argument("--name", required=True, help="the name they log in with")
+    user.add_argument("--role", required=True, help="one of: " + ", ".join(r.value for r in AdminRole))
+    user.add_argument("--county", help="county name (for county roles), e.g. 临河区")
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin's first line"
+    )
+    user.set_defaults(func=_create_user)
     revoke_tok = admin_sub.add_parser("revoke-token", help="stop a back-office API token working, at once")
     revoke_tok.add_argument(
         "token",

@@ -20,6 +20,8 @@ class AdminUser(CreatedAt, Base):
     name: Mapped[str] = mapped_column(String(64))
     role: Mapped[AdminRole] = mapped_column(str_enum(AdminRole))
     county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"))
+    # argon2id (core.passwords) for the web console's log-in; None: this admin has API tokens only.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
 
 
 class ApiToken(CreatedAt, Base):

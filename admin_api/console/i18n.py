@@ -1,0 +1,113 @@
+"""The console's words: Chinese first, English second (?lang=en, kept in a cookie).
+
+What farmers and experts wrote is shown as written; these are the console's own labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiohttp import web
+
+LANG_COOKIE = "jf_lang"
+LANGS = ("zh", "en")
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "title": ("精服 审核台", "Jingfu review desk"),
+    "queue": ("待审队列", "Review queue"),
+    "advisories": ("农技推送", "Advisories"),
+    "complaints": ("投诉", "Complaints"),
+    "audit": ("操作日志", "Audit log"),
+    "log_in": ("登录", "Log in"),
+    "log_out": ("退出", "Log out"),
+    "name": ("用户名", "Name"),
+    "password": ("密码", "Password"),
+    "wrong_password": ("用户名或密码不对", "Wrong name or password"),
+    "too_many": ("尝试次数过多，请稍后再试", "Too many attempts; try again later"),
+    "csrf": (
+        "表单已过期或来源不明，请刷新页面后重试",
+        "The form expired or came from elsewhere; reload the page",
+    ),
+    "county": ("旗县区", "County"),
+    "township": ("乡镇", "Township"),
+    "specialty": ("专业", "Specialty"),
+    "flagged": ("敏感词", "Flagged"),
+    "overdue": ("已超期", "Overdue"),
+    "claimed": ("认领", "Claimed"),
+    "claimed_any": ("不限", "Any"),
+    "claimed_me": ("我认领的", "By me"),
+    "claimed_none": ("未认领", "Unclaimed"),
+    "claimed_anyone": ("已被认领", "Claimed"),
+    "filter": ("筛选", "Filter"),
+    "clear": ("清除", "Clear"),
+    "pending": ("待审", "Pending"),
+    "empty_queue": ("没有符合条件的申请", "No request matches"),
+    "waiting": ("已等待", "Waiting"),
+    "hours": ("工作小时", "duty hours"),
+    "due_by": ("截止", "Due by"),
+    "claim": ("认领", "Claim"),
+    "claimed_by": ("认领人", "Claimed by"),
+    "photos": ("照片", "Photos"),
+    "farmer": ("农户", "Farmer"),
+    "expert": ("专家", "Expert"),
+    "farmer_text": ("农户描述", "The farmer's words"),
+    "nlu": ("系统识别", "What the NLU read"),
+    "subject": ("作物/畜种", "Crop or animal"),
+    "symptoms": ("症状", "Symptoms"),
+    "growth_stage": ("生育期", "Growth stage"),
+    "scale": ("规模", "Scale"),
+    "place": ("地点", "Place"),
+    "service_object": ("服务对象", "Service object"),
+    "voucher": ("服务券余额", "Voucher balance"),
+    "fee": ("费用", "Fee"),
+    "load": ("在办", "open requests"),
+    "rating": ("评分", "rating"),
+    "timeline": ("经过", "Timeline"),
+    "thread": ("对话", "Thread"),
+    "notes": ("内部备注", "Internal notes"),
+    "approve": ("通过", "Approve"),
+    "reject": ("驳回", "Reject"),
+    "reason": ("驳回理由（农户可见）", "Reason (the farmer reads it)"),
+    "common_reasons": ("常用理由", "Common reasons"),
+    "pick": ("— 选择 —", "— pick —"),
+    "status": ("状态", "Status"),
+    "done_approved": ("已通过申请", "Approved request"),
+    "done_rejected": ("已驳回申请", "Rejected request"),
+    "done_claimed": ("已认领申请", "Claimed request"),
+    "error": ("无法完成", "Could not be done"),
+    "back": ("返回", "Back"),
+    "none": ("无", "none"),
+    "when": ("时间", "When"),
+    "who": ("操作人", "Who"),
+    "action": ("操作", "Action"),
+    "object": ("对象", "Object"),
+    "more": ("更多", "More"),
+    "reach": ("覆盖农户", "Farmers reached"),
+    "text": ("内容", "Text"),
+}
+
+# What reviewers most often tell a farmer; the farmer reads Chinese, so these stay Chinese.
+COMMON_REASONS = (
+    "描述不清，请补充作物、症状和面积后重新提交",
+    "照片看不清，请重新拍摄后提交",
+    "重复提交，已有相同的申请",
+    "不属于本项目的服务范围",
+    "服务券余额不足",
+)
+
+
+def language(request: web.Request) -> str:
+    asked = request.query.get("lang")
+    if asked in LANGS:
+        return asked
+    kept = request.cookies.get(LANG_COOKIE)
+    return kept if kept in LANGS else "zh"
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    index = LANGS.index(lang)
+
+    def t(key: str) -> str:
+        return _WORDS[key][index]
+
+    return t

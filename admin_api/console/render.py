@@ -1,0 +1,83 @@
+"""Rendering a console page: the template, the language, the session's CSRF token, the headers.
+
+Every page answers with a Content-Security-Policy allowing this origin only (no inline script or
+style: the templates link /console/static files), is never cached (it shows farmers' data), and
+sets the language cookie when ?lang= chose one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp_jinja2
+from aiohttp import web
+
+from admin_api.console.i18n import COMMON_REASONS, LANG_COOKIE, language, translator
+from admin_api.console.sessions import current, set_cookie
+from admin_api.console.static import VERSION
+from admin_api.problems import Problem, detail_of, status_of
+from core.errors import DomainError
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def beijing(at: datetime | None) -> str:
+    return "" if at is None else at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def page(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
+    lang = language(request)
+    session = current(request)
+    response = aiohttp_jinja2.render_template(
+        template,
+        request,
+        {
+            "t": translator(lang),
+            "lang": lang,
+            "session": session,
+            "csrf": session.csrf if session else "",
+            "reasons": COMMON_REASONS,
+            "bj": beijing,
+            "v": VERSION,
+            "page_name": "",
+            **context,
+        },
+        status=status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    if request.query.get("lang") == lang:
+        set_cookie(response, request, LANG_COOKIE, lang, "/console")
+    return response
+
+
+@web.middleware
+async def console_middleware(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """Security headers on every answer; refusals as a page a person reads, not problem+json."""
+    try:
+        response = await handler(request)
+    except DomainError as exc:
+        response = page(request, "error.html", status=status_of(exc), detail=detail_of(exc))
+    except Problem as exc:
+        response = page(request, "error.html", status=exc.status, detail=exc.detail)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            exc.headers.update(PAGE_HEADERS)
+            raise
+        response = page(request, "error.html", status=exc.status, detail=exc.reason)
+    response.headers.update(PAGE_HEADERS)
+    return response
