@@ -13,12 +13,20 @@ from admin_api.console import console_app
 from admin_api.endpoints import Api, Call, Endpoint
 from admin_api.openapi import openapi_document
 from admin_api.problems import problems_middleware
-from admin_api.routes import advisories, audit, complaints, queue, review
+from admin_api.routes import advisories, audit, certification, complaints, queue, review
 from admin_api.routes import requests as request_routes
 from admin_api.services import SERVICES, AdminServices
 
 MAX_BODY_BYTES = 64 * 1024  # a reason, a note, a selection of ids: never more; larger is refused (413)
-APIS: tuple[Api, ...] = (queue.api, review.api, request_routes.api, advisories.api, complaints.api, audit.api)
+APIS: tuple[Api, ...] = (
+    queue.api,
+    review.api,
+    request_routes.api,
+    advisories.api,
+    complaints.api,
+    audit.api,
+    certification.api,
+)
 meta = Api(tag="meta")
 
 

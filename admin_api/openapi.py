@@ -87,7 +87,9 @@ def _operation(endpoint: Endpoint, refs: dict[Any, dict[str, Any]]) -> dict[str,
         content = {"application/json": {"schema": refs[(endpoint.response, "serialization")]}}
         responses[str(endpoint.status)] = {"description": "OK", "content": content}
     elif endpoint.produces is not None:
-        responses[str(endpoint.status)] = {"description": "OK", "content": {endpoint.produces: {}}}
+        # a download in one of several formats names them comma-separated
+        types: dict[str, dict[str, object]] = {kind.strip(): {} for kind in endpoint.produces.split(",")}
+        responses[str(endpoint.status)] = {"description": "OK", "content": types}
     else:
         responses[str(endpoint.status)] = {"description": "OK"}
     problems: set[int] = {400, 404, *endpoint.errors}

@@ -41,3 +41,13 @@ def contact_mobile(raw: str) -> str:
     ):
         raise NotMainlandMobile("only a mainland China mobile number (+86) binds")
     return national
+
+
+def roster_mobile(raw: str) -> str:
+    """The 11-digit national number of a mobile as a county writes it in a roster or an expert's
+    record: "13904781001", "139 0478 1001", "+86 139-0478-1001" or "008613904781001". Unlike a
+    shared contact, a number without a country code here is a mainland one."""
+    text = raw.strip()
+    if not text.startswith(("+", "00")):
+        text = "+86" + text
+    return contact_mobile(text)

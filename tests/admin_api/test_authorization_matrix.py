@@ -41,6 +41,9 @@ class World:
     requests: dict[str, int] = field(default_factory=dict)  # pending, with photos
     advisories: dict[str, int] = field(default_factory=dict)  # pending
     complaints: dict[str, int] = field(default_factory=dict)  # open
+    experts: dict[str, int] = field(default_factory=dict)  # active, made for this test alone
+    teams: dict[str, int] = field(default_factory=dict)
+    service_objects: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,17 @@ def _advisory(world: World, county: str) -> dict[str, int]:
 
 def _complaint(world: World, county: str) -> dict[str, int]:
     return {"id": world.complaints[county]}
+
+
+def _expert(world: World, county: str) -> dict[str, int]:
+    return {"id": world.experts[county]}
+
+
+def _service_object(world: World, county: str) -> dict[str, int]:
+    return {"id": world.service_objects[county]}
+
+
+_EXPERT = {"name": "王芳", "phone": "13904789999", "title": "农艺师", "specialties": ["plant_protection"]}
 
 
 # (method, path) → how to call it. Add a row with every new endpoint.
@@ -90,6 +104,19 @@ OBJECTS: dict[tuple[str, str], Row] = {
         _complaint, body={"verdict": "unfounded", "note": "已核实"}
     ),
     ("GET", "/api/v1/audit"): Row(scoped=False),
+    # A city role names no county here (422); a county role's expert is its own county's.
+    ("GET", "/api/v1/experts"): Row(scoped=False),
+    ("POST", "/api/v1/experts"): Row(scoped=False, body=_EXPERT),
+    ("GET", "/api/v1/experts/{id}"): Row(_expert),
+    ("PATCH", "/api/v1/experts/{id}"): Row(_expert, body={"title": "高级农艺师"}),
+    ("POST", "/api/v1/experts/{id}/suspend"): Row(_expert, body={"reason": "体检"}),
+    ("POST", "/api/v1/experts/{id}/dismiss"): Row(_expert, body={"reason": "工作变动"}),
+    ("POST", "/api/v1/experts/{id}/reinstate"): Row(_expert, body={"reason": "复职"}),
+    ("GET", "/api/v1/teams/{id}"): Row(lambda w, c: {"id": w.teams[c]}),
+    ("POST", "/api/v1/service-objects"): Row(scoped=False, body={"kind": "household", "name": "示范户张三"}),
+    ("GET", "/api/v1/service-objects/{id}/roster"): Row(_service_object),
+    ("GET", "/api/v1/service-objects/{id}/roster/export"): Row(_service_object),
+    ("POST", "/api/v1/service-objects/{id}/roster/import"): Row(_service_object),
     ("GET", "/api/openapi.json"): Row(scoped=False),
     ("GET", "/api/docs"): Row(scoped=False),
     ("GET", "/api/docs/docs.js"): Row(scoped=False),
@@ -118,6 +145,10 @@ async def _build(uow_factory: UowFactory) -> World:
             )
             world.advisories[name] = advisory.id
             world.complaints[name] = await _complaint_in(uow_factory, counties[name], expert.id)
+            mine = await make.expert(uow, counties[name])
+            world.experts[name], world.teams[name] = mine.id, mine.team_id
+            world.service_objects[name] = (await make.service_object(uow, counties[name])).id
+            await uow.commit()
     assert demo.county_id == counties[OWN]
     return world
 

@@ -1,0 +1,224 @@
+"""Service objects and their rosters (Art. 10): who may bind in the bot as a farmer of which object.
+
+Households (示范户) are certified by the county (Art. 10(3)); parks and units by the city bureau
+(Art. 10(1)), demonstration points by the city jointly with the organisation department (Art. 10(2)):
+a county administrator records only households. A roster lists a service object's farmers with their
+mobiles; the bot binds a farmer whose shared phone is on one.
+
+A roster import is all or nothing: every row is checked first and one bad row imports none, with a
+report saying row, column and what is wrong, so the county fixes the file and sends it again. The
+file becomes the roster: members it no longer lists are removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from core import audit
+from core.certification import ensure_county_exists
+from core.errors import DomainError, InvalidInput, NotFound, NotPermitted, does_not_exist, within_limit
+from core.permissions import Permission
+from core.phones import roster_mobile
+from core.scope import Staff
+from storage.enums import ServiceObjectKind
+from storage.models import RosterMember, ServiceObject, Township
+from storage.uow import UnitOfWork
+
+COUNTY_CERTIFIES = frozenset({ServiceObjectKind.household})  # Art. 10(3)
+NAME_HEADERS = ("姓名", "name")
+PHONE_HEADERS = ("手机号", "手机", "phone")
+MAX_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as the county's spreadsheet numbers it: the header is row 1
+    column: str
+    problem: str
+
+
+class RosterRejected(InvalidInput):
+    """The file imports nothing; `errors` says where and why."""
+
+    code = "roster_rejected"
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(
+            f"{len(errors)} rows are wrong; nothing was imported. Correct them and send the file again",
+            errors=[e.__dict__ for e in errors],
+        )
+        self.errors = errors
+
+
+async def load_service_object(
+    uow: UnitOfWork, staff: Staff, object_id: int, *, lock: bool = False
+) -> ServiceObject:
+    staff.ensure(Permission.read_certification)
+    found = await uow.session.get(ServiceObject, object_id, with_for_update=lock)
+    if found is None:
+        raise NotFound(does_not_exist("service object", object_id))
+    staff.ensure_county(found.county_id, what="service object", object_id=object_id)
+    return found
+
+
+async def create_service_object(
+    uow: UnitOfWork,
+    staff: Staff,
+    *,
+    kind: ServiceObjectKind,
+    name: str,
+    county_id: int,
+    township_id: int | None,
+    main_industries: list[str],
+    via: str,
+) -> ServiceObject:
+    """Record a certified service object. Commits."""
+    staff.ensure(Permission.certify)
+    await ensure_county_exists(uow, staff, county_id)
+    if staff.county_id is not None and kind not in COUNTY_CERTIFIES:
+        raise NotPermitted(
+            f"Art. 10(1), 10(2): a {kind} is certified by the city; a county records households only",
+            permission="certify",
+        )
+    cleaned = within_limit(name.strip(), 128, field="name", what="the name")
+    if not cleaned:
+        raise InvalidInput("the name is empty", field="name")
+    if township_id is not None:
+        township = await uow.session.get(Township, township_id)
+        if township is None or township.county_id != county_id:
+            raise InvalidInput(f"township {township_id} is not in this county", field="township_id")
+    found = ServiceObject(
+        kind=kind,
+        name=cleaned,
+        county_id=county_id,
+        township_id=township_id,
+        main_industries=[
+            within_limit(i, 32, field="main_industries", what="an industry") for i in main_industries
+        ],
+        certified=True,
+    )
+    uow.session.add(found)
+    await uow.flush()
+    await audit.record(
+        uow,
+        staff.actor,
+        "service_object.certify",
+        "service_object",
+        found.id,
+        after={"kind": str(kind), "name": cleaned, "township_id": township_id},
+        via=via,
+    )
+    await uow.commit()
+    return found
+
+
+async def roster(uow: UnitOfWork, staff: Staff, object_id: int) -> list[RosterMember]:
+    await load_service_object(uow, staff, object_id)
+    rows = await uow.session.scalars(
+        select(RosterMember).where(RosterMember.service_object_id == object_id).order_by(RosterMember.id)
+    )
+    return list(rows.all())
+
+
+def _member(name: str, phone: str, row: int, errors: list[RowError]) -> tuple[str, str] | None:
+    before = len(errors)
+    name = name.strip()
+    if not name:
+        errors.append(RowError(row, "姓名", "empty"))
+    elif len(name) > 64:
+        errors.append(RowError(row, "姓名", f"{len(name)} characters; at most 64"))
+    try:
+        mobile = roster_mobile(phone)
+    except DomainError as refused:
+        errors.append(RowError(row, "手机号", f"{phone.strip() or 'empty'}: {refused.message}"))
+        mobile = ""
+    return (name, mobile) if len(errors) == before else None
+
+
+def check_rows(rows: list[list[str]]) -> list[tuple[str, str]]:
+    """(name, national mobile) of each data row, or RosterRejected with every bad row.
+
+    `rows[0]` is the header: a column named 姓名/name and one named 手机号/手机/phone, in any order."""
+    if not rows:
+        raise RosterRejected([RowError(1, "", "the file is empty")])
+    header = [cell.strip().lstrip("\ufeff").lower() for cell in rows[0]]
+    name_at = next((header.index(h) for h in NAME_HEADERS if h in header), None)
+    phone_at = next((header.index(h) for h in PHONE_HEADERS if h in header), None)
+    if name_at is None or phone_at is None:
+        raise RosterRejected([RowError(1, "", "the header needs the columns 姓名 and 手机号")])
+    if len(rows) - 1 > MAX_ROWS:
+        raise RosterRejected([RowError(MAX_ROWS + 2, "", f"at most {MAX_ROWS} members in one roster")])
+    errors: list[RowError] = []
+    members: list[tuple[str, str]] = []
+    first_row: dict[str, int] = {}
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line between blocks of names is not an error
+        cells = cells + [""] * (max(name_at, phone_at) + 1 - len(cells))
+        member = _member(cells[name_at], cells[phone_at], number, errors)
+        if member is None:
+            continue
+        if member[1] in first_row:
+            errors.append(RowError(number, "手机号", f"{member[1]} is already on row {first_row[member[1]]}"))
+            continue
+        first_row[member[1]] = number
+        members.append(member)
+    if errors:
+        raise RosterRejected(errors)
+    return members
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    added: int
+    updated: int
+    removed: int
+    kept: int
+
+
+async def import_roster(
+    uow: UnitOfWork, staff: Staff, object_id: int, read: Callable[[], list[list[str]]], *, via: str
+) -> ImportOutcome:
+    """Make the service object's roster the file's (checked whole first: all or nothing). Commits.
+
+    `read` gives the file's rows; it is called once the object is known to be in the caller's
+    scope, so another county's object answers as missing whatever was sent."""
+    staff.ensure(Permission.certify)
+    await load_service_object(uow, staff, object_id, lock=True)
+    members = check_rows(read())
+    current = {m.phone: m for m in await roster(uow, staff, object_id)}
+    wanted = dict((phone, name) for name, phone in members)
+    added = updated = 0
+    for phone, name in wanted.items():
+        existing = current.get(phone)
+        if existing is None:
+            uow.session.add(RosterMember(service_object_id=object_id, name=name, phone=phone))
+            added += 1
+        elif existing.name != name:
+            existing.name = name
+            updated += 1
+    gone = [phone for phone in current if phone not in wanted]
+    if gone:
+        await uow.session.execute(
+            delete(RosterMember).where(
+                RosterMember.service_object_id == object_id, RosterMember.phone.in_(gone)
+            )
+        )
+    outcome = ImportOutcome(added, updated, len(gone), len(wanted) - added - updated)
+    detail: dict[str, Any] = {"members": len(current)}
+    await audit.record(
+        uow,
+        staff.actor,
+        "roster.import",
+        "service_object",
+        object_id,
+        before=detail,
+        after={"members": len(wanted), "added": added, "updated": updated, "removed": gone},
+        via=via,
+    )
+    await uow.commit()
+    return outcome
