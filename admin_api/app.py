@@ -15,6 +15,7 @@ from admin_api.openapi import openapi_document
 from admin_api.problems import problems_middleware
 from admin_api.routes import advisories, audit, certification, complaints, queue, review
 from admin_api.routes import requests as request_routes
+from admin_api.routes import vouchers as voucher_routes
 from admin_api.services import SERVICES, AdminServices
 
 MAX_BODY_BYTES = 64 * 1024  # a reason, a note, a selection of ids: never more; larger is refused (413)
@@ -25,6 +26,7 @@ APIS: tuple[Api, ...] = (
     advisories.api,
     complaints.api,
     audit.api,
+    voucher_routes.api,
     certification.api,
 )
 meta = Api(tag="meta")

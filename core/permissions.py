@@ -21,6 +21,12 @@ class Permission(StrEnum):
     read_complaints = "read_complaints"
     resolve_complaints = "resolve_complaints"
     read_audit = "read_audit"
+    read_vouchers = "read_vouchers"  # accounts, their ledgers, reconciliation
+    issue_vouchers = "issue_vouchers"  # batches of vouchers for a budget year
+    adjust_vouchers = "adjust_vouchers"  # an account corrected by hand, with a reason
+    expire_vouchers = "expire_vouchers"  # year-end expiry of what was not spent
+    read_reimbursements = "read_reimbursements"  # experts' statements (核销)
+    reimburse = "reimburse"  # draw up, confirm and mark paid a statement
     read_certification = "read_certification"  # experts, teams, service objects, rosters (Art. 6, 10)
     certify = "certify"  # create, edit, suspend, dismiss, reinstate; rosters and their imports
     read_fees = "read_fees"
@@ -35,8 +41,17 @@ _READ = {
     Permission.read_certification,
     Permission.read_fees,
     Permission.read_terms,
+    Permission.read_vouchers,  # reviewers see a request's voucher, so every role reads accounts
 }
 _REVIEW = {Permission.review_requests, Permission.review_advisories}
+# The county's money: its administrator issues, corrects and closes vouchers and reimburses experts.
+_MONEY = {
+    Permission.issue_vouchers,
+    Permission.adjust_vouchers,
+    Permission.expire_vouchers,
+    Permission.read_reimbursements,
+    Permission.reimburse,
+}
 
 ROLE_PERMISSIONS: dict[AdminRole, frozenset[Permission]] = {
     # A county's reviewers work the queue (Art. 14) and the advisories; complaints are judged by the
@@ -52,13 +67,17 @@ ROLE_PERMISSIONS: dict[AdminRole, frozenset[Permission]] = {
             Permission.release_claims,
             Permission.certify,
         }
+        | _MONEY
     ),
     # The city institute supervises every county and may step in (Art. 5); it keeps the term lists
     # and, with the bureau, the fee schedule.
-    AdminRole.city_institute: frozenset(Permission),
+    # An account is corrected by hand only by the county that keeps it (issue 15: county_admin only).
+    AdminRole.city_institute: frozenset(Permission) - {Permission.adjust_vouchers},
     # The city bureau sets policy (the fee schedule) and reads reports; it does not review cases
     # itself (Art. 4).
-    AdminRole.city_bureau: frozenset(_READ | {Permission.read_audit, Permission.set_fees}),
+    AdminRole.city_bureau: frozenset(
+        _READ | {Permission.read_audit, Permission.set_fees, Permission.read_reimbursements}
+    ),
 }
 
 

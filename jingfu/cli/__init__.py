@@ -27,6 +27,7 @@ SUBCOMMAND_MODULES: tuple[str, ...] = (
     "screen",
     "nlu",
     "review",
+    "vouchers",
     "run",
     "shell",
 )

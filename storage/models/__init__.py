@@ -22,8 +22,11 @@ from storage.models.vouchers import (
     FeeScheduleEntry,
     LedgerEntry,
     Reimbursement,
+    ReimbursementLine,
+    ReimbursementStatement,
     VoucherAccount,
     VoucherAllowance,
+    VoucherBatch,
 )
 
 __all__ = [
@@ -46,6 +49,8 @@ __all__ = [
     "ProcessedUpdate",
     "Rating",
     "Reimbursement",
+    "ReimbursementLine",
+    "ReimbursementStatement",
     "RequestEvent",
     "RequestTopic",
     "RosterMember",
@@ -60,4 +65,5 @@ __all__ = [
     "Township",
     "VoucherAccount",
     "VoucherAllowance",
+    "VoucherBatch",
 ]

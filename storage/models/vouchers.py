@@ -84,3 +84,51 @@ class VoucherAllowance(Base):
     budget_year: Mapped[int] = mapped_column(Integer)
     amount_fen: Mapped[int] = mapped_column(Integer)
     note: Mapped[str | None] = mapped_column(String(128))
+
+
+class VoucherBatch(CreatedAt, Base):
+    """A batch of vouchers issued, or a year's expiry, kept under its key: the same key sent again
+    answers this row and moves no money twice (core.vouchers_admin)."""
+
+    __tablename__ = "voucher_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_key: Mapped[str] = mapped_column(String(64), unique=True)
+    action: Mapped[str] = mapped_column(String(16))  # issue | expire
+    budget_year: Mapped[int] = mapped_column(Integer)
+    county_id: Mapped[int | None] = mapped_column(ForeignKey("counties.id"))  # None: city-wide
+    amount_fen: Mapped[int | None] = mapped_column(Integer)  # per account, for an issue
+    accounts: Mapped[int] = mapped_column(Integer)
+    total_fen: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReimbursementStatement(CreatedAt, Base):
+    """An expert's statement for a period (核销, Art. 15): draft → confirmed → paid. Confirming
+    freezes its lines (ReimbursementLine); a paid statement never changes."""
+
+    __tablename__ = "reimbursement_statements"
+    __table_args__ = (UniqueConstraint("expert_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"))
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    period: Mapped[str] = mapped_column(String(8))  # 2026-07, 2026-Q3, 2026-H2, 2026
+    status: Mapped[str] = mapped_column(String(16))  # draft | confirmed | paid
+    total_fen: Mapped[int] = mapped_column(Integer, default=0)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ReimbursementLine(Base):
+    """One captured service on a confirmed statement; a service is on one statement at most."""
+
+    __tablename__ = "reimbursement_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("reimbursement_statements.id"), index=True)
+    reimbursement_id: Mapped[int] = mapped_column(ForeignKey("reimbursements.id"), unique=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"))
+    completed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    service_mode: Mapped[ServiceMode] = mapped_column(str_enum(ServiceMode))
+    fee_fen: Mapped[int] = mapped_column(Integer)

@@ -23,7 +23,7 @@ from core.feedback import complain, rate
 from core.permissions import ROLE_PERMISSIONS
 from core.seed.demo_queue import seed_demo_queue
 from storage.enums import AdminRole, AdvisoryCategory, RequestStatus
-from storage.models import County, Expert, Farmer, ServiceRequest
+from storage.models import County, Expert, Farmer, ServiceObject, ServiceRequest, VoucherAccount
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 from tests import factories as make
@@ -41,6 +41,7 @@ class World:
     requests: dict[str, int] = field(default_factory=dict)  # pending, with photos
     advisories: dict[str, int] = field(default_factory=dict)  # pending
     complaints: dict[str, int] = field(default_factory=dict)  # open
+    accounts: dict[str, int] = field(default_factory=dict)  # voucher accounts (the demo's)
     experts: dict[str, int] = field(default_factory=dict)  # active, made for this test alone
     teams: dict[str, int] = field(default_factory=dict)
     service_objects: dict[str, int] = field(default_factory=dict)
@@ -67,6 +68,10 @@ def _advisory(world: World, county: str) -> dict[str, int]:
 
 def _complaint(world: World, county: str) -> dict[str, int]:
     return {"id": world.complaints[county]}
+
+
+def _account(world: World, county: str) -> dict[str, int]:
+    return {"id": world.accounts[county]}
 
 
 def _expert(world: World, county: str) -> dict[str, int]:
@@ -104,6 +109,16 @@ OBJECTS: dict[tuple[str, str], Row] = {
         _complaint, body={"verdict": "unfounded", "note": "已核实"}
     ),
     ("GET", "/api/v1/audit"): Row(scoped=False),
+    ("GET", "/api/v1/vouchers/accounts"): Row(scoped=False),
+    ("GET", "/api/v1/vouchers/accounts/{id}/ledger"): Row(_account),
+    ("POST", "/api/v1/vouchers/accounts/{id}/adjust"): Row(
+        _account, body={"delta_fen": 100, "reason": "补录漏发"}
+    ),
+    ("POST", "/api/v1/vouchers/issue"): Row(
+        scoped=False, body={"amount_fen": 100, "budget_year": 2026, "kind": "household", "preview": True}
+    ),
+    ("POST", "/api/v1/vouchers/expire"): Row(scoped=False, body={"budget_year": 2001}),
+    ("GET", "/api/v1/vouchers/reconciliation"): Row(scoped=False),
     # A city role names no county here (422); a county role's expert is its own county's.
     ("GET", "/api/v1/experts"): Row(scoped=False),
     ("POST", "/api/v1/experts"): Row(scoped=False, body=_EXPERT),
@@ -145,12 +160,25 @@ async def _build(uow_factory: UowFactory) -> World:
             )
             world.advisories[name] = advisory.id
             world.complaints[name] = await _complaint_in(uow_factory, counties[name], expert.id)
+            world.accounts[name] = await _account_in(uow, counties[name])
             mine = await make.expert(uow, counties[name])
             world.experts[name], world.teams[name] = mine.id, mine.team_id
             world.service_objects[name] = (await make.service_object(uow, counties[name])).id
             await uow.commit()
     assert demo.county_id == counties[OWN]
     return world
+
+
+async def _account_in(uow: UnitOfWork, county_id: int) -> int:
+    found = await uow.session.scalar(
+        select(VoucherAccount.id)
+        .join(ServiceObject, ServiceObject.id == VoucherAccount.service_object_id)
+        .where(ServiceObject.county_id == county_id)
+        .order_by(VoucherAccount.id)
+        .limit(1)
+    )
+    assert found is not None, "the demo issues vouchers in both counties"
+    return found
 
 
 async def _with_photos(uow: UnitOfWork, county_id: int) -> int:
