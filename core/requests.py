@@ -383,8 +383,10 @@ async def complete(
     if delivered_mode in (ServiceMode.onsite_consult, ServiceMode.onsite_training) and not evidence:
         raise InvalidInput("an on-site service needs evidence: a location or a photo from the visit")
     _, held = await ledger.held_for_request(uow, request.id)
-    # The farmer never pays more than was held at submission, even if the visit was dearer.
-    amount = min(await fees.fee_for(uow, delivered_mode, now), held)
+    # The delivered mode's fee by the schedule in force at submission, when the voucher was held: a
+    # fee the city changed since never alters a fee already held (core.fees.set_fee). And the
+    # farmer never pays more than was held, even if the visit was dearer.
+    amount = min(await fees.fee_for(uow, delivered_mode, request.submitted_at or now), held)
     recorded = evidence.recorded() if evidence else None
     await lifecycle.apply(uow, request, Action.complete, Actor.expert(expert_id), reason=recorded, at=now)
     request.delivered_mode = delivered_mode

@@ -132,6 +132,8 @@ OBJECTS: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/service-objects/{id}/roster"): Row(_service_object),
     ("GET", "/api/v1/service-objects/{id}/roster/export"): Row(_service_object),
     ("POST", "/api/v1/service-objects/{id}/roster/import"): Row(_service_object),
+    ("GET", "/api/v1/fees"): Row(scoped=False),
+    ("POST", "/api/v1/fees"): Row(scoped=False, body={"service_mode": "video", "fee_fen": 10000}),
     ("GET", "/api/openapi.json"): Row(scoped=False),
     ("GET", "/api/docs"): Row(scoped=False),
     ("GET", "/api/docs/docs.js"): Row(scoped=False),
