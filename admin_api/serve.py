@@ -32,13 +32,18 @@ def admin_app(
     *,
     clock: Callable[[], datetime] = utcnow,
     photos: PhotoSource | None = None,
+    trust_proxy: bool = False,
 ) -> web.Application:
-    return create_admin_app(AdminServices(session_factory=session_factory, clock=clock, photos=photos))
+    return create_admin_app(
+        AdminServices(session_factory=session_factory, clock=clock, photos=photos, trust_proxy=trust_proxy)
+    )
 
 
-def standalone_app(engine: AsyncEngine, photos: PhotoSource | None = None) -> web.Application:
+def standalone_app(
+    engine: AsyncEngine, photos: PhotoSource | None = None, *, trust_proxy: bool = False
+) -> web.Application:
     """The API owning `engine`: disposed when the server stops, after the last request finished."""
-    app = admin_app(create_session_factory(engine), photos=photos)
+    app = admin_app(create_session_factory(engine), photos=photos, trust_proxy=trust_proxy)
 
     async def engine_lifetime(_app: web.Application) -> AsyncIterator[None]:
         yield

@@ -43,6 +43,9 @@ class AdminSettings(BaseSettings):
     # Loopback by default: the API holds farmers' data; exposing it is a deliberate act.
     admin_host: str = "127.0.0.1"
     admin_port: int = Field(default=8080, ge=0, le=65535)
+    # True only behind a TLS proxy that sets X-Forwarded-Proto itself: the console's session cookie
+    # is then marked Secure for the https the browser sees (a client could forge the header).
+    admin_trust_proxy: bool = False
 
 
 class RedisSettings(BaseSettings):

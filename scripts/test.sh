@@ -14,6 +14,7 @@ mypy .
 
 echo "== services"
 scripts/services.sh
+scripts/browser_deps.sh
 
 if jingfu nlu --help >/dev/null 2>&1; then
     echo "== Rasa (environment, training when the data changed, server)"

@@ -84,6 +84,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "more": ("更多", "More"),
     "reach": ("覆盖农户", "Farmers reached"),
     "text": ("内容", "Text"),
+    "complaint_open": ("待处理", "Open"),
+    "complaint_verified": ("属实", "Verified"),
+    "complaint_dismissed": ("不属实", "Unfounded"),
 }
 
 # What reviewers most often tell a farmer; the farmer reads Chinese, so these stay Chinese.
@@ -94,6 +97,28 @@ COMMON_REASONS = (
     "不属于本项目的服务范围",
     "服务券余额不足",
 )
+
+
+# A request's states as reviewers name them; a state not listed shows its code.
+_STATUS_ZH = {
+    "draft": "草稿",
+    "blocked": "已拦截",
+    "pending_review": "待审核",
+    "approved": "已通过",
+    "repick": "待重选专家",
+    "in_service": "服务中",
+    "completed": "已完成",
+    "settled": "已结算",
+    "rejected": "已驳回",
+    "cancelled": "已取消",
+}
+
+
+def status_namer(lang: str) -> Callable[[str], str]:
+    def name(status: str) -> str:
+        return _STATUS_ZH.get(str(status), str(status)) if lang == "zh" else str(status).replace("_", " ")
+
+    return name
 
 
 def language(request: web.Request) -> str:

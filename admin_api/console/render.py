@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 import aiohttp_jinja2
 from aiohttp import web
 
-from admin_api.console.i18n import COMMON_REASONS, LANG_COOKIE, language, translator
+from admin_api.console.i18n import COMMON_REASONS, LANG_COOKIE, language, status_namer, translator
 from admin_api.console.sessions import current, set_cookie
 from admin_api.console.static import VERSION
 from admin_api.problems import Problem, detail_of, status_of
 from core.errors import DomainError
+from core.permissions import Permission, allows
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 CSP = (
@@ -46,12 +47,15 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any)
         request,
         {
             "t": translator(lang),
+            "status_name": status_namer(lang),
             "lang": lang,
             "session": session,
             "csrf": session.csrf if session else "",
             "reasons": COMMON_REASONS,
             "bj": beijing,
             "v": VERSION,
+            # The menu shows only what the role may open (core refuses the rest all the same).
+            "may": lambda name: session is not None and allows(session.staff.role, Permission[name]),
             "page_name": "",
             **context,
         },

@@ -77,7 +77,9 @@ async def login_form(request: web.Request) -> web.Response:
     return _login_page(request)
 
 
-def _login_page(request: web.Request, error: str | None = None, status: int = 200) -> web.Response:
+def _login_page(
+    request: web.Request, error: str | None = None, status: int = 200, name: str = ""
+) -> web.Response:
     token = secrets.token_urlsafe(32)
     response = page(
         request,
@@ -86,6 +88,7 @@ def _login_page(request: web.Request, error: str | None = None, status: int = 20
         login_csrf=token,
         error=error,
         next=request.query.get("next", ""),
+        name=name,
     )
     set_cookie(response, request, LOGIN_COOKIE, token, "/console/login")
     return response
@@ -104,7 +107,7 @@ async def log_in(request: web.Request) -> web.Response:
     async with services(request).uow() as uow:
         found = await console_users.log_in(uow, name, password)
     if found is None:
-        return _login_page(request, _t(request, "wrong_password"), status=401)
+        return _login_page(request, _t(request, "wrong_password"), status=401, name=name[:64])
     staff, shown = found
     session = request.config_dict[SESSIONS].open(staff, shown)
     target = str(form.get("next", ""))

@@ -60,7 +60,9 @@ async def api_beside(deps: BotDeps, photos: PhotoSource | None) -> AsyncIterator
     from admin_api.serve import admin_app, serving
 
     settings = admin_settings()
-    app = admin_app(deps.session_factory, clock=deps.clock, photos=photos)
+    app = admin_app(
+        deps.session_factory, clock=deps.clock, photos=photos, trust_proxy=settings.admin_trust_proxy
+    )
     async with serving(app, settings.admin_host, settings.admin_port) as url:
         yield url
 
@@ -78,11 +80,15 @@ async def _serve(settings: AdminSettings) -> None:
         raise CliError(str(exc)) from None
 
     def ready(url: str) -> None:
-        print(f"serving the back office API at {url}/api/v1 (documentation: {url}/api/docs)", flush=True)
+        print(
+            f"serving the back office API at {url}/api/v1 (documentation: {url}/api/docs;"
+            f" console: {url}/console/)",
+            flush=True,
+        )
 
     try:
         async with telegram_photos() as photos:
-            app = standalone_app(engine, photos)
+            app = standalone_app(engine, photos, trust_proxy=settings.admin_trust_proxy)
             await serve_until_stopped(app, settings.admin_host, settings.admin_port, ready=ready)
     except PortInUse as exc:
         raise CliError(str(exc)) from None

@@ -158,3 +158,51 @@ async def test_a_wrong_password_and_a_form_without_its_token_are_refused(deps: B
         await t.page.wait_for_selector("p.alert")
         assert "表单已过期或来源不明" in await t.page.inner_text("p.alert")
     assert await status_of(deps, request_id) is RequestStatus.pending_review
+
+
+async def test_a_county_admin_reads_advisories_complaints_and_the_audit_log_in_english(
+    deps: BotDeps, base: str
+) -> None:
+    await queue_and_reviewer(deps)
+    await console_user(deps.uow, "赵主任", AdminRole.county_admin, "临河区")
+    async with chromium() as browser, tab(browser, base) as t:
+        await t.go("/console/login")
+        await log_in(t, name="赵主任")
+        await t.page.wait_for_url(f"{base}/console/")
+        request_id = int(await t.page.locator("li.item").first.get_attribute("data-id") or 0)
+        await t.go(f"/console/requests/{request_id}")
+        await t.page.click("#approve")
+        await t.page.wait_for_url(f"{base}/console/?done=approved*")
+
+        await t.page.click("nav a[href='/console/advisories']")
+        await t.page.wait_for_url(f"{base}/console/advisories")
+        assert "农技推送" in await t.page.inner_text("h1")
+        await t.shot("advisories")
+        await t.page.click("nav a[href='/console/complaints']")
+        await t.page.wait_for_url(f"{base}/console/complaints")
+        await t.shot("complaints")
+        await t.page.click("nav a[href='/console/audit']")
+        await t.page.wait_for_url(f"{base}/console/audit")
+        first = t.page.locator("tbody tr").first
+        assert "request.approve" in await first.inner_text() and f"service_request {request_id}" in (
+            await first.inner_text()
+        )
+        await t.shot("audit")
+
+        await t.page.click("a.lang")  # English, kept in a cookie from now on
+        assert "Audit log" in await t.page.inner_text("h1")
+        await t.go("/console/")
+        assert "Review queue" in await t.page.inner_text("nav")
+        await t.shot("queue-english")
+
+
+async def test_a_reviewer_sees_no_audit_log_in_the_menu_and_is_refused_it(deps: BotDeps, base: str) -> None:
+    await queue_and_reviewer(deps)
+    async with chromium() as browser, tab(browser, base) as t:
+        await t.go("/console/login")
+        await log_in(t)
+        await t.page.wait_for_url(f"{base}/console/")
+        assert await t.page.locator("nav a[href='/console/audit']").count() == 0
+        t.expect_refusal(403)
+        await t.go("/console/audit")
+        assert "read_audit" in await t.page.inner_text("p.alert")

@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from admin_api.app import create_admin_app
+from admin_api.services import AdminServices
 from storage.enums import AdminRole
 from storage.uow import UnitOfWork
 from tests.console.conftest import PASSWORD, console_user
@@ -105,3 +108,15 @@ async def test_the_proxy_header_makes_the_cookie_secure_only_when_trusted(
     await console_user(uow_factory, "李审核", AdminRole.county_reviewer, "临河区")
     form = await console.get("/console/login", headers={"X-Forwarded-Proto": "https"})
     assert not form.cookies["jf_login"]["secure"]  # the test app trusts no proxy
+
+
+async def test_behind_a_trusted_tls_proxy_the_cookie_is_secure(
+    session_factory: async_sessionmaker[AsyncSession], uow_factory: UowFactory
+) -> None:
+    await build_world(uow_factory)
+    app = create_admin_app(AdminServices(session_factory=session_factory, trust_proxy=True))
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        behind = await client.get("/console/login", headers={"X-Forwarded-Proto": "https"})
+        assert behind.cookies["jf_login"]["secure"]
+        plain = await client.get("/console/login")
+        assert not plain.cookies["jf_login"]["secure"]
