@@ -79,7 +79,9 @@ _SPANS_US = tuple((_since_midnight(w.start) // _MICROSECOND, w.length // _MICROS
 _DAILY_DUTY_US = DAILY_DUTY // _MICROSECOND
 
 
-def _duty_clock(at: datetime) -> int:
+def duty_clock(at: datetime) -> int:
+    """The duty clock at `at`: duty time since 0001-01-01 local, in microseconds. The difference of
+    two readings is the duty time between them (what `duty_seconds_between` answers in seconds)."""
     local = _local(at)
     wall = local.time()
     elapsed_us = ((wall.hour * 60 + wall.minute) * 60 + wall.second) * 1_000_000 + wall.microsecond
@@ -89,7 +91,7 @@ def _duty_clock(at: datetime) -> int:
 
 def duty_seconds_between(start: datetime, end: datetime) -> int:
     """Whole seconds of duty time in [start, end); 0 when end is not after start."""
-    micros = _duty_clock(end) - _duty_clock(start)
+    micros = duty_clock(end) - duty_clock(start)
     return max(micros, 0) // 1_000_000
 
 
@@ -97,7 +99,7 @@ def review_deadline(submitted_at: datetime, *, duty_hours: float) -> datetime:
     """The first instant by which `duty_hours` of duty time have passed since `submitted_at`."""
     if duty_hours <= 0:
         raise ValueError("duty_hours must be positive")
-    target = _duty_clock(submitted_at) + timedelta(hours=duty_hours) // _MICROSECOND
+    target = duty_clock(submitted_at) + timedelta(hours=duty_hours) // _MICROSECOND
     ordinal, remainder = divmod(target, DAILY_DUTY // _MICROSECOND)
     if remainder == 0:
         # Reaching a day boundary on the duty clock means the previous day's last window just ended.

@@ -5,6 +5,10 @@ HTTP API: filtered, with each request's waiting time in duty hours, its deadline
 counts that show the queue's shape. A page is one SQL statement and the counts one more, whatever
 the page size: no lookup per row. Both read through the partial index of pending requests
 (`ix_service_requests_pending_review`, migration 0012).
+
+The page is the API's busiest call, so its two statements are built once per shape of filter (with
+bound parameters for the values) and read columns, not ORM objects: building the statements and
+loading the objects cost more CPU than PostgreSQL spends answering them (bench/admin_api.py).
 """
 
 from __future__ import annotations
@@ -13,15 +17,16 @@ import base64
 import binascii
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, cast, false, func, literal, select, tuple_
+from sqlalchemy import Select, Text, and_, bindparam, cast, false, func, select, tuple_
 
 from core.claims import Claim
-from core.duty_hours import duty_seconds_between, overdue_before, review_due_by
+from core.duty_hours import duty_clock, overdue_before, review_due_by
 from core.errors import NotFound
 from core.permissions import Permission
 from core.scope import Staff
@@ -198,49 +203,86 @@ async def _ensure_specialty(uow: UnitOfWork, code: str) -> None:
         raise NotFound(f"unknown specialty {code!r}; known: {known}")
 
 
-async def _where(uow: UnitOfWork, staff: Staff, filters: QueueFilter) -> list[Any]:
-    """The scope and the where-to-look filters, as conditions on ServiceRequest."""
-    conditions: list[Any] = [ServiceRequest.status == RequestStatus.pending_review]
+@dataclass(frozen=True)
+class _Shape:
+    """Which conditions a call's statements hold; their values go in as bound parameters."""
+
+    county: bool = False  # the `county` filter (param county_id)
+    scoped: bool = False  # a county role's own county (param scope_county_id)
+    townships: bool = False  # param township_ids (a list)
+    specialty: bool = False  # param specialty
+    flagged: bool | None = None
+    overdue: bool | None = None  # param cutoff
+    claimed: ClaimedFilter | None = None  # param admin_id
+    after: bool = False  # params after_at, after_id
+
+
+async def _where(uow: UnitOfWork, staff: Staff, filters: QueueFilter) -> tuple[_Shape, dict[str, Any]]:
+    """The scope and the where-to-look filters: which conditions hold (checked against the caller's
+    scope) and their values."""
+    params: dict[str, Any] = {}
     county_id = None
     if filters.county is not None:
         county_id = await _county_id(uow, filters.county)
         staff.ensure_county(county_id, what="county")
-        conditions.append(ServiceRequest.county_id == county_id)
+        params["county_id"] = county_id
     if staff.county_id is not None:
-        conditions.append(ServiceRequest.county_id == staff.county_id)
+        params["scope_county_id"] = staff.county_id
     if filters.township is not None:
-        townships = await _township_ids(uow, staff, filters.township, county_id)
-        conditions.append(
-            ServiceRequest.service_object_id.in_(
-                select(ServiceObject.id).where(ServiceObject.township_id.in_(townships))
-            )
-        )
+        params["township_ids"] = await _township_ids(uow, staff, filters.township, county_id)
     if filters.specialty is not None:
         await _ensure_specialty(uow, filters.specialty)
-        conditions.append(ServiceRequest.specialty_code == filters.specialty)
+        params["specialty"] = filters.specialty
+    shape = _Shape(
+        county="county_id" in params,
+        scoped="scope_county_id" in params,
+        townships="township_ids" in params,
+        specialty="specialty" in params,
+    )
+    return shape, params
+
+
+def _conditions(shape: _Shape) -> list[Any]:
+    """The where-to-look conditions of `_where`, on ServiceRequest."""
+    conditions: list[Any] = [ServiceRequest.status == RequestStatus.pending_review]
+    if shape.county:
+        conditions.append(ServiceRequest.county_id == bindparam("county_id"))
+    if shape.scoped:
+        conditions.append(ServiceRequest.county_id == bindparam("scope_county_id"))
+    if shape.townships:
+        conditions.append(
+            ServiceRequest.service_object_id.in_(
+                select(ServiceObject.id).where(
+                    ServiceObject.township_id.in_(bindparam("township_ids", expanding=True))
+                )
+            )
+        )
+    if shape.specialty:
+        conditions.append(ServiceRequest.specialty_code == bindparam("specialty"))
     return conditions
 
 
-def _picks(filters: QueueFilter, staff: Staff, cutoff: datetime) -> list[Any]:
+def _picks(shape: _Shape) -> list[Any]:
     conditions: list[Any] = []
-    if filters.flagged is not None:
-        conditions.append(_FLAGGED if filters.flagged else ~_FLAGGED)
-    if filters.overdue is not None:
-        overdue = ServiceRequest.submitted_at < cutoff
-        conditions.append(overdue if filters.overdue else ~overdue)
-    if filters.claimed is ClaimedFilter.me:
-        conditions.append(RequestClaim.admin_user_id == (staff.admin_id or 0))
-    elif filters.claimed is ClaimedFilter.anyone:
+    if shape.flagged is not None:
+        conditions.append(_FLAGGED if shape.flagged else ~_FLAGGED)
+    if shape.overdue is not None:
+        overdue = ServiceRequest.submitted_at < bindparam("cutoff")
+        conditions.append(overdue if shape.overdue else ~overdue)
+    if shape.claimed is ClaimedFilter.me:
+        conditions.append(RequestClaim.admin_user_id == bindparam("admin_id"))
+    elif shape.claimed is ClaimedFilter.anyone:
         conditions.append(RequestClaim.request_id.is_not(None))
-    elif filters.claimed is ClaimedFilter.none:
+    elif shape.claimed is ClaimedFilter.none:
         conditions.append(RequestClaim.request_id.is_(None))
     return conditions
 
 
-def _with_live_claims(query: Select[*tuple[Any, ...]], now: datetime) -> Select[*tuple[Any, ...]]:
-    # A lapsed claim is no claim: joined only while live, so the claim columns are NULL otherwise.
+def _with_live_claims(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
+    # A lapsed claim is no claim: joined only while live (param now), so its columns are NULL otherwise.
     return query.outerjoin(
-        RequestClaim, and_(RequestClaim.request_id == ServiceRequest.id, RequestClaim.expires_at > now)
+        RequestClaim,
+        and_(RequestClaim.request_id == ServiceRequest.id, RequestClaim.expires_at > bindparam("now")),
     )
 
 
@@ -260,77 +302,125 @@ _NAMES = (
 )
 
 
+# What a queued request shows, as columns: loading whole ServiceRequest objects cost more than the query.
+_REQUEST = (
+    ServiceRequest.id,
+    ServiceRequest.specialty_code,
+    ServiceRequest.subject,
+    ServiceRequest.description,
+    ServiceRequest.photo_file_ids,
+    ServiceRequest.fee_fen,
+    ServiceRequest.service_mode,
+    ServiceRequest.submitted_at,
+    ServiceRequest.review_expected_at,
+    ServiceRequest.screening,
+)
+_ORDER = (ServiceRequest.submitted_at, ServiceRequest.id)
+
+
 def _listing() -> Select[*tuple[Any, ...]]:
-    return select(ServiceRequest, *_NAMES)
-
-
-def _listing_with_claims(now: datetime) -> Select[*tuple[Any, ...]]:
-    claimant = _looked_up(AdminUser.name, AdminUser.id, RequestClaim.admin_user_id)
-    return _with_live_claims(_listing().add_columns(RequestClaim, claimant), now)
+    return select(*_REQUEST, *_NAMES)
 
 
 def _queued(row: Any) -> QueuedRequest:
-    request, county, farmer, specialty, expert, offer_id = row[:6]
+    (
+        request_id,
+        specialty_code,
+        subject,
+        description,
+        photo_file_ids,
+        fee_fen,
+        service_mode,
+        submitted_at,
+        review_expected_at,
+        screening,
+        county,
+        farmer,
+        specialty,
+        expert,
+        offer_id,
+    ) = row[:15]
     return QueuedRequest(
-        id=request.id,
+        id=request_id,
         county=county,
         farmer=farmer,
-        specialty=specialty or request.specialty_code,
-        subject=request.subject,
-        description=request.description,
-        photo_count=len(request.photo_file_ids or []),
-        fee_fen=request.fee_fen,
-        service_mode=request.service_mode,
-        submitted_at=request.submitted_at,
-        review_expected_at=request.review_expected_at,
-        screening_flags=screening_flags(request.screening),
+        specialty=specialty or specialty_code,
+        subject=subject,
+        description=description,
+        photo_count=len(photo_file_ids or []),
+        fee_fen=fee_fen,
+        service_mode=service_mode,
+        submitted_at=submitted_at,
+        review_expected_at=review_expected_at,
+        screening_flags=screening_flags(screening),
         expert=expert,
         offer_id=offer_id,
     )
 
 
-def _entry(row: Any, now: datetime) -> QueueEntry:
+@lru_cache(maxsize=4096)
+def _due(submitted_at: datetime) -> tuple[datetime, int]:
+    """A submission's review deadline and its duty-clock reading. The same waiting requests are listed
+    call after call, so each is worked out once (the times come from the database, all in UTC)."""
+    return review_due_by(submitted_at), duty_clock(submitted_at)
+
+
+def _entry(row: Any, now: datetime, now_clock: int) -> QueueEntry:
     queued = _queued(row)
-    claim_row, claimant = row[6], row[7]
-    submitted = queued.submitted_at or now
-    due_by = review_due_by(submitted)
+    claimant_id, claimed_at, claim_expires_at, claimant = row[15:]
+    due_by, submitted_clock = _due(queued.submitted_at or now)
     return QueueEntry(
         request=queued,
-        waiting_duty_seconds=duty_seconds_between(submitted, now),
+        waiting_duty_seconds=max(now_clock - submitted_clock, 0) // 1_000_000,
         due_by=due_by,
         overdue=due_by <= now,
         claim=None
-        if claim_row is None
-        else Claim(queued.id, claim_row.admin_user_id, claimant, claim_row.claimed_at, claim_row.expires_at),
+        if claimant_id is None
+        else Claim(queued.id, claimant_id, claimant, claimed_at, claim_expires_at),
     )
+
+
+@cache
+def _page_statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
+    claimant = _looked_up(AdminUser.name, AdminUser.id, RequestClaim.admin_user_id)
+    claim = (RequestClaim.admin_user_id, RequestClaim.claimed_at, RequestClaim.expires_at, claimant)
+    query = _with_live_claims(_listing().add_columns(*claim))
+    query = query.where(*_conditions(shape), *_picks(shape))
+    if shape.after:
+        query = query.where(
+            tuple_(*_ORDER)
+            # Typed as the columns, so the time is bound as they store it (UTC, also on SQLite).
+            > tuple_(
+                bindparam("after_at", type_=ServiceRequest.submitted_at.type),
+                bindparam("after_id", type_=ServiceRequest.id.type),
+            )
+        )
+    return query.order_by(*_ORDER).limit(bindparam("limit"))
+
+
+@cache
+def _counts_statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
+    """The counts over the where-to-look conditions only (params as `_page_statement`'s)."""
+    mine = RequestClaim.admin_user_id == bindparam("admin_id")
+    return _with_live_claims(
+        select(
+            func.count(),
+            func.count().filter(_FLAGGED),
+            func.count().filter(ServiceRequest.submitted_at < bindparam("cutoff")),
+            func.count().filter(mine),
+            func.count().filter(RequestClaim.request_id.is_not(None), ~mine),
+            func.count().filter(RequestClaim.request_id.is_(None)),
+        ).select_from(ServiceRequest)
+    ).where(*_conditions(shape))
 
 
 async def pending_review(
     uow: UnitOfWork, staff: Staff, *, county_name: str | None = None
 ) -> list[QueuedRequest]:
     """The queue in the order it should be worked: oldest submission first, within the staff's scope."""
-    conditions = await _where(uow, staff, QueueFilter(county=county_name))
-    query = _listing().where(*conditions).order_by(ServiceRequest.submitted_at, ServiceRequest.id)
-    return [_queued(row) for row in (await uow.session.execute(query)).all()]
-
-
-async def _counts(
-    uow: UnitOfWork, staff: Staff, where: list[Any], cutoff: datetime, now: datetime
-) -> QueueCounts:
-    mine = RequestClaim.admin_user_id == (staff.admin_id or 0)
-    counted = _with_live_claims(
-        select(
-            func.count(),
-            func.count().filter(_FLAGGED),
-            func.count().filter(ServiceRequest.submitted_at < cutoff),
-            func.count().filter(mine),
-            func.count().filter(RequestClaim.request_id.is_not(None), ~mine),
-            func.count().filter(RequestClaim.request_id.is_(None)),
-        ).select_from(ServiceRequest),
-        now,
-    ).where(*where)
-    pending, flagged, overdue, by_me, by_others, unclaimed = (await uow.session.execute(counted)).one()
-    return QueueCounts(pending, flagged, overdue, by_me, by_others, unclaimed)
+    shape, params = await _where(uow, staff, QueueFilter(county=county_name))
+    query = _listing().where(*_conditions(shape)).order_by(*_ORDER)
+    return [_queued(row) for row in (await uow.session.execute(query, params)).all()]
 
 
 async def review_queue(
@@ -344,26 +434,29 @@ async def review_queue(
 ) -> QueuePage:
     """One page of the queue, oldest submission first, within the staff's scope, after `after`."""
     staff.ensure(Permission.read_requests)
-    where = await _where(uow, staff, filters)
+    await uow.reads_only()
+    where, params = await _where(uow, staff, filters)
     cutoff = overdue_before(now)
-    query = _listing_with_claims(now).where(*where, *_picks(filters, staff, cutoff))
+    params |= {"now": now, "cutoff": cutoff, "admin_id": staff.admin_id or 0, "limit": limit + 1}
+    shape = replace(
+        where,
+        flagged=filters.flagged,
+        overdue=filters.overdue,
+        claimed=filters.claimed,
+        after=after is not None,
+    )
     if after is not None:
-        query = query.where(
-            tuple_(ServiceRequest.submitted_at, ServiceRequest.id)
-            # Typed as the columns, so the time is bound as they store it (UTC, also on SQLite).
-            > tuple_(
-                literal(after.submitted_at, ServiceRequest.submitted_at.type),
-                literal(after.id, ServiceRequest.id.type),
-            )
-        )
-    order = (ServiceRequest.submitted_at, ServiceRequest.id)
-    rows = (await uow.session.execute(query.order_by(*order).limit(limit + 1))).all()
-    entries = [_entry(row, now) for row in rows[:limit]]
+        params |= {"after_at": after.submitted_at, "after_id": after.id}
+    # Run on the connection, as SQL: the ORM's execution path cost more than the statement on its own.
+    connection = await uow.session.connection()
+    rows = (await connection.execute(_page_statement(shape), params)).all()
+    now_clock = duty_clock(now)
+    entries = [_entry(row, now, now_clock) for row in rows[:limit]]
     last = entries[-1].request if entries and len(rows) > limit else None
     next_cursor = (
         QueuePosition(last.submitted_at, last.id).encode()
         if last is not None and last.submitted_at is not None
         else None
     )
-    counts = await _counts(uow, staff, where, cutoff, now)
-    return QueuePage(entries, counts, next_cursor, cutoff)
+    counted = (await connection.execute(_counts_statement(where), params)).one()
+    return QueuePage(entries, QueueCounts(*counted), next_cursor, cutoff)

@@ -62,6 +62,14 @@ class UnitOfWork:
         finally:
             self._session = None
 
+    async def reads_only(self) -> None:
+        """Declare, before the first statement, that this unit of work only reads: on PostgreSQL its
+        statements then run without BEGIN and ROLLBACK, two of the four round trips of a two-query
+        read. A reader sees nothing different: under READ COMMITTED (the default) each statement of a
+        transaction takes its own snapshot anyway. SQLite keeps its transaction (storage.engine)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
     @property
     def is_open(self) -> bool:
         return self._session is not None
