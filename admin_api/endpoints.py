@@ -99,7 +99,10 @@ class Endpoint:
         if isinstance(result, web.StreamResponse):
             return result
         assert isinstance(result, BaseModel), f"{self.handler.__name__} returned {type(result)}"
-        return web.json_response(result.model_dump(mode="json"), status=self.status)
+        # pydantic writes the JSON itself: model_dump to dicts, then json.dumps, did the work twice.
+        return web.Response(
+            text=result.model_dump_json(), status=self.status, content_type="application/json"
+        )
 
 
 @dataclass
