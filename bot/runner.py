@@ -3,7 +3,8 @@
 Every 30 s: invitations nobody answered go back to the farmer, offers to parks nobody answered
 expire, unrated services settle. Every second: the notifier sends the pushes the core recorded
 (approval, invitation, thread messages, offers to parks and their outcomes), and approved advisories
-go out to the farmers they concern.
+go out to the farmers they concern. Every 2 s: the term lists, rebuilt into the screener when the
+city changed them (bot.live_terms).
 A failing round is logged and retried on the next tick — a database hiccup must not stop the bot.
 """
 
@@ -23,6 +24,7 @@ from bot.advisory_sender import PER_SECOND, AdvisorySender
 from bot.commands import register_commands
 from bot.deps import BotDeps
 from bot.factory import create_bot, create_dispatcher, fsm_storage
+from bot.live_terms import TERMS_EVERY_S, LiveTerms
 from bot.notifier import Notifier
 from bot.offer_pushes import OfferPusher
 from bot.polling import serve
@@ -85,6 +87,7 @@ async def _every(seconds: float, work: Callable[[], Awaitable[object]], name: st
 async def background(bot: Bot, deps: BotDeps) -> AsyncIterator[None]:
     tasks = [asyncio.create_task(_every(SWEEP_EVERY_S, lambda: sweep(deps), "sweep"))]
     tasks.append(asyncio.create_task(_every(PUMP_EVERY_S, notifier_pump(bot, deps), "notifier")))
+    tasks.append(asyncio.create_task(_every(TERMS_EVERY_S, LiveTerms(deps).refresh, "term lists")))
     try:
         yield
     finally:

@@ -22,8 +22,8 @@ from core.admin_tokens import create_token, revoke_token
 from core.feedback import complain, rate
 from core.permissions import ROLE_PERMISSIONS
 from core.seed.demo_queue import seed_demo_queue
-from storage.enums import AdminRole, AdvisoryCategory, RequestStatus
-from storage.models import County, Expert, Farmer, ServiceObject, ServiceRequest, VoucherAccount
+from storage.enums import AdminRole, AdvisoryCategory, RequestStatus, TermAction
+from storage.models import County, Expert, Farmer, ServiceObject, ServiceRequest, TermEntry, VoucherAccount
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 from tests import factories as make
@@ -45,6 +45,7 @@ class World:
     experts: dict[str, int] = field(default_factory=dict)  # active, made for this test alone
     teams: dict[str, int] = field(default_factory=dict)
     service_objects: dict[str, int] = field(default_factory=dict)
+    terms: dict[str, int] = field(default_factory=dict)  # banned terms (of no county)
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,10 @@ OBJECTS: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/service-objects/{id}/roster/import"): Row(_service_object),
     ("GET", "/api/v1/fees"): Row(scoped=False),
     ("POST", "/api/v1/fees"): Row(scoped=False, body={"service_mode": "video", "fee_fen": 10000}),
+    ("GET", "/api/v1/terms"): Row(scoped=False),
+    ("POST", "/api/v1/terms"): Row(scoped=False, body={"list": "banned", "terms": [{"term": "假化肥团购"}]}),
+    # Terms belong to no county: one for each column of the matrix, removed by the first allowed call.
+    ("DELETE", "/api/v1/terms/{id}"): Row(lambda w, c: {"id": w.terms[c]}, scoped=False),
     ("GET", "/api/openapi.json"): Row(scoped=False),
     ("GET", "/api/docs"): Row(scoped=False),
     ("GET", "/api/docs/docs.js"): Row(scoped=False),
@@ -166,6 +171,12 @@ async def _build(uow_factory: UowFactory) -> World:
             mine = await make.expert(uow, counties[name])
             world.experts[name], world.teams[name] = mine.id, mine.team_id
             world.service_objects[name] = (await make.service_object(uow, counties[name])).id
+            term = TermEntry(
+                list_name="banned", term=f"测试词{name}", category="fraud", action=TermAction.block
+            )
+            uow.session.add(term)
+            await uow.flush()
+            world.terms[name] = term.id
             await uow.commit()
     assert demo.county_id == counties[OWN]
     return world
