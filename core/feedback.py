@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import exists, select
 
-from core import audit, lifecycle
+from core import audit, expert_figures, lifecycle
 from core.actors import Actor
 from core.errors import IllegalTransition, InvalidInput, NotFound, NotPermitted, does_not_exist, within_limit
 from core.lifecycle import Action
@@ -64,14 +64,17 @@ async def rate(
             request_id=request_id,
             status=str(request.status),
         )
+    now = now or utcnow()
     rating = Rating(
         request_id=request.id,
         farmer_id=farmer_id,
         expert_id=request.expert_id,
         stars=stars,
         comment=comment,
+        created_at=now,
     )
     uow.session.add(rating)
+    await expert_figures.count_rating(uow, request.expert_id, stars, now)
     await lifecycle.apply(
         uow, request, Action.settle, Actor.farmer(farmer_id), reason=f"rated {stars}/5", at=now
     )

@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from core import expert_figures
 from core.actors import Actor
 from core.errors import IllegalTransition, NotPermitted
 from storage.enums import ActorKind
@@ -130,6 +131,7 @@ async def apply(
     await _compare_and_set(uow, request, rule.target, action)
     uow.session.add(event)
     await uow.flush()
+    await expert_figures.count_event(uow, event)
     return event
 
 

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import pairwise
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 
-from core.budget import LOCAL_TZ, year_bounds
+from core import expert_figures
+from core.budget import LOCAL_TZ
 from core.errors import AlreadyDeclined, NotFound, NotPermitted
 from core.lifecycle import Action
 from nlu.lexicon import canonical_name
 from storage.enums import ExpertStatus, RequestStatus
-from storage.models import Expert, Rating, RequestEvent, ServiceRequest
+from storage.models import Expert, ExpertSpecialty, RequestEvent, ServiceRequest
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
@@ -42,7 +43,7 @@ RATING_PRIOR_WEIGHT = 5
 YEARLY_MINIMUM_SERVICES = 5
 
 OPEN_STATUSES = (RequestStatus.approved, RequestStatus.in_service)
-DONE_STATUSES = (RequestStatus.completed, RequestStatus.settled)
+DONE_STATUSES = expert_figures.DONE_STATUSES
 # Submitted, not yet in service: waiting for review, or approved and waiting for the expert.
 WAITING_STATUSES = (RequestStatus.pending_review, RequestStatus.approved)
 
@@ -286,14 +287,36 @@ async def _requests_per_expert(
     uow: UnitOfWork,
     ids: Sequence[int],
     statuses: Sequence[RequestStatus],
-    *conditions: ColumnElement[bool],
 ) -> dict[int, int]:
     rows = await uow.session.execute(
         select(ServiceRequest.expert_id, func.count())
-        .where(ServiceRequest.expert_id.in_(ids), ServiceRequest.status.in_(statuses), *conditions)
+        .where(ServiceRequest.expert_id.in_(ids), ServiceRequest.status.in_(statuses))
         .group_by(ServiceRequest.expert_id)
     )
     return {expert_id: count for expert_id, count in rows if expert_id is not None}
+
+
+async def _cards(uow: UnitOfWork, serving: Select[Expert]) -> list[ExpertCard]:
+    """The experts of `serving` as cards, read as plain columns: every serving expert of the county
+    is scored on each suggestion, and ORM objects with their specialties cost more than the query."""
+    rows = (
+        await uow.session.execute(
+            serving.with_only_columns(
+                Expert.id, Expert.county_id, Expert.name, Expert.title, Expert.keywords
+            ).order_by(Expert.id)
+        )
+    ).all()
+    codes: dict[int, set[str]] = {row.id: set() for row in rows}
+    for expert_id, code in await uow.session.execute(
+        select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty_code).where(
+            ExpertSpecialty.expert_id.in_(list(codes))
+        )
+    ):
+        codes[expert_id].add(code)
+    return [
+        ExpertCard(row.id, row.county_id, row.name, row.title, frozenset(codes[row.id]), tuple(row.keywords))
+        for row in rows
+    ]
 
 
 async def suggest_experts(
@@ -311,36 +334,26 @@ async def suggest_experts(
     re-picked (`request_id`), without the experts who already declined it or let it expire."""
     today = _today(now)
     passed = await experts_who_passed(uow, request_id)
-    experts = list(await uow.session.scalars(_serving_in_county(farmer_county_id, today, passed)))
+    experts = await _cards(uow, _serving_in_county(farmer_county_id, today, passed))
     ids = [e.id for e in experts]
-    start, end = year_bounds(year or today.year)
-    ratings = {
-        expert_id: (count, stars_sum)
-        for expert_id, count, stars_sum in (
-            await uow.session.execute(
-                select(Rating.expert_id, func.count(), func.sum(Rating.stars))
-                .where(Rating.expert_id.in_(ids))
-                .group_by(Rating.expert_id)
-            )
-        )
-    }
+    # Ratings of all time and services of the year from the running figures: one row per expert and
+    # year, where counting them read the expert's whole history (issue 21).
+    figures = await expert_figures.for_experts(uow, ids, year or today.year)
     open_load = await _requests_per_expert(uow, ids, OPEN_STATUSES)
-    done = await _requests_per_expert(
-        uow, ids, DONE_STATUSES, ServiceRequest.completed_at >= start, ServiceRequest.completed_at < end
-    )
     suggestions = []
     for expert in experts:
-        count, stars_sum = ratings.get(expert.id, (0, 0))
+        kept = figures.get(expert.id, expert_figures.ExpertFigures())
+        count, stars_sum = kept.rating_count, kept.rating_stars
         reason = MatchReason(
             specialty_match=specialty_code in expert.specialty_codes,
             crop_match=subject_matches(subject, expert.keywords),
             rating_avg=round(stars_sum / count, 2) if count else None,
             rating_count=count,
             open_load=open_load.get(expert.id, 0),
-            services_this_year=done.get(expert.id, 0),
+            services_this_year=kept.services,
         )
         total, components = score(reason, bayesian_rating(stars_sum, count))
-        suggestions.append(Suggestion(ExpertCard.of(expert), total, components, reason))
+        suggestions.append(Suggestion(expert, total, components, reason))
     suggestions.sort(key=lambda s: (-s.score, s.expert.id))
     return suggestions[:limit]
 

@@ -3,24 +3,25 @@
 Each county's expert team has a leader (团长, associate-senior or above, Art. 7) who keeps the team
 serving: invitations answered within the day, everyone on the way to the yearly minimum of five
 services (an expert under it is dismissed, Art. 9(3)2(1)). PRODUCT.md: "lateness is visible to the
-leader". Everything here is read from the requests and their recorded events, so the figures are
-the ones the county assesses.
+leader". The live load is read from the open requests; the year's figures and the ratings from
+the running figures (core.expert_figures), which reconcile with the requests and their events, so
+they are the ones the county assesses.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, select
 
-from core.budget import budget_year, year_bounds
+from core import expert_figures
+from core.budget import budget_year
 from core.errors import NotFound, NotPermitted
-from core.matching import DONE_STATUSES, YEARLY_MINIMUM_SERVICES
+from core.matching import YEARLY_MINIMUM_SERVICES
 from core.requests import INVITATION_TTL
 from storage.enums import ExpertStatus, RequestStatus
-from storage.models import County, Expert, Rating, RequestEvent, ServiceRequest, Team
+from storage.models import County, Expert, ServiceRequest, Team
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
@@ -70,10 +71,10 @@ async def team_overview(uow: UnitOfWork, leader_id: int, now: datetime | None = 
     county = await uow.session.get(County, leader.county_id)
     assert team is not None and county is not None
     year = budget_year(now)
-    start, end = year_bounds(year)
     members = (
-        await uow.session.scalars(
-            select(Expert)
+        await uow.session.execute(
+            # Columns, not ORM experts with their specialties: a team is a few hundred members.
+            select(Expert.id, Expert.name, Expert.title)
             .where(Expert.team_id == team.id, Expert.status == ExpertStatus.active)
             .order_by(Expert.id)
         )
@@ -98,32 +99,16 @@ async def team_overview(uow: UnitOfWork, leader_id: int, now: datetime | None = 
     in_service = await _count_by_expert(
         uow, ids, ServiceRequest.status == RequestStatus.in_service, ServiceRequest.expert_id.is_not(None)
     )
-    services = await _count_by_expert(
-        uow,
-        ids,
-        ServiceRequest.status.in_(DONE_STATUSES),
-        ServiceRequest.completed_at >= start,
-        ServiceRequest.completed_at < end,
-    )
-    passed, answer_hours = await _answers(uow, ids, start, end)
-    ratings = {
-        expert_id: (float(avg), int(count))
-        for expert_id, avg, count in (
-            await uow.session.execute(
-                select(Rating.expert_id, func.avg(Rating.stars), func.count(Rating.id))
-                .where(Rating.expert_id.in_(ids))
-                .group_by(Rating.expert_id)
-            )
-        ).all()
-    }
-
+    # This year's services, answers, declines and expiries and the ratings of all time, from the
+    # running figures (one row per member and year), not from the members' whole history.
+    figures = await expert_figures.for_experts(uow, ids, year)
     statuses = []
     for member in members:
         count, first_expiry = waiting.get(member.id, (0, None))
         # An invitation expires INVITATION_TTL after it was sent (core.requests.approve).
         sent = first_expiry - INVITATION_TTL if first_expiry is not None else None
         oldest = (now - sent).total_seconds() / 3600 if sent is not None else None
-        rating = ratings.get(member.id)
+        kept = figures.get(member.id, expert_figures.ExpertFigures())
         statuses.append(
             MemberStatus(
                 expert_id=member.id,
@@ -132,12 +117,12 @@ async def team_overview(uow: UnitOfWork, leader_id: int, now: datetime | None = 
                 waiting=count,
                 oldest_waiting_hours=max(oldest, 0.0) if oldest is not None else None,
                 in_service=in_service.get(member.id, 0),
-                services=services.get(member.id, 0),
-                expired=passed.get((member.id, "expire"), 0),
-                declined=passed.get((member.id, "decline"), 0),
-                answer_hours=answer_hours.get(member.id),
-                rating_avg=rating[0] if rating else None,
-                rating_count=rating[1] if rating else 0,
+                services=kept.services,
+                expired=kept.expiries,
+                declined=kept.declines,
+                answer_hours=kept.answer_hours,
+                rating_avg=kept.rating_stars / kept.rating_count if kept.rating_count else None,
+                rating_count=kept.rating_count,
             )
         )
     statuses.sort(key=lambda s: (not s.late, s.services, s.expert_id))
@@ -151,37 +136,3 @@ async def _count_by_expert(uow: UnitOfWork, ids: list[int], *where: ColumnElemen
         .group_by(ServiceRequest.expert_id)
     )
     return {expert_id: int(count) for expert_id, count in rows.all() if expert_id is not None}
-
-
-async def _answers(
-    uow: UnitOfWork, ids: list[int], start: datetime, end: datetime
-) -> tuple[dict[tuple[int, str], int], dict[int, float]]:
-    """Per member this year: declines and expiries counted, and the mean hours from an invitation
-    (its approval, or the farmer's new choice approved again) to the member's accept or decline."""
-    events = (
-        await uow.session.execute(
-            select(RequestEvent.request_id, RequestEvent.action, RequestEvent.at, RequestEvent.expert_id)
-            .where(
-                RequestEvent.expert_id.in_(ids),
-                RequestEvent.action.in_(("approve", "accept", "decline", "expire")),
-                RequestEvent.at >= start,
-                RequestEvent.at < end,
-            )
-            .order_by(RequestEvent.request_id, RequestEvent.id)
-        )
-    ).all()
-    passed: dict[tuple[int, str], int] = defaultdict(int)
-    waits: dict[int, list[float]] = defaultdict(list)
-    invited_at: dict[tuple[int, int], datetime] = {}
-    for request_id, action, at, expert_id in events:
-        if expert_id is None:
-            continue
-        if action == "approve":
-            invited_at[(request_id, expert_id)] = at
-            continue
-        if action in ("decline", "expire"):
-            passed[(expert_id, action)] += 1
-        sent = invited_at.pop((request_id, expert_id), None)
-        if sent is not None and action in ("accept", "decline"):
-            waits[expert_id].append((at - sent).total_seconds() / 3600)
-    return dict(passed), {expert_id: sum(hours) / len(hours) for expert_id, hours in waits.items()}

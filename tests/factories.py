@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
+from core import expert_figures
 from storage.enums import ExpertStatus, RequestStatus, ServiceObjectKind
 from storage.models import (
     County,
@@ -161,12 +162,18 @@ async def service_request(
         completed_at=completed_at,
         **fields,
     )
-    return await _add(uow, row)
+    row = await _add(uow, row)
+    if status in expert_figures.DONE_STATUSES and expert_id is not None and completed_at is not None:
+        # What the completion would have counted (core.expert_figures), as the lifecycle is bypassed.
+        await expert_figures.count_service(uow, expert_id, completed_at)
+    return row
 
 
 async def rating(uow: UnitOfWork, request: ServiceRequest, stars: int) -> Rating:
     assert request.expert_id is not None, "a rated request has an expert"
-    return await _add(
+    row = await _add(
         uow,
         Rating(request_id=request.id, farmer_id=request.farmer_id, expert_id=request.expert_id, stars=stars),
     )
+    await expert_figures.count_rating(uow, request.expert_id, stars, row.created_at)
+    return row

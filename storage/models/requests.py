@@ -44,6 +44,28 @@ class ServiceRequest(CreatedAt, Base):
             postgresql_where=text("status = 'pending_review'"),
             sqlite_where=text("status = 'pending_review'"),
         ),
+        # The invitation-expiry sweep (core.requests.expire_invitations, every 30 s): the open
+        # invitations by deadline; partial, so it holds the few waiting ones (migration 0016).
+        Index(
+            "ix_service_requests_invitations_due",
+            "invitation_expires_at",
+            postgresql_where=text("status = 'approved'"),
+            sqlite_where=text("status = 'approved'"),
+        ),
+        # An expert's live load (core.matching's suggestions, core.team's waiting and in-service
+        # counts): partial, so a team's figures read the few hundred open requests, not an index of
+        # every request ever made whose depth grows with history (migration 0016).
+        Index(
+            "ix_service_requests_live_by_expert",
+            "expert_id",
+            "status",
+            "invitation_expires_at",
+            postgresql_where=text("status IN ('approved', 'in_service')"),
+            sqlite_where=text("status IN ('approved', 'in_service')"),
+        ),
+        # An expert's services of a year (the reconciliation of core.expert_figures, reports): his
+        # completions of that year only, not all his requests then a filter (migration 0016).
+        Index("ix_service_requests_expert_id_completed_at", "expert_id", "completed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +117,9 @@ class RequestEvent(Base):
 
 class ThreadMessage(CreatedAt, Base):
     __tablename__ = "thread_messages"
+    # An edited Telegram message is found by who sent it and its message id (core.threads.revise);
+    # without this the lookup read every message of the sender's requests (migration 0016).
+    __table_args__ = (Index("ix_thread_messages_sender", "sender_kind", "sender_id", "telegram_message_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_requests.id"), index=True)
@@ -133,3 +158,26 @@ class Complaint(CreatedAt, Base):
     status: Mapped[ComplaintStatus] = mapped_column(str_enum(ComplaintStatus), default=ComplaintStatus.open)
     resolution: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class ExpertYear(Base):
+    """One expert's running figures for one budget year (Bayannur's calendar), so the everyday
+    questions (his rating, his year's services) read a row per expert and year, not his history.
+
+    Updated in the unit of work of the event itself (core.expert_figures), the way voucher accounts
+    keep running balances; core.expert_figures.reconcile recounts them from the requests, events
+    and ratings. Not exported from storage.models: only core.expert_figures reads or writes it.
+    """
+
+    __tablename__ = "expert_years"
+
+    expert_id: Mapped[int] = mapped_column(ForeignKey("experts.id"), primary_key=True)
+    budget_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    services: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # completed
+    declines: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    expiries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Accepts and declines of an invitation sent the same year, and the seconds they waited in all.
+    answers: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    answer_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    ratings: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # given that year
+    stars: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
-from core import feedback, ledger, offers, requests
+from core import expert_figures, feedback, ledger, offers, requests
 from core.actors import Actor
 from core.errors import DomainError
 from core.evidence import Evidence
@@ -228,6 +228,8 @@ async def _usual(uow: UnitOfWork, run: Run, op: tuple[Any, ...]) -> tuple[Any, .
 
 
 async def _check_invariants(uow: UnitOfWork, run: Run) -> None:
+    # The experts' running figures (services, answers, declines, expiries, ratings) equal a recount.
+    assert await expert_figures.reconcile(uow) == []
     for owner in (run.world.service_object_id, run.park_id):
         account = await ledger.get_account(uow, owner, YEAR)
         assert await ledger.reconcile(uow, account.id)
