@@ -1,7 +1,7 @@
 """flat as history grows: indexes on the live queries, experts' running figures
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07
 
 What a person does at any moment stays the same size while the history grows; these make its cost
@@ -56,7 +56,7 @@ from alembic import op
 import storage.types
 
 revision: str = "0016"
-down_revision: str | None = "0013"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
