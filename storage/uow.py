@@ -66,8 +66,9 @@ class UnitOfWork:
         """Declare, before the first statement, that this unit of work only reads: on PostgreSQL its
         statements then run without BEGIN and ROLLBACK, two of the four round trips of a two-query
         read. A reader sees nothing different: under READ COMMITTED (the default) each statement of a
-        transaction takes its own snapshot anyway. SQLite keeps its transaction (storage.engine)."""
-        if self.session.get_bind().dialect.name == "postgresql":
+        transaction takes its own snapshot anyway. SQLite keeps its transaction (storage.engine), and so
+        does a unit of work that has already begun one (what it read or wrote stays in it)."""
+        if not self.session.in_transaction() and self.session.get_bind().dialect.name == "postgresql":
             await self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     @property
