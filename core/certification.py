@@ -54,7 +54,7 @@ class ExpertFields:
     certified_on: date | None = None  # starts the five-year term
 
 
-def _snapshot(expert: Expert) -> dict[str, Any]:
+def snapshot(expert: Expert) -> dict[str, Any]:
     return {
         "name": expert.name,
         "phone": expert.phone,
@@ -191,7 +191,7 @@ async def create_expert(
     await _apply(uow, expert, fields)
     await uow.flush()
     await audit.record(
-        uow, staff.actor, "expert.certify", "expert", expert.id, after=_snapshot(expert), via=via
+        uow, staff.actor, "expert.certify", "expert", expert.id, after=snapshot(expert), via=via
     )
     await uow.commit()
     return expert
@@ -202,9 +202,9 @@ async def edit_expert(
 ) -> Expert:
     staff.ensure(Permission.certify)
     expert = await load_expert(uow, staff, expert_id, lock=True)
-    before = _snapshot(expert)
+    before = snapshot(expert)
     await _apply(uow, expert, fields)
-    after = _snapshot(expert)
+    after = snapshot(expert)
     changed = {k for k in after if after[k] != before[k]}
     await audit.record(
         uow,

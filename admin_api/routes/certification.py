@@ -18,7 +18,9 @@ from admin_api.schemas.certification import (
     ExpertQuery,
     ExportQuery,
     Format,
+    ImportedExperts,
     ImportOut,
+    ImportQuery,
     MemberOut,
     RosterOut,
     ServiceObjectCreate,
@@ -27,10 +29,11 @@ from admin_api.schemas.certification import (
     TeamOut,
 )
 from admin_api.tables import CSV, XLSX, read_rows, write_rows
-from core import certification, rosters
+from core import certification, expert_import, rosters
 from core.errors import InvalidInput
 from core.permissions import Permission
 from core.scope import Staff
+from storage.enums import ExpertStatus
 
 api = Api(tag="certification")
 VIA = "api"
@@ -78,6 +81,54 @@ async def create_expert(call: Call, body: ExpertCreate) -> ExpertOut:
             via=VIA,
         )
         return ExpertOut.of(expert)
+
+
+@api.route(
+    "GET",
+    "/api/v1/experts/export",
+    summary="The experts in the caller's scope as CSV or XLSX, in the columns an import reads",
+    permission=Permission.read_certification,
+    produces=f"{CSV}, {XLSX}",
+)
+async def export_experts(call: Call, query: ExportQuery) -> web.Response:
+    async with call.uow() as uow:
+        experts = await certification.expert_page(
+            uow, call.staff, limit=rosters.MAX_ROWS, after_id=None, status=ExpertStatus.active
+        )
+        rows = expert_import.export_rows(experts)
+    return write_rows(expert_import.COLUMNS, rows, as_xlsx=query.format is Format.xlsx, name="experts")
+
+
+@api.route(
+    "POST",
+    "/api/v1/experts/import",
+    summary="Certify the experts of a CSV or XLSX file (columns as the export): all or none",
+    permission=Permission.certify,
+    status=201,
+    errors=(400, 415),
+)
+async def import_experts(call: Call, query: ImportQuery) -> ImportedExperts:
+    raw, content_type = await call.request.read(), call.request.content_type
+    try:
+        async with call.uow() as uow:
+            experts = await expert_import.import_experts(
+                uow,
+                call.staff,
+                _county(call.staff, query.county_id),
+                lambda: read_rows(raw, content_type),
+                today=call.now().date(),
+                via=VIA,
+            )
+            return ImportedExperts(certified=[ExpertOut.of(e) for e in experts])
+    except rosters.RosterRejected as rejected:
+        raise _report(rejected) from None
+
+
+def _report(rejected: rosters.RosterRejected) -> Problem:
+    """The rows that stopped an import, as the county's spreadsheet numbers them."""
+    return Problem(
+        422, "Unprocessable Content", rejected.message, errors=[e.__dict__ for e in rejected.errors]
+    )
 
 
 @api.route("GET", "/api/v1/experts/{id}", summary="One expert", permission=Permission.read_certification)
@@ -198,7 +249,5 @@ async def import_roster(call: Call) -> ImportOut:
                 uow, call.staff, call.path_id(), lambda: read_rows(raw, content_type), via=VIA
             )
     except rosters.RosterRejected as rejected:
-        raise Problem(
-            422, "Unprocessable Content", rejected.message, errors=[e.__dict__ for e in rejected.errors]
-        ) from None
+        raise _report(rejected) from None
     return ImportOut.of(outcome)

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from admin_api.endpoints import ID_MAX
 from admin_api.pagination import PageQuery
 from core.certification import ExpertFields, TeamReport
 from core.rosters import ImportOutcome
@@ -43,7 +44,7 @@ class ExpertCreate(ExpertEdit):
     title: str = Field(min_length=1, max_length=32, description="职称, e.g. 高级农艺师")
     specialties: list[str] = Field(min_length=1, max_length=20, description="specialty codes")
     county_id: StrictInt | None = Field(
-        None, ge=1, description="city roles name the county; county staff's own"
+        None, ge=1, le=ID_MAX, description="city roles name the county; county staff's own"
     )
 
 
@@ -108,9 +109,9 @@ class ServiceObjectCreate(BaseModel):
     kind: ServiceObjectKind = Field(description="county staff record households only (Art. 10)")
     name: str = Field(min_length=1, max_length=128)
     county_id: StrictInt | None = Field(
-        None, ge=1, description="city roles name the county; county staff's own"
+        None, ge=1, le=ID_MAX, description="city roles name the county; county staff's own"
     )
-    township_id: StrictInt | None = Field(None, ge=1)
+    township_id: StrictInt | None = Field(None, ge=1, le=ID_MAX)
     main_industries: list[str] = Field(default_factory=list, max_length=20)
 
 
@@ -161,3 +162,15 @@ class ImportOut(BaseModel):
     @classmethod
     def of(cls, outcome: ImportOutcome) -> ImportOut:
         return cls(**outcome.__dict__)
+
+
+class ImportQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    county_id: int | None = Field(
+        None, ge=1, le=ID_MAX, description="city roles name the county; county staff's own"
+    )
+
+
+class ImportedExperts(BaseModel):
+    certified: list[ExpertOut]

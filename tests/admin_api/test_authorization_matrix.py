@@ -123,6 +123,8 @@ OBJECTS: dict[tuple[str, str], Row] = {
     # A city role names no county here (422); a county role's expert is its own county's.
     ("GET", "/api/v1/experts"): Row(scoped=False),
     ("POST", "/api/v1/experts"): Row(scoped=False, body=_EXPERT),
+    ("GET", "/api/v1/experts/export"): Row(scoped=False),
+    ("POST", "/api/v1/experts/import"): Row(scoped=False),  # a JSON body: 415 (a city role: 422, no county)
     ("GET", "/api/v1/experts/{id}"): Row(_expert),
     ("PATCH", "/api/v1/experts/{id}"): Row(_expert, body={"title": "高级农艺师"}),
     ("POST", "/api/v1/experts/{id}/suspend"): Row(_expert, body={"reason": "体检"}),

@@ -194,3 +194,45 @@ async def test_experts_lifecycle_keeps_art_7(api: TestClient, uow_factory: UowFa
     assert [e.action for e in entries] == ["expert.certify", "expert.suspend", "expert.reinstate"]
     assert entries[1].detail["before"] == {"status": "active", "is_leader": False}
     assert entries[1].detail["after"]["status"] == "suspended" and entries[1].detail["reason"] == "住院"
+
+
+async def test_experts_import_all_or_nothing_and_export_in_the_same_columns(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    headers, _, _ = await _setup(uow_factory)
+    header = ["姓名", "手机号", "职称", "副高及以上", "专业", "认定日期"]
+    rows = [header] + [
+        [f"专家{n}", f"137{n:08d}", "农艺师", "否", "plant_protection", "2026-01-05"] for n in range(12)
+    ]
+    rows[1][3] = "是"
+    bad = [row[:] for row in rows]
+    bad[4][4] = "plant_protection、astrology"  # no such specialty
+    bad[9][5] = "2026-13-01"
+    bad[12][1] = bad[3][1]  # a phone twice
+    answer = await api.post(
+        "/api/v1/experts/import", data=_csv(bad), headers={**headers, "Content-Type": CSV}
+    )
+    problem = await answer.json()
+    assert answer.status == 422, problem
+    # bad[n] is the spreadsheet's row n + 1 (the header is row 1); every bad row, in the file's order
+    assert [(e["row"], e["column"]) for e in problem["errors"]] == [
+        (5, "专业"),
+        (10, "认定日期"),
+        (13, "手机号"),
+    ]
+    listed = await (await api.get("/api/v1/experts", headers=headers)).json()
+    assert listed["items"] == []  # nobody certified
+
+    answer = await api.post(
+        "/api/v1/experts/import", data=_xlsx(rows), headers={**headers, "Content-Type": XLSX}
+    )
+    assert answer.status == 201, await answer.text()
+    certified = (await answer.json())["certified"]
+    assert len(certified) == 12 and certified[0]["senior_rank"] and certified[0]["term_end"] == "2031-01-04"
+
+    exported = await api.get("/api/v1/experts/export", headers=headers)
+    text = (await exported.read()).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text))) == [
+        *rows[:1],
+        *[[*r[:3], r[3], r[4], r[5]] for r in rows[1:]],
+    ]
