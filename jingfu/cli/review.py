@@ -16,23 +16,23 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
-from core import admin_tokens, advisories, review
-from core.errors import IllegalTransition
-from core.review_queue import QueuedRequest, pending_review
-from core.scope import CITY_SYSTEM, Staff
 from jingfu.cli.arguments import row_id
 from jingfu.cli.errors import CliError
-from jingfu.runtime import run_with_uow
 from jingfu.terminal_text import one_line
-from storage.enums import RequestStatus
-from storage.uow import UnitOfWork
+
+# The core, the database and their libraries are imported by the command that runs, not here:
+# `jingfu review --help` builds this parser, and must not wait for them (tests/cli/test_startup.py).
+if TYPE_CHECKING:
+    from core.advisories import QueuedAdvisory
+    from core.review_queue import QueuedRequest
+    from core.scope import Staff
+    from storage.uow import UnitOfWork
 
 T = TypeVar("T")
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
-LOCAL_OPERATOR = CITY_SYSTEM
 EXCERPT_CHARS = 40
 TOKEN_VARIABLE = "JINGFU_ADMIN_TOKEN"
 
@@ -89,6 +89,8 @@ def _token(args: argparse.Namespace) -> str | None:
     )
     if given is None:
         return None
+    from core import admin_tokens
+
     token = given.strip()  # a newline read from a file with the token is not a different token
     if not token:
         raise CliError(
@@ -104,10 +106,14 @@ def _token(args: argparse.Namespace) -> str | None:
 
 
 def _as_staff(args: argparse.Namespace, work: Callable[[UnitOfWork, Staff], Awaitable[T]]) -> T:
+    from core import review
+    from core.scope import CITY_SYSTEM  # the local operator
+    from jingfu.runtime import run_with_uow
+
     token = _token(args)
 
     async def run(uow: UnitOfWork) -> T:
-        staff = await review.staff_for_token(uow, token) if token is not None else LOCAL_OPERATOR
+        staff = await review.staff_for_token(uow, token) if token is not None else CITY_SYSTEM
         return await work(uow, staff)
 
     return asyncio.run(run_with_uow(run))
@@ -128,6 +134,8 @@ def _print_queue(queue: Sequence[T], format_item: Callable[[T], str], *, what: s
 
 
 def _list(args: argparse.Namespace) -> int:
+    from core.review_queue import pending_review
+
     queue = _as_staff(args, lambda uow, staff: pending_review(uow, staff, county_name=args.county))
     return _print_queue(queue, format_row, what="request", plural="requests")
 
@@ -135,6 +143,7 @@ def _list(args: argparse.Namespace) -> int:
 def _decided(args: argparse.Namespace, verb: str, decide: Callable[[UnitOfWork, Staff], Awaitable[T]]) -> T:
     """Run a decision on a request; a request not waiting for review is told in the reviewer's words
     (its status, and where the waiting ones are), not in the lifecycle's action names."""
+    from core.errors import IllegalTransition
 
     async def checked(uow: UnitOfWork, staff: Staff) -> T:
         try:
@@ -150,6 +159,9 @@ def _decided(args: argparse.Namespace, verb: str, decide: Callable[[UnitOfWork, 
 
 
 def _approve(args: argparse.Namespace) -> int:
+    from core import review
+    from storage.enums import RequestStatus
+
     request = _decided(
         args, "approved", lambda uow, staff: review.approve(uow, args.id, staff, via=_via(args))
     )
@@ -161,6 +173,8 @@ def _approve(args: argparse.Namespace) -> int:
 
 
 def _reject(args: argparse.Namespace) -> int:
+    from core import review
+
     request = _decided(
         args,
         "rejected",
@@ -170,7 +184,7 @@ def _reject(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_advisory(item: advisories.QueuedAdvisory) -> str:
+def format_advisory(item: QueuedAdvisory) -> str:
     subjects = one_line("、".join(item.target_subjects)) or "all crops and animals"
     return "\n".join(
         (
@@ -183,11 +197,15 @@ def format_advisory(item: advisories.QueuedAdvisory) -> str:
 
 
 def _list_advisories(args: argparse.Namespace) -> int:
+    from core import advisories
+
     queue = _as_staff(args, advisories.pending_advisories)
     return _print_queue(queue, format_advisory, what="advisory", plural="advisories")
 
 
 def _approve_advisory(args: argparse.Namespace) -> int:
+    from core import advisories
+
     advisory, count = _as_staff(
         args, lambda uow, staff: advisories.approve_advisory(uow, args.id, staff, via=_via(args))
     )
@@ -196,6 +214,8 @@ def _approve_advisory(args: argparse.Namespace) -> int:
 
 
 def _reject_advisory(args: argparse.Namespace) -> int:
+    from core import advisories
+
     advisory = _as_staff(
         args,
         lambda uow, staff: advisories.reject_advisory(
