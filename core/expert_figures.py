@@ -11,12 +11,12 @@ accounts keep running balances, and `reconcile` recounts them from history to pr
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from core.budget import budget_year, year_bounds
@@ -112,8 +112,11 @@ async def count_service(uow: UnitOfWork, expert_id: int, completed_at: datetime)
     await _add(uow, expert_id, budget_year(completed_at), services=1)
 
 
-async def for_experts(uow: UnitOfWork, ids: Iterable[int], year: int) -> dict[int, ExpertFigures]:
-    """Each expert's figures: one row per expert and year read, never his requests."""
+async def for_experts(
+    uow: UnitOfWork, ids: Collection[int] | Select[Any], year: int
+) -> dict[int, ExpertFigures]:
+    """Each expert's figures (`ids`: the ids, or a query of them): one row per expert and year read,
+    never his requests."""
     in_year = ExpertYear.budget_year == year
     rows = await uow.session.execute(
         select(
@@ -126,7 +129,7 @@ async def for_experts(uow: UnitOfWork, ids: Iterable[int], year: int) -> dict[in
             func.sum(ExpertYear.answers).filter(in_year),
             func.sum(ExpertYear.answer_seconds).filter(in_year),
         )
-        .where(ExpertYear.expert_id.in_(list(ids)))
+        .where(ExpertYear.expert_id.in_(ids if isinstance(ids, Select) else list(ids)))
         .group_by(ExpertYear.expert_id)
     )
     found = {}

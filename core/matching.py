@@ -7,11 +7,13 @@ Each suggestion carries its reasons as data, so the bot can word them in the far
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import pairwise
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -244,13 +246,16 @@ def _canonical_names(term: str) -> set[str]:
     return {name for phrase in phrases if (name := canonical_name(phrase)) is not None}
 
 
-def _names_for(term: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _names_for(term: str) -> frozenset[str]:
+    # Cached: every suggestion matches the subject against each of the county's experts' keywords,
+    # the same few dozen words each time.
     term = term.strip()
     names = ({term} | _canonical_names(term)) if term else set()
     for group in SUBJECT_SYNONYMS:
         if names & group:
             names |= group
-    return names
+    return frozenset(names)
 
 
 def _same_thing(a: str, b: str) -> bool:
@@ -285,7 +290,7 @@ def score(reason: MatchReason, bayes_rating: float) -> tuple[float, dict[str, fl
 
 async def _requests_per_expert(
     uow: UnitOfWork,
-    ids: Sequence[int],
+    ids: Select[Any],
     statuses: Sequence[RequestStatus],
 ) -> dict[int, int]:
     rows = await uow.session.execute(
@@ -334,8 +339,10 @@ async def suggest_experts(
     re-picked (`request_id`), without the experts who already declined it or let it expire."""
     today = _today(now)
     passed = await experts_who_passed(uow, request_id)
-    experts = await _cards(uow, _serving_in_county(farmer_county_id, today, passed))
-    ids = [e.id for e in experts]
+    serving = _serving_in_county(farmer_county_id, today, passed)
+    experts = await _cards(uow, serving)
+    # The county's serving experts as a subquery, not a list of a few hundred bound ids.
+    ids = serving.with_only_columns(Expert.id)
     # Ratings of all time and services of the year from the running figures: one row per expert and
     # year, where counting them read the expert's whole history (issue 21).
     figures = await expert_figures.for_experts(uow, ids, year or today.year)

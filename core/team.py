@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from core import expert_figures
 from core.budget import budget_year
@@ -71,15 +72,14 @@ async def team_overview(uow: UnitOfWork, leader_id: int, now: datetime | None = 
     county = await uow.session.get(County, leader.county_id)
     assert team is not None and county is not None
     year = budget_year(now)
+    in_team = select(Expert.id).where(Expert.team_id == team.id, Expert.status == ExpertStatus.active)
+    # Columns, not ORM experts with their specialties: a team is a few hundred members.
     members = (
         await uow.session.execute(
-            # Columns, not ORM experts with their specialties: a team is a few hundred members.
-            select(Expert.id, Expert.name, Expert.title)
-            .where(Expert.team_id == team.id, Expert.status == ExpertStatus.active)
-            .order_by(Expert.id)
+            in_team.with_only_columns(Expert.id, Expert.name, Expert.title).order_by(Expert.id)
         )
     ).all()
-    ids = [m.id for m in members]
+    ids = in_team  # a subquery, not a list of a few hundred bound ids
 
     waiting: dict[int, tuple[int, datetime | None]] = {
         expert_id: (int(count), first_expiry)
@@ -129,7 +129,7 @@ async def team_overview(uow: UnitOfWork, leader_id: int, now: datetime | None = 
     return TeamOverview(team.name, county.name, year, YEARLY_MINIMUM_SERVICES, tuple(statuses))
 
 
-async def _count_by_expert(uow: UnitOfWork, ids: list[int], *where: ColumnElement[bool]) -> dict[int, int]:
+async def _count_by_expert(uow: UnitOfWork, ids: Select[Any], *where: ColumnElement[bool]) -> dict[int, int]:
     rows = await uow.session.execute(
         select(ServiceRequest.expert_id, func.count())
         .where(ServiceRequest.expert_id.in_(ids), *where)
