@@ -15,6 +15,7 @@ from admin_api.openapi import openapi_document
 from admin_api.problems import problems_middleware
 from admin_api.routes import advisories, audit, certification, complaints, fees, queue, review, terms
 from admin_api.routes import requests as request_routes
+from admin_api.routes import reimbursements as reimbursement_routes
 from admin_api.routes import vouchers as voucher_routes
 from admin_api.services import SERVICES, AdminServices
 
@@ -27,6 +28,7 @@ APIS: tuple[Api, ...] = (
     complaints.api,
     audit.api,
     voucher_routes.api,
+    reimbursement_routes.api,
     certification.api,
     fees.api,
     terms.api,

@@ -85,6 +85,8 @@ def _operation(endpoint: Endpoint, refs: dict[Any, dict[str, Any]]) -> dict[str,
     responses: dict[str, Any] = {}
     if endpoint.response is not None:
         content = {"application/json": {"schema": refs[(endpoint.response, "serialization")]}}
+        # the same answer also as files (a statement as CSV or XLSX): `produces` names their types
+        content |= {kind.strip(): {} for kind in (endpoint.produces or "").split(",") if kind.strip()}
         responses[str(endpoint.status)] = {"description": "OK", "content": content}
     elif endpoint.produces is not None:
         # a download in one of several formats names them comma-separated

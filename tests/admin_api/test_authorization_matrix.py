@@ -53,7 +53,8 @@ class Row:
     """How to call a route about an object of `county`: its path parameters, body and query."""
 
     params: Callable[[World, str], dict[str, int]] = lambda _w, _c: {}
-    body: dict[str, Any] | None = None
+    # a body naming the county's object is built from the world, like the path parameters
+    body: dict[str, Any] | Callable[[World, str], dict[str, Any]] | None = None
     # False: the route names no single object (a list, a selection reported item by item), so a
     # county role gets no 404 for another county's; lists never show it (their own tests say so).
     scoped: bool = True
@@ -73,6 +74,10 @@ def _complaint(world: World, county: str) -> dict[str, int]:
 
 def _account(world: World, county: str) -> dict[str, int]:
     return {"id": world.accounts[county]}
+
+
+def _expert_step(world: World, county: str) -> dict[str, Any]:
+    return {"expert_id": world.experts[county], "period": "2026-01"}
 
 
 def _expert(world: World, county: str) -> dict[str, int]:
@@ -120,6 +125,10 @@ OBJECTS: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/v1/vouchers/expire"): Row(scoped=False, body={"budget_year": 2001}),
     ("GET", "/api/v1/vouchers/reconciliation"): Row(scoped=False),
+    ("GET", "/api/v1/reimbursements"): Row(scoped=False),
+    # Another county's expert is 404 to a county role; nothing to reimburse yet is 422.
+    ("POST", "/api/v1/reimbursements/confirm"): Row(body=_expert_step),
+    ("POST", "/api/v1/reimbursements/pay"): Row(body=_expert_step),
     # A city role names no county here (422); a county role's expert is its own county's.
     ("GET", "/api/v1/experts"): Row(scoped=False),
     ("POST", "/api/v1/experts"): Row(scoped=False, body=_EXPERT),
@@ -269,7 +278,8 @@ async def test_every_route_answers_every_caller_as_the_rights_say(
     ) -> None:
         row = OBJECTS[(method, path)]
         url = path.format(**row.params(world, county))
-        answer = await api.request(method, url, headers=headers, json=row.body)
+        body = row.body(world, county) if callable(row.body) else row.body
+        answer = await api.request(method, url, headers=headers, json=body)
         status = answer.status
         await answer.read()
         if (allowed is None and status in (401, 403, 404)) or (allowed is not None and status not in allowed):

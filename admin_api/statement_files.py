@@ -1,0 +1,97 @@
+"""Reimbursement statements as files for the county's finance office: CSV and XLSX.
+
+Chinese headers; one row per captured service, then a totals row; amounts in yuan with two decimals,
+formatted from integer fen (never through a float). Text a person typed (an expert's name) is kept as
+text: in XLSX every cell is written with xlsxwriter's `write_string`, so `=HYPERLINK(…)` is a string
+cell, never a formula; in CSV a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is
+prefixed with a single quote (OWASP, CSV injection), which spreadsheets show as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+import xlsxwriter
+from aiohttp import web
+
+from core.budget import LOCAL_TZ
+from core.reimbursements import Statement
+
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER = ("县区", "专家", "状态", "服务单号", "完成日期", "服务方式", "费用（元）")
+MODES = {
+    "online": "线上解答",
+    "video": "视频解答",
+    "onsite_consult": "现场咨询",
+    "onsite_training": "现场培训",
+}
+STATES = {"draft": "草稿", "confirmed": "已确认", "paid": "已支付"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def yuan(fen: int) -> str:
+    """12345 → "123.45", from the integer: no float ever rounds a fen away."""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def rows(found: list[Statement]) -> list[tuple[str, ...]]:
+    """The table: a row per line, then the totals row."""
+    table = [
+        (
+            s.county,
+            s.expert,
+            STATES[s.status],
+            str(line.request_id),
+            line.completed_at.astimezone(LOCAL_TZ).date().isoformat(),
+            MODES[line.mode],
+            yuan(line.fee_fen),
+        )
+        for s in found
+        for line in s.lines
+    ]
+    total = sum(s.total_fen for s in found)
+    return [*table, ("合计", "", "", f"{len(table)} 项", "", "", yuan(total))]
+
+
+def _text(cell: str) -> str:
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def as_csv(table: Sequence[Sequence[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    writer.writerows([_text(cell) for cell in row] for row in table)
+    return ("\ufeff" + out.getvalue()).encode()  # the BOM: Excel then reads UTF-8
+
+
+def as_xlsx(table: Sequence[Sequence[str]], title: str) -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(title[:31])
+    bold = book.add_format({"bold": True})
+    money = book.add_format({"align": "right"})
+    for column, name in enumerate(HEADER):
+        sheet.write_string(0, column, name, bold)
+    for number, row in enumerate(table, start=1):
+        for column, cell in enumerate(row):
+            sheet.write_string(number, column, cell, money if column == len(HEADER) - 1 else None)
+    sheet.freeze_panes(1, 0)
+    sheet.set_column(0, 1, 16)
+    sheet.set_column(4, 6, 12)
+    book.close()
+    return out.getvalue()
+
+
+def download(found: list[Statement], period: str, as_format: str) -> web.Response:
+    table = rows(found)
+    body, content_type = (as_xlsx(table, period), XLSX) if as_format == "xlsx" else (as_csv(table), CSV)
+    return web.Response(
+        body=body,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="reimbursements-{period}.{as_format}"'},
+    )

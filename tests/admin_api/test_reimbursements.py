@@ -1,0 +1,265 @@
+"""Experts' reimbursement statements (核销, Art. 15) over HTTP: per period, one line per captured
+service, totals equal to the ledger's captures, as JSON, CSV and XLSX; confirmed, then paid, once.
+
+An expert named `=HYPERLINK("http://x","y")` is text in both files, never a formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from aiohttp.test_utils import TestClient
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from core import ledger
+from core.actors import Actor
+from storage.enums import AdminRole, LedgerKind, RequestStatus, ServiceMode
+from storage.models import AuditLog, Expert, Farmer, LedgerEntry, Reimbursement, ServiceObject, VoucherAccount
+from storage.uow import UnitOfWork
+from tests import factories as make
+from tests.admin_api.test_review_desk import token
+from tests.demo_world import World, build_world
+
+UowFactory = Callable[[], UnitOfWork]
+NAME = '=HYPERLINK("http://x","y")'
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _served(
+    uow_factory: UowFactory, farmer_id: int, expert_id: int, at: datetime, mode: ServiceMode, fee: int
+) -> int:
+    """A service delivered and captured as core.requests.complete does: hold, capture, credit."""
+    async with uow_factory() as uow:
+        farmer = await uow.session.get(Farmer, farmer_id)
+        assert farmer is not None
+        request = await make.service_request(
+            uow,
+            farmer,
+            status=RequestStatus.settled,
+            expert_id=expert_id,
+            completed_at=at,
+            delivered_mode=mode,
+        )
+        account = await uow.session.scalar(
+            select(VoucherAccount).where(VoucherAccount.service_object_id == farmer.service_object_id)
+        )
+        assert account is not None
+        await ledger.hold(uow, account, request.id, fee + 500, Actor.farmer(farmer_id))
+        await ledger.capture(uow, request.id, fee, Actor.expert(expert_id))  # the rest is released
+        uow.session.add(
+            Reimbursement(
+                expert_id=expert_id,
+                request_id=request.id,
+                county_id=farmer.county_id,
+                budget_year=2026,
+                amount_fen=fee,
+            )
+        )
+        await uow.commit()
+        return request.id
+
+
+async def _world(uow_factory: UowFactory) -> tuple[World, int, list[int]]:
+    world = await build_world(uow_factory)
+    expert_id = world.experts["王建国"]
+    async with uow_factory() as uow:
+        expert = await uow.session.get(Expert, expert_id)
+        assert expert is not None
+        expert.name = NAME  # what a careless or hostile import could have typed
+        await uow.commit()
+    q3 = [
+        await _served(
+            uow_factory,
+            world.farmer_id,
+            expert_id,
+            datetime(2026, 7, 1, 1, tzinfo=UTC),
+            ServiceMode.online,
+            3_000,
+        ),
+        await _served(
+            uow_factory,
+            world.farmer_id,
+            expert_id,
+            datetime(2026, 8, 9, 3, tzinfo=UTC),
+            ServiceMode.onsite_consult,
+            8_001,
+        ),
+        await _served(
+            uow_factory,
+            world.farmer_id,
+            expert_id,
+            datetime(2026, 9, 30, 15, 59, tzinfo=UTC),
+            ServiceMode.video,
+            4_599,
+        ),
+    ]
+    # Not in Q3: 1 October 00:00 in Bayannur, and a service of June.
+    await _served(
+        uow_factory,
+        world.farmer_id,
+        expert_id,
+        datetime(2026, 9, 30, 16, 0, tzinfo=UTC),
+        ServiceMode.online,
+        1_000,
+    )
+    await _served(
+        uow_factory,
+        world.farmer_id,
+        expert_id,
+        datetime(2026, 6, 30, 15, 59, tzinfo=UTC),
+        ServiceMode.online,
+        1_000,
+    )
+    return world, expert_id, q3
+
+
+async def _captured(uow_factory: UowFactory, request_ids: list[int]) -> dict[int, int]:
+    async with uow_factory() as uow:
+        rows = await uow.session.execute(
+            select(LedgerEntry.request_id, func.sum(LedgerEntry.amount_fen))
+            .where(LedgerEntry.kind == LedgerKind.capture, LedgerEntry.request_id.in_(request_ids))
+            .group_by(LedgerEntry.request_id)
+        )
+        return {request_id: int(total) for request_id, total in rows.all() if request_id is not None}
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+async def test_a_statement_is_the_ledger_in_json_csv_and_xlsx(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    _, expert_id, q3 = await _world(uow_factory)
+    admin = await token(uow_factory, AdminRole.county_admin, "临河区")
+    captured = await _captured(uow_factory, q3)
+
+    page = await (await api.get("/api/v1/reimbursements?period=2026-Q3", headers=admin)).json()
+    [statement] = page["statements"]
+    assert (statement["expert_id"], statement["expert"], statement["status"]) == (expert_id, NAME, "draft")
+    assert [(line["request_id"], line["fee_fen"]) for line in statement["lines"]] == [
+        (r, captured[r]) for r in q3
+    ]
+    assert statement["total_fen"] == page["total_fen"] == sum(captured.values()) == 15_600
+
+    answer = await api.get("/api/v1/reimbursements?period=2026-Q3&format=xlsx", headers=admin)
+    assert answer.content_type == XLSX
+    sheet = load_workbook(io.BytesIO(await answer.read())).worksheets[0]
+    cells = list(sheet.iter_rows())
+    assert [c.value for c in cells[0]] == [
+        "县区",
+        "专家",
+        "状态",
+        "服务单号",
+        "完成日期",
+        "服务方式",
+        "费用（元）",
+    ]
+    assert sheet.freeze_panes == "A2"
+    lines, totals = cells[1:-1], cells[-1]
+    assert [(int(str(row[3].value)), row[6].value) for row in lines] == [(r, _yuan(captured[r])) for r in q3]
+    assert [row[4].value for row in lines] == ["2026-07-01", "2026-08-09", "2026-09-30"]  # local dates
+    assert [row[5].value for row in lines] == ["线上解答", "现场咨询", "视频解答"]
+    assert (totals[0].value, totals[6].value) == ("合计", _yuan(sum(captured.values())))
+    name = lines[0][1]
+    assert (name.value, name.data_type) == (NAME, "s"), "a typed name is a string cell, never a formula"
+
+    as_csv = await api.get("/api/v1/reimbursements?period=2026-Q3", headers={**admin, "Accept": "text/csv"})
+    assert as_csv.content_type == "text/csv"
+    rows = list(csv.reader(io.StringIO((await as_csv.read()).decode("utf-8-sig"))))
+    assert rows[1][1] == "'" + NAME, "the quote makes a spreadsheet show the cell as text"
+    assert [row[6] for row in rows[1:]] == [*(_yuan(captured[r]) for r in q3), "156.00"]
+
+
+async def test_a_statement_is_confirmed_then_paid_once_and_never_changes(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    _, expert_id, q3 = await _world(uow_factory)
+    admin = await token(uow_factory, AdminRole.county_admin, "临河区")
+    step = {"expert_id": expert_id, "period": "2026-Q3"}
+
+    assert (await api.post("/api/v1/reimbursements/pay", headers=admin, json=step)).status == 409
+    confirmed = await api.post("/api/v1/reimbursements/confirm", headers=admin, json=step)
+    body = await confirmed.json()
+    assert (confirmed.status, body["status"], [x["request_id"] for x in body["lines"]]) == (
+        200,
+        "confirmed",
+        q3,
+    )
+    assert (await api.post("/api/v1/reimbursements/confirm", headers=admin, json=step)).status == 409
+    paid = await api.post("/api/v1/reimbursements/pay", headers=admin, json=step)
+    assert (paid.status, (await paid.json())["status"]) == (200, "paid")
+    for again in ("pay", "confirm"):
+        refused = await api.post(f"/api/v1/reimbursements/{again}", headers=admin, json=step)
+        assert (refused.status, (await refused.json())["current_status"]) == (409, "paid")
+    # The year's statement cannot take the quarter's services a second time.
+    year = await api.post("/api/v1/reimbursements/confirm", headers=admin, json={**step, "period": "2026"})
+    lines = (await year.json())["lines"]
+    assert year.status == 200 and len(lines) == 2 and not {x["request_id"] for x in lines} & set(q3)
+
+    page = await (await api.get("/api/v1/reimbursements?period=2026-Q3", headers=admin)).json()
+    assert [(s["status"], s["total_fen"]) for s in page["statements"]] == [("paid", 15_600)]
+    async with uow_factory() as uow:
+        actions = (
+            await uow.session.scalars(
+                select(AuditLog.action)
+                .where(AuditLog.entity == "reimbursement_statement")
+                .order_by(AuditLog.id)
+            )
+        ).all()
+    assert list(actions)[:2] == ["reimbursement.confirmed", "reimbursement.paid"]
+
+
+async def test_the_city_sees_every_county_and_a_county_its_own(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    world = await build_world(uow_factory)
+    async with uow_factory() as uow:
+        theirs = await uow.session.scalar(
+            select(Farmer.id).where(Farmer.county_id == world.other_county_id).limit(1)
+        )
+    if theirs is None:
+        async with uow_factory() as uow:
+            household = await uow.session.scalar(
+                select(ServiceObject).where(ServiceObject.county_id == world.other_county_id).limit(1)
+            )
+            assert household is not None
+            farmer = Farmer(
+                telegram_user_id=2002,
+                name="刘满仓",
+                phone="13904782001",
+                service_object_id=household.id,
+                county_id=world.other_county_id,
+            )
+            uow.session.add(farmer)
+            await uow.commit()
+            theirs = farmer.id
+    await _served(
+        uow_factory,
+        world.farmer_id,
+        world.experts["王建国"],
+        datetime(2026, 8, 1, 2, tzinfo=UTC),
+        ServiceMode.online,
+        3_000,
+    )
+    await _served(
+        uow_factory,
+        theirs,
+        world.other_county_expert_id,
+        datetime(2026, 8, 1, 2, tzinfo=UTC),
+        ServiceMode.video,
+        5_000,
+    )
+    county = await token(uow_factory, AdminRole.county_admin, "临河区")
+    city = await token(uow_factory, AdminRole.city_bureau)
+    own = await (await api.get("/api/v1/reimbursements?period=2026-08", headers=county)).json()
+    everything = await (await api.get("/api/v1/reimbursements?period=2026-08", headers=city)).json()
+    assert [s["county"] for s in own["statements"]] == ["临河区"]
+    assert sorted(s["county"] for s in everything["statements"]) == ["临河区", "五原县"]
+    assert everything["total_fen"] == 8_000
+    step = {"expert_id": world.other_county_expert_id, "period": "2026-08"}
+    assert (await api.post("/api/v1/reimbursements/confirm", headers=county, json=step)).status == 404
+    assert (await api.post("/api/v1/reimbursements/confirm", headers=city, json=step)).status == 403
