@@ -35,7 +35,8 @@ from core.review_queue import review_queue
 
 VIA = "console"
 routes = web.RouteTableDef()
-_QUEUE_FIELDS = ("county", "township", "specialty", "flagged", "overdue", "claimed")
+_QUEUE_FIELDS = ("county", "township", "specialty", "flagged", "overdue", "claimed", "cursor")
+PAGE = 50
 _DONE = {"approved": "done_approved", "rejected": "done_rejected", "claimed": "done_claimed"}
 
 
@@ -143,7 +144,11 @@ async def queue(request: web.Request) -> web.Response:
     query, error = _queue_query(request)
     svc = services(request)
     async with svc.uow() as uow:
-        result = await review_queue(uow, session.staff, query.filters(), now=svc.clock(), limit=100)
+        result = await review_queue(
+            uow, session.staff, query.filters(), now=svc.clock(), limit=PAGE, after=query.after()
+        )
+    filters = {k: v for k, v in request.query.items() if k in _QUEUE_FIELDS and k != "cursor" and v}
+    more = None if result.next_cursor is None else "?" + urlencode({**filters, "cursor": result.next_cursor})
     done = _DONE.get(request.query.get("done", ""))
     return page(
         request,
@@ -154,6 +159,7 @@ async def queue(request: web.Request) -> web.Response:
         error=error,
         done=done,
         done_id=request.query.get("id", ""),
+        more=more,
     )
 
 
