@@ -2,9 +2,10 @@
 
 Chinese headers; one row per captured service, then a totals row; amounts in yuan with two decimals,
 formatted from integer fen (never through a float). Text a person typed (an expert's name) is kept as
-text: in XLSX every cell is written with xlsxwriter's `write_string`, so `=HYPERLINK(…)` is a string
-cell, never a formula; in CSV a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is
-prefixed with a single quote (OWASP, CSV injection), which spreadsheets show as text.
+text: in XLSX every cell but the amounts (numbers, shown with two decimals) is written with
+xlsxwriter's `write_string`, so `=HYPERLINK(…)` is a string cell, never a formula; in CSV a cell
+starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with a single quote (OWASP,
+CSV injection), which spreadsheets show as text.
 """
 
 from __future__ import annotations
@@ -74,12 +75,18 @@ def as_xlsx(table: Sequence[Sequence[str]], title: str) -> bytes:
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet(title[:31])
     bold = book.add_format({"bold": True})
-    money = book.add_format({"align": "right"})
+    # Amounts are numbers, so the finance office can sum and filter them; the value is read from the
+    # integer-formatted yuan, and two decimals are exactly what the ledger's fen say.
+    money = book.add_format({"num_format": "0.00"})
+    amount = len(HEADER) - 1
     for column, name in enumerate(HEADER):
         sheet.write_string(0, column, name, bold)
     for number, row in enumerate(table, start=1):
         for column, cell in enumerate(row):
-            sheet.write_string(number, column, cell, money if column == len(HEADER) - 1 else None)
+            if column == amount:
+                sheet.write_number(number, column, float(cell), money)
+            else:
+                sheet.write_string(number, column, cell)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 1, 16)
     sheet.set_column(4, 6, 12)

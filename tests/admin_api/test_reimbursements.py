@@ -160,10 +160,13 @@ async def test_a_statement_is_the_ledger_in_json_csv_and_xlsx(
     ]
     assert sheet.freeze_panes == "A2"
     lines, totals = cells[1:-1], cells[-1]
-    assert [(int(str(row[3].value)), row[6].value) for row in lines] == [(r, _yuan(captured[r])) for r in q3]
+    assert [(int(str(row[3].value)), f"{row[6].value:.2f}") for row in lines] == [
+        (r, _yuan(captured[r])) for r in q3
+    ]
+    assert all(row[6].data_type == "n" and row[6].number_format == "0.00" for row in [*lines, totals])
     assert [row[4].value for row in lines] == ["2026-07-01", "2026-08-09", "2026-09-30"]  # local dates
     assert [row[5].value for row in lines] == ["线上解答", "现场咨询", "视频解答"]
-    assert (totals[0].value, totals[6].value) == ("合计", _yuan(sum(captured.values())))
+    assert (totals[0].value, f"{totals[6].value:.2f}") == ("合计", _yuan(sum(captured.values())))
     name = lines[0][1]
     assert (name.value, name.data_type) == (NAME, "s"), "a typed name is a string cell, never a formula"
 
