@@ -14,8 +14,8 @@ from admin_api.endpoints import Api, Call, Endpoint
 from admin_api.openapi import openapi_document
 from admin_api.problems import problems_middleware
 from admin_api.routes import advisories, audit, certification, complaints, fees, queue, review, terms
-from admin_api.routes import requests as request_routes
 from admin_api.routes import reimbursements as reimbursement_routes
+from admin_api.routes import requests as request_routes
 from admin_api.routes import vouchers as voucher_routes
 from admin_api.services import SERVICES, AdminServices
 
