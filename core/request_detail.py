@@ -7,7 +7,6 @@ A handful of queries whatever the request holds: none is made per event, message
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +17,7 @@ from core.budget import budget_year
 from core.errors import NotFound, does_not_exist
 from core.matching import OPEN_STATUSES
 from core.permissions import Permission
+from core.review_queue import screening_hits
 from core.scope import Staff
 from storage.enums import ActorKind, MessageKind, ServiceObjectKind
 from storage.models import (
@@ -131,18 +131,6 @@ class RequestDetail:
     claim: Claim | None
 
 
-def _hits(screening: Any) -> Iterator[dict[str, Any]]:
-    # The intake stores {"verdict", "hits": [...]}; older rows nest per field. Walk whatever is there.
-    if isinstance(screening, dict):
-        if "term" in screening:
-            yield screening
-        for value in screening.values():
-            yield from _hits(value)
-    elif isinstance(screening, list):
-        for item in screening:
-            yield from _hits(item)
-
-
 def _offset(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -152,7 +140,7 @@ def screening_marks(screening: dict[str, Any] | None, text: str) -> list[Screeni
     screens the description as it stores it and a later addition (a caption, a supplement) only
     appends, so the offsets hold; a hit whose span lies outside the text is kept, unplaced."""
     marks = []
-    for hit in _hits(screening or {}):
+    for hit in screening_hits(screening or {}):
         start, end = _offset(hit.get("start")), _offset(hit.get("end"))
         placed = start is not None and end is not None and 0 <= start < end <= len(text)
         marks.append(

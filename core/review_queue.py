@@ -144,22 +144,23 @@ class QueuePage:
     overdue_before: datetime  # submissions before this instant are overdue now
 
 
-def _hits(screening: Any) -> Iterator[dict[str, Any]]:
-    # The intake stores screening results per field; hits may sit at any depth, so walk the structure.
+def screening_hits(screening: Any) -> Iterator[dict[str, Any]]:
+    """Every hit stored on a request or an advisory. The intake stores {"verdict", "hits": [...]};
+    older rows nest per field, so hits may sit at any depth: walk whatever is there."""
     if isinstance(screening, dict):
         if "term" in screening:
             yield screening
         for value in screening.values():
-            yield from _hits(value)
+            yield from screening_hits(value)
     elif isinstance(screening, list):
         for item in screening:
-            yield from _hits(item)
+            yield from screening_hits(item)
 
 
 def screening_flags(screening: dict[str, Any] | None) -> tuple[str, ...]:
     """What a reviewer must look at: each flagged term once, as `category:term`."""
     flags: dict[str, None] = {}
-    for hit in _hits(screening or {}):
+    for hit in screening_hits(screening or {}):
         category = hit.get("category")
         flags[f"{category}:{hit['term']}" if category else str(hit["term"])] = None
     return tuple(flags)
