@@ -4,6 +4,7 @@ Money is integer fen throughout (¥12.50 is 1250)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
@@ -75,7 +76,7 @@ class IssueBody(BaseModel):
     budget_year: StrictInt = YEAR
     kind: ServiceObjectKind | None = Field(None, description="every certified service object of this kind")
     township_id: int | None = Field(None, ge=1, le=ID_MAX, description="…in this township")
-    service_object_ids: list[int] = Field(
+    service_object_ids: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = Field(
         default_factory=list, max_length=1000, description="or exactly these service objects (at most 1,000)"
     )
     preview: StrictBool = Field(False, description="true: say how many accounts and the total; write nothing")
