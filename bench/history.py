@@ -8,7 +8,8 @@ For each size the database (default `jf_history` on the local PostgreSQL; never 
 `INSERT … SELECT FROM generate_series` per chunk, with a progress bar: 7 counties, 2,000 experts,
 50,000 farmers, the same live requests at every size (300 waiting for review, 150 invitations
 waiting for an answer, 100 in service, with their conversations), and N requests of history in every
-final status with their events (about five a request), ratings and thread messages.
+final status with their events (about five a request), ratings and thread messages, and a voucher
+account per service object and budget year whose ledger holds and captures each delivered fee.
 
 History is generated year by year: this budget year holds the same 4,000 requests at every size, the
 rest spreads over the five years before. So a query of "this year" sees the same rows at 10k as at
@@ -18,6 +19,11 @@ Each operation is run warm (3 runs discarded) and its median of --runs is printe
 buffers (hit + read) of each SELECT it issues, from EXPLAIN (ANALYZE, BUFFERS). Results are kept in
 --results (JSON, by size), so sizes may be run one at a time; the table shows every size held there.
 The last line is `worst growth 10k→1M: <factor> (<operation>)` (smallest to largest size held).
+
+Besides the queries: intake, 32 bench farmers at once through the real Dispatcher (the drivers of
+bench/bot_throughput.py; updates/s, median of the runs, run last since each writes drafts), whose
+growth counts by the inverse (fewer updates/s is growth > 1); and a command's start-up alone, the
+wall clock of `jingfu review --help` in a fresh process, median of 5.
 """
 
 from __future__ import annotations
@@ -25,8 +31,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import re
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -41,11 +49,16 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core import requests, review_queue, team, threads
+from bench.bot_throughput import ErrorCount, Feeder, problem_texts, rate
+from bot.factory import create_bot, create_dispatcher
+from bot.offline_session import OfflineSession
+from bot.wiring import bot_deps
+from core import ledger, queries, requests, review_queue, team, threads
 from core.budget import LOCAL_TZ
 from core.matching import suggest_experts
 from core.scope import Staff
 from core.seed.reference import seed_reference
+from jingfu.settings import DatabaseSettings, NluSettings
 from storage import migrate
 from storage.engine import create_engine, create_session_factory
 from storage.enums import ActorKind, AdminRole
@@ -65,6 +78,11 @@ LIVE = PENDING + INVITED + IN_SERVICE
 CHUNK = 50_000
 LOADED_AT = "0013"  # the schema the bulk statements below write
 LIVE_TELEGRAM_BASE = 1_000_000_000  # telegram message ids of the live conversations
+ISSUED_FEN = 1_000_000_000  # each service object's vouchers for a year: more than its services use
+INTAKE_FARMERS = 32  # farmers sending at once
+INTAKE_UPDATES = 640  # updates of one timed intake run (after one warm-up run of 320)
+STARTUP_RUNS = 5
+ROOT = Path(__file__).resolve().parents[1]
 
 
 # ---------------------------------------------------------------- the data
@@ -182,6 +200,49 @@ SELECT r.id, CASE WHEN m % 2 = 0 THEN 'farmer' ELSE 'expert' END,
 FROM service_requests r CROSS JOIN generate_series(0, 3) AS m
 WHERE r.id BETWEEN :lo AND :hi AND r.status IN ('completed', 'settled', 'in_service')
 ORDER BY r.id, m
+"""
+
+# A voucher account per service object and budget year, issued once; each completed or settled
+# request holds and then captures its fee from its object's account of its year; the running
+# balances are then set from the ledger's sums.
+_ACCOUNTS = """
+INSERT INTO voucher_accounts (service_object_id, budget_year, available_fen, held_fen, created_at)
+SELECT o, y, 0, 0, now()
+FROM unnest(CAST(:objects AS integer[])) AS o
+CROSS JOIN generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS y
+ORDER BY y, o
+"""
+
+_ISSUES = """
+INSERT INTO ledger_entries (account_id, budget_year, kind, amount_fen, available_delta_fen,
+                            held_delta_fen, request_id, actor_kind, actor_id, note, created_at)
+SELECT a.id, a.budget_year, 'issue', CAST(:issued AS integer), CAST(:issued AS integer), 0, NULL,
+       'admin', NULL, '年度发放',
+       make_timestamptz(a.budget_year, 1, 1, 0, 0, 0, CAST(:tz AS text))
+FROM voucher_accounts a ORDER BY a.id
+"""
+
+_LEDGER = """
+INSERT INTO ledger_entries (account_id, budget_year, kind, amount_fen, available_delta_fen,
+                            held_delta_fen, request_id, actor_kind, actor_id, note, created_at)
+SELECT a.id, a.budget_year, s.kind, r.fee_fen, s.available * r.fee_fen, s.held * r.fee_fen, r.id,
+       s.actor_kind, CASE s.actor_kind WHEN 'farmer' THEN r.farmer_id ELSE r.expert_id END, NULL,
+       r.submitted_at + s.after
+FROM service_requests r
+JOIN voucher_accounts a ON a.service_object_id = r.service_object_id
+ AND a.budget_year = CAST(extract(year FROM r.submitted_at AT TIME ZONE CAST(:tz AS text)) AS integer)
+JOIN (VALUES (0, 'hold', 'farmer', -1, 1, interval '0'),
+             (1, 'capture', 'expert', 0, -1, interval '2 days')
+) AS s(step, kind, actor_kind, available, held, after) ON true
+WHERE r.id BETWEEN :lo AND :hi AND r.status IN ('completed', 'settled')
+ORDER BY r.id, s.step
+"""
+
+_BALANCES = """
+UPDATE voucher_accounts a SET available_fen = l.available, held_fen = l.held
+FROM (SELECT account_id, sum(available_delta_fen) AS available, sum(held_delta_fen) AS held
+      FROM ledger_entries GROUP BY account_id) AS l
+WHERE l.account_id = a.id
 """
 
 # The live requests, the same at every size: submitted in the last three days (pending), approved
@@ -369,6 +430,10 @@ async def _load(url: str, total: int, now: datetime) -> None:
         await _chunked(
             engine, _MESSAGES, request0, last, "messages", live_base=LIVE_TELEGRAM_BASE, request0=request0
         )
+        await _run(engine, _ACCOUNTS, objects=objects, first=past_start.year, last=year_start.year)
+        await _run(engine, _ISSUES, issued=ISSUED_FEN, tz=str(LOCAL_TZ))
+        await _chunked(engine, _LEDGER, request0, last, "ledger", tz=str(LOCAL_TZ))
+        await _run(engine, _BALANCES)
     finally:
         await engine.dispose()
 
@@ -396,6 +461,16 @@ async def operations(engine: AsyncEngine, now: datetime) -> dict[str, Operation]
         " ON r.id = m.request_id WHERE r.status = 'in_service' AND m.sender_kind = 'expert'"
         " ORDER BY m.id LIMIT 1",
     )
+    farmer = await _scalar(
+        engine, "SELECT farmer_id FROM service_requests WHERE status = 'in_service' ORDER BY id LIMIT 1"
+    )
+    account = await _scalar(
+        engine,
+        "SELECT a.id FROM voucher_accounts a JOIN farmers f ON f.service_object_id = a.service_object_id"
+        " WHERE f.id = :f AND a.budget_year = :y",
+        f=farmer,
+        y=now.astimezone(LOCAL_TZ).year,
+    )
     staff = Staff(None, county, AdminRole.county_reviewer)
 
     async def pending(uow: UnitOfWork) -> Any:
@@ -419,13 +494,91 @@ async def operations(engine: AsyncEngine, now: datetime) -> dict[str, Operation]
         assert revised is not None
         return revised
 
+    async def farmer_requests(uow: UnitOfWork) -> Any:
+        return await queries.farmer_requests(uow, farmer)
+
+    async def account_balance(uow: UnitOfWork) -> Any:
+        balance = await queries.farmer_balance(uow, farmer, now)
+        assert balance is not None, "the farmer's object holds vouchers this year"
+        return balance
+
+    async def reconcile(uow: UnitOfWork) -> Any:
+        assert await ledger.reconcile(uow, account), "the running balance equals the ledger's sum"
+
     return {
         "review_queue.pending_review (one county)": pending,
         "matching.suggest_experts": suggest,
         "team.team_overview": overview,
         "invitation-expiry sweep": sweep,
         "threads.revise": revise,
+        "queries.farmer_requests": farmer_requests,
+        "queries.farmer_balance (ledger.account_balance)": account_balance,
+        "ledger.reconcile (one account)": reconcile,
     }
+
+
+INTAKE = f"intake, {INTAKE_FARMERS} farmers at once (updates/s)"
+STARTUP = "jingfu review --help (start-up alone)"
+
+
+async def intake_rates(url: str, runs: int) -> list[float]:
+    """Updates/s of the real Dispatcher's intake (bench/bot_throughput.py's drivers), bench farmers
+    bound by their Telegram ids, each run writing a fresh draft per update."""
+    users = [
+        int(u)
+        for u in await _column(
+            url, f"SELECT telegram_user_id FROM farmers ORDER BY id LIMIT {INTAKE_FARMERS}"
+        )
+    ]
+    errors = ErrorCount()
+    logging.getLogger().addHandler(errors)
+    texts = problem_texts(INTAKE_UPDATES * (runs + 1), seed=len(users))
+    rates = []
+    try:
+        async with bot_deps(DatabaseSettings(database_url=url), NluSettings(rasa_url=None)) as deps:
+            session = OfflineSession()
+            bot = create_bot("42:BENCH-bench-bench-bench-bench-bench", session=session)
+            dispatcher = create_dispatcher(deps)
+            feeder = Feeder()
+
+            async def intake(user_id: int, text: str) -> None:
+                await dispatcher.fsm.get_context(bot, chat_id=user_id, user_id=user_id).clear()
+                await dispatcher.feed_update(bot, feeder.update(user_id, text))
+
+            for n in range(runs + 1):
+                batch = texts[n * INTAKE_UPDATES : (n + 1) * INTAKE_UPDATES]
+                if n == 0:
+                    batch = batch[: INTAKE_UPDATES // 2]
+                per_second = await rate("intake", batch, users, intake, session)
+                if n:
+                    rates.append(per_second)
+            await dispatcher.emit_shutdown(bot=bot)
+            await bot.session.close()
+    finally:
+        logging.getLogger().removeHandler(errors)
+    if errors.records:
+        raise SystemExit(f"intake logged {len(errors.records)} errors: {errors.records[0].getMessage()}")
+    return rates
+
+
+async def _column(url: str, sql: str) -> list[Any]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return list((await connection.execute(text(sql))).scalars())
+    finally:
+        await engine.dispose()
+
+
+def startup_ms() -> list[float]:
+    """Wall clock of `jingfu review --help` in a fresh process: the start-up every command pays."""
+    command = [str(ROOT / ".venv" / "bin" / "jingfu"), "review", "--help"]
+    spent = []
+    for _ in range(STARTUP_RUNS):
+        started = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+        spent.append((time.perf_counter() - started) * 1000)
+    return spent
 
 
 async def _row(engine: AsyncEngine, sql: str) -> tuple[Any, ...]:
@@ -486,6 +639,11 @@ async def measure(url: str, runs: int, now: datetime) -> dict[str, dict[str, Any
             }
     finally:
         await engine.dispose()
+    # Last: each intake writes a draft (out of every other operation's sight, but still).
+    rates = await intake_rates(url, max(3, runs // 5))
+    results[INTAKE] = {"rate": statistics.median(rates), "best_rate": max(rates), "plans": []}
+    spent = startup_ms()
+    results[STARTUP] = {"ms": statistics.median(spent), "best": min(spent), "plans": []}
     return results
 
 
@@ -502,16 +660,26 @@ def table(held: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
     growth: dict[str, float] = {}
     best: dict[str, float] = {}
     for name in names:
+        if "rate" in held[sizes[0]][name]:  # a throughput: slower is growth, so by the inverse
+            rates = [held[s][name]["rate"] for s in sizes]
+            most = [held[s][name]["best_rate"] for s in sizes]
+            growth[name], best[name] = rates[0] / rates[-1], most[0] / most[-1]
+            cells = " | ".join(f"{r:.0f} /s ({m:.0f})" for r, m in zip(rates, most, strict=True))
+            lines.append(f"| {name} | {cells} | {growth[name]:.2f} × ({best[name]:.2f} ×) |")
+            continue
         ms = [held[s][name]["ms"] for s in sizes]
         fastest = [held[s][name].get("best", m) for s, m in zip(sizes, ms, strict=True)]
         growth[name], best[name] = ms[-1] / ms[0], fastest[-1] / fastest[0]
         cells = " | ".join(f"{m:.1f} ms ({f:.1f})" for m, f in zip(ms, fastest, strict=True))
         lines.append(f"| {name} | {cells} | {growth[name]:.2f} × ({best[name]:.2f} ×) |")
     lines.append("")
-    lines.append("median of the warm runs (fastest run); the host's other work moves the medians")
+    lines.append("median of the warm runs (fastest run); the host's other work moves the medians;")
+    lines.append("a throughput's growth is its inverse (fewer updates/s at 1M is growth > 1)")
     lines.append("")
     lines.append("shared buffers (hit + read) of each SELECT, by size:")
     for name in names:
+        if not held[sizes[0]][name]["plans"]:
+            continue
         lines.append(f"  {name}")
         for k, (node, _) in enumerate(held[sizes[0]][name]["plans"]):
             counts = " → ".join(
