@@ -9,38 +9,16 @@ it goes out at least once, however long Telegram was away.
 
 from __future__ import annotations
 
-from aiogram import Bot
-from sqlalchemy import Select, func, select
-
-from bot.deps import BotDeps
-from bot.event_cursor import FIRST_START_LOOKBACK, announce_in_order, start_after
+from bot.event_cursor import AuditRowPusher
 from bot.outbound import deliver_or_defer
 from core.binding import REBIND
 from storage.models import AuditLog, Expert
 from storage.uow import UnitOfWork
 
-CURSOR = "rebinds"
 
-
-def _rebind_rows(position: int) -> Select[AuditLog]:
-    return select(AuditLog).where(AuditLog.action == REBIND, AuditLog.id > position).order_by(AuditLog.id)
-
-
-class AccountPusher:
-    def __init__(self, bot: Bot, deps: BotDeps) -> None:
-        self.bot = bot
-        self.deps = deps
-
-    async def start(self) -> None:
-        stale = self.deps.clock() - FIRST_START_LOOKBACK
-        await start_after(
-            self.deps,
-            CURSOR,
-            select(func.max(AuditLog.id)).where(AuditLog.action == REBIND, AuditLog.at < stale),
-        )
-
-    async def pump(self) -> int:
-        return await announce_in_order(self.deps, CURSOR, _rebind_rows, self._announce)
+class AccountPusher(AuditRowPusher):
+    CURSOR = "rebinds"
+    WANTED = AuditLog.action == REBIND
 
     async def _announce(self, uow: UnitOfWork, entry: AuditLog) -> None:
         expert = await uow.session.get(Expert, entry.entity_id)

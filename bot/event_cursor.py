@@ -10,14 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
-from sqlalchemy import Select
+from aiogram import Bot
+from sqlalchemy import ColumnElement, Select, func, select
 
 from bot.deps import BotDeps
 from bot.middlewares.reads_end_before_calls import reads_end_before_calls
 from bot.outbound import TelegramUnreachable
-from storage.models import Cursor
+from storage.models import AuditLog, Cursor
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -79,3 +80,30 @@ async def announce_in_order(
                 await uow.commit()
                 handled += 1
     return handled
+
+
+class AuditRowPusher:
+    """Pushes read from the audit rows that `WANTED` selects, oldest first, with the cursor `CURSOR`.
+    A subclass says which rows (`WANTED`) and what each one tells whom (`_announce`)."""
+
+    CURSOR: ClassVar[str]
+    WANTED: ClassVar[ColumnElement[bool]]
+
+    def __init__(self, bot: Bot, deps: BotDeps) -> None:
+        self.bot = bot
+        self.deps = deps
+
+    async def start(self) -> None:
+        stale = self.deps.clock() - FIRST_START_LOOKBACK
+        await start_after(
+            self.deps, self.CURSOR, select(func.max(AuditLog.id)).where(self.WANTED, AuditLog.at < stale)
+        )
+
+    async def pump(self) -> int:
+        return await announce_in_order(self.deps, self.CURSOR, self._rows, self._announce)
+
+    def _rows(self, position: int) -> Select[AuditLog]:
+        return select(AuditLog).where(self.WANTED, AuditLog.id > position).order_by(AuditLog.id)
+
+    async def _announce(self, uow: UnitOfWork, entry: AuditLog) -> None:
+        raise NotImplementedError

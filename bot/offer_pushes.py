@@ -7,12 +7,9 @@ the expert, the expiry sweep), the push goes out at least once, and an outage de
 
 from __future__ import annotations
 
-from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup
-from sqlalchemy import Select, func, select
 
-from bot.deps import BotDeps
-from bot.event_cursor import FIRST_START_LOOKBACK, announce_in_order, start_after
+from bot.event_cursor import AuditRowPusher
 from bot.outbound import deliver_or_defer
 from core import offers
 from core.offer_cards import OfferCard, members, offer_card
@@ -21,7 +18,6 @@ from storage.enums import OfferStatus
 from storage.models import AuditLog
 from storage.uow import UnitOfWork
 
-CURSOR = "offers"
 TO_EXPERT = {
     "offer.accept": "offer.accepted_for_expert",
     "offer.decline": "offer.declined_for_expert",
@@ -29,27 +25,9 @@ TO_EXPERT = {
 }
 
 
-def _offer_rows(position: int) -> Select[AuditLog]:
-    return (
-        select(AuditLog).where(AuditLog.entity == offers.ENTITY, AuditLog.id > position).order_by(AuditLog.id)
-    )
-
-
-class OfferPusher:
-    def __init__(self, bot: Bot, deps: BotDeps) -> None:
-        self.bot = bot
-        self.deps = deps
-
-    async def start(self) -> None:
-        stale = self.deps.clock() - FIRST_START_LOOKBACK
-        await start_after(
-            self.deps,
-            CURSOR,
-            select(func.max(AuditLog.id)).where(AuditLog.entity == offers.ENTITY, AuditLog.at < stale),
-        )
-
-    async def pump(self) -> int:
-        return await announce_in_order(self.deps, CURSOR, _offer_rows, self._announce)
+class OfferPusher(AuditRowPusher):
+    CURSOR = "offers"
+    WANTED = AuditLog.entity == offers.ENTITY
 
     async def _send(
         self, chat_id: int | None, text: str, *, reply_markup: InlineKeyboardMarkup | None = None
