@@ -17,7 +17,7 @@ T = TypeVar("T")
 async def run_with_uow(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
     settings = load_database_settings()
     try:
-        engine = create_engine(settings.database_url, echo=settings.database_echo)
+        engine = create_engine(settings.database_url, echo=settings.database_echo, must_exist=True)
     except UnsupportedDatabaseError as exc:
         raise CliError(str(exc)) from None
     try:

@@ -22,6 +22,17 @@ class UnsupportedDatabaseError(ValueError):
     pass
 
 
+class DatabaseFileMissing(UnsupportedDatabaseError):
+    """An SQLite file that is not there, met by a command that reads: opening it would create an empty
+    database, and the command would then fail on a missing table instead of saying what to do."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"the SQLite database {path} does not exist; create it with `jingfu db upgrade` "
+            "(and `jingfu seed demo` for the demo's data), or check DATABASE_URL"
+        )
+
+
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 EXAMPLE_URLS = "sqlite+aiosqlite:///var/jingfu.sqlite3 or postgresql+asyncpg://user@host:5432/jingfu"
 
@@ -105,12 +116,17 @@ def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: ConnectionPoo
         raise DisconnectionError("the pooled connection is gone")
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, must_exist: bool = False) -> AsyncEngine:
     """The engine for `url`. Statement parameters are farmers' and experts' own words: they are never
-    in an error's message nor in the echo (hide_parameters), which logs statements only."""
+    in an error's message nor in the echo (hide_parameters), which logs statements only.
+
+    `must_exist`: an SQLite file that is not there is refused (DatabaseFileMissing) rather than created;
+    only migrations create the database."""
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        if must_exist and not Path(parsed.database).exists():
+            raise DatabaseFileMissing(Path(parsed.database))
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     if parsed.drivername.startswith("sqlite"):
         args, kwargs = aiosqlite_dialect().create_connect_args(parsed)

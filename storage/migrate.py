@@ -54,7 +54,7 @@ async def require_head(database_url: str) -> None:
     """
     head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
     assert head is not None
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, must_exist=True)
     try:
         async with engine.connect() as connection:
             current = await connection.run_sync(

@@ -72,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `jingfu review list | head`: the reader has all it wanted
+        sys.stderr.close()
+        return 0
     except Exception as exc:
         message = _database_message(exc, args)
         if message is None:

@@ -144,7 +144,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--service-object", type=row_id, metavar="ID", help="the service object it binds a member to"
     )
     issue.add_argument(
-        "--days", type=int, default=invite_codes.DEFAULT_DAYS, help="valid for N days (default %(default)s)"
+        "--days",
+        type=whole_number(1, invite_codes.MAX_DAYS),
+        default=invite_codes.DEFAULT_DAYS,
+        help="valid for N days (default %(default)s)",
     )
     issue.add_argument(
         "--rebind", action="store_true", help="move an expert who is bound already; the old account is told"

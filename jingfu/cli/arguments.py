@@ -37,3 +37,14 @@ def whole_number(low: int, high: int) -> Callable[[str], int]:
         return int(value)
 
     return parse
+
+
+# A duration typed in seconds: float() would also take "nan", "inf", "1e400" and "１２".
+_SECONDS = re.compile(r"[0-9]{1,6}(\.[0-9]{1,3})?")
+
+
+def positive_seconds(value: str) -> float:
+    """A time limit in seconds: a plain decimal number above zero (at most 999999)."""
+    if _SECONDS.fullmatch(value) is None or float(value) <= 0:
+        raise argparse.ArgumentTypeError(f"'{one_line(value)}' is not a number of seconds above 0, e.g. 2.5")
+    return float(value)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from jingfu.cli.arguments import positive_seconds, whole_number
 from jingfu.cli.errors import CliError
 from jingfu.terminal_text import json_line
 
@@ -132,7 +133,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _add_engine_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--engine", choices=ENGINES, default="embedded")
     parser.add_argument("--rasa-url", help="Rasa server (default: $RASA_URL or http://127.0.0.1:5005)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="seconds per Rasa request")
+    parser.add_argument("--timeout", type=positive_seconds, default=10.0, help="seconds per Rasa request")
 
 
 def register(subparsers: Any) -> None:
@@ -148,7 +149,7 @@ def register(subparsers: Any) -> None:
 
     serve = commands.add_parser("serve", help="run the Rasa HTTP API and wait until it answers")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=5005)
+    serve.add_argument("--port", type=whole_number(1, 65535), default=5005)
     serve.add_argument("--detach", action="store_true", help="run in the background; stop with `nlu stop`")
     serve.set_defaults(func=cmd_serve)
 

@@ -1,4 +1,5 @@
-"""`jingfu review list|approve ID|reject ID --reason TEXT`: the review queue from a terminal (Art. 14).
+"""`jingfu review list|show ID|approve ID|reject ID --reason TEXT`: the review queue from a terminal
+(Art. 14).
 
 `jingfu review advisories|approve-advisory ID|reject-advisory ID --reason TEXT`: the experts'
 advisories (Art. 8(2)); an approved one goes to the county's farmers it concerns, from the bot.
@@ -7,6 +8,8 @@ With `--token` (from `jingfu admin create-token`) the command acts as that admin
 county. The token may also come from JINGFU_ADMIN_TOKEN, which keeps it out of the shell history.
 With neither, it acts as the local operator: city-wide, recorded as an admin with no id. An empty,
 malformed, unknown or revoked token is refused (exit code 2), never read as "no token".
+
+Output is in JINGFU_LANGUAGE (zh_CN by default, or en; jingfu.cli.words).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from zoneinfo import ZoneInfo
 
 from jingfu.cli.arguments import row_id
 from jingfu.cli.errors import CliError
+from jingfu.cli.words import catalog_name, say
 from jingfu.terminal_text import one_line
 
 # The core, the database and their libraries are imported by the command that runs, not here:
@@ -33,7 +37,8 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
-EXCERPT_CHARS = 40
+# Long enough for a farmer's whole description in most requests; a longer one says how to see it all.
+EXCERPT_CHARS = 200
 TOKEN_VARIABLE = "JINGFU_ADMIN_TOKEN"
 
 
@@ -41,38 +46,47 @@ def _local(at: datetime | None) -> str:
     return at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M") if at else "—"
 
 
-def _excerpt(text: str) -> str:
+def _excerpt(text: str, request_id: int | None = None) -> str:
     line = " ".join(text.split())
-    return one_line(line if len(line) <= EXCERPT_CHARS else line[: EXCERPT_CHARS - 1] + "…")
+    if len(line) <= EXCERPT_CHARS:
+        return f"    {one_line(line)}"
+    cut = f"    {one_line(line[:EXCERPT_CHARS])}"
+    if request_id is None:
+        return cut + "…"
+    return f"{cut}\n{say('more', n=len(line), id=request_id)}"
 
 
 def _yuan(fen: int | None) -> str:
     return "—" if fen is None else f"¥{fen / 100:g}"
 
 
+def _mode(mode: object) -> str:
+    return catalog_name("mode", str(mode)) if mode else "—"
+
+
 def format_row(item: QueuedRequest) -> str:
     # Every field a person typed (names, the description, the flagged words) is escaped: one_line.
-    flags = one_line(", ".join(item.screening_flags)) or "none"
-    farmer, specialty, subject = (
-        one_line(field or "—") for field in (item.farmer, item.specialty, item.subject)
+    flags = one_line(", ".join(item.screening_flags)) or say("none")
+    farmer, specialty, subject, expert = (
+        one_line(field or "—") for field in (item.farmer, item.specialty, item.subject, item.expert)
     )
-    origin = (
-        # The reviewer must know approving puts it in service with no invitation for the expert.
-        (
-            f"    from expert {one_line(item.expert or '—')}'s offer #{item.offer_id} to the park: "
-            "approving starts the service",
-        )
-        if item.offer_id is not None
-        else ()
-    )
+    # The reviewer must know approving puts it in service with no invitation for the expert.
+    origin = (say("from_offer", expert=expert, offer=item.offer_id),) if item.offer_id is not None else ()
     return "\n".join(
         (
             f"#{item.id}  {one_line(item.county)}  {farmer}  {specialty} / {subject}",
             *origin,
-            f"    {_excerpt(item.description)}",
-            f"    photos {item.photo_count}  fee {_yuan(item.fee_fen)} ({item.service_mode or '—'})"
-            f"  submitted {_local(item.submitted_at)}  review by {_local(item.review_expected_at)}",
-            f"    screening flags: {flags}",
+            say("row_expert", expert=expert),
+            _excerpt(item.description, item.id),
+            say(
+                "row_fee",
+                photos=item.photo_count,
+                fee=_yuan(item.fee_fen),
+                mode=_mode(item.service_mode),
+                submitted=_local(item.submitted_at),
+                due=_local(item.review_expected_at),
+            ),
+            say("row_flags", flags=flags),
         )
     )
 
@@ -123,11 +137,11 @@ def _via(args: argparse.Namespace) -> str:
     return "cli:local-operator" if _token(args) is None else "cli:token"
 
 
-def _print_queue(queue: Sequence[T], format_item: Callable[[T], str], *, what: str, plural: str) -> int:
+def _print_queue(queue: Sequence[T], format_item: Callable[[T], str], *, what: str) -> int:
     if not queue:
-        print(f"no {what} is waiting for review")
+        print(say(f"none_waiting_{what}"))
         return 0
-    print(f"{len(queue)} {plural} waiting for review (times Asia/Shanghai):")
+    print(say(f"waiting_{what}", n=len(queue)))
     for item in queue:
         print(format_item(item))
     return 0
@@ -137,7 +151,17 @@ def _list(args: argparse.Namespace) -> int:
     from core.review_queue import pending_review
 
     queue = _as_staff(args, lambda uow, staff: pending_review(uow, staff, county_name=args.county))
-    return _print_queue(queue, format_row, what="request", plural="requests")
+    return _print_queue(queue, format_row, what="request")
+
+
+def _show(args: argparse.Namespace) -> int:
+    from core.request_detail import request_detail
+    from jingfu.cli.review_show import format_detail
+    from storage.types import utcnow
+
+    detail = _as_staff(args, lambda uow, staff: request_detail(uow, staff, args.id, now=utcnow()))
+    print(format_detail(detail))
+    return 0
 
 
 def _decided(args: argparse.Namespace, verb: str, decide: Callable[[UnitOfWork, Staff], Awaitable[T]]) -> T:
@@ -149,11 +173,9 @@ def _decided(args: argparse.Namespace, verb: str, decide: Callable[[UnitOfWork, 
         try:
             return await decide(uow, staff)
         except IllegalTransition as exc:
-            status = str(exc.details.get("status", "not pending review")).replace("_", " ")
-            raise CliError(
-                f"request #{args.id} is {status}: only a request pending review can be {verb}; "
-                "`jingfu review list` shows them"
-            ) from None
+            status = exc.details.get("status")
+            name = catalog_name("status", str(status)) if status else "not pending review"
+            raise CliError(say("not_pending", id=args.id, status=name, verb=say(f"verb_{verb}"))) from None
 
     return _as_staff(args, checked)
 
@@ -166,9 +188,9 @@ def _approve(args: argparse.Namespace) -> int:
         args, "approved", lambda uow, staff: review.approve(uow, args.id, staff, via=_via(args))
     )
     if request.status is RequestStatus.in_service:  # from the expert's own offer: nothing to answer
-        print(f"approved #{request.id}; the expert offered it, so the service starts now")
+        print(say("approved_offer", id=request.id))
     else:
-        print(f"approved #{request.id}; the expert is invited until {_local(request.invitation_expires_at)}")
+        print(say("approved", id=request.id, until=_local(request.invitation_expires_at)))
     return 0
 
 
@@ -180,18 +202,24 @@ def _reject(args: argparse.Namespace) -> int:
         "rejected",
         lambda uow, staff: review.reject(uow, args.id, staff, reason=args.reason, via=_via(args)),
     )
-    print(f"rejected #{request.id}; the voucher hold is released")
+    print(say("rejected", id=request.id))
     return 0
 
 
 def format_advisory(item: QueuedAdvisory) -> str:
-    subjects = one_line("、".join(item.target_subjects)) or "all crops and animals"
+    subjects = one_line("、".join(item.target_subjects)) or say("all_subjects")
     return "\n".join(
         (
-            f"#{item.id}  {one_line(item.county)}  {one_line(item.expert)}  {item.category.value}"
-            f"  for {subjects}",
-            f"    {_excerpt(item.body)}",
-            f"    submitted {_local(item.submitted_at)}  would reach {item.recipients} farmer(s) now",
+            say(
+                "advisory_row",
+                id=item.id,
+                county=one_line(item.county),
+                expert=one_line(item.expert),
+                category=item.category.value,
+                subjects=subjects,
+            ),
+            _excerpt(item.body),
+            say("advisory_reach", submitted=_local(item.submitted_at), n=item.recipients),
         )
     )
 
@@ -200,7 +228,7 @@ def _list_advisories(args: argparse.Namespace) -> int:
     from core import advisories
 
     queue = _as_staff(args, advisories.pending_advisories)
-    return _print_queue(queue, format_advisory, what="advisory", plural="advisories")
+    return _print_queue(queue, format_advisory, what="advisory")
 
 
 def _approve_advisory(args: argparse.Namespace) -> int:
@@ -209,7 +237,7 @@ def _approve_advisory(args: argparse.Namespace) -> int:
     advisory, count = _as_staff(
         args, lambda uow, staff: advisories.approve_advisory(uow, args.id, staff, via=_via(args))
     )
-    print(f"approved advisory #{advisory.id}; the bot sends it to {count} farmer(s)")
+    print(say("advisory_approved", id=advisory.id, n=count))
     return 0
 
 
@@ -222,7 +250,7 @@ def _reject_advisory(args: argparse.Namespace) -> int:
             uow, args.id, staff, reason=args.reason, via=_via(args)
         ),
     )
-    print(f"rejected advisory #{advisory.id}; the expert is told the reason")
+    print(say("advisory_rejected", id=advisory.id))
     return 0
 
 
@@ -239,6 +267,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = actions.add_parser("list", help="requests waiting for review, oldest first", parents=[as_admin])
     listing.add_argument("--county", help="only this county, e.g. 临河区")
     listing.set_defaults(func=_list)
+    show = actions.add_parser(
+        "show",
+        help="one request in full: text, screening hits, NLU reading, expert, voucher, timeline",
+        parents=[as_admin],
+    )
+    show.add_argument("id", type=row_id)
+    show.set_defaults(func=_show)
     approve = actions.add_parser(
         "approve", help="approve a request: the chosen expert is invited", parents=[as_admin]
     )
@@ -248,8 +283,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "reject", help="reject a request with a reason the farmer will read", parents=[as_admin]
     )
     reject.add_argument("id", type=row_id)
-    # Not required by argparse: a missing reason is refused by the core rule, as one line.
-    reject.add_argument("--reason", default="")
+    # Required here so --help says so; a blank one is refused by the core rule, as one line.
+    reject.add_argument("--reason", required=True, help="why, in words the farmer will read")
     reject.set_defaults(func=_reject)
     listing = actions.add_parser("advisories", help="advisories waiting for review", parents=[as_admin])
     listing.set_defaults(func=_list_advisories)
@@ -264,5 +299,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "reject-advisory", help="reject an advisory with a reason the expert will read", parents=[as_admin]
     )
     reject.add_argument("id", type=row_id)
-    reject.add_argument("--reason", default="")
+    reject.add_argument("--reason", required=True, help="why, in words the expert will read")
     reject.set_defaults(func=_reject_advisory)

@@ -87,10 +87,25 @@ def test_run_refuses_a_schema_behind_the_code(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("args", [("run",), ("shell", "--no-color")], ids=" ".join)
 def test_an_empty_database_says_what_to_run(args: tuple[str, ...], tmp_path: Path) -> None:
-    line = _one_line(_jingfu(args, f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}", tmp_path))
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    line = _one_line(_jingfu(args, f"sqlite+aiosqlite:///{empty}", tmp_path))
     assert "not migrated" in line and "jingfu db upgrade" in line
     if args[0] == "shell":  # the newcomer's command: the demo data is missing too
         assert "jingfu seed demo" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("review", "list"), ("review", "approve", "1"), ("seed", "demo"), ("run",), ("shell", "--no-color")],
+    ids=" ".join,
+)
+def test_a_missing_sqlite_file_is_named_and_not_created(args: tuple[str, ...], tmp_path: Path) -> None:
+    # Opening it used to create an empty file, and the command then said "no such table".
+    missing = tmp_path / "var" / "nowhere.sqlite3"
+    line = _one_line(_jingfu(args, f"sqlite+aiosqlite:///{missing}", tmp_path))
+    assert f"{missing} does not exist" in line and "jingfu db upgrade" in line
+    assert not missing.exists()
 
 
 async def test_a_missing_table_is_told_as_a_missing_migration(engine: AsyncEngine, database_url: str) -> None:
