@@ -17,12 +17,12 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from admin_api.bodies import read_form
-from admin_api.console.render import page
+from admin_api.console.render import page, refusal
 from admin_api.console.sessions import ConsoleSession
 from admin_api.console.views import VIA, checked_form, services, signed_in
 from admin_api.console.views import request_id as path_id
 from admin_api.endpoints import ID_MAX, Call
-from admin_api.problems import Problem, detail_of, status_of
+from admin_api.problems import Problem
 from admin_api.routes import certification as api_certification
 from admin_api.routes.certification import _county
 from admin_api.schemas.certification import ExpertCreate, ExpertEdit, ExportQuery
@@ -74,26 +74,9 @@ def _typed(form: MultiDictProxy[Any], *, new: bool) -> dict[str, Any]:
 
 
 def _of(expert: Expert) -> dict[str, Any]:
-    return {
-        "name": expert.name,
-        "phone": expert.phone,
-        "title": expert.title,
-        "organisation": expert.organisation,
-        "senior_rank": expert.senior_rank,
-        "is_leader": expert.is_leader,
-        "specialties": sorted(expert.specialty_codes),
-        "keywords": list(expert.keywords),
-        "certified_on": expert.term_start.isoformat(),
-        "county_id": expert.county_id,
-    }
-
-
-def _refusal_status(refused: Problem | DomainError) -> int:
-    return refused.status if isinstance(refused, Problem) else status_of(refused)
-
-
-def _detail(refused: Problem | DomainError) -> str:
-    return refused.detail if isinstance(refused, Problem) else detail_of(refused)
+    """The form's fields as the record holds them (core's own snapshot of it)."""
+    held = certification.snapshot(expert)
+    return {**held, "certified_on": held["term_start"], "county_id": expert.county_id}
 
 
 async def _form_page(
@@ -185,12 +168,10 @@ async def _refused_form(
 ) -> web.Response:
     """The form again with what was typed and why not; a refusal of the person (role, county) is
     the error page instead, as anywhere else."""
-    status = _refusal_status(refused)
+    status, detail = refusal(refused)
     if status in (403, 404):
         raise refused
-    return await _form_page(
-        request, session, values, expert_id=expert_id, error=_detail(refused), status=status
-    )
+    return await _form_page(request, session, values, expert_id=expert_id, error=detail, status=status)
 
 
 @routes.get("/experts/import")

@@ -14,10 +14,10 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from admin_api.bodies import read_form
-from admin_api.console.render import page
+from admin_api.console.render import page, refusal
 from admin_api.console.views import VIA, checked_form, services, signed_in
 from admin_api.console.views import request_id as path_id
-from admin_api.problems import Problem, detail_of, status_of
+from admin_api.problems import Problem
 from admin_api.schemas.terms import TermsBody
 from core import term_lists
 from core.errors import DomainError
@@ -97,10 +97,9 @@ async def import_terms(request: web.Request) -> web.Response:
             new = [term_lists.NewTerm(t.term, t.category) for t in body.terms]
             added = await term_lists.add_terms(uow, session.staff, body.list, new, via=VIA)
     except (Problem, DomainError) as refused:
-        status = refused.status if isinstance(refused, Problem) else status_of(refused)
+        status, error = refusal(refused)
         if status in (403, 404):
             raise
-        error = refused.detail if isinstance(refused, Problem) else detail_of(refused)
         return await _terms_page(request, which, status=status, error=error, lines=lines)
     return await _terms_page(request, which, done="imported", imported=len(added))
 

@@ -101,6 +101,13 @@ async def test_a_county_administrator_certifies_edits_and_suspends_an_expert(
     assert "&lt;b&gt;张三&lt;/b&gt;" in shown and "<b>张三</b>" not in shown and "2031-01-04" in shown
 
     edit = f"/console/experts/{expert.id}/edit"
+    form = await (await console.get(edit)).text()
+    assert (
+        'value="&lt;b&gt;张三&lt;/b&gt;"' in form
+        and 'value="2026-01-05"' in form
+        and 'value="向日葵、番茄"' in form
+    )
+    assert re.search(r'value="plant_protection"\s+checked', form)
     edited = await console.post(edit, data=expert_form(token, title="高级农艺师", senior_rank="true"))
     assert edited.status == 200 and "高级农艺师" in await edited.text()
     [expert] = await experts_named(uow_factory, "<b>张三</b>")

@@ -96,6 +96,9 @@ async def test_a_user_changes_their_password_and_logs_in_with_the_new_one(
 ) -> None:
     await build_world(uow_factory)
     await signed_in(console, uow_factory, "李审核", AdminRole.county_reviewer, "临河区")
+    elsewhere = next(c.value for c in console.session.cookie_jar if c.key == "jf_console")  # another device
+    console.session.cookie_jar.clear()
+    assert (await log_in(console, "李审核", PASSWORD))[0] == 303
     token = await csrf_of(console, "/console/account/password")
     path = "/console/account/password"
     new = "黄河远上白云间-2027"
@@ -121,6 +124,10 @@ async def test_a_user_changes_their_password_and_logs_in_with_the_new_one(
 
     changed = await console.post(path, data={"csrf": token, "current": PASSWORD, "new": new, "repeated": new})
     assert changed.status == 200 and "密码已修改" in await changed.text()
+    assert (await console.get("/console/", allow_redirects=False)).status == 200  # this session goes on
+    console.session.cookie_jar.clear()
+    console.session.cookie_jar.update_cookies({"jf_console": elsewhere}, console.make_url("/console/"))
+    assert (await console.get("/console/", allow_redirects=False)).status == 303  # the other one ended
     console.session.cookie_jar.clear()
     assert (await log_in(console, "李审核", PASSWORD))[0] == 401
     assert (await log_in(console, "李审核", new))[0] == 303
