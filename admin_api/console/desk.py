@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from admin_api.bodies import read_form
-from admin_api.console.render import page
+from admin_api.console.render import outcome, page
 from admin_api.console.views import VIA, checked_form, services, signed_in
 from admin_api.console.views import request_id as path_id
 from admin_api.schemas.complaints import ResolveBody
@@ -40,7 +40,7 @@ async def advisory_page(request: web.Request) -> web.Response:
         page_name="advisories",
         a=detail,
         pending=detail.status == "pending_review",
-        done=request.query.get("done", ""),
+        done=outcome(request, "approved", "rejected"),
         states=ReviewState,
     )
 
@@ -73,7 +73,7 @@ async def complaint_page(request: web.Request) -> web.Response:
     async with services(request).uow() as uow:
         detail = await complaint_detail(uow, session.staff, path_id(request))
     return page(
-        request, "complaint.html", page_name="complaints", c=detail, done=request.query.get("done", "")
+        request, "complaint.html", page_name="complaints", c=detail, done=outcome(request, "resolved")
     )
 
 

@@ -17,7 +17,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from admin_api.bodies import read_form
-from admin_api.console.render import page, refusal
+from admin_api.console.render import outcome, page, refusal
 from admin_api.console.sessions import ConsoleSession
 from admin_api.console.views import VIA, checked_form, services, signed_in
 from admin_api.console.views import request_id as path_id
@@ -246,7 +246,7 @@ async def expert_page(request: web.Request) -> web.Response:
         e=expert,
         specialties=sorted(expert.specialty_codes),
         acts=certification.status_acts(expert.status),
-        done=request.query.get("done", ""),
+        done=outcome(request, "certified", "edited", "suspend", "dismiss", "reinstate"),
     )
 
 

@@ -67,6 +67,13 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any)
     return response
 
 
+def outcome(request: web.Request, *known: str) -> str:
+    """The `?done=` a redirect after a form named, if it is one of `known` (an address can say
+    anything; only the console's own outcomes are shown)."""
+    done = request.query.get("done", "")
+    return done if done in known else ""
+
+
 def refusal(exc: Problem | DomainError) -> tuple[int, str]:
     """The HTTP status and the words of a refusal, from the API's own mapping (admin_api.problems)."""
     if isinstance(exc, Problem):

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from admin_api.bodies import read_form
-from admin_api.console.render import page, refusal
+from admin_api.console.render import outcome, page, refusal
 from admin_api.console.views import VIA, checked_form, services, signed_in
 from admin_api.console.views import request_id as path_id
 from admin_api.problems import Problem
@@ -46,7 +46,12 @@ async def _terms_page(
     session = signed_in(request)
     async with services(request).uow() as uow:
         rows = await term_lists.terms(uow, session.staff, which)
-    context: dict[str, Any] = {"error": None, "lines": "", "done": request.query.get("done", ""), **shown}
+    context: dict[str, Any] = {
+        "error": None,
+        "lines": "",
+        "done": outcome(request, "added", "removed"),
+        **shown,
+    }
     return page(
         request,
         "terms.html",

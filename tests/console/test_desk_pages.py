@@ -261,3 +261,21 @@ async def test_reviewers_add_internal_notes_on_a_request(
     token = await csrf_of(console, "/console/")
     other = await console.post(f"{path}/notes", data={"csrf": token, "text": "看看"})
     assert other.status == 404 and len(await note_texts(uow_factory, request_id)) == 1
+
+
+async def test_a_made_up_outcome_in_the_address_shows_no_notice(
+    console: TestClient, uow_factory: UowFactory
+) -> None:
+    world = await build_world(uow_factory)
+    advisory_id = await advisory(uow_factory, world)
+    complaint_id = await complaint(uow_factory, world)
+    await signed_in(console, uow_factory, "赵主任", AdminRole.county_admin, "临河区")
+    for path in (
+        f"/console/advisories/{advisory_id}",
+        f"/console/complaints/{complaint_id}",
+        f"/console/experts/{world.experts['王建国']}",
+        "/console/terms",
+    ):
+        answer = await console.get(path + "?done=%3Cscript%3E")
+        assert answer.status == 200, path
+        assert 'class="notice"' not in await answer.text(), path
