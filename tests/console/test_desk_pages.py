@@ -5,8 +5,10 @@ not act is refused; what farmers and experts wrote is shown as text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
@@ -279,3 +281,30 @@ async def test_a_made_up_outcome_in_the_address_shows_no_notice(
         answer = await console.get(path + "?done=%3Cscript%3E")
         assert answer.status == 200, path
         assert 'class="notice"' not in await answer.text(), path
+
+
+async def test_every_page_and_form_asks_for_a_log_in_first(
+    console: TestClient, uow_factory: UowFactory
+) -> None:
+    world = await build_world(uow_factory)
+    advisory_id = await advisory(uow_factory, world)
+    assert console.app is not None
+    [mounted] = [r for r in console.app.router.resources() if isinstance(r, web.PrefixedSubAppResource)]
+    paths = {
+        (route.method, route.resource.canonical)
+        for route in mounted.get_info()["app"].router.routes()
+        if route.resource is not None and route.method in ("GET", "POST")
+    }
+    asked = 0
+    for method, path in sorted(paths):
+        if path.startswith(("/console/login", "/console/static")):
+            continue
+        concrete = re.sub(r"\{act[^}]*\}", "suspend", re.sub(r"\{(id|n)[^}]*\}", "1", path))
+        answer = await console.request(method, concrete, data={}, allow_redirects=False)
+        assert answer.status == 303 and answer.headers["Location"].startswith("/console/login"), (
+            method,
+            path,
+        )
+        asked += 1
+    assert asked >= 20
+    assert await advisory_status(uow_factory, advisory_id) is AdvisoryStatus.pending_review

@@ -211,3 +211,25 @@ async def test_the_team_page_shows_what_art_7_asks(console: TestClient, uow_fact
         assert other is not None
         other_team = other.team_id
     assert (await console.get(f"/console/teams/{other_team}")).status == 404
+
+
+async def test_the_city_institute_picks_the_county_of_a_new_expert(
+    console: TestClient, uow_factory: UowFactory
+) -> None:
+    world = await build_world(uow_factory)
+    await signed_in(console, uow_factory, "周所长", AdminRole.city_institute, None)
+    form = await (await console.get("/console/experts/new")).text()
+    assert f'<option value="{world.other_county_id}"' in form and f'<option value="{world.county_id}"' in form
+    token = hidden(form, "csrf")
+    unnamed = await console.post("/console/experts/new", data=expert_form(token, name="钱多"))
+    assert (
+        unnamed.status == 422
+        and "county_id" in await unnamed.text()
+        and not await experts_named(uow_factory, "钱多")
+    )
+    made = await console.post(
+        "/console/experts/new", data=expert_form(token, name="钱多", county_id=str(world.other_county_id))
+    )
+    assert made.status == 200
+    [expert] = await experts_named(uow_factory, "钱多")
+    assert expert.county_id == world.other_county_id

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core import console_users
 from storage.enums import AdminRole
-from storage.models import TermEntry
+from storage.models import AuditLog, TermEntry
 from storage.uow import UnitOfWork
 from tests.console.conftest import PASSWORD
 from tests.console.test_desk_pages import csrf_of, signed_in
@@ -131,3 +131,6 @@ async def test_a_user_changes_their_password_and_logs_in_with_the_new_one(
     console.session.cookie_jar.clear()
     assert (await log_in(console, "李审核", PASSWORD))[0] == 401
     assert (await log_in(console, "李审核", new))[0] == 303
+    async with uow_factory() as uow:
+        entry = await uow.session.scalar(select(AuditLog).where(AuditLog.action == "console_user.password"))
+        assert entry is not None and new not in str(entry.detail)  # recorded, never the password
