@@ -232,6 +232,11 @@ _STATUS_ACTS: dict[str, tuple[frozenset[ExpertStatus], ExpertStatus, str]] = {
 }
 
 
+def status_acts(status: ExpertStatus) -> list[str]:
+    """The acts that apply to an expert in `status` (what a form offers; change_status checks)."""
+    return [act for act, (starts, _, _) in _STATUS_ACTS.items() if status in starts]
+
+
 async def change_status(
     uow: UnitOfWork, staff: Staff, expert_id: int, act: str, *, reason: str, via: str
 ) -> Expert:

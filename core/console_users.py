@@ -1,7 +1,8 @@
 """Console users: admins who log in to the web console with a name and a password.
 
 `jingfu admin create-user` makes one (role and county as for API tokens); `log_in` is the console's
-password check. Both audited or not: creating a user is, a log-in attempt is not (the console keeps
+password check; `change_password` a user's own. Creating a user and changing a password are
+audited, a log-in attempt is not (the console keeps
 no history of guesses; it limits them per address instead, admin_api.console.limits).
 """
 
@@ -70,3 +71,20 @@ async def log_in(uow: UnitOfWork, name: str, password: str) -> tuple[Staff, str]
     if not await verify_password(user.password_hash if user else None, password) or user is None:
         return None
     return Staff(admin_id=user.id, county_id=user.county_id, role=user.role), user.name
+
+
+async def change_password(uow: UnitOfWork, staff: Staff, *, current: str, new: str, repeated: str) -> None:
+    """The signed-in user's own password, replaced after the current one is proven; audited (never
+    the password). Each refusal names its field: current, repeated or new. Commits."""
+    user = await uow.session.get(AdminUser, staff.admin_id, with_for_update=True) if staff.admin_id else None
+    if user is None or user.password_hash is None:
+        raise NotFound("no console user is signed in")
+    if not await verify_password(user.password_hash, current):
+        raise InvalidInput("the current password is wrong", field="current")
+    if new != repeated:
+        raise InvalidInput("the new password and its repetition differ", field="repeated")
+    if len(new) < MIN_LENGTH:
+        raise InvalidInput(f"a password has at least {MIN_LENGTH} characters", field="new")
+    user.password_hash = await hash_password(new)
+    await record(uow, staff.actor, "console_user.password", "admin_user", user.id)
+    await uow.commit()

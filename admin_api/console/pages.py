@@ -1,7 +1,7 @@
 """The console's lists beside the queue: advisories waiting for review, complaints, the audit log.
 
 Read-only pages, each one core call (the API's advisories, complaints and audit routes make the
-same ones); acting on an advisory or a complaint is still the API's (docs/admin-console.md).
+same ones); one advisory or complaint, and acting on it, is admin_api.console.desk.
 """
 
 from __future__ import annotations
@@ -22,9 +22,13 @@ routes = web.RouteTableDef()
 @routes.get("/advisories")
 async def advisories(request: web.Request) -> web.Response:
     session = signed_in(request)
+    asked = request.query.get("state", "pending")
+    state = ReviewState(asked) if asked in ReviewState.__members__ else ReviewState.pending
     async with services(request).uow() as uow:
-        rows = await advisory_page(uow, session.staff, ReviewState.pending, limit=PAGE)
-    return page(request, "advisories.html", page_name="advisories", rows=rows)
+        rows = await advisory_page(uow, session.staff, state, limit=PAGE)
+    return page(
+        request, "advisories.html", page_name="advisories", rows=rows, shown=state, states=ReviewState
+    )
 
 
 @routes.get("/complaints")

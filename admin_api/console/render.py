@@ -67,6 +67,20 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any)
     return response
 
 
+def outcome(request: web.Request, *known: str) -> str:
+    """The `?done=` a redirect after a form named, if it is one of `known` (an address can say
+    anything; only the console's own outcomes are shown)."""
+    done = request.query.get("done", "")
+    return done if done in known else ""
+
+
+def refusal(exc: Problem | DomainError) -> tuple[int, str]:
+    """The HTTP status and the words of a refusal, from the API's own mapping (admin_api.problems)."""
+    if isinstance(exc, Problem):
+        return exc.status, exc.detail
+    return status_of(exc), detail_of(exc)
+
+
 @web.middleware
 async def console_middleware(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -74,10 +88,9 @@ async def console_middleware(
     """Security headers on every answer; refusals as a page a person reads, not problem+json."""
     try:
         response = await handler(request)
-    except DomainError as exc:
-        response = page(request, "error.html", status=status_of(exc), detail=detail_of(exc))
-    except Problem as exc:
-        response = page(request, "error.html", status=exc.status, detail=exc.detail)
+    except (DomainError, Problem) as exc:
+        status, detail = refusal(exc)
+        response = page(request, "error.html", status=status, detail=detail)
     except web.HTTPException as exc:
         if exc.status < 400:
             exc.headers.update(PAGE_HEADERS)

@@ -59,6 +59,12 @@ class SessionStore:
     def close(self, key: str | None) -> None:
         self.sessions.pop(key or "", None)
 
+    def close_others(self, kept: ConsoleSession) -> None:
+        """After a password change: the user's other sessions (another browser, a lost phone) end."""
+        for key in [k for k, s in self.sessions.items() if s.staff.admin_id == kept.staff.admin_id]:
+            if key != kept.key:
+                del self.sessions[key]
+
 
 @dataclass
 class LoginLimit:
