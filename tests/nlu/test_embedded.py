@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from nlu.embedded import engine as engine_module
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.embedded.model import fit_temperature
 from nlu.taxonomy import coarse_group
@@ -105,9 +108,25 @@ def test_any_text_parses_with_spans_inside_it(embedded: EmbeddedEngine, text: st
         assert text[entity.start : entity.end].strip()
 
 
-def test_the_model_is_cached_between_engines(embedded: EmbeddedEngine) -> None:
-    again = EmbeddedEngine()
+def test_a_second_engine_loads_the_model_from_disk_without_training(
+    embedded: EmbeddedEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Training takes seconds; every process (the bot, each command) must load what one built. The
+    # first engine's training is the session's model, so this test builds nothing itself.
+    monkeypatch.setattr(engine_module, "train", lambda _data: embedded.model())
+    first = EmbeddedEngine(cache_dir=tmp_path)
+    first.model()
+    [cached] = tmp_path.glob("*.pkl")
+
+    def trained_again(_data: object) -> None:
+        raise AssertionError("the model was trained again: the disk cache was not used")
+
+    monkeypatch.setattr(engine_module, "train", trained_again)
+    again = EmbeddedEngine(cache_dir=tmp_path)
     assert again.parse_sync("羊羔拉稀").specialty == embedded.parse_sync("羊羔拉稀").specialty
+    cached.write_bytes(b"half a file")  # a torn or foreign file is rebuilt, never trusted
+    with pytest.raises(AssertionError, match="trained again"):
+        EmbeddedEngine(cache_dir=tmp_path).model()
 
 
 def test_confidences_are_a_calibrated_softmax(embedded: EmbeddedEngine) -> None:
