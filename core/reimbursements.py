@@ -183,11 +183,20 @@ async def _expert_in_scope(uow: UnitOfWork, staff: Staff, expert_id: int) -> Exp
 async def confirm(
     uow: UnitOfWork, staff: Staff, expert_id: int, period_text: str, *, now: datetime
 ) -> Statement:
-    """Freeze an expert's draft for the period: its lines are stored and no later statement takes
-    them. 409 once confirmed or paid; 422 when there is nothing to reimburse."""
+    """Freeze an expert's draft for a period that has ended: its lines are stored and no later
+    statement takes them. 409 before the period ends and once confirmed or paid; 422 when there
+    is nothing to reimburse."""
     staff.ensure(Permission.reimburse)
     when = period(period_text)
     expert = await _expert_in_scope(uow, staff, expert_id)
+    if now < when.ends:
+        # Confirming freezes the lines: a service completed later in the period would then be on
+        # no statement of it, and the period's total would fall short of the ledger's captures.
+        raise IllegalTransition(
+            f"{when.name} runs until {when.ends.date().isoformat()} (Asia/Shanghai); "
+            "its statement is confirmed once the period has ended",
+            current_status=DRAFT,
+        )
     existing = await uow.session.scalar(
         select(ReimbursementStatement).where(
             ReimbursementStatement.expert_id == expert_id, ReimbursementStatement.period == when.name

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
-from aiohttp.test_utils import TestClient
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from admin_api.app import create_admin_app
+from admin_api.services import AdminServices
 from core import ledger
 from core.actors import Actor
 from storage.enums import AdminRole, LedgerKind, RequestStatus, ServiceMode
@@ -26,6 +30,28 @@ from tests.demo_world import World, build_world
 UowFactory = Callable[[], UnitOfWork]
 NAME = '=HYPERLINK("http://x","y")'
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MID_SEPTEMBER = datetime(2026, 9, 15, 2, tzinfo=UTC)
+NEW_YEAR_2027 = datetime(2027, 1, 5, 2, tzinfo=UTC)  # every period of 2026 has ended
+
+
+async def _api_at(
+    session_factory: async_sessionmaker[AsyncSession], now: datetime
+) -> AsyncIterator[TestClient]:
+    app = create_admin_app(AdminServices(session_factory=session_factory, clock=lambda: now))
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        yield client
+
+
+@pytest.fixture
+async def api_in_2027(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[TestClient]:
+    async for client in _api_at(session_factory, NEW_YEAR_2027):
+        yield client
+
+
+@pytest.fixture
+async def api_in_september(session_factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[TestClient]:
+    async for client in _api_at(session_factory, MID_SEPTEMBER):
+        yield client
 
 
 async def _served(
@@ -178,8 +204,9 @@ async def test_a_statement_is_the_ledger_in_json_csv_and_xlsx(
 
 
 async def test_a_statement_is_confirmed_then_paid_once_and_never_changes(
-    api: TestClient, uow_factory: UowFactory
+    api_in_2027: TestClient, uow_factory: UowFactory
 ) -> None:
+    api = api_in_2027
     _, expert_id, q3 = await _world(uow_factory)
     admin = await token(uow_factory, AdminRole.county_admin, "临河区")
     step = {"expert_id": expert_id, "period": "2026-Q3"}
@@ -266,3 +293,27 @@ async def test_the_city_sees_every_county_and_a_county_its_own(
     step = {"expert_id": world.other_county_expert_id, "period": "2026-08"}
     assert (await api.post("/api/v1/reimbursements/confirm", headers=county, json=step)).status == 404
     assert (await api.post("/api/v1/reimbursements/confirm", headers=city, json=step)).status == 403
+
+
+async def test_a_period_still_running_is_not_confirmed_so_no_later_service_is_left_out(
+    api_in_september: TestClient, uow_factory: UowFactory
+) -> None:
+    """Confirming freezes a period's statement; frozen in mid-September, Q3's services of the 20th
+    would be on no Q3 statement at all, and the quarter's total would fall short of its captures."""
+    api = api_in_september
+    _, expert_id, q3 = await _world(uow_factory)
+    admin = await token(uow_factory, AdminRole.county_admin, "临河区")
+
+    early = await api.post(
+        "/api/v1/reimbursements/confirm", headers=admin, json={"expert_id": expert_id, "period": "2026-Q3"}
+    )
+    body = await early.json()
+    assert early.status == 409, body
+    assert "2026-10-01" in body["detail"] and body["current_status"] == "draft"
+    page = await (await api.get("/api/v1/reimbursements?period=2026-Q3", headers=admin)).json()
+    assert [(s["status"], s["total_fen"]) for s in page["statements"]] == [("draft", 15_600)]
+
+    august = await api.post(
+        "/api/v1/reimbursements/confirm", headers=admin, json={"expert_id": expert_id, "period": "2026-08"}
+    )
+    assert (august.status, (await august.json())["lines"][0]["request_id"]) == (200, q3[1])
