@@ -4,13 +4,15 @@ with a reason, closes an ended year, and reads every account against its ledger 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from storage.enums import AdminRole, LedgerKind
+from core import requests
+from storage.enums import AdminRole, LedgerKind, ServiceMode
 from storage.models import AuditLog, LedgerEntry, ServiceObject, VoucherAccount
 from storage.uow import UnitOfWork
 from tests.admin_api.test_review_desk import token
@@ -251,3 +253,39 @@ async def test_ids_out_of_range_in_a_batch_are_refused_before_the_database(
         assert answer["errors"][0]["loc"][0] == "service_object_ids"
     async with uow_factory() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(LedgerEntry)) == entries_before
+
+
+async def test_a_hold_released_after_its_year_closed_lapses_at_once(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    """A request submitted in November holds last year's voucher over the closing; rejected in
+    January, its fee comes back to a year nobody can spend from: it lapses, as at the closing."""
+    world = await build_world(uow_factory, now=datetime(LAST_YEAR, 3, 1, 2, tzinfo=UTC))
+    async with uow_factory() as uow:
+        draft = await requests.create_draft(uow, world.farmer_id, description="向日葵叶子发黄")
+    async with uow_factory() as uow:
+        submitted = await requests.submit(
+            uow,
+            draft.id,
+            world.farmer_id,
+            expert_id=world.experts["王建国"],
+            mode=ServiceMode.video,
+            now=datetime(LAST_YEAR, 11, 20, 2, tzinfo=UTC),
+        )
+    admin = await token(uow_factory, AdminRole.county_admin, "临河区")
+    status, report = await _post(api, "/api/v1/vouchers/expire", admin, {"budget_year": LAST_YEAR})
+    assert status == 200 and report["total_fen"] > 0
+
+    status, _ = await _post(api, f"/api/v1/requests/{draft.id}/reject", admin, {"reason": "请补充照片"})
+    assert status == 200
+    listed = await (await api.get(f"/api/v1/vouchers/accounts?year={LAST_YEAR}", headers=admin)).json()
+    [account] = [a for a in listed["items"] if a["service_object_id"] == world.service_object_id]
+    assert (account["available_fen"], account["held_fen"], account["captured_fen"]) == (0, 0, 0)
+    assert account["expired_fen"] == account["issued_fen"], "nothing was spent: all of it lapsed"
+    ledger = await (await api.get(f"/api/v1/vouchers/accounts/{account['id']}/ledger", headers=admin)).json()
+    assert [(e["kind"], e["amount_fen"]) for e in ledger["items"][-2:]] == [
+        ("release", submitted.fee_fen),
+        ("expire", submitted.fee_fen),
+    ]
+    reconciliation = await api.get("/api/v1/vouchers/reconciliation", headers=admin)
+    assert (await reconciliation.json())["mismatches"] == []

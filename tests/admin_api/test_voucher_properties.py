@@ -110,6 +110,7 @@ class Asked:
     farmer_id: int
     county: str  # the reviewer who decides: "county" (临河区) or "city" (五原县)
     expert_id: int
+    year: int  # of the account it holds on
     schedule: dict[str, int]  # the fees in force when it was submitted
     held: int
 
@@ -129,6 +130,7 @@ class Run:
     clock: Clock
     captured: int = 0
     expired: int = 0
+    closed: set[str] = field(default_factory=set)  # who closed LAST: "county" (临河区), "city" (all)
     first: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (caller, key) → answer
     asked: list[Asked] = field(default_factory=list)
     sent: list[tuple[Any, ...]] = field(default_factory=list)  # the issue ops sent so far
@@ -200,6 +202,7 @@ async def _desk_act(run: Run, op: tuple[Any, ...]) -> int:
         if answer["repeated"]:
             return 0
         run.expired += answer["total_fen"]
+        run.closed.add(op[1])
         return int(answer["accounts"])
     # A fee from now: what is submitted later holds it; what was held keeps its own.
     _, mode, fee = op
@@ -224,7 +227,7 @@ async def _submit(run: Run, op: tuple[Any, ...]) -> int:
             )
         except DomainError:  # no account for the year, or too little on it: the bot says so
             return 0
-    run.asked.append(Asked(draft.id, farmer_id, decides, expert_id, schedule, schedule[mode]))
+    run.asked.append(Asked(draft.id, farmer_id, decides, expert_id, year, schedule, schedule[mode]))
     return 1
 
 
@@ -256,7 +259,20 @@ async def _request_act(run: Run, op: tuple[Any, ...]) -> int:
             except DomainError:  # already served, rejected or cancelled
                 return 0
     released, asked.held = asked.held, 0
-    return int(released > 0)
+    return int(released > 0) + _lapses(run, asked, released)
+
+
+def _closed(run: Run, year: int, county: str) -> bool:
+    """Whether `year` was closed for the accounts of `county` ("county": 临河区, "city": 五原县)."""
+    return year == LAST and ("city" in run.closed or (county == "county" and "county" in run.closed))
+
+
+def _lapses(run: Run, asked: Asked, released: int) -> int:
+    """What a request gives back to a year already closed lapses at once: one more ledger row."""
+    if released == 0 or not _closed(run, asked.year, asked.county):
+        return 0
+    run.expired += released
+    return 1
 
 
 async def _serve(run: Run, asked: Asked, delivered: ServiceMode) -> int:
@@ -276,7 +292,8 @@ async def _serve(run: Run, asked: Asked, delivered: ServiceMode) -> int:
             now=run.clock.now,
         )
     captured = min(asked.schedule[delivered], asked.held)
-    rows = int(captured > 0) + int(asked.held > captured)  # the capture, and the rest released
+    rest = asked.held - captured
+    rows = int(captured > 0) + int(rest > 0) + _lapses(run, asked, rest)  # capture, release, lapse
     run.captured += captured
     asked.held = 0
     return rows
@@ -300,6 +317,8 @@ async def _check(run: Run) -> None:
     for a in accounts:
         assert a["issued_fen"] == a["available_fen"] + a["held_fen"] + a["captured_fen"] + a["expired_fen"], a
         assert min(a["available_fen"], a["held_fen"], a["captured_fen"], a["expired_fen"]) >= 0, a
+        if _closed(run, a["budget_year"], "county" if a["county"] == "临河区" else "city"):
+            assert a["available_fen"] == 0, ("nothing is left to spend in a closed year", a)
 
     def total(figure: str) -> int:
         return sum(a[figure] for a in accounts)
