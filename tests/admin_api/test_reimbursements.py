@@ -383,3 +383,38 @@ async def test_a_period_still_running_is_not_confirmed_so_no_later_service_is_le
         "/api/v1/reimbursements/confirm", headers=admin, json={"expert_id": expert_id, "period": "2026-08"}
     )
     assert (august.status, (await august.json())["lines"][0]["request_id"]) == (200, q3[1])
+
+
+async def test_every_kind_of_period_takes_the_services_completed_in_it_in_bayannur_time(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    """The world's five services: 30 June 23:59, 1 July 09:00, 9 August, 30 September 23:59 and
+    1 October 00:00, Bayannur time (3000, 8001, 4599 in Q3; 1000 either side)."""
+    await _world(uow_factory)
+    admin = await token(uow_factory, AdminRole.county_admin, "临河区")
+
+    async def total(period: str) -> tuple[int, Any]:
+        answer = await api.get(f"/api/v1/reimbursements?period={period}", headers=admin)
+        body = await answer.json()
+        return answer.status, body.get("total_fen")
+
+    assert [await total(p) for p in ("2026-06", "2026-07", "2026-09", "2026-10")] == [
+        (200, 1_000),
+        (200, 3_000),
+        (200, 4_599),
+        (200, 1_000),
+    ]
+    assert [await total(p) for p in ("2026-Q2", "2026-Q3", "2026-Q4")] == [
+        (200, 1_000),
+        (200, 15_600),
+        (200, 1_000),
+    ]
+    assert [await total(p) for p in ("2026-H1", "2026-H2", "2026", "2025", "2027-Q1")] == [
+        (200, 1_000),
+        (200, 16_600),
+        (200, 17_600),
+        (200, 0),
+        (200, 0),
+    ]
+    for wrong in ("2026-13", "2026-Q5", "2026-H3", "26", "2026-7"):
+        assert (await total(wrong))[0] == 400, wrong  # a query parameter out of its pattern

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from core import requests
 from storage.enums import AdminRole, LedgerKind, ServiceMode
-from storage.models import AuditLog, LedgerEntry, ServiceObject, VoucherAccount
+from storage.models import AuditLog, LedgerEntry, ServiceObject, Township, VoucherAccount
 from storage.uow import UnitOfWork
 from tests.admin_api.test_review_desk import token
 from tests.bot.test_review_cli import cli_database, jingfu
@@ -289,3 +289,51 @@ async def test_a_hold_released_after_its_year_closed_lapses_at_once(
     ]
     reconciliation = await api.get("/api/v1/vouchers/reconciliation", headers=admin)
     assert (await reconciliation.json())["mismatches"] == []
+
+
+async def test_accounts_are_filtered_by_kind_township_and_year_each_and_together(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    await build_world(uow_factory)
+    city = await token(uow_factory, AdminRole.city_institute)
+    async with uow_factory() as uow:
+        objects = (
+            await uow.session.execute(
+                select(ServiceObject.id, ServiceObject.kind, Township.name).join(
+                    Township, Township.id == ServiceObject.township_id
+                )
+            )
+        ).all()
+        townships = {
+            name: township_id
+            for name, township_id in (await uow.session.execute(select(Township.name, Township.id))).all()
+        }
+    status, _ = await _post(
+        api,
+        "/api/v1/vouchers/issue",
+        city,
+        {"amount_fen": 900, "budget_year": LAST_YEAR, "kind": "household", "batch_key": "last"},
+    )
+    assert status == 200
+
+    async def listed(query: str) -> list[tuple[int, int]]:
+        page = await (await api.get(f"/api/v1/vouchers/accounts?limit=200&{query}", headers=city)).json()
+        return sorted((a["service_object_id"], a["budget_year"]) for a in page["items"])
+
+    everything = await listed("")
+    current = {year for _, year in everything} - {LAST_YEAR}
+    households = sorted(o for o, kind, _ in objects if kind == "household")
+    assert await listed("kind=household") == sorted(
+        [(o, LAST_YEAR) for o in households] + [(o, y) for o in households for y in current]
+    )
+    assert await listed(f"year={LAST_YEAR}") == [(o, LAST_YEAR) for o in households]
+    in_langshan = sorted(o for o, _, township in objects if township == "狼山镇")
+    assert in_langshan, "the demo has a household in 狼山镇"
+    assert await listed(f"township={townships['狼山镇']}") == sorted(
+        [(o, LAST_YEAR) for o in in_langshan if o in households]
+        + [(o, y) for o in in_langshan for y in current]
+    )
+    assert await listed(f"township={townships['狼山镇']}&kind=point&year={LAST_YEAR}") == []
+    assert await listed(f"township={townships['干召庙镇']}&kind=point") == [
+        (o, y) for o, kind, township in objects if township == "干召庙镇" and kind == "point" for y in current
+    ]
