@@ -414,6 +414,9 @@ async def _run_sequence(url: str, ops: list[tuple[Any, ...]]) -> None:
         await engine.dispose()
 
 
+# 8 random sequences of 4 to 20 acts, besides the explicit one: each builds its world afresh and checks
+# after every act, ~0.1 s an act. Measured on the shared 2-core machine (load 9): 11 s on SQLite, 26 s
+# on PostgreSQL, whole test; about a quarter of that on an idle one.
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=OPS)
 # Always tried, besides the random ones: the city lowers the fees between a submission and the
