@@ -1,11 +1,12 @@
 """Reimbursement statements as files for the county's finance office: CSV and XLSX.
 
-Chinese headers; one row per captured service, then a totals row; amounts in yuan with two decimals,
-formatted from integer fen (never through a float). Text a person typed (an expert's name) is kept as
-text: in XLSX every cell but the amounts (numbers, shown with two decimals) is written with
-xlsxwriter's `write_string`, so `=HYPERLINK(…)` is a string cell, never a formula; in CSV a cell
-starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed with a single quote (OWASP,
-CSV injection), which spreadsheets show as text.
+Chinese headers; one row per captured service (with the service object and farmer it served), then a
+totals row; amounts in yuan with two decimals, formatted from integer fen (never through a float).
+Text a person typed (an expert's, a farmer's or a service object's name) is kept as text: in XLSX
+every cell but the amounts (numbers, shown with two decimals) is written with xlsxwriter's
+`write_string`, so `=HYPERLINK(…)` is a string cell, never a formula; in CSV a cell starting with `=`,
+`+`, `-`, `@`, a tab or a carriage return is prefixed with a single quote (OWASP, CSV injection),
+which spreadsheets show as text.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from core.reimbursements import Statement
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER = ("县区", "专家", "状态", "服务单号", "完成日期", "服务方式", "费用（元）")
+HEADER = ("县区", "专家", "状态", "服务单号", "服务对象", "农户", "完成日期", "服务方式", "费用（元）")
 MODES = {
     "online": "线上解答",
     "video": "视频解答",
@@ -47,6 +48,8 @@ def rows(found: list[Statement]) -> list[tuple[str, ...]]:
             s.expert,
             STATES[s.status],
             str(line.request_id),
+            line.service_object,
+            line.farmer,
             line.completed_at.astimezone(LOCAL_TZ).date().isoformat(),
             MODES[line.mode],
             yuan(line.fee_fen),
@@ -55,7 +58,7 @@ def rows(found: list[Statement]) -> list[tuple[str, ...]]:
         for line in s.lines
     ]
     total = sum(s.total_fen for s in found)
-    return [*table, ("合计", "", "", f"{len(table)} 项", "", "", yuan(total))]
+    return [*table, ("合计", "", "", f"{len(table)} 项", "", "", "", "", yuan(total))]
 
 
 def _text(cell: str) -> str:
@@ -89,7 +92,8 @@ def as_xlsx(table: Sequence[Sequence[str]], title: str) -> bytes:
                 sheet.write_string(number, column, cell)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 1, 16)
-    sheet.set_column(4, 6, 12)
+    sheet.set_column(4, 5, 20)
+    sheet.set_column(6, 8, 12)
     book.close()
     return out.getvalue()
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from core.actors import Actor
 from core.errors import InsufficientBalance, InvalidInput, NotFound
 from storage.enums import LedgerKind
-from storage.models import LedgerEntry, VoucherAccount
+from storage.models import LedgerEntry, ServiceObject, VoucherAccount, VoucherBatch
 from storage.uow import UnitOfWork
 
 
@@ -141,16 +141,56 @@ async def held_for_request(uow: UnitOfWork, request_id: int) -> tuple[int | None
     return row[0], int(row[1] or 0)
 
 
+async def year_closed(uow: UnitOfWork, budget_year: int, county_ids: set[int]) -> bool:
+    """Whether `budget_year` was closed (its unspent vouchers expired) city-wide or in one of
+    `county_ids` (core.voucher_desk.expire_year)."""
+    closed = await uow.session.scalar(
+        select(VoucherBatch.id)
+        .where(VoucherBatch.action == "expire", VoucherBatch.budget_year == budget_year)
+        .where(or_(VoucherBatch.county_id.is_(None), VoucherBatch.county_id.in_(county_ids)))
+        .limit(1)
+    )
+    return closed is not None
+
+
+async def _account_year_closed(uow: UnitOfWork, account_id: int) -> bool:
+    row = (
+        await uow.session.execute(
+            select(VoucherAccount.budget_year, ServiceObject.county_id)
+            .join(ServiceObject, ServiceObject.id == VoucherAccount.service_object_id)
+            .where(VoucherAccount.id == account_id)
+        )
+    ).one()
+    return await year_closed(uow, row[0], {row[1]})
+
+
 async def release(
     uow: UnitOfWork, request_id: int, actor: Actor, note: str | None = None
 ) -> LedgerEntry | None:
-    """Give back whatever the request still holds; None when nothing is held."""
+    """Give back whatever the request still holds; None when nothing is held.
+
+    Held amounts outlive their year's closing (the request is still under way), but what comes back
+    after it lapses at once, as it would have at the closing: left available, it would sit in a
+    year nobody can spend from any more."""
     account_id, held = await held_for_request(uow, request_id)
     if account_id is None or held == 0:
         return None
-    return await _move(
+    entry = await _move(
         uow, account_id, LedgerKind.release, held, held, -held, actor, request_id=request_id, note=note
     )
+    if await _account_year_closed(uow, account_id):
+        await _move(
+            uow,
+            account_id,
+            LedgerKind.expire,
+            held,
+            -held,
+            0,
+            Actor.system(),
+            request_id=request_id,
+            note="released after its budget year closed",
+        )
+    return entry
 
 
 async def capture(uow: UnitOfWork, request_id: int, amount_fen: int, actor: Actor) -> LedgerEntry:

@@ -24,10 +24,12 @@ from storage.enums import LedgerKind, ServiceMode
 from storage.models import (
     County,
     Expert,
+    Farmer,
     LedgerEntry,
     Reimbursement,
     ReimbursementLine,
     ReimbursementStatement,
+    ServiceObject,
     ServiceRequest,
 )
 from storage.uow import UnitOfWork
@@ -69,6 +71,8 @@ def period(text: str) -> Period:
 @dataclass(frozen=True)
 class Line:
     request_id: int
+    service_object: str  # who was served: the finance office checks a line against them
+    farmer: str
     completed_at: datetime
     mode: ServiceMode
     fee_fen: int
@@ -108,11 +112,15 @@ async def _live_lines(
             Reimbursement.id,
             Reimbursement.expert_id,
             ServiceRequest.id,
+            ServiceObject.name,
+            Farmer.name,
             ServiceRequest.completed_at,
             ServiceRequest.delivered_mode,
             captured.c.captured,
         )
         .join(ServiceRequest, ServiceRequest.id == Reimbursement.request_id)
+        .join(ServiceObject, ServiceObject.id == ServiceRequest.service_object_id)
+        .join(Farmer, Farmer.id == ServiceRequest.farmer_id)
         .join(captured, captured.c.request_id == Reimbursement.request_id)
         .outerjoin(ReimbursementLine, ReimbursementLine.reimbursement_id == Reimbursement.id)
         .where(ReimbursementLine.id.is_(None))
@@ -124,8 +132,10 @@ async def _live_lines(
     if expert_id is not None:
         query = query.where(Reimbursement.expert_id == expert_id)
     return [
-        (expert, Line(request_id, completed_at, ServiceMode(mode), int(fee)))
-        for _, expert, request_id, completed_at, mode, fee in (await uow.session.execute(query)).all()
+        (expert, Line(request_id, place, farmer, completed_at, ServiceMode(mode), int(fee)))
+        for _, expert, request_id, place, farmer, completed_at, mode, fee in (
+            await uow.session.execute(query)
+        ).all()
     ]
 
 
@@ -140,15 +150,18 @@ async def statements(uow: UnitOfWork, staff: Staff, period_text: str) -> list[St
     stored = list((await uow.session.scalars(stored_query)).all())
     frozen: dict[int, list[Line]] = {s.id: [] for s in stored}
     if stored:
-        for row in (
-            await uow.session.scalars(
-                select(ReimbursementLine)
+        for row, place, farmer in (
+            await uow.session.execute(
+                select(ReimbursementLine, ServiceObject.name, Farmer.name)
+                .join(ServiceRequest, ServiceRequest.id == ReimbursementLine.request_id)
+                .join(ServiceObject, ServiceObject.id == ServiceRequest.service_object_id)
+                .join(Farmer, Farmer.id == ServiceRequest.farmer_id)
                 .where(ReimbursementLine.statement_id.in_(frozen))
                 .order_by(ReimbursementLine.completed_at, ReimbursementLine.request_id)
             )
         ).all():
             frozen[row.statement_id].append(
-                Line(row.request_id, row.completed_at, row.service_mode, row.fee_fen)
+                Line(row.request_id, place, farmer, row.completed_at, row.service_mode, row.fee_fen)
             )
     drafts: dict[int, list[Line]] = {}
     for expert_id, line in await _live_lines(uow, staff, when, None):
@@ -183,11 +196,20 @@ async def _expert_in_scope(uow: UnitOfWork, staff: Staff, expert_id: int) -> Exp
 async def confirm(
     uow: UnitOfWork, staff: Staff, expert_id: int, period_text: str, *, now: datetime
 ) -> Statement:
-    """Freeze an expert's draft for the period: its lines are stored and no later statement takes
-    them. 409 once confirmed or paid; 422 when there is nothing to reimburse."""
+    """Freeze an expert's draft for a period that has ended: its lines are stored and no later
+    statement takes them. 409 before the period ends and once confirmed or paid; 422 when there
+    is nothing to reimburse."""
     staff.ensure(Permission.reimburse)
     when = period(period_text)
     expert = await _expert_in_scope(uow, staff, expert_id)
+    if now < when.ends:
+        # Confirming freezes the lines: a service completed later in the period would then be on
+        # no statement of it, and the period's total would fall short of the ledger's captures.
+        raise IllegalTransition(
+            f"{when.name} runs until {when.ends.date().isoformat()} (Asia/Shanghai); "
+            "its statement is confirmed once the period has ended",
+            current_status=DRAFT,
+        )
     existing = await uow.session.scalar(
         select(ReimbursementStatement).where(
             ReimbursementStatement.expert_id == expert_id, ReimbursementStatement.period == when.name

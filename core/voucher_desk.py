@@ -10,7 +10,8 @@ each), in one transaction with its audit entry:
   fail) answers the first batch and issues nothing.
 - `adjust`: a correction with a reason, up or down; never below zero available (the ledger refuses).
 - `expire_year`: at year end what was neither spent nor held lapses; once per year and scope (the
-  second call answers the first report). A closed year takes no more issues or increases.
+  second call answers the first report). A closed year takes no more issues or increases, and a
+  hold released after the closing lapses at once (core.ledger.release).
 
 Reads are `core.vouchers_admin`.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core import audit, ledger
@@ -81,13 +82,7 @@ async def _stored(uow: UnitOfWork, stored_key: str) -> VoucherBatch | None:
 
 async def _refuse_closed(uow: UnitOfWork, year: int, county_ids: set[int]) -> None:
     """A year closed city-wide, or in one of `county_ids`, takes no more money."""
-    closed = await uow.session.scalar(
-        select(VoucherBatch.id)
-        .where(VoucherBatch.action == "expire", VoucherBatch.budget_year == year)
-        .where(or_(VoucherBatch.county_id.is_(None), VoucherBatch.county_id.in_(county_ids)))
-        .limit(1)
-    )
-    if closed is not None:
+    if await ledger.year_closed(uow, year, county_ids):
         raise IllegalTransition(
             f"budget year {year} is closed (its unspent vouchers expired); issue for another year",
             budget_year=year,

@@ -34,6 +34,8 @@ class StatementQuery(BaseModel):
 
 class LineOut(BaseModel):
     request_id: int
+    service_object: str = Field(description="the service object served")
+    farmer: str = Field(description="the member who asked")
     completed_at: datetime
     mode: ServiceMode
     fee_fen: int = Field(description="what the ledger captured for this service")
@@ -60,7 +62,14 @@ class StatementOut(BaseModel):
             status=statement.status,
             total_fen=statement.total_fen,
             lines=[
-                LineOut(request_id=x.request_id, completed_at=x.completed_at, mode=x.mode, fee_fen=x.fee_fen)
+                LineOut(
+                    request_id=x.request_id,
+                    service_object=x.service_object,
+                    farmer=x.farmer,
+                    completed_at=x.completed_at,
+                    mode=x.mode,
+                    fee_fen=x.fee_fen,
+                )
                 for x in statement.lines
             ],
         )

@@ -4,14 +4,16 @@ with a reason, closes an ended year, and reads every account against its ledger 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
-from storage.enums import AdminRole, LedgerKind
-from storage.models import AuditLog, LedgerEntry, ServiceObject, VoucherAccount
+from core import requests
+from storage.enums import AdminRole, LedgerKind, ServiceMode
+from storage.models import AuditLog, LedgerEntry, ServiceObject, Township, VoucherAccount
 from storage.uow import UnitOfWork
 from tests.admin_api.test_review_desk import token
 from tests.bot.test_review_cli import cli_database, jingfu
@@ -251,3 +253,87 @@ async def test_ids_out_of_range_in_a_batch_are_refused_before_the_database(
         assert answer["errors"][0]["loc"][0] == "service_object_ids"
     async with uow_factory() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(LedgerEntry)) == entries_before
+
+
+async def test_a_hold_released_after_its_year_closed_lapses_at_once(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    """A request submitted in November holds last year's voucher over the closing; rejected in
+    January, its fee comes back to a year nobody can spend from: it lapses, as at the closing."""
+    world = await build_world(uow_factory, now=datetime(LAST_YEAR, 3, 1, 2, tzinfo=UTC))
+    async with uow_factory() as uow:
+        draft = await requests.create_draft(uow, world.farmer_id, description="向日葵叶子发黄")
+    async with uow_factory() as uow:
+        submitted = await requests.submit(
+            uow,
+            draft.id,
+            world.farmer_id,
+            expert_id=world.experts["王建国"],
+            mode=ServiceMode.video,
+            now=datetime(LAST_YEAR, 11, 20, 2, tzinfo=UTC),
+        )
+    admin = await token(uow_factory, AdminRole.county_admin, "临河区")
+    status, report = await _post(api, "/api/v1/vouchers/expire", admin, {"budget_year": LAST_YEAR})
+    assert status == 200 and report["total_fen"] > 0
+
+    status, _ = await _post(api, f"/api/v1/requests/{draft.id}/reject", admin, {"reason": "请补充照片"})
+    assert status == 200
+    listed = await (await api.get(f"/api/v1/vouchers/accounts?year={LAST_YEAR}", headers=admin)).json()
+    [account] = [a for a in listed["items"] if a["service_object_id"] == world.service_object_id]
+    assert (account["available_fen"], account["held_fen"], account["captured_fen"]) == (0, 0, 0)
+    assert account["expired_fen"] == account["issued_fen"], "nothing was spent: all of it lapsed"
+    ledger = await (await api.get(f"/api/v1/vouchers/accounts/{account['id']}/ledger", headers=admin)).json()
+    assert [(e["kind"], e["amount_fen"]) for e in ledger["items"][-2:]] == [
+        ("release", submitted.fee_fen),
+        ("expire", submitted.fee_fen),
+    ]
+    reconciliation = await api.get("/api/v1/vouchers/reconciliation", headers=admin)
+    assert (await reconciliation.json())["mismatches"] == []
+
+
+async def test_accounts_are_filtered_by_kind_township_and_year_each_and_together(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    await build_world(uow_factory)
+    city = await token(uow_factory, AdminRole.city_institute)
+    async with uow_factory() as uow:
+        objects = (
+            await uow.session.execute(
+                select(ServiceObject.id, ServiceObject.kind, Township.name).join(
+                    Township, Township.id == ServiceObject.township_id
+                )
+            )
+        ).all()
+        townships = {
+            name: township_id
+            for name, township_id in (await uow.session.execute(select(Township.name, Township.id))).all()
+        }
+    status, _ = await _post(
+        api,
+        "/api/v1/vouchers/issue",
+        city,
+        {"amount_fen": 900, "budget_year": LAST_YEAR, "kind": "household", "batch_key": "last"},
+    )
+    assert status == 200
+
+    async def listed(query: str) -> list[tuple[int, int]]:
+        page = await (await api.get(f"/api/v1/vouchers/accounts?limit=200&{query}", headers=city)).json()
+        return sorted((a["service_object_id"], a["budget_year"]) for a in page["items"])
+
+    everything = await listed("")
+    current = {year for _, year in everything} - {LAST_YEAR}
+    households = sorted(o for o, kind, _ in objects if kind == "household")
+    assert await listed("kind=household") == sorted(
+        [(o, LAST_YEAR) for o in households] + [(o, y) for o in households for y in current]
+    )
+    assert await listed(f"year={LAST_YEAR}") == [(o, LAST_YEAR) for o in households]
+    in_langshan = sorted(o for o, _, township in objects if township == "狼山镇")
+    assert in_langshan, "the demo has a household in 狼山镇"
+    assert await listed(f"township={townships['狼山镇']}") == sorted(
+        [(o, LAST_YEAR) for o in in_langshan if o in households]
+        + [(o, y) for o in in_langshan for y in current]
+    )
+    assert await listed(f"township={townships['狼山镇']}&kind=point&year={LAST_YEAR}") == []
+    assert await listed(f"township={townships['干召庙镇']}&kind=point") == [
+        (o, y) for o, kind, township in objects if township == "干召庙镇" and kind == "point" for y in current
+    ]
