@@ -162,6 +162,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "Service object ids are numbers, separated by commas or spaces",
     ),
     "period": ("结算期", "Period"),
+    "download": ("下载", "Download"),
     "services": ("服务次数", "Services"),
     "statement_draft": ("草稿", "Draft"),
     "statement_confirmed": ("已确认", "Confirmed"),
