@@ -9,6 +9,7 @@ the API's own (admin_api.statement_files).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 from aiohttp import web
@@ -21,6 +22,7 @@ from admin_api.statement_files import download
 from core import reimbursements
 from core.budget import LOCAL_TZ
 from core.errors import InvalidInput
+from core.reimbursements import Statement
 
 routes = web.RouteTableDef()
 FILES = (FileFormat.csv, FileFormat.xlsx)
@@ -62,26 +64,22 @@ async def statement_file(request: web.Request) -> web.Response:
     return download(found, query.period, (query.format if query.format in FILES else FileFormat.csv).value)
 
 
-def _back(step: str, period: str, expert: str) -> web.HTTPSeeOther:
-    query = urlencode({"period": period, "done": step, "expert": expert})
-    return web.HTTPSeeOther(f"/console/statements?{query}")
+async def _step(request: web.Request, step: Callable[..., Awaitable[Statement]], done: str) -> web.Response:
+    """Confirm or pay one expert's statement for a period, then back to that period's list."""
+    session, form = await checked_form(request)
+    body = checked(StepBody, {"expert_id": form.get("expert_id"), "period": form.get("period")})
+    svc = services(request)
+    async with svc.uow() as uow:
+        statement = await step(uow, session.staff, body.expert_id, body.period, now=svc.clock())
+    query = urlencode({"period": statement.period, "done": done, "expert": statement.expert})
+    raise web.HTTPSeeOther(f"/console/statements?{query}")
 
 
 @routes.post("/statements/confirm")
 async def confirm(request: web.Request) -> web.Response:
-    session, form = await checked_form(request)
-    body = checked(StepBody, {"expert_id": form.get("expert_id"), "period": form.get("period")})
-    svc = services(request)
-    async with svc.uow() as uow:
-        done = await reimbursements.confirm(uow, session.staff, body.expert_id, body.period, now=svc.clock())
-    raise _back("confirmed", done.period, done.expert)
+    return await _step(request, reimbursements.confirm, "confirmed")
 
 
 @routes.post("/statements/pay")
 async def pay(request: web.Request) -> web.Response:
-    session, form = await checked_form(request)
-    body = checked(StepBody, {"expert_id": form.get("expert_id"), "period": form.get("period")})
-    svc = services(request)
-    async with svc.uow() as uow:
-        done = await reimbursements.pay(uow, session.staff, body.expert_id, body.period, now=svc.clock())
-    raise _back("paid", done.period, done.expert)
+    return await _step(request, reimbursements.pay, "paid")

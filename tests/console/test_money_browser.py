@@ -48,6 +48,15 @@ async def fits_a_phone(t: Tab) -> None:
     assert width <= 375, f"{t.page.url} is {width} px wide on a phone"
 
 
+async def signed_in(t: Tab, base: str, name: str, path: str) -> None:
+    """Logged in as `name`, then to `path` by the menu."""
+    await t.go("/console/login")
+    await log_in(t, name=name)
+    await t.page.wait_for_url(f"{base}/console/")
+    await t.page.click(f"nav a[href='{path}']")
+    await t.page.wait_for_url(f"{base}{path}")
+
+
 async def test_a_county_admin_issues_once_reads_adjusts_reconciles_and_reimburses(
     base: str, uow_factory: UowFactory
 ) -> None:
@@ -55,11 +64,7 @@ async def test_a_county_admin_issues_once_reads_adjusts_reconciles_and_reimburse
     await console_user(uow_factory, "赵主任", AdminRole.county_admin, "临河区")
     ours = await households(uow_factory, "临河区")
     async with chromium() as browser, tab(browser, base) as t:
-        await t.go("/console/login")
-        await log_in(t, name="赵主任")
-        await t.page.wait_for_url(f"{base}/console/")
-        await t.page.click("nav a[href='/console/vouchers']")
-        await t.page.wait_for_url(f"{base}/console/vouchers")
+        await signed_in(t, base, "赵主任", "/console/vouchers")
         assert await t.page.locator("tr[data-account]").count() >= 1
         await fits_a_phone(t)
         await t.shot("vouchers")
@@ -139,11 +144,7 @@ async def test_the_city_bureau_sets_a_fee_from_a_date(base: str, uow_factory: Uo
     await console_user(uow_factory, "钱局长", AdminRole.city_bureau)
     starts = (datetime.now(UTC) + timedelta(days=10)).astimezone(LOCAL_TZ).strftime("%Y-%m-%dT08:00")
     async with chromium() as browser, tab(browser, base) as t:
-        await t.go("/console/login")
-        await log_in(t, name="钱局长")
-        await t.page.wait_for_url(f"{base}/console/")
-        await t.page.click("nav a[href='/console/fees']")
-        await t.page.wait_for_url(f"{base}/console/fees")
+        await signed_in(t, base, "钱局长", "/console/fees")
         await t.page.select_option("select[name=mode]", ServiceMode.video.value)
         await t.page.fill("input[name=fee]", "120.50")
         await t.page.fill("input[name=effective_from]", starts)

@@ -19,6 +19,7 @@ from storage.enums import AdminRole, ServiceMode
 from storage.models import AuditLog, County, FeeScheduleEntry, LedgerEntry, ServiceObject, VoucherAccount
 from storage.uow import UnitOfWork
 from tests.admin_api.test_reimbursements import _served
+from tests.admin_api.test_voucher_desk import _households as households
 from tests.console.conftest import PASSWORD, console_user
 from tests.console.test_login import hidden, log_in
 from tests.demo_world import World, build_world
@@ -38,16 +39,6 @@ async def signed_in(
 
 async def csrf(console: TestClient, path: str = "/console/vouchers") -> str:
     return hidden(await (await console.get(path)).text(), "csrf")
-
-
-async def households(uow_factory: UowFactory, county: str) -> list[int]:
-    async with uow_factory() as uow:
-        rows = await uow.session.scalars(
-            select(ServiceObject.id)
-            .where(ServiceObject.kind == "household", ServiceObject.name.startswith(county))
-            .order_by(ServiceObject.id)
-        )
-        return list(rows.all())
 
 
 async def issued(uow_factory: UowFactory, year: int) -> list[tuple[int, int]]:
@@ -343,3 +334,28 @@ async def test_the_city_sets_a_fee_from_a_date_and_a_county_may_not(
             await uow.session.scalars(select(FeeScheduleEntry).where(FeeScheduleEntry.fee_fen == 33_333))
         ).all()
         assert [(e.service_mode, e.fee_fen) for e in entries] == [(ServiceMode.onsite_consult, 33_333)]
+
+
+async def test_every_money_page_reads_in_english(console: TestClient, uow_factory: UowFactory) -> None:
+    world = await build_world(uow_factory)
+    await signed_in(console, uow_factory, AdminRole.city_institute, None)
+    async with uow_factory() as uow:
+        account = await uow.session.scalar(
+            select(VoucherAccount.id).where(VoucherAccount.service_object_id == world.service_object_id)
+        )
+    pages = {
+        "/console/vouchers?lang=en": "Issue vouchers",
+        f"/console/vouchers/accounts/{account}": "Ledger",
+        "/console/vouchers/issue": "Amount per account (yuan)",
+        "/console/vouchers/reconciliation": "Accounts checked",
+        "/console/statements?period=2026": "Download CSV",
+        "/console/fees": "On-site consultation",
+    }
+    for path, words in pages.items():
+        answer = await console.get(path)
+        html = await answer.text()
+        assert answer.status == 200 and words in html, path
+        assert 'href="/console/statements"' in html and "Statements" in html  # the menu, in English
+    typed = {"csrf": await csrf(console), "kind": "unit", "amount": "3000", "year": str(LAST_YEAR)}
+    preview = await (await console.post("/console/vouchers/issue/preview", data=typed)).text()
+    assert "Confirm and issue" in preview and "Unit" in preview
