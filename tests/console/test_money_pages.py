@@ -5,6 +5,7 @@ county or a form without its CSRF token, and amounts typed in yuan kept exact to
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -101,6 +102,25 @@ async def test_a_batch_is_previewed_then_issued_once_however_often_it_is_confirm
     balances = await (await console.get(f"/console/vouchers?year={LAST_YEAR}&kind=household")).text()
     assert balances.count("<tr data-account=") == len(ours)
     assert "¥123.45" in balances and "五原县" not in balances
+
+
+async def test_two_confirmations_at_the_same_moment_issue_once(
+    console: TestClient, uow_factory: UowFactory
+) -> None:
+    await build_world(uow_factory)
+    await signed_in(console, uow_factory, AdminRole.county_admin, "临河区")
+    ours = await households(uow_factory, "临河区")
+    typed = {"kind": "household", "township": "", "ids": "", "amount": "0.29", "year": str(LAST_YEAR)}
+    preview = await console.post(
+        "/console/vouchers/issue/preview", data={**typed, "csrf": await csrf(console)}
+    )
+    html = await preview.text()
+    confirm = {name: hidden(html, name) for name in ("csrf", "batch_key", *typed)}
+    answers = await asyncio.gather(*(console.post("/console/vouchers/issue", data=confirm) for _ in range(2)))
+    assert [a.status for a in answers] == [200, 200]
+    said = sorted(["本次未重复发放" in await a.text() for a in answers])
+    assert said == [False, True], "one issued, the other answered the first batch"
+    assert await issued(uow_factory, LAST_YEAR) == [(household, 29) for household in ours]
 
 
 async def test_a_confirmation_without_its_token_issues_nothing(
