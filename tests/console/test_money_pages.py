@@ -12,9 +12,11 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
+from admin_api.console import vouchers
 from core.budget import LOCAL_TZ
 from storage.enums import AdminRole, ServiceMode
 from storage.models import AuditLog, County, FeeScheduleEntry, LedgerEntry, ServiceObject, VoucherAccount
@@ -379,3 +381,24 @@ async def test_every_money_page_reads_in_english(console: TestClient, uow_factor
     typed = {"csrf": await csrf(console), "kind": "unit", "amount": "3000", "year": str(LAST_YEAR)}
     preview = await (await console.post("/console/vouchers/issue/preview", data=typed)).text()
     assert "Confirm and issue" in preview and "Unit" in preview
+
+
+async def test_balances_come_in_pages_that_keep_the_filters(
+    console: TestClient, uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await build_world(uow_factory)
+    await signed_in(console, uow_factory, AdminRole.city_institute, None)
+    monkeypatch.setattr(vouchers, "PAGE", 2)
+    seen: list[str] = []
+    path: str | None = "/console/vouchers?year=2026"
+    while path is not None:
+        html = await (await console.get(path)).text()
+        seen += re.findall(r'<tr data-account="(\d+)"', html)
+        more = re.search(r'<p class="more"><a href="([^"]+)"', html)
+        path = None if more is None else more.group(1).replace("&amp;", "&")
+        assert path is None or "year=2026" in path
+    async with uow_factory() as uow:
+        every = await uow.session.scalars(
+            select(VoucherAccount.id).where(VoucherAccount.budget_year == 2026).order_by(VoucherAccount.id)
+        )
+        assert seen == [str(i) for i in every.all()] and len(seen) > 2
