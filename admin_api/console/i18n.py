@@ -185,6 +185,8 @@ _WORDS: dict[str, tuple[str, str]] = {
         "A new fee takes effect now or later; fees already held never change",
     ),
     "fee_entries": ("历次标准", "Every entry"),
+    "starts": ("生效时间", "Effective from"),
+    "entered": ("录入时间", "Entered"),
     "done_fee": ("已保存新收费标准", "Fee saved"),
     "bad_mode": ("请选择服务方式", "Pick a service mode"),
     "bad_date": ("生效时间格式不对，例如 2026-08-01T00:00", "Write the date as 2026-08-01T00:00"),
