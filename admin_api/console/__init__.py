@@ -12,7 +12,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from admin_api.console import account, desk, pages, registry, static, term_pages, views
+from admin_api.console import account, desk, fees, pages, registry, statements, static, term_pages, views, vouchers
 from admin_api.console.render import console_middleware
 from admin_api.console.sessions import LIMIT, SESSIONS, TRUST_PROXY, LoginLimit, SessionStore
 
@@ -36,5 +36,8 @@ def console_app(*, trust_proxy: bool = False) -> web.Application:
     app.add_routes(registry.routes)
     app.add_routes(term_pages.routes)
     app.add_routes(account.routes)
+    app.add_routes(vouchers.routes)
+    app.add_routes(statements.routes)
+    app.add_routes(fees.routes)
     app.add_routes(static.routes)
     return app

@@ -19,6 +19,7 @@ from admin_api.console.i18n import COMMON_REASONS, LANG_COOKIE, language, status
 from admin_api.console.sessions import current, set_cookie
 from admin_api.console.static import VERSION
 from admin_api.problems import Problem, detail_of, status_of
+from admin_api.statement_files import yuan
 from core.errors import DomainError
 from core.permissions import Permission, allows
 
@@ -53,6 +54,7 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any)
             "csrf": session.csrf if session else "",
             "reasons": COMMON_REASONS,
             "bj": beijing,
+            "yuan": yuan,  # integer fen as "123.45", never through a float
             "v": VERSION,
             # The menu shows only what the role may open (core refuses the rest all the same).
             "may": lambda name: session is not None and allows(session.staff.role, Permission[name]),
