@@ -236,7 +236,7 @@ _WORDS: dict[str, tuple[str, str]] = {
         "没有符合条件的已认定服务对象，无法发放",
         "No certified service object matches; nothing to issue",
     ),
-    "edit": ("修改", "Edit"),
+    "change_batch": ("修改", "Change"),
     "issued_title": ("发放结果", "Batch issued"),
     "issued_now": ("已发放", "Issued"),
     "issued_before": (
