@@ -19,13 +19,12 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from core import audit
-from core.certification import ensure_county_exists
-from core.errors import DomainError, InvalidInput, NotFound, NotPermitted, does_not_exist, within_limit
+from core.errors import DomainError, InvalidInput, NotFound, does_not_exist
 from core.permissions import Permission
 from core.phones import roster_mobile
 from core.scope import Staff
 from storage.enums import ServiceObjectKind
-from storage.models import RosterMember, ServiceObject, Township
+from storage.models import RosterMember, ServiceObject
 from storage.uow import UnitOfWork
 
 COUNTY_CERTIFIES = frozenset({ServiceObjectKind.household})  # Art. 10(3)
@@ -62,57 +61,6 @@ async def load_service_object(
     if found is None:
         raise NotFound(does_not_exist("service object", object_id))
     staff.ensure_county(found.county_id, what="service object", object_id=object_id)
-    return found
-
-
-async def create_service_object(
-    uow: UnitOfWork,
-    staff: Staff,
-    *,
-    kind: ServiceObjectKind,
-    name: str,
-    county_id: int,
-    township_id: int | None,
-    main_industries: list[str],
-    via: str,
-) -> ServiceObject:
-    """Record a certified service object. Commits."""
-    staff.ensure(Permission.certify)
-    await ensure_county_exists(uow, staff, county_id)
-    if staff.county_id is not None and kind not in COUNTY_CERTIFIES:
-        raise NotPermitted(
-            f"Art. 10(1), 10(2): a {kind} is certified by the city; a county records households only",
-            permission="certify",
-        )
-    cleaned = within_limit(name.strip(), 128, field="name", what="the name")
-    if not cleaned:
-        raise InvalidInput("the name is empty", field="name")
-    if township_id is not None:
-        township = await uow.session.get(Township, township_id)
-        if township is None or township.county_id != county_id:
-            raise InvalidInput(f"township {township_id} is not in this county", field="township_id")
-    found = ServiceObject(
-        kind=kind,
-        name=cleaned,
-        county_id=county_id,
-        township_id=township_id,
-        main_industries=[
-            within_limit(i, 32, field="main_industries", what="an industry") for i in main_industries
-        ],
-        certified=True,
-    )
-    uow.session.add(found)
-    await uow.flush()
-    await audit.record(
-        uow,
-        staff.actor,
-        "service_object.certify",
-        "service_object",
-        found.id,
-        after={"kind": str(kind), "name": cleaned, "township_id": township_id},
-        via=via,
-    )
-    await uow.commit()
     return found
 
 

@@ -88,7 +88,10 @@ class TeamOut(BaseModel):
     active_members: int
     leader: ExpertOut | None
     problems: list[str] = Field(description="what Art. 7 asks that the team lacks; empty: in order")
-    terms_ending: list[ExpertOut] = Field(description="terms ending within 90 days, soonest first")
+    terms_ending: list[ExpertOut] = Field(
+        description="members whose term ends within within_days (90 unless asked) or has ended, soonest first"
+    )
+    warnings: list[str] = Field(description="one per term in terms_ending, in words (Art. 9(3)1)")
 
     @classmethod
     def of(cls, report: TeamReport) -> TeamOut:
@@ -100,6 +103,7 @@ class TeamOut(BaseModel):
             leader=ExpertOut.of(report.leader) if report.leader else None,
             problems=report.problems,
             terms_ending=[ExpertOut.of(e) for e in report.terms_ending],
+            warnings=report.warnings,
         )
 
 
@@ -122,6 +126,7 @@ class ServiceObjectOut(BaseModel):
     county_id: int
     township_id: int | None
     main_industries: list[str]
+    certified: bool = Field(description="false: taken off the list (deactivated); its members cannot bind")
 
     @classmethod
     def of(cls, found: ServiceObject) -> ServiceObjectOut:
@@ -129,12 +134,13 @@ class ServiceObjectOut(BaseModel):
 
 
 class MemberOut(BaseModel):
+    id: int
     name: str
     phone: str
 
     @classmethod
     def of(cls, member: RosterMember) -> MemberOut:
-        return cls(name=member.name, phone=member.phone)
+        return cls(id=member.id, name=member.name, phone=member.phone)
 
 
 class RosterOut(BaseModel):
