@@ -8,15 +8,13 @@ refused, saying where the number already is. A removed member can no longer bind
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from core import audit
 from core.errors import InvalidInput, NotFound, does_not_exist, within_limit
 from core.permissions import Permission
 from core.phones import roster_mobile
-from core.rosters import load_service_object
+from core.rosters import load_service_object, lock_county_rosters, phones_held
 from core.scope import Staff
-from storage.models import Expert, RosterMember, ServiceObject
+from storage.models import RosterMember
 from storage.uow import UnitOfWork
 
 
@@ -28,25 +26,13 @@ def _name(raw: str) -> str:
 
 
 async def _check_phone_free(uow: UnitOfWork, county_id: int, phone: str, member_id: int | None) -> None:
-    query = (
-        select(RosterMember.name, ServiceObject.id, ServiceObject.name)
-        .join(ServiceObject, ServiceObject.id == RosterMember.service_object_id)
-        .where(ServiceObject.county_id == county_id, RosterMember.phone == phone)
-        .limit(1)
-    )
-    if member_id is not None:
-        query = query.where(RosterMember.id != member_id)
-    holder = (await uow.session.execute(query)).first()
-    if holder is not None:
-        name, object_id, object_name = holder
+    await lock_county_rosters(uow, county_id)
+    held = await phones_held(uow, county_id, [phone], except_member=member_id)
+    if phone in held:
         raise InvalidInput(
-            f"the phone {phone} is already {name}'s on the roster of {object_name} (service object "
-            f"{object_id}); a mobile binds one farmer of one service object: remove it there first",
+            f"the phone {phone} is {held[phone]}: a mobile binds one farmer of one service object",
             field="phone",
         )
-    expert = await uow.session.scalar(select(Expert.id).where(Expert.phone == phone))
-    if expert is not None:
-        raise InvalidInput(f"the phone {phone} is expert {expert}'s; it binds the expert", field="phone")
 
 
 def _snapshot(member: RosterMember) -> dict[str, str]:

@@ -4,19 +4,20 @@ one farmer at a time, whose mobile then binds (or no longer binds) in the bot.""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core import ledger
 from core.actors import Actor
 from core.binding import BindingRefused, bind_by_phone
 from core.errors import NotFound
 from storage.enums import AdminRole, ServiceObjectKind
-from storage.models import AuditLog, Township, VoucherAccount
+from storage.models import AuditLog, County, RosterMember, Township, VoucherAccount
 from storage.uow import UnitOfWork
 from tests import factories as make
 from tests.admin_api.test_review_desk import token
@@ -198,6 +199,17 @@ async def test_roster_members_one_at_a_time(api: TestClient, uow_factory: UowFac
     problem = await twice.json()
     assert twice.status == 422 and "13904781002" in problem["detail"] and "李四" in problem["detail"]
     assert str(first) in problem["detail"]
+    # Nor can a file put it on another roster: the import names the row and imports nothing.
+    imported = await api.post(
+        f"/api/v1/service-objects/{second}/roster/import",
+        data="姓名,手机号\n王五,13904781009\n李四,139 0478 1002\n".encode(),
+        headers={**w["admin"], "Content-Type": "text/csv"},
+    )
+    problem = await imported.json()
+    assert imported.status == 422 and [(e["row"], e["column"]) for e in problem["errors"]] == [(3, "手机号")]
+    assert "李四" in problem["errors"][0]["problem"]
+    roster = await _json(await api.get(f"/api/v1/service-objects/{second}/roster", headers=w["admin"]))
+    assert roster["members"] == []
     not_mobile = await api.post(members, json={"name": "王五", "phone": "12345"}, headers=w["admin"])
     assert not_mobile.status == 422
     elsewhere = await api.post(
@@ -235,3 +247,31 @@ async def test_roster_members_one_at_a_time(api: TestClient, uow_factory: UowFac
     async with uow_factory() as uow:
         with pytest.raises(NotFound):
             await bind_by_phone(uow, 7002, "+8613904781003", "李四")
+
+
+async def test_one_mobile_added_to_ten_rosters_at_once_lands_on_one(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    """On PostgreSQL a real race: ten transactions each find the mobile free unless the county's roster
+    writes wait for one another (core.rosters.lock_county_rosters)."""
+    w = await _counties(uow_factory)
+    async with uow_factory() as uow:
+        county = await uow.session.scalar(select(County).where(County.name == w["own"]))
+        assert county is not None
+        households = [(await make.service_object(uow, county.id)).id for _ in range(10)]
+        await uow.commit()
+
+    async def add(household: int) -> int:
+        answer = await api.post(
+            f"/api/v1/service-objects/{household}/roster/members",
+            json={"name": "孙八", "phone": "13904781077"},
+            headers=w["admin"],
+        )
+        await answer.read()
+        return answer.status
+
+    statuses = sorted(await asyncio.gather(*(add(h) for h in households)))
+    assert statuses == [201] + [422] * 9, statuses
+    async with uow_factory() as uow:
+        held = await uow.session.scalar(select(func.count()).where(RosterMember.phone == "13904781077"))
+    assert held == 1
