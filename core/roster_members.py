@@ -9,7 +9,7 @@ refused, saying where the number already is. A removed member can no longer bind
 from __future__ import annotations
 
 from core import audit
-from core.errors import InvalidInput, NotFound, does_not_exist, within_limit
+from core.errors import InvalidInput, NotFound, does_not_exist, required_text
 from core.permissions import Permission
 from core.phones import roster_mobile
 from core.rosters import load_service_object, lock_county_rosters, phones_held
@@ -19,10 +19,7 @@ from storage.uow import UnitOfWork
 
 
 def _name(raw: str) -> str:
-    name = within_limit(raw.strip(), 64, field="name", what="the name")
-    if not name:
-        raise InvalidInput("the name is empty", field="name")
-    return name
+    return required_text(raw, 64, field="name", what="the name")
 
 
 async def _check_phone_free(uow: UnitOfWork, county_id: int, phone: str, member_id: int | None) -> None:

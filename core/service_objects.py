@@ -21,8 +21,9 @@ from sqlalchemy import select
 
 from core import audit
 from core.certification import ensure_county_exists
-from core.errors import IllegalTransition, InvalidInput, NotPermitted, within_limit
+from core.errors import IllegalTransition, InvalidInput, NotPermitted, required_text, within_limit
 from core.permissions import Permission
+from core.phones import roster_mobile
 from core.rosters import COUNTY_CERTIFIES, load_service_object
 from core.scope import Staff
 from storage.enums import ServiceObjectKind
@@ -61,23 +62,16 @@ def snapshot(found: ServiceObject) -> dict[str, Any]:
         "name": found.name,
         "township_id": found.township_id,
         "main_industries": list(found.main_industries),
+        "contact_name": found.contact_name,
+        "contact_phone": found.contact_phone,
         "certified": found.certified,
     }
 
 
-async def check_township(uow: UnitOfWork, township_id: int | None, county_id: int) -> None:
-    if township_id is None:
-        return
+async def check_township(uow: UnitOfWork, township_id: int, county_id: int) -> None:
     township = await uow.session.get(Township, township_id)
     if township is None or township.county_id != county_id:
         raise InvalidInput(f"township {township_id} is not in this county", field="township_id")
-
-
-def clean_name(name: str) -> str:
-    cleaned = within_limit(name.strip(), 128, field="name", what="the name")
-    if not cleaned:
-        raise InvalidInput("the name is empty", field="name")
-    return cleaned
 
 
 def clean_industries(industries: list[str]) -> list[str]:
@@ -86,13 +80,32 @@ def clean_industries(industries: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class ServiceObjectFields:
-    """What a county corrects in a service object's record; None: unchanged. `clear_township`
-    takes the township off (a township_id of None would read as 'unchanged')."""
+    """What a county writes in a service object's record; None: unchanged. `cleared` names the
+    optional fields to empty (township_id, contact_name, contact_phone): None there reads as
+    'unchanged'."""
 
     name: str | None = None
     township_id: int | None = None
-    clear_township: bool = False
     main_industries: list[str] | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+    cleared: frozenset[str] = frozenset()
+
+
+async def _apply(uow: UnitOfWork, found: ServiceObject, fields: ServiceObjectFields) -> None:
+    if fields.name is not None:
+        found.name = required_text(fields.name, 128, field="name", what="the name")
+    if fields.township_id is not None:
+        await check_township(uow, fields.township_id, found.county_id)
+        found.township_id = fields.township_id
+    if fields.main_industries is not None:
+        found.main_industries = clean_industries(fields.main_industries)
+    if fields.contact_name is not None:
+        found.contact_name = required_text(fields.contact_name, 64, field="contact_name", what="the contact")
+    if fields.contact_phone is not None:
+        found.contact_phone = roster_mobile(fields.contact_phone)
+    for name in fields.cleared & {"township_id", "contact_name", "contact_phone"}:
+        setattr(found, name, None)
 
 
 async def create_service_object(
@@ -100,10 +113,8 @@ async def create_service_object(
     staff: Staff,
     *,
     kind: ServiceObjectKind,
-    name: str,
     county_id: int,
-    township_id: int | None,
-    main_industries: list[str],
+    fields: ServiceObjectFields,
     via: str,
 ) -> ServiceObject:
     """Record a certified service object. Commits."""
@@ -114,16 +125,10 @@ async def create_service_object(
             f"Art. 10(1), 10(2): a {kind} is certified by the city; a county records households only",
             permission="certify",
         )
-    cleaned = clean_name(name)
-    await check_township(uow, township_id, county_id)
-    found = ServiceObject(
-        kind=kind,
-        name=cleaned,
-        county_id=county_id,
-        township_id=township_id,
-        main_industries=clean_industries(main_industries),
-        certified=True,
-    )
+    if fields.name is None:
+        raise InvalidInput("name is required to record a service object", field="name")
+    found = ServiceObject(kind=kind, name="", county_id=county_id, main_industries=[], certified=True)
+    await _apply(uow, found, fields)
     uow.session.add(found)
     await uow.flush()
     await audit.record(
@@ -132,7 +137,7 @@ async def create_service_object(
         "service_object.certify",
         "service_object",
         found.id,
-        after={"kind": str(kind), "name": cleaned, "township_id": township_id},
+        after={"kind": str(kind), **snapshot(found)},
         via=via,
     )
     await uow.commit()
@@ -146,15 +151,7 @@ async def edit_service_object(
     staff.ensure(Permission.certify)
     found = await load_service_object(uow, staff, object_id, lock=True)
     before = snapshot(found)
-    if fields.name is not None:
-        found.name = clean_name(fields.name)
-    if fields.clear_township:
-        found.township_id = None
-    elif fields.township_id is not None:
-        await check_township(uow, fields.township_id, found.county_id)
-        found.township_id = fields.township_id
-    if fields.main_industries is not None:
-        found.main_industries = clean_industries(fields.main_industries)
+    await _apply(uow, found, fields)
     after = snapshot(found)
     changed = [k for k in after if after[k] != before[k]]
     await audit.record(

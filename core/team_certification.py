@@ -22,7 +22,7 @@ from core.certification import (
     load_team,
     team_report,
 )
-from core.errors import IllegalTransition, InvalidInput, NotFound, does_not_exist, within_limit
+from core.errors import IllegalTransition, InvalidInput, NotFound, does_not_exist, required_text
 from core.permissions import Permission
 from core.scope import Staff
 from storage.enums import ExpertStatus
@@ -31,10 +31,7 @@ from storage.uow import UnitOfWork
 
 
 def _name(raw: str) -> str:
-    name = within_limit(raw.strip(), 64, field="name", what="the team's name")
-    if not name:
-        raise InvalidInput("the team's name is empty", field="name")
-    return name
+    return required_text(raw, 64, field="name", what="the team's name")
 
 
 async def team_reports(

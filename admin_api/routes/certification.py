@@ -181,10 +181,8 @@ async def create_service_object(call: Call, body: ServiceObjectCreate) -> Servic
             uow,
             call.staff,
             kind=body.kind,
-            name=body.name,
             county_id=county_for(call.staff, body.county_id),
-            township_id=body.township_id,
-            main_industries=body.main_industries,
+            fields=body.fields(),
             via=VIA,
         )
         return ServiceObjectOut.of(found)

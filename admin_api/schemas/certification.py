@@ -11,6 +11,7 @@ from admin_api.endpoints import ID_MAX
 from admin_api.pagination import PageQuery
 from core.certification import ExpertFields, TeamReport
 from core.rosters import ImportOutcome
+from core.service_objects import ServiceObjectFields
 from storage.enums import ExpertStatus, ServiceObjectKind
 from storage.models import Expert, RosterMember, ServiceObject
 
@@ -117,6 +118,11 @@ class ServiceObjectCreate(BaseModel):
     )
     township_id: StrictInt | None = Field(None, ge=1, le=ID_MAX)
     main_industries: list[str] = Field(default_factory=list, max_length=20)
+    contact_name: str | None = Field(None, min_length=1, max_length=64, description="the householder")
+    contact_phone: str | None = Field(None, min_length=1, max_length=32, description="a mainland mobile")
+
+    def fields(self) -> ServiceObjectFields:
+        return ServiceObjectFields(**self.model_dump(exclude={"kind", "county_id"}))
 
 
 class ServiceObjectOut(BaseModel):
@@ -126,6 +132,8 @@ class ServiceObjectOut(BaseModel):
     county_id: int
     township_id: int | None
     main_industries: list[str]
+    contact_name: str | None
+    contact_phone: str | None
     certified: bool = Field(description="false: taken off the list (deactivated); its members cannot bind")
 
     @classmethod

@@ -28,20 +28,21 @@ class ServiceObjectPage(BaseModel):
 
 
 class ServiceObjectEdit(BaseModel):
-    """Fields to change; those left out stay. `township_id: null` takes the township off."""
+    """Fields to change; those left out stay. `null` empties township_id, contact_name, contact_phone."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, min_length=1, max_length=128)
     township_id: StrictInt | None = Field(None, ge=1, le=ID_MAX)
     main_industries: list[str] | None = Field(None, max_length=20)
+    contact_name: str | None = Field(None, min_length=1, max_length=64, description="the householder")
+    contact_phone: str | None = Field(None, min_length=1, max_length=32, description="a mainland mobile")
 
     def fields(self) -> ServiceObjectFields:
+        sent = self.model_dump(exclude_unset=True)
         return ServiceObjectFields(
-            name=self.name,
-            township_id=self.township_id,
-            clear_township="township_id" in self.model_fields_set and self.township_id is None,
-            main_industries=self.main_industries,
+            **{name: value for name, value in sent.items() if value is not None},
+            cleared=frozenset(name for name, value in sent.items() if value is None),
         )
 
 

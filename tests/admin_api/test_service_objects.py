@@ -120,6 +120,32 @@ async def test_a_correction_is_audited_with_what_it_was(api: TestClient, uow_fac
         entry.detail["before"]["township_id"] == w["town"] and entry.detail["before"]["main_industries"] == []
     )
 
+    # The householder to call: the mobile as a county writes it, kept as the 11 digits; null empties it.
+    not_mobile = await api.patch(url, json={"contact_phone": "0478-1234"}, headers=w["admin"])
+    assert not_mobile.status == 422 and "mobile" in (await not_mobile.json())["detail"]
+    contact = await api.patch(
+        url, json={"contact_name": "王五", "contact_phone": "+86 139 0478 1005"}, headers=w["admin"]
+    )
+    assert [(await contact.json())[k] for k in ("contact_name", "contact_phone")] == ["王五", "13904781005"]
+    emptied = await api.patch(url, json={"contact_phone": None}, headers=w["admin"])
+    assert (await emptied.json())["contact_phone"] is None
+    entry = await _last_audit(uow_factory, "service_object.edit")
+    assert (entry.detail["before"], entry.detail["after"]) == (
+        {"contact_phone": "13904781005"},
+        {"contact_phone": None},
+    )
+    created = await api.post(
+        "/api/v1/service-objects",
+        json={
+            "kind": "household",
+            "name": "示范户赵六",
+            "contact_name": "赵六",
+            "contact_phone": "13904781006",
+        },
+        headers=w["admin"],
+    )
+    assert created.status == 201 and (await created.json())["contact_phone"] == "13904781006"
+
 
 async def test_a_household_taken_off_the_list_keeps_its_account_and_binds_nobody(
     api: TestClient, uow_factory: UowFactory
