@@ -87,6 +87,7 @@ class TeamOut(BaseModel):
     county_id: int
     name: str
     active_members: int
+    members: list[ExpertOut] = Field(description="the active members, by id")
     leader: ExpertOut | None
     problems: list[str] = Field(description="what Art. 7 asks that the team lacks; empty: in order")
     terms_ending: list[ExpertOut] = Field(
@@ -101,6 +102,7 @@ class TeamOut(BaseModel):
             county_id=report.team.county_id,
             name=report.team.name,
             active_members=len(report.members),
+            members=[ExpertOut.of(e) for e in report.members],
             leader=ExpertOut.of(report.leader) if report.leader else None,
             problems=report.problems,
             terms_ending=[ExpertOut.of(e) for e in report.terms_ending],

@@ -91,6 +91,7 @@ async def test_the_county_sets_the_leader_and_is_warned_of_terms_ending(
     assert led.status == 200, await led.text()
     report = await led.json()
     assert report["leader"]["id"] == senior_id and report["name"] == "五原专家团"
+    assert report["active_members"] == 9 and retired_id not in [m["id"] for m in report["members"]]
     async with uow_factory() as uow:
         entry = await uow.session.scalar(
             select(AuditLog).where(AuditLog.action == "team.edit").order_by(AuditLog.id.desc()).limit(1)
