@@ -100,8 +100,9 @@ async def phones_held(
 
 async def lock_county_rosters(uow: UnitOfWork, county_id: int) -> None:
     """One roster write of a county at a time (PostgreSQL: the county's row locked to the commit), so
-    two writes cannot both find a mobile free and both take it."""
-    await uow.session.get(County, county_id, with_for_update=True, populate_existing=True)
+    two writes cannot both find a mobile free and both take it. FOR NO KEY UPDATE: rows that only
+    refer to the county (a request, a farmer) are written meanwhile without waiting."""
+    await uow.session.get(County, county_id, with_for_update={"key_share": True}, populate_existing=True)
 
 
 async def roster(uow: UnitOfWork, staff: Staff, object_id: int) -> list[RosterMember]:
