@@ -13,7 +13,18 @@ from admin_api.console import console_app
 from admin_api.endpoints import Api, Call, Endpoint
 from admin_api.openapi import openapi_document
 from admin_api.problems import problems_middleware
-from admin_api.routes import advisories, audit, certification, complaints, fees, queue, review, terms
+from admin_api.routes import (
+    advisories,
+    audit,
+    certification,
+    complaints,
+    fees,
+    queue,
+    review,
+    service_objects,
+    teams,
+    terms,
+)
 from admin_api.routes import reimbursements as reimbursement_routes
 from admin_api.routes import requests as request_routes
 from admin_api.routes import vouchers as voucher_routes
@@ -30,6 +41,8 @@ APIS: tuple[Api, ...] = (
     voucher_routes.api,
     reimbursement_routes.api,
     certification.api,
+    service_objects.api,
+    teams.api,
     fees.api,
     terms.api,
 )

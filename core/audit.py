@@ -39,6 +39,7 @@ from storage.models import (
     ServiceObject,
     ServiceOffer,
     ServiceRequest,
+    Team,
     ThreadMessage,
 )
 from storage.models.admin import RequestClaim, ReviewNote
@@ -89,6 +90,7 @@ _DIRECT: dict[str, Any] = {
     "expert": Expert,
     "farmer": Farmer,
     "service_object": ServiceObject,
+    "team": Team,
     "admin_user": AdminUser,
 }
 _BY_REQUEST: dict[str, Any] = {

@@ -152,6 +152,19 @@ async def _refuse_bound_expert(uow: UnitOfWork, telegram_user_id: int, expert: E
     )
 
 
+async def _refuse_uncertified(uow: UnitOfWork, telegram_user_id: int, service_object: ServiceObject) -> None:
+    """A service object the county took off the list (core.service_objects) binds nobody new."""
+    if not service_object.certified:
+        await _refuse(
+            uow,
+            telegram_user_id,
+            "not_certified",
+            "this service object is not certified",
+            "service_object",
+            service_object.id,
+        )
+
+
 async def bind_by_phone(
     uow: UnitOfWork, telegram_user_id: int, raw_phone: str, display_name: str
 ) -> Identity:
@@ -180,6 +193,7 @@ async def bind_by_phone(
         )
     service_object = await uow.session.get(ServiceObject, member.service_object_id)
     assert service_object is not None
+    await _refuse_uncertified(uow, telegram_user_id, service_object)
     await _ensure_unbound(uow, telegram_user_id, "service_object", service_object.id)
     farmer = await _new_farmer(uow, telegram_user_id, member.name, phone, service_object)
     await uow.commit()
@@ -243,15 +257,7 @@ async def bind_by_code(
         return Identity(None, expert)
     service_object = await uow.session.get(ServiceObject, code.service_object_id)
     assert service_object is not None
-    if not service_object.certified:
-        await _refuse(
-            uow,
-            telegram_user_id,
-            "not_certified",
-            "this service object is not certified",
-            "service_object",
-            service_object.id,
-        )
+    await _refuse_uncertified(uow, telegram_user_id, service_object)
     farmer = await _new_farmer(uow, telegram_user_id, display_name or "农户", None, service_object)
     await uow.commit()
     return Identity(farmer, None)

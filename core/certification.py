@@ -110,7 +110,7 @@ async def _check_phone_free(uow: UnitOfWork, phone: str, expert: Expert) -> None
         raise InvalidInput(f"the phone {phone} is already expert {holder}'s", field="phone")
 
 
-async def _check_leader(uow: UnitOfWork, expert: Expert) -> None:
+async def check_leader(uow: UnitOfWork, expert: Expert) -> None:
     """Art. 7: one leader per team, of 副高 or above."""
     if not expert.is_leader:
         return
@@ -157,7 +157,7 @@ async def _apply(uow: UnitOfWork, expert: Expert, fields: ExpertFields) -> None:
     if fields.certified_on is not None:
         expert.term_start = fields.certified_on
         expert.term_end = term_end(fields.certified_on)
-    await _check_leader(uow, expert)
+    await check_leader(uow, expert)
 
 
 async def create_expert(
@@ -280,15 +280,32 @@ class TeamReport:
     members: list[Expert]  # active members
     leader: Expert | None
     problems: list[str] = field(default_factory=list)  # what Art. 7 asks that the team lacks
-    terms_ending: list[Expert] = field(default_factory=list)  # within TERM_WARNING, soonest first
+    terms_ending: list[Expert] = field(default_factory=list)  # within the warning, soonest first
+    warnings: list[str] = field(default_factory=list)  # one per term ending, in words (Art. 9(3)1)
 
 
-async def team_report(uow: UnitOfWork, staff: Staff, team_id: int, *, today: date) -> TeamReport:
+def term_warning(expert: Expert, today: date) -> str:
+    days, end = (expert.term_end - today).days, expert.term_end
+    if days < 0:
+        return f"Art. 9(3)1: {expert.name}'s term ended on {end} ({-days} days ago): re-certify or dismiss"
+    return f"Art. 9(3)1: {expert.name}'s term ends on {end}, in {days} days: assess and re-certify"
+
+
+async def load_team(uow: UnitOfWork, staff: Staff, team_id: int, *, lock: bool = False) -> Team:
     staff.ensure(Permission.read_certification)
-    team = await uow.session.get(Team, team_id)
+    team = await uow.session.get(Team, team_id, with_for_update=lock)
     if team is None:
         raise NotFound(does_not_exist("team", team_id))
     staff.ensure_county(team.county_id, what="team", object_id=team_id)
+    return team
+
+
+async def team_report(
+    uow: UnitOfWork, staff: Staff, team_id: int, *, today: date, warn_within: timedelta = TERM_WARNING
+) -> TeamReport:
+    """The team as Art. 7 asks for it, and the members whose five-year term ends within
+    `warn_within` (or has ended), soonest first, each with a warning."""
+    team = await load_team(uow, staff, team_id)
     members = list(
         (
             await uow.session.scalars(
@@ -309,8 +326,8 @@ async def team_report(uow: UnitOfWork, staff: Staff, team_id: int, *, today: dat
         problems.append("Art. 7: the team has no leader")
     elif not leader.senior_rank:
         problems.append(f"Art. 7: the leader {leader.name} holds no 副高 title or above")
-    ending = sorted((m for m in members if m.term_end <= today + TERM_WARNING), key=lambda m: m.term_end)
-    return TeamReport(team, members, leader, problems, ending)
+    ending = sorted((m for m in members if m.term_end <= today + warn_within), key=lambda m: m.term_end)
+    return TeamReport(team, members, leader, problems, ending, [term_warning(m, today) for m in ending])
 
 
 async def expert_page(

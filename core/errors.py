@@ -85,4 +85,12 @@ def within_limit(text: str, limit: int, *, field: str, what: str) -> str:
     return text
 
 
+def required_text(raw: str, limit: int, *, field: str, what: str) -> str:
+    """`raw` without surrounding white space, when something is left and within `limit`."""
+    text = within_limit(raw.strip(), limit, field=field, what=what)
+    if not text:
+        raise InvalidInput(f"{what} is empty", field=field)
+    return text
+
+
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")

@@ -22,6 +22,7 @@ from core.errors import InvalidInput, NotFound, NotPermitted, does_not_exist, wi
 from core.evidence import Evidence
 from core.lifecycle import Action
 from core.matching import expert_available_to_farmer
+from core.membership import ensure_still_member
 from core.scope import Staff
 from storage.enums import RequestStatus, ServiceMode
 from storage.models import Farmer, Reimbursement, RequestEvent, ScreeningAttempt, ServiceRequest
@@ -215,6 +216,7 @@ async def submit_request(
     expect review alike. The caller commits."""
     if not is_describable(request.description):
         raise InvalidInput("describe the problem in words before submitting", field="description")
+    await ensure_still_member(uow, farmer_id)
     expert = await expert_available_to_farmer(uow, expert_id, request.county_id, now=now)
     fee = await fees.fee_for(uow, mode, now)
     lifecycle.rule_for(request.status, Action.submit, Actor.farmer(farmer_id))

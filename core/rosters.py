@@ -12,20 +12,19 @@ file becomes the roster: members it no longer lists are removed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
 
 from core import audit
-from core.certification import ensure_county_exists
-from core.errors import DomainError, InvalidInput, NotFound, NotPermitted, does_not_exist, within_limit
+from core.errors import DomainError, InvalidInput, NotFound, does_not_exist
 from core.permissions import Permission
 from core.phones import roster_mobile
 from core.scope import Staff
 from storage.enums import ServiceObjectKind
-from storage.models import RosterMember, ServiceObject, Township
+from storage.models import County, Expert, RosterMember, ServiceObject
 from storage.uow import UnitOfWork
 
 COUNTY_CERTIFIES = frozenset({ServiceObjectKind.household})  # Art. 10(3)
@@ -65,55 +64,45 @@ async def load_service_object(
     return found
 
 
-async def create_service_object(
+async def phones_held(
     uow: UnitOfWork,
-    staff: Staff,
-    *,
-    kind: ServiceObjectKind,
-    name: str,
     county_id: int,
-    township_id: int | None,
-    main_industries: list[str],
-    via: str,
-) -> ServiceObject:
-    """Record a certified service object. Commits."""
-    staff.ensure(Permission.certify)
-    await ensure_county_exists(uow, staff, county_id)
-    if staff.county_id is not None and kind not in COUNTY_CERTIFIES:
-        raise NotPermitted(
-            f"Art. 10(1), 10(2): a {kind} is certified by the city; a county records households only",
-            permission="certify",
+    phones: Collection[str],
+    *,
+    except_object: int | None = None,
+    except_member: int | None = None,
+) -> dict[str, str]:
+    """Which of `phones` bind someone else already: phone → whose and where, in words. The bot binds
+    by the mobile alone, so one mobile names one farmer of one service object in the county, and an
+    expert's mobile binds the expert."""
+    if not phones:
+        return {}
+    query = (
+        select(RosterMember.phone, RosterMember.name, ServiceObject.id, ServiceObject.name)
+        .join(ServiceObject, ServiceObject.id == RosterMember.service_object_id)
+        .where(ServiceObject.county_id == county_id, RosterMember.phone.in_(phones))
+        .order_by(RosterMember.id)
+    )
+    if except_object is not None:
+        query = query.where(RosterMember.service_object_id != except_object)
+    if except_member is not None:
+        query = query.where(RosterMember.id != except_member)
+    held: dict[str, str] = {}
+    for phone, name, object_id, object_name in (await uow.session.execute(query)).all():
+        held.setdefault(
+            phone, f"already {name}'s on the roster of {object_name} (service object {object_id})"
         )
-    cleaned = within_limit(name.strip(), 128, field="name", what="the name")
-    if not cleaned:
-        raise InvalidInput("the name is empty", field="name")
-    if township_id is not None:
-        township = await uow.session.get(Township, township_id)
-        if township is None or township.county_id != county_id:
-            raise InvalidInput(f"township {township_id} is not in this county", field="township_id")
-    found = ServiceObject(
-        kind=kind,
-        name=cleaned,
-        county_id=county_id,
-        township_id=township_id,
-        main_industries=[
-            within_limit(i, 32, field="main_industries", what="an industry") for i in main_industries
-        ],
-        certified=True,
-    )
-    uow.session.add(found)
-    await uow.flush()
-    await audit.record(
-        uow,
-        staff.actor,
-        "service_object.certify",
-        "service_object",
-        found.id,
-        after={"kind": str(kind), "name": cleaned, "township_id": township_id},
-        via=via,
-    )
-    await uow.commit()
-    return found
+    experts = await uow.session.execute(select(Expert.phone, Expert.id).where(Expert.phone.in_(phones)))
+    for phone, expert_id in experts.all():
+        held.setdefault(phone, f"expert {expert_id}'s, and binds the expert")
+    return held
+
+
+async def lock_county_rosters(uow: UnitOfWork, county_id: int) -> None:
+    """One roster write of a county at a time (PostgreSQL: the county's row locked to the commit), so
+    two writes cannot both find a mobile free and both take it. FOR NO KEY UPDATE: rows that only
+    refer to the county (a request, a farmer) are written meanwhile without waiting."""
+    await uow.session.get(County, county_id, with_for_update={"key_share": True}, populate_existing=True)
 
 
 async def roster(uow: UnitOfWork, staff: Staff, object_id: int) -> list[RosterMember]:
@@ -139,8 +128,8 @@ def _member(name: str, phone: str, row: int, errors: list[RowError]) -> tuple[st
     return (name, mobile) if len(errors) == before else None
 
 
-def check_rows(rows: list[list[str]]) -> list[tuple[str, str]]:
-    """(name, national mobile) of each data row, or RosterRejected with every bad row.
+def check_rows(rows: list[list[str]]) -> list[tuple[int, str, str]]:
+    """(row, name, national mobile) of each data row, or RosterRejected with every bad row.
 
     `rows[0]` is the header: a column named 姓名/name and one named 手机号/手机/phone, in any order."""
     if not rows:
@@ -153,7 +142,7 @@ def check_rows(rows: list[list[str]]) -> list[tuple[str, str]]:
     if len(rows) - 1 > MAX_ROWS:
         raise RosterRejected([RowError(MAX_ROWS + 2, "", f"at most {MAX_ROWS} members in one roster")])
     errors: list[RowError] = []
-    members: list[tuple[str, str]] = []
+    members: list[tuple[int, str, str]] = []
     first_row: dict[str, int] = {}
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
@@ -166,7 +155,7 @@ def check_rows(rows: list[list[str]]) -> list[tuple[str, str]]:
             errors.append(RowError(number, "手机号", f"{member[1]} is already on row {first_row[member[1]]}"))
             continue
         first_row[member[1]] = number
-        members.append(member)
+        members.append((number, *member))
     if errors:
         raise RosterRejected(errors)
     return members
@@ -188,10 +177,22 @@ async def import_roster(
     `read` gives the file's rows; it is called once the object is known to be in the caller's
     scope, so another county's object answers as missing whatever was sent."""
     staff.ensure(Permission.certify)
-    await load_service_object(uow, staff, object_id, lock=True)
+    found = await load_service_object(uow, staff, object_id, lock=True)
     members = check_rows(read())
+    await lock_county_rosters(uow, found.county_id)
+    held = await phones_held(
+        uow, found.county_id, [phone for _, _, phone in members], except_object=object_id
+    )
+    if held:
+        raise RosterRejected(
+            [
+                RowError(row, "手机号", f"{phone} is {held[phone]}")
+                for row, _, phone in members
+                if phone in held
+            ]
+        )
     current = {m.phone: m for m in await roster(uow, staff, object_id)}
-    wanted = dict((phone, name) for name, phone in members)
+    wanted = dict((phone, name) for _, name, phone in members)
     added = updated = 0
     for phone, name in wanted.items():
         existing = current.get(phone)

@@ -16,6 +16,7 @@ from bot.i18n import Translator
 from core import fees, requests
 from core.errors import AlreadyDeclined, DomainError, InsufficientBalance, NotFound, NotPermitted
 from core.matching import county_experts, expert_available_to_farmer, experts_who_passed, suggest_experts
+from core.membership import NoLongerMember
 from core.queries import expert_year, farmer_balance
 from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
 from dialogs.common import balance_short, listing, local_time, yuan
@@ -268,6 +269,10 @@ async def mode_chosen(
         return
     except AlreadyDeclined:
         await query.answer(t("choice.already_declined"), show_alert=True)
+        return
+    except NoLongerMember:
+        await query.answer()
+        await query.message.answer(t("submit.no_longer_member"))
         return
     except NotPermitted:
         await query.answer(t("choice.other_county"), show_alert=True)

@@ -12,6 +12,7 @@ from bot.deps import BotDeps
 from bot.i18n import Safe, Translator
 from core import offers
 from core.errors import InsufficientBalance, NotFound, NotPermitted
+from core.membership import NoLongerMember
 from core.requests import Submission
 from dialogs.callbacks import OfferReplyCb
 from dialogs.common import balance_short, local_time, yuan
@@ -54,6 +55,8 @@ async def offer_answered(
         reply = closed_text(t, closed)
     except InsufficientBalance as short:  # the offer stays open: the county may top the vouchers up
         reply = balance_short(t, "offer.insufficient", short)
+    except NoLongerMember:
+        reply = t("submit.no_longer_member")
     except (NotPermitted, NotFound):
         await query.answer(t("offer.not_for_you"), show_alert=True)
         return

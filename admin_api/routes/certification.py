@@ -26,10 +26,9 @@ from admin_api.schemas.certification import (
     ServiceObjectCreate,
     ServiceObjectOut,
     StatusBody,
-    TeamOut,
 )
 from admin_api.tables import CSV, XLSX, read_rows, write_rows
-from core import certification, expert_import, rosters
+from core import certification, expert_import, rosters, service_objects
 from core.errors import InvalidInput
 from core.permissions import Permission
 from core.scope import Staff
@@ -39,7 +38,7 @@ api = Api(tag="certification")
 VIA = "api"
 
 
-def _county(staff: Staff, named: int | None) -> int:
+def county_for(staff: Staff, named: int | None) -> int:
     """The county a new record belongs to: county staff's own; a city role names it."""
     county = named if named is not None else staff.county_id
     if county is None:
@@ -75,7 +74,7 @@ async def create_expert(call: Call, body: ExpertCreate) -> ExpertOut:
         expert = await certification.create_expert(
             uow,
             call.staff,
-            _county(call.staff, body.county_id),
+            county_for(call.staff, body.county_id),
             body.fields(),
             today=call.now().date(),
             via=VIA,
@@ -114,7 +113,7 @@ async def import_experts(call: Call, query: ImportQuery) -> ImportedExperts:
             experts = await expert_import.import_experts(
                 uow,
                 call.staff,
-                _county(call.staff, query.county_id),
+                county_for(call.staff, query.county_id),
                 lambda: read_rows(raw, content_type),
                 today=call.now().date(),
                 via=VIA,
@@ -170,19 +169,6 @@ _status_route("reinstate", "Reinstate a suspended or dismissed expert")
 
 
 @api.route(
-    "GET",
-    "/api/v1/teams/{id}",
-    summary="The county's team: members, leader, what Art. 7 asks that it lacks, terms ending within 90 days",
-    permission=Permission.read_certification,
-)
-async def read_team(call: Call) -> TeamOut:
-    async with call.uow() as uow:
-        return TeamOut.of(
-            await certification.team_report(uow, call.staff, call.path_id(), today=call.now().date())
-        )
-
-
-@api.route(
     "POST",
     "/api/v1/service-objects",
     summary="Record a certified service object (county staff: households, Art. 10(3))",
@@ -191,14 +177,12 @@ async def read_team(call: Call) -> TeamOut:
 )
 async def create_service_object(call: Call, body: ServiceObjectCreate) -> ServiceObjectOut:
     async with call.uow() as uow:
-        found = await rosters.create_service_object(
+        found = await service_objects.create_service_object(
             uow,
             call.staff,
             kind=body.kind,
-            name=body.name,
-            county_id=_county(call.staff, body.county_id),
-            township_id=body.township_id,
-            main_industries=body.main_industries,
+            county_id=county_for(call.staff, body.county_id),
+            fields=body.fields(),
             via=VIA,
         )
         return ServiceObjectOut.of(found)

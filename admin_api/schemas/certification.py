@@ -11,6 +11,7 @@ from admin_api.endpoints import ID_MAX
 from admin_api.pagination import PageQuery
 from core.certification import ExpertFields, TeamReport
 from core.rosters import ImportOutcome
+from core.service_objects import ServiceObjectFields
 from storage.enums import ExpertStatus, ServiceObjectKind
 from storage.models import Expert, RosterMember, ServiceObject
 
@@ -86,9 +87,13 @@ class TeamOut(BaseModel):
     county_id: int
     name: str
     active_members: int
+    members: list[ExpertOut] = Field(description="the active members, by id")
     leader: ExpertOut | None
     problems: list[str] = Field(description="what Art. 7 asks that the team lacks; empty: in order")
-    terms_ending: list[ExpertOut] = Field(description="terms ending within 90 days, soonest first")
+    terms_ending: list[ExpertOut] = Field(
+        description="members whose term ends within within_days (90 unless asked) or has ended, soonest first"
+    )
+    warnings: list[str] = Field(description="one per term in terms_ending, in words (Art. 9(3)1)")
 
     @classmethod
     def of(cls, report: TeamReport) -> TeamOut:
@@ -97,9 +102,11 @@ class TeamOut(BaseModel):
             county_id=report.team.county_id,
             name=report.team.name,
             active_members=len(report.members),
+            members=[ExpertOut.of(e) for e in report.members],
             leader=ExpertOut.of(report.leader) if report.leader else None,
             problems=report.problems,
             terms_ending=[ExpertOut.of(e) for e in report.terms_ending],
+            warnings=report.warnings,
         )
 
 
@@ -113,6 +120,11 @@ class ServiceObjectCreate(BaseModel):
     )
     township_id: StrictInt | None = Field(None, ge=1, le=ID_MAX)
     main_industries: list[str] = Field(default_factory=list, max_length=20)
+    contact_name: str | None = Field(None, min_length=1, max_length=64, description="the householder")
+    contact_phone: str | None = Field(None, min_length=1, max_length=32, description="a mainland mobile")
+
+    def fields(self) -> ServiceObjectFields:
+        return ServiceObjectFields(**self.model_dump(exclude={"kind", "county_id"}))
 
 
 class ServiceObjectOut(BaseModel):
@@ -122,6 +134,9 @@ class ServiceObjectOut(BaseModel):
     county_id: int
     township_id: int | None
     main_industries: list[str]
+    contact_name: str | None
+    contact_phone: str | None
+    certified: bool = Field(description="false: taken off the list (deactivated); its members cannot bind")
 
     @classmethod
     def of(cls, found: ServiceObject) -> ServiceObjectOut:
@@ -129,12 +144,13 @@ class ServiceObjectOut(BaseModel):
 
 
 class MemberOut(BaseModel):
+    id: int
     name: str
     phone: str
 
     @classmethod
     def of(cls, member: RosterMember) -> MemberOut:
-        return cls(name=member.name, phone=member.phone)
+        return cls(id=member.id, name=member.name, phone=member.phone)
 
 
 class RosterOut(BaseModel):

@@ -90,6 +90,8 @@ class ServiceObject(CreatedAt, Base):
     township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
     main_industries: Mapped[list[str]] = mapped_column(JSON, default=list)
     certified: Mapped[bool] = mapped_column(Boolean, default=True)
+    contact_name: Mapped[str | None] = mapped_column(String(64))  # the householder, the park's contact
+    contact_phone: Mapped[str | None] = mapped_column(String(20))  # a mainland mobile, 11 digits
 
 
 class RosterMember(Base):

@@ -23,7 +23,16 @@ from core.feedback import complain, rate
 from core.permissions import ROLE_PERMISSIONS
 from core.seed.demo_queue import seed_demo_queue
 from storage.enums import AdminRole, AdvisoryCategory, RequestStatus, TermAction
-from storage.models import County, Expert, Farmer, ServiceObject, ServiceRequest, TermEntry, VoucherAccount
+from storage.models import (
+    County,
+    Expert,
+    Farmer,
+    RosterMember,
+    ServiceObject,
+    ServiceRequest,
+    TermEntry,
+    VoucherAccount,
+)
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 from tests import factories as make
@@ -45,6 +54,9 @@ class World:
     experts: dict[str, int] = field(default_factory=dict)  # active, made for this test alone
     teams: dict[str, int] = field(default_factory=dict)
     service_objects: dict[str, int] = field(default_factory=dict)
+    # roster members of each county's service object: every call that names one takes its own, so
+    # a removal by one role leaves the next role a member to act on (not a 404)
+    members: dict[str, list[int]] = field(default_factory=dict)
     terms: dict[str, int] = field(default_factory=dict)  # banned terms (of no county)
 
 
@@ -86,6 +98,14 @@ def _expert(world: World, county: str) -> dict[str, int]:
 
 def _service_object(world: World, county: str) -> dict[str, int]:
     return {"id": world.service_objects[county]}
+
+
+def _member(world: World, county: str) -> dict[str, int]:
+    return {**_service_object(world, county), "member_id": world.members[county].pop()}
+
+
+def _team(world: World, county: str) -> dict[str, int]:
+    return {"id": world.teams[county]}
 
 
 _EXPERT = {"name": "王芳", "phone": "13904789999", "title": "农艺师", "specialties": ["plant_protection"]}
@@ -139,8 +159,25 @@ OBJECTS: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/experts/{id}/suspend"): Row(_expert, body={"reason": "体检"}),
     ("POST", "/api/v1/experts/{id}/dismiss"): Row(_expert, body={"reason": "工作变动"}),
     ("POST", "/api/v1/experts/{id}/reinstate"): Row(_expert, body={"reason": "复职"}),
-    ("GET", "/api/v1/teams/{id}"): Row(lambda w, c: {"id": w.teams[c]}),
+    ("GET", "/api/v1/teams"): Row(scoped=False),
+    # Every county of the test has its team already: 409 (a city role names no county: 422).
+    ("POST", "/api/v1/teams"): Row(scoped=False, body={"name": "精准服务专家团"}),
+    ("GET", "/api/v1/teams/{id}"): Row(_team),
+    ("PATCH", "/api/v1/teams/{id}"): Row(_team, body={"name": "精准服务专家团"}),
+    ("GET", "/api/v1/service-objects"): Row(scoped=False),
     ("POST", "/api/v1/service-objects"): Row(scoped=False, body={"kind": "household", "name": "示范户张三"}),
+    ("GET", "/api/v1/service-objects/{id}"): Row(_service_object),
+    ("PATCH", "/api/v1/service-objects/{id}"): Row(_service_object, body={"name": "示范户李四"}),
+    ("POST", "/api/v1/service-objects/{id}/deactivate"): Row(_service_object, body={"reason": "退出示范"}),
+    ("POST", "/api/v1/service-objects/{id}/reactivate"): Row(_service_object, body={"reason": "重新认定"}),
+    # The same phone again is 422 (already on the roster), which is still an allowed call.
+    ("POST", "/api/v1/service-objects/{id}/roster/members"): Row(
+        _service_object, body={"name": "农户甲", "phone": "13704789999"}
+    ),
+    ("PATCH", "/api/v1/service-objects/{id}/roster/members/{member_id}"): Row(
+        _member, body={"name": "农户乙"}
+    ),
+    ("DELETE", "/api/v1/service-objects/{id}/roster/members/{member_id}"): Row(_member),
     ("GET", "/api/v1/service-objects/{id}/roster"): Row(_service_object),
     ("GET", "/api/v1/service-objects/{id}/roster/export"): Row(_service_object),
     ("POST", "/api/v1/service-objects/{id}/roster/import"): Row(_service_object),
@@ -182,6 +219,15 @@ async def _build(uow_factory: UowFactory) -> World:
             mine = await make.expert(uow, counties[name])
             world.experts[name], world.teams[name] = mine.id, mine.team_id
             world.service_objects[name] = (await make.service_object(uow, counties[name])).id
+            members = [
+                RosterMember(
+                    service_object_id=world.service_objects[name], name="农户", phone=f"1370000{n:04d}"
+                )
+                for n in range(30)
+            ]
+            uow.session.add_all(members)
+            await uow.flush()
+            world.members[name] = [m.id for m in members]
             term = TermEntry(
                 list_name="banned", term=f"测试词{name}", category="fraud", action=TermAction.block
             )
