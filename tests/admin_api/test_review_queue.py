@@ -10,6 +10,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from admin_api.schemas.queue import QueueCountsOut, QueueItem, QueuePage, page_json
 from core import claims, review
 from core.duty_hours import REVIEW_ZONE
 from core.review_queue import QueueFilter, QueuePosition, review_queue
@@ -272,3 +273,43 @@ async def test_photos_are_counted_flags_read_and_an_empty_page_keeps_its_counts(
         )
     assert empty.entries == [] and empty.next_cursor is None
     assert (empty.counts.pending, empty.counts.flagged, empty.counts.unclaimed) == (2, 1, 2)
+
+
+async def test_the_page_is_written_as_the_models_would_write_it(
+    session_factory: async_sessionmaker[AsyncSession], uow_factory: UowFactory
+) -> None:
+    """The queue's JSON is written straight from core's rows (admin_api.schemas.queue.page_json): the
+    same bytes as the documented models, with a claim, flags, photos, a time with microseconds and
+    text that needs escaping."""
+    world = await build_world(uow_factory)
+    flagged = await pending_at(uow_factory, world.farmer_id, sh(1, 10, 7), screening=FLAGGED)
+    await pending_at(uow_factory, world.farmer_id, sh(2, 9))
+    async with uow_factory() as uow:
+        request = await uow.session.get(ServiceRequest, flagged)
+        assert request is not None
+        request.photo_file_ids = ["AgACAgIAAxk-1"]
+        request.submitted_at = sh(1, 10, 7) + timedelta(microseconds=123_450)
+        request.description = '叶片发黄 "黑斑"\n\t\\ \x01 \u2028 end'
+        await uow.commit()
+    reviewer = await staff_token(uow_factory, AdminRole.county_reviewer, "临河区", "李审核")
+    async with uow_factory() as uow:
+        li = await uow.session.scalar(select(AdminUser).where(AdminUser.name == "李审核"))
+        assert li is not None
+        staff = Staff(li.id, li.county_id, li.role)
+        await claims.claim(uow, flagged, staff, now=NOW - timedelta(minutes=5), via="test")
+
+    async with uow_factory() as uow:
+        page = await review_queue(uow, staff, QueueFilter(), now=NOW, limit=1)
+    assert page.entries[0].claim is not None and page.entries[0].request.screening_flags
+    assert page.next_cursor is not None
+    by_models = QueuePage(
+        items=[QueueItem.of(entry) for entry in page.entries],
+        counts=QueueCountsOut.of(page.counts),
+        next_cursor=page.next_cursor,
+    ).model_dump_json()
+    assert page_json(page).decode() == by_models
+
+    async with desk_at(session_factory, Clock(NOW)) as desk:  # what a reviewer receives, in full
+        response = await desk.get("/api/v1/review-queue", headers=reviewer, params={"limit": "1"})
+        assert response.status == 200 and response.content_type == "application/json"
+        assert response.charset == "utf-8" and await response.text() == by_models
