@@ -162,8 +162,10 @@ def screening_hits(screening: Any) -> Iterator[dict[str, Any]]:
 
 def screening_flags(screening: dict[str, Any] | None) -> tuple[str, ...]:
     """What a reviewer must look at: each flagged term once, as `category:term`."""
+    if not screening:  # most requests: the queue fetches a clean request's screening as NULL
+        return ()
     flags: dict[str, None] = {}
-    for hit in screening_hits(screening or {}):
+    for hit in screening_hits(screening):
         category = hit.get("category")
         flags[f"{category}:{hit['term']}" if category else str(hit["term"])] = None
     return tuple(flags)
