@@ -14,9 +14,11 @@
    at a fixed arrival rate (R/s for S s) as a county reviewer. Each request is sent at its scheduled
    time whatever the previous ones are doing, and its latency is measured from that scheduled time, so
    a slow server cannot slow the generator down and hide its own queueing. Prints p50/p99/max latency,
-   errors, and how late the generator itself was.
+   errors, how late the generator itself was, the server's CPU per call and the load average (the
+   machine's other work shows there). The load comes from a generator process of its own
+   (bench/http_load.py: requests built once, kept-alive connections), cheap beside the server.
 4. Saturation: closed loop, 32 connections, 5 s, against the app's first page and against the bare
-   handler; prints both throughputs and the ratio (one client process drives both).
+   handler; prints both throughputs and the ratio (the same generator drives both).
 5. Prints the key lines of EXPLAIN (ANALYZE, BUFFERS) of the queue's page query.
 
 Goal: p99 < 50 ms at 300 requests/s, 0 errors. `--requests 20000` for a quick run while developing.

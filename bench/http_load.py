@@ -9,6 +9,8 @@ its status line and Content-Length; on uvloop where installed.
     open loop:   {"mode": "open", "host", "port", "requests": [str, ...], "rate", "seconds"}
     closed loop: {"mode": "closed", "host", "port", "requests": [...], "connections", "seconds"}
 
+Status 0 in the result: no answer (the connection could not be made, or was lost before the answer).
+
 The job comes as JSON on stdin (the tokens stay out of the process list); the result goes out as
 JSON on stdout. `run_load` is the side the bench calls.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import resource
 import sys
 import time
 from collections import deque
@@ -198,6 +201,10 @@ async def closed_loop(job: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
+    # An open loop against a server that falls behind holds a connection per request in flight:
+    # beyond the default 1,024 descriptors they would fail here, as the generator's error, not the server's.
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     job = json.load(sys.stdin)
     run = open_loop if job["mode"] == "open" else closed_loop
     try:
