@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import gc
 import signal
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
 from datetime import datetime
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -53,6 +55,26 @@ def standalone_app(
     return app
 
 
+def run_server(main: Coroutine[Any, Any, None]) -> None:
+    """Run a server's whole life on uvloop where it is installed (not on Windows): its event loop and
+    transports are C, and the API's busiest call spent a tenth of its CPU in asyncio's Python."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover (installed with jingfu wherever uvloop builds)
+        asyncio.run(main)
+        return
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(main)
+
+
+def settle_after_start_up() -> None:
+    """What start-up built (the app, its routes and models, the OpenAPI document, SQLAlchemy's
+    mappers) lives as long as the process: freeze it out of the garbage collector's reach, so its full
+    collections, a pause for every request then in flight, walk only what requests leave behind."""
+    gc.collect()
+    gc.freeze()
+
+
 def url_of(host: str, port: int) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
@@ -89,6 +111,7 @@ async def serve_until_stopped(
         loop.add_signal_handler(signum, stop.set)
     try:
         async with serving(app, host, port) as url:
+            settle_after_start_up()
             ready(url)
             await stop.wait()
     finally:

@@ -14,9 +14,11 @@
    at a fixed arrival rate (R/s for S s) as a county reviewer. Each request is sent at its scheduled
    time whatever the previous ones are doing, and its latency is measured from that scheduled time, so
    a slow server cannot slow the generator down and hide its own queueing. Prints p50/p99/max latency,
-   errors, and how late the generator itself was.
+   errors, how late the generator itself was, the server's CPU per call and the load average (the
+   machine's other work shows there). The load comes from a generator process of its own
+   (bench/http_load.py: requests built once, kept-alive connections), cheap beside the server.
 4. Saturation: closed loop, 32 connections, 5 s, against the app's first page and against the bare
-   handler; prints both throughputs and the ratio (one client process drives both).
+   handler; prints both throughputs and the ratio (the same generator drives both).
 5. Prints the key lines of EXPLAIN (ANALYZE, BUFFERS) of the queue's page query.
 
 Goal: p99 < 50 ms at 300 requests/s, 0 errors. `--requests 20000` for a quick run while developing.
@@ -44,11 +46,14 @@ from aiohttp import web
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.engine import make_url
 from tqdm import tqdm
+from yarl import URL
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from admin_api.app import create_admin_app
+from admin_api.serve import run_server, settle_after_start_up
 from admin_api.services import AdminServices
+from bench.http_load import requests_for, run_load
 from core import claims
 from core.admin_tokens import create_token
 from core.duty_hours import expected_review_at
@@ -418,6 +423,7 @@ async def _serve_forever(arguments: argparse.Namespace) -> None:
         runner = await serve_app(arguments.database_url, arguments.port)
     else:
         runner = await serve_bare(arguments.body, arguments.port)
+    settle_after_start_up()  # as `jingfu admin serve` does
     print("ready", flush=True)
     try:
         await asyncio.Event().wait()
@@ -449,63 +455,46 @@ async def open_loop(
     base: str, paths: Sequence[str], tokens: Sequence[str], rate: float, seconds: float
 ) -> OpenLoopResult:
     """Send `rate` requests a second for `seconds`, each at its scheduled time, never waiting for
-    answers; latency counts from the scheduled time."""
-    loop = asyncio.get_running_loop()
-    connector = aiohttp.TCPConnector(limit=0)  # no client-side queue: the server's waiting shows
-    statuses: dict[int, int] = {}
-    latencies: list[float] = []
-    errors = 0
-    late = 0.0
-    async with aiohttp.ClientSession(base, connector=connector) as session:
-
-        async def one(path: str, headers: dict[str, str], scheduled: float) -> None:
-            nonlocal errors
-            try:
-                async with session.get(path, headers=headers) as response:
-                    await response.read()
-                    statuses[response.status] = statuses.get(response.status, 0) + 1
-                    if response.status != 200:
-                        errors += 1
-            except (aiohttp.ClientError, OSError):
-                errors += 1
-            latencies.append((loop.time() - scheduled) * 1000)
-
-        count = int(rate * seconds)
-        start = loop.time() + 0.05
-        tasks = []
-        for i in range(count):
-            scheduled = start + i / rate
-            delay = scheduled - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            late = max(late, (loop.time() - scheduled) * 1000)
-            tasks.append(asyncio.create_task(one(paths[i % len(paths)], _bearer(tokens, i), scheduled)))
-        await asyncio.gather(*tasks)
-    return OpenLoopResult(count, latencies, errors, statuses, late)
+    answers; latency counts from the scheduled time. From a generator process of its own
+    (bench/http_load.py); request i sends path i and token i, each list cycling."""
+    url = URL(base)
+    assert url.host is not None and url.port is not None
+    result = await run_load(
+        {
+            "mode": "open",
+            "host": url.host,
+            "port": url.port,
+            "requests": requests_for(url.host, url.port, paths, tokens),
+            "rate": rate,
+            "seconds": seconds,
+        }
+    )
+    statuses: dict[int, int] = result["statuses"]
+    errors = sum(n for status, n in statuses.items() if status != 200)
+    return OpenLoopResult(result["sent"], result["latencies_ms"], errors, statuses, result["late_ms"])
 
 
 async def saturate(
     url: str, tokens: Sequence[str], *, connections: int, seconds: float
 ) -> tuple[float, int, int]:
     """(requests per second, errors, requests) with `connections` clients each sending as soon as it
-    has an answer."""
-    done = errors = 0
-    connector = aiohttp.TCPConnector(limit=connections)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        deadline = time.perf_counter() + seconds
-
-        async def worker(headers: dict[str, str]) -> None:
-            nonlocal done, errors
-            while time.perf_counter() < deadline:
-                async with session.get(url, headers=headers) as response:
-                    await response.read()
-                    done += 1
-                    errors += response.status != 200
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker(_bearer(tokens, n)) for n in range(connections)))
-        elapsed = time.perf_counter() - started
-    return done / elapsed, errors, done
+    has an answer (bench/http_load.py's closed loop, in a process of its own)."""
+    parsed = URL(url)
+    assert parsed.host is not None and parsed.port is not None
+    result = await run_load(
+        {
+            "mode": "closed",
+            "host": parsed.host,
+            "port": parsed.port,
+            "requests": requests_for(parsed.host, parsed.port, [parsed.raw_path_qs], tokens),
+            "connections": connections,
+            "seconds": seconds,
+        }
+    )
+    statuses: dict[int, int] = result["statuses"]
+    done = sum(statuses.values())
+    errors = done - statuses.get(200, 0)
+    return done / result["seconds"], errors, done
 
 
 async def round_trip_ms(url: str, times: int = 50) -> float:
@@ -591,15 +580,18 @@ async def run(arguments: argparse.Namespace) -> int:
         await open_loop(
             app.base, [FIRST_PAGE, FILTERED_PAGE], tokens, rate=min(arguments.rate, 50), seconds=1
         )
+        cpu = app.cpu_seconds()
         result = await open_loop(
             app.base, [FIRST_PAGE, FILTERED_PAGE], tokens, arguments.rate, arguments.seconds
         )
+        open_cpu_ms = (app.cpu_seconds() - cpu) * 1000 / max(result.sent, 1)
         print(
             f"open loop {arguments.rate:g}/s for {arguments.seconds:g} s ({result.sent} requests, first and "
             f"filtered page alternately): p50 {result.percentile(0.50):.1f} ms, "
             f"p99 {result.percentile(0.99):.1f} ms, "
             f"max {max(result.latencies_ms):.1f} ms, errors {result.errors}, statuses {result.statuses}, "
-            f"generator at most {result.generator_late_ms:.1f} ms late"
+            f"generator at most {result.generator_late_ms:.1f} ms late; server CPU {open_cpu_ms:.2f} ms a "
+            f"call; load average {_load()}"
         )
         cpu = app.cpu_seconds()
         app_rps, app_errors, app_done = await saturate(
@@ -625,12 +617,17 @@ async def run(arguments: argparse.Namespace) -> int:
         f"ratio {app_rps / bare_rps:.2f}; server CPU per request: app {app_cpu_ms:.1f} ms, "
         f"bare {bare_cpu_ms:.2f} ms"
     )
+    print(f"load average now {_load()} (other work on the machine shares its {os.cpu_count()} cores)")
     print("queue page plan (EXPLAIN ANALYZE, BUFFERS):")
     for line in key_lines(await queue_plan(url, prepared.county_id, prepared.reviewer_id)):
         print(f"    {line}")
     goal = result.percentile(0.99) < 50 and result.errors == 0
     print(f"goal p99 < 50 ms, 0 errors: {'met' if goal else 'NOT met'}")
     return 0 if goal else 1
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -651,7 +648,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.serve:
         if arguments.body:
             arguments.body = json.loads(Path(arguments.body).read_text())
-        asyncio.run(_serve_forever(arguments))
+        run_server(_serve_forever(arguments))  # on uvloop, as `jingfu admin serve`
         return 0
     return asyncio.run(run(arguments))
 

@@ -164,6 +164,22 @@ async def _read(uow: UnitOfWork, token_hash: str) -> _Recent | None:
     return seen
 
 
+def remembered_holder(token: str, *, now: datetime) -> TokenHolder | None:
+    """Whom the token acts for, from this process's memory alone, when that needs no database: read
+    within RECHECK_AFTER_S, not expired, its last use noted within the minute. None: ask
+    `token_holder` (which also says None for a token that is unknown, revoked or expired)."""
+    seen = _recent.get(hash_token(token))
+    if (
+        seen is None
+        or time.monotonic() - seen.read_at >= RECHECK_AFTER_S
+        or (seen.holder.expires_at is not None and seen.holder.expires_at <= now)
+        or seen.last_used_at is None
+        or seen.last_used_at <= now - LAST_USED_RESOLUTION
+    ):
+        return None
+    return seen.holder
+
+
 async def token_holder(uow: UnitOfWork, token: str, *, now: datetime | None = None) -> TokenHolder | None:
     """Whom the token acts for; None when it is unknown, revoked or expired. Notes its use to the
     minute (committing that alone); within the minute a call reads nothing but this process's memory."""

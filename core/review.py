@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from core import audit, claims, requests
-from core.admin_tokens import token_holder
+from core.admin_tokens import TokenHolder, remembered_holder, token_holder
 from core.errors import InvalidInput, NotPermitted, within_limit
 from core.permissions import Permission
 from core.scope import Staff
@@ -30,6 +30,18 @@ async def staff_for_token(uow: UnitOfWork, token: str, *, now: datetime | None =
     holder = await token_holder(uow, token, now=now or utcnow())
     if holder is None:
         raise NotPermitted("this token is unknown, expired or revoked")
+    return _staff(holder)
+
+
+def remembered_staff(token: str, *, now: datetime) -> Staff | None:
+    """`staff_for_token` without a unit of work, when this process remembers the token well enough
+    (core.admin_tokens.remembered_holder); None: call `staff_for_token`. Every API call checks a
+    token, and opening a session only to read memory cost more than the check."""
+    holder = remembered_holder(token, now=now)
+    return None if holder is None else _staff(holder)
+
+
+def _staff(holder: TokenHolder) -> Staff:
     return Staff(admin_id=holder.admin_user_id, county_id=holder.county_id, role=holder.role)
 
 

@@ -2,13 +2,15 @@
 
 `pending_review` is the whole queue (the CLI prints it); `review_queue` is one page of it for the
 HTTP API: filtered, with each request's waiting time in duty hours, its deadline, its claim, and
-counts that show the queue's shape. A page is one SQL statement and the counts one more, whatever
-the page size: no lookup per row. Both read through the partial index of pending requests
+counts that show the queue's shape. A page and its counts are one SQL statement, whatever the page
+size: no lookup per row, one round trip. Both read through the partial index of pending requests
 (`ix_service_requests_pending_review`, migration 0012).
 
-The page is the API's busiest call, so its two statements are built once per shape of filter (with
-bound parameters for the values) and read columns, not ORM objects: building the statements and
-loading the objects cost more CPU than PostgreSQL spends answering them (bench/admin_api.py).
+The page is the API's busiest call, so its statement is built once per shape of filter (with bound
+parameters for the values) and reads columns, not ORM objects: building the statements and loading
+the objects cost more CPU than PostgreSQL spends answering them (bench/admin_api.py). For the same
+reason JSON is decoded only where it says something: a photo count is counted by the database, and
+screening is fetched only for the flagged requests.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Select, Text, and_, bindparam, cast, false, func, select, tuple_
+from sqlalchemy import Select, Text, and_, bindparam, case, cast, false, func, select, true, tuple_
 
 from core.claims import Claim
 from core.duty_hours import duty_clock, overdue_before, review_due_by
@@ -31,6 +33,7 @@ from core.errors import NotFound
 from core.permissions import Permission
 from core.scope import Staff
 from storage.enums import RequestStatus, ServiceMode
+from storage.json_sql import json_array_length
 from storage.models import (
     AdminUser,
     County,
@@ -159,8 +162,10 @@ def screening_hits(screening: Any) -> Iterator[dict[str, Any]]:
 
 def screening_flags(screening: dict[str, Any] | None) -> tuple[str, ...]:
     """What a reviewer must look at: each flagged term once, as `category:term`."""
+    if not screening:  # most requests: the queue fetches a clean request's screening as NULL
+        return ()
     flags: dict[str, None] = {}
-    for hit in screening_hits(screening or {}):
+    for hit in screening_hits(screening):
         category = hit.get("category")
         flags[f"{category}:{hit['term']}" if category else str(hit["term"])] = None
     return tuple(flags)
@@ -309,12 +314,14 @@ _REQUEST = (
     ServiceRequest.specialty_code,
     ServiceRequest.subject,
     ServiceRequest.description,
-    ServiceRequest.photo_file_ids,
+    json_array_length(ServiceRequest.photo_file_ids),
     ServiceRequest.fee_fen,
     ServiceRequest.service_mode,
     ServiceRequest.submitted_at,
     ServiceRequest.review_expected_at,
-    ServiceRequest.screening,
+    # Decoding every row's screening JSON cost more than the rest of the row: a clean request's
+    # flags are none, so its screening is not fetched (NULL).
+    case((_FLAGGED, ServiceRequest.screening)),
 )
 _ORDER = (ServiceRequest.submitted_at, ServiceRequest.id)
 
@@ -329,7 +336,7 @@ def _queued(row: Any) -> QueuedRequest:
         specialty_code,
         subject,
         description,
-        photo_file_ids,
+        photo_count,
         fee_fen,
         service_mode,
         submitted_at,
@@ -348,7 +355,7 @@ def _queued(row: Any) -> QueuedRequest:
         specialty=specialty or specialty_code,
         subject=subject,
         description=description,
-        photo_count=len(photo_file_ids or []),
+        photo_count=photo_count,
         fee_fen=fee_fen,
         service_mode=service_mode,
         submitted_at=submitted_at,
@@ -399,6 +406,9 @@ def _page_statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
     return query.order_by(*_ORDER).limit(bindparam("limit"))
 
 
+_COUNTS = 6  # the columns of _counts_statement, QueueCounts' fields
+
+
 @cache
 def _counts_statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
     """The counts over the where-to-look conditions only (params as `_page_statement`'s)."""
@@ -413,6 +423,20 @@ def _counts_statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
             func.count().filter(RequestClaim.request_id.is_(None)),
         ).select_from(ServiceRequest)
     ).where(*_conditions(shape))
+
+
+@cache
+def _queue_statement(shape: _Shape) -> Select[*tuple[Any, ...]]:
+    """The counts (first six columns) beside the page's rows: one statement, one round trip. The counts
+    come in every row, and in one row of NULLs when the page is empty."""
+    page = _page_statement(shape).subquery("page")
+    where = replace(shape, flagged=None, overdue=None, claimed=None, after=False)
+    counts = _counts_statement(where).subquery("counts")
+    return (
+        select(*counts.c, *page.c)
+        .select_from(counts.outerjoin(page, true()))
+        .order_by(page.c.submitted_at, page.c.id)
+    )
 
 
 async def pending_review(
@@ -450,7 +474,9 @@ async def review_queue(
         params |= {"after_at": after.submitted_at, "after_id": after.id}
     # Run on the connection, as SQL: the ORM's execution path cost more than the statement on its own.
     connection = await uow.session.connection()
-    rows = (await connection.execute(_page_statement(shape), params)).all()
+    result = (await connection.execute(_queue_statement(shape), params)).all()
+    counted = result[0][:_COUNTS]
+    rows = [row[_COUNTS:] for row in result if row[_COUNTS] is not None]
     now_clock = duty_clock(now)
     entries = [_entry(row, now, now_clock) for row in rows[:limit]]
     last = entries[-1].request if entries and len(rows) > limit else None
@@ -459,5 +485,4 @@ async def review_queue(
         if last is not None and last.submitted_at is not None
         else None
     )
-    counted = (await connection.execute(_counts_statement(where), params)).one()
     return QueuePage(entries, QueueCounts(*counted), next_cursor, cutoff)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core import review_queue
 from core.claims import Claim
 from core.review_queue import ClaimedFilter, QueueCounts, QueueEntry, QueueFilter, QueuePosition
 from storage.enums import ServiceMode
@@ -133,3 +136,53 @@ class QueuePage(BaseModel):
 class Unclaimed(BaseModel):
     request_id: int
     released: ClaimOut | None = Field(description="the claim released; null when there was none")
+
+
+def _claim_fields(claim: Claim) -> dict[str, Any]:
+    return {
+        "request_id": claim.request_id,
+        "admin_id": claim.admin_id,
+        "claimed_by": claim.admin_name,
+        "claimed_at": claim.claimed_at,
+        "expires_at": claim.expires_at,
+    }
+
+
+def _item_fields(entry: QueueEntry) -> dict[str, Any]:
+    item = entry.request
+    return {
+        "id": item.id,
+        "county": item.county,
+        "farmer": item.farmer,
+        "specialty": item.specialty,
+        "subject": item.subject,
+        "description": item.description,
+        "photo_count": item.photo_count,
+        "fee_fen": item.fee_fen,
+        "service_mode": item.service_mode,
+        "submitted_at": item.submitted_at,
+        "review_expected_at": item.review_expected_at,
+        "review_due_by": entry.due_by,
+        "overdue": entry.overdue,
+        "waiting_duty_seconds": entry.waiting_duty_seconds,
+        "screening_flags": item.screening_flags,
+        "expert": item.expert,
+        "offer_id": item.offer_id,
+        "claim": None if entry.claim is None else _claim_fields(entry.claim),
+    }
+
+
+def page_json(page: review_queue.QueuePage) -> bytes:
+    """`QueuePage`'s JSON for a page of the queue, byte for byte what `QueuePage.model_dump_json()`
+    writes (tests/admin_api/test_review_queue.py compares them), written without building and
+    validating the models first: core's rows are already of the right types, and the busiest call of
+    the API spent more on the models than on its SQL. The fields go in the models' order."""
+    return orjson.dumps(
+        {
+            "items": [_item_fields(entry) for entry in page.entries],
+            "counts": page.counts.__dict__,
+            "next_cursor": page.next_cursor,
+        },
+        # as pydantic writes a UTC time
+        option=orjson.OPT_UTC_Z,
+    )

@@ -8,7 +8,6 @@ on their event loop, with the bot's own session factory.
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -103,7 +102,9 @@ def _command(_args: argparse.Namespace) -> int:
     # Failures are logged (problem+json tells the caller only that it failed); the bot token of the
     # photo fetches never is.
     configure_logging(secrets=[token.get_secret_value() if token else None])
-    asyncio.run(_serve(settings))
+    from admin_api.serve import run_server
+
+    run_server(_serve(settings))
     return 0
 
 

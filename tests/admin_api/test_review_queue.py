@@ -1,5 +1,5 @@
 """The review queue over HTTP: oldest first, waiting time in duty hours, deadlines, filters, counts,
-keyset pages; one statement for the page and one for the counts."""
+keyset pages; one statement for the page and its counts."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from admin_api.schemas.queue import QueueCountsOut, QueueItem, QueuePage, page_json
 from core import claims, review
 from core.duty_hours import REVIEW_ZONE
 from core.review_queue import QueueFilter, QueuePosition, review_queue
 from core.scope import CITY_SYSTEM, Staff
 from storage.enums import AdminRole, RequestStatus
-from storage.models import AdminUser, Township
+from storage.models import AdminUser, ServiceRequest, Township
 from tests.admin_api.queue_world import (
     FLAGGED,
     Clock,
@@ -219,9 +220,7 @@ async def test_keyset_pages_are_stable_under_new_submissions(
             assert "cursor" in (await refused.json())["detail"]
 
 
-async def test_a_page_is_one_statement_and_the_counts_one_more(
-    engine: AsyncEngine, uow_factory: UowFactory
-) -> None:
+async def test_a_page_and_its_counts_are_one_statement(engine: AsyncEngine, uow_factory: UowFactory) -> None:
     world = await build_world(uow_factory)
     for hour in range(24):
         await pending_at(uow_factory, world.farmer_id, sh(2, hour), screening=FLAGGED if hour % 2 else None)
@@ -240,4 +239,77 @@ async def test_a_page_is_one_statement_and_the_counts_one_more(
         event.remove(engine.sync_engine, "before_cursor_execute", seen)
     assert len(page.entries) == 20 and page.next_cursor is not None and page.counts.flagged == 12
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 2, selects
+    assert len(selects) == 1, selects
+
+
+async def test_photos_are_counted_flags_read_and_an_empty_page_keeps_its_counts(
+    uow_factory: UowFactory,
+) -> None:
+    world = await build_world(uow_factory)
+    two_photos = await pending_at(uow_factory, world.farmer_id, sh(2, 9), screening=FLAGGED)
+    no_photos = await pending_at(uow_factory, world.farmer_id, sh(2, 10))
+    async with uow_factory() as uow:
+        request = await uow.session.get(ServiceRequest, two_photos)
+        assert request is not None
+        request.photo_file_ids = ["AgACAgIAAxk-1", "AgACAgIAAxk-2"]
+        await uow.commit()
+    staff = Staff(None, world.county_id, AdminRole.county_reviewer)
+
+    async with uow_factory() as uow:
+        page = await review_queue(uow, staff, QueueFilter(), now=NOW, limit=20)
+    shown = {entry.request.id: entry.request for entry in page.entries}
+    assert shown[two_photos].photo_count == 2 and shown[no_photos].photo_count == 0
+    assert shown[two_photos].screening_flags == ("敏感:农药",)
+    assert shown[no_photos].screening_flags == ()
+
+    async with uow_factory() as uow:  # flagged, after the only flagged request: no rows, still counts
+        empty = await review_queue(
+            uow,
+            staff,
+            QueueFilter(flagged=True),
+            now=NOW,
+            limit=20,
+            after=QueuePosition(sh(2, 9), two_photos),
+        )
+    assert empty.entries == [] and empty.next_cursor is None
+    assert (empty.counts.pending, empty.counts.flagged, empty.counts.unclaimed) == (2, 1, 2)
+
+
+async def test_the_page_is_written_as_the_models_would_write_it(
+    session_factory: async_sessionmaker[AsyncSession], uow_factory: UowFactory
+) -> None:
+    """The queue's JSON is written straight from core's rows (admin_api.schemas.queue.page_json): the
+    same bytes as the documented models, with a claim, flags, photos, a time with microseconds and
+    text that needs escaping."""
+    world = await build_world(uow_factory)
+    flagged = await pending_at(uow_factory, world.farmer_id, sh(1, 10, 7), screening=FLAGGED)
+    await pending_at(uow_factory, world.farmer_id, sh(2, 9))
+    async with uow_factory() as uow:
+        request = await uow.session.get(ServiceRequest, flagged)
+        assert request is not None
+        request.photo_file_ids = ["AgACAgIAAxk-1"]
+        request.submitted_at = sh(1, 10, 7) + timedelta(microseconds=123_450)
+        request.description = '叶片发黄 "黑斑"\n\t\\ \x01 \u2028 end'
+        await uow.commit()
+    reviewer = await staff_token(uow_factory, AdminRole.county_reviewer, "临河区", "李审核")
+    async with uow_factory() as uow:
+        li = await uow.session.scalar(select(AdminUser).where(AdminUser.name == "李审核"))
+        assert li is not None
+        staff = Staff(li.id, li.county_id, li.role)
+        await claims.claim(uow, flagged, staff, now=NOW - timedelta(minutes=5), via="test")
+
+    async with uow_factory() as uow:
+        page = await review_queue(uow, staff, QueueFilter(), now=NOW, limit=1)
+    assert page.entries[0].claim is not None and page.entries[0].request.screening_flags
+    assert page.next_cursor is not None
+    by_models = QueuePage(
+        items=[QueueItem.of(entry) for entry in page.entries],
+        counts=QueueCountsOut.of(page.counts),
+        next_cursor=page.next_cursor,
+    ).model_dump_json()
+    assert page_json(page).decode() == by_models
+
+    async with desk_at(session_factory, Clock(NOW)) as desk:  # what a reviewer receives, in full
+        response = await desk.get("/api/v1/review-queue", headers=reviewer, params={"limit": "1"})
+        assert response.status == 200 and response.content_type == "application/json"
+        assert response.charset == "utf-8" and await response.text() == by_models

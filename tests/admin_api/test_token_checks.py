@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from core import admin_tokens
+from core import admin_tokens, review
 from core.admin_tokens import IssuedToken, create_token, token_holder
 from storage.enums import AdminRole
 from storage.models import ApiToken
@@ -79,3 +79,19 @@ async def test_a_token_revoked_in_this_process_stops_at_once(uow_factory: UowFac
     async with uow_factory() as uow:
         await admin_tokens.revoke_token(uow, issued.token[:10])
     assert await _holder_id(uow_factory, issued.token, utcnow()) is None
+
+
+async def test_a_remembered_token_is_checked_from_memory_until_the_database_must_be_asked(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    issued = await _issue(uow_factory, days=1)
+    now = utcnow()
+    assert review.remembered_staff(issued.token, now=now) is None  # never read here yet
+    assert await _holder_id(uow_factory, issued.token, now) == issued.admin_user_id
+    staff = review.remembered_staff(issued.token, now=now + timedelta(seconds=30))
+    assert staff is not None and (staff.admin_id, staff.county_id) == (issued.admin_user_id, issued.county_id)
+    # Its last use is due to be written, it has expired, or it must be read again: the database decides.
+    assert review.remembered_staff(issued.token, now=now + timedelta(seconds=61)) is None
+    assert review.remembered_staff(issued.token, now=issued.expires_at) is None
+    monkeypatch.setattr(admin_tokens, "RECHECK_AFTER_S", 0.0)
+    assert review.remembered_staff(issued.token, now=now) is None
