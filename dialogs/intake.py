@@ -30,6 +30,9 @@ from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
 from dialogs.states import IntakeForm
 from dialogs.waiting_request import asked_about_waiting
+from nlu.interface import ParseResult
+from nlu.non_answer import is_non_answer
+from nlu.problem_text import is_problem_description
 from nlu.small_talk import is_small_talk
 from storage.models import Farmer, ServiceRequest, Specialty
 from storage.uow import UnitOfWork
@@ -41,6 +44,10 @@ for _router in (router, router_states):
     _router.callback_query.filter(IS_FARMER)
 
 NON_PROBLEM_INTENTS = {"greet", "help", "check_balance", "my_requests", "advisories_on", "advisories_off"}
+# FSM data of the intake form: the draft whose crop the farmer left open ("不知道"), and a new
+# problem written at the crop question, held until the farmer says what it is.
+SUBJECT_LEFT_OPEN = "subject_left_open"
+HELD_PROBLEM = "held_problem"
 
 
 async def _specialties(uow: UnitOfWork) -> list[Specialty]:
@@ -108,7 +115,7 @@ async def ask_next(
             for spec in await _specialties(uow)
         ]
         await reply(t("intake.ask_specialty"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
-    elif not request.subject:
+    elif not request.subject and await state.get_value(SUBJECT_LEFT_OPEN) != request_id:
         await state.set_state(IntakeForm.subject)
         await reply(t("intake.ask_subject"))
     elif not await state.get_value("media_asked"):
@@ -148,7 +155,7 @@ async def start_intake(
     if parsed.intent.name in NON_PROBLEM_INTENTS and parsed.specialty.code is None:
         await message.answer(t(f"intent.{parsed.intent.name}"))
         return
-    if is_small_talk(parsed):
+    if is_small_talk(parsed) or is_non_answer(parsed):  # "谢谢", "不知道": nothing to ask an expert
         await message.answer(t("intent.not_a_problem"))
         return
     if not waiting_checked and await asked_about_waiting(message, state, t, uow, farmer, text, identity):
@@ -268,12 +275,68 @@ async def subject_received(
     ):
         return
     parsed = await deps.nlu.parse(message.text)
+    if is_non_answer(parsed):  # "不知道", "问专家": nothing is filed, the expert will ask
+        await state.update_data({SUBJECT_LEFT_OPEN: request_id})
+        await ask_next(message, state, t, uow, request_id, lead=t("intake.left_open"))
+        return
     if is_small_talk(parsed):  # "好的", "😀": no crop or animal in it, ask again
         await message.answer(t("intake.ask_subject_again"))
         return
+    if is_problem_description(parsed):  # a new problem, or a long answer: the farmer says which
+        await state.update_data({HELD_PROBLEM: {"request_id": request_id, "text": message.text}})
+        await message.answer(t("intake.new_or_answer"), reply_markup=_held_buttons(t, request_id, parsed))
+        return
+    await _file_subject(message, state, t, uow, farmer, request_id, parsed)
+
+
+async def _file_subject(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    farmer: Farmer,
+    request_id: int,
+    parsed: ParseResult,
+) -> None:
     # "我种的是葵花，第一年种" names 向日葵: the canonical name is what experts are matched on
-    subject = fields_from_parse(parsed).get("subject") or message.text.strip()[:64]
+    subject = fields_from_parse(parsed).get("subject") or parsed.text.strip()[:64]
     if await _edit_draft(message, state, t, uow, farmer, request_id, subject=subject):
+        await ask_next(message, state, t, uow, request_id)
+
+
+def _held_buttons(t: Translator, request_id: int, parsed: ParseResult) -> InlineKeyboardMarkup:
+    subject = fields_from_parse(parsed).get("subject")
+    answer = t("intake.held_answer", subject=subject) if subject else t("intake.held_answer_plain")
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("intake.held_new"),
+                    callback_data=IntakeCb(request_id=request_id, action="held_new").pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=answer, callback_data=IntakeCb(request_id=request_id, action="held_answer").pack()
+                )
+            ],
+        ]
+    )
+
+
+async def _says_none(message: Message, deps: BotDeps) -> bool:
+    return message.text is not None and is_non_answer(await deps.nlu.parse(message.text))
+
+
+# Only a non-answer: any other text at "send photos" goes where it went before (a new problem, or
+# the conversation of a request in service).
+@router_states.message(IntakeForm.media, F.text, _says_none)
+async def no_more_media(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
+) -> None:
+    """At "send photos", "没有" or "没了" means done: on to the summary."""
+    request_id = await state.get_value("request_id")
+    if request_id is not None and await _editable(message, state, t, uow, farmer, request_id) is not None:
         await ask_next(message, state, t, uow, request_id)
 
 
@@ -283,6 +346,9 @@ async def description_received(
 ) -> None:
     assert message.text is not None
     request_id = await state.get_value("request_id")
+    if is_describable(message.text) and is_non_answer(await deps.nlu.parse(message.text)):
+        await message.answer(t("intake.describe_in_words"))  # "不知道" describes nothing
+        return
     if request_id is None and is_describable(message.text):
         # The farmer pressed "describe a problem" and is writing it now.
         await start_intake(message, state, t, uow, deps, farmer, message.text)
@@ -333,6 +399,9 @@ async def intake_button(
     await query.answer()
     assert isinstance(query.message, Message)
     request_id = callback_data.request_id
+    if callback_data.action in ("held_new", "held_answer"):
+        await _held_answered(query.message, state, t, uow, deps, farmer, request_id, callback_data.action)
+        return
     # An old intake button of a request submitted (or cancelled) since: cancelling a submitted request
     # is done from its card, where it is confirmed.
     if await _editable(query.message, state, t, uow, farmer, request_id) is None:
@@ -353,6 +422,31 @@ async def intake_button(
     elif callback_data.action == "confirm":
         await close_form(state)
         await show_suggestions(query.message, t, uow, deps, farmer, request_id)
+
+
+async def _held_answered(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+    request_id: int,
+    action: str,
+) -> None:
+    """The farmer said what the text written at the crop question was: a new problem (the draft
+    stays, to finish from 我的请求) or the answer after all."""
+    held = await state.get_value(HELD_PROBLEM)
+    if not held or held.get("request_id") != request_id:
+        await message.answer(t("button.gone"))
+        return
+    await state.update_data({HELD_PROBLEM: None})
+    text = str(held["text"])
+    if action == "held_new":
+        await message.answer(t("intake.held_as_new", id=request_id))
+        await start_intake(message, state, t, uow, deps, farmer, text)
+    elif await _editable(message, state, t, uow, farmer, request_id) is not None:
+        await _file_subject(message, state, t, uow, farmer, request_id, await deps.nlu.parse(text))
 
 
 @router.message(F.text)
