@@ -29,7 +29,7 @@ from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
 from dialogs.states import IntakeForm
-from dialogs.waiting_request import asked_about_waiting
+from dialogs.waiting_request import HELD, asked_about_waiting
 from nlu.interface import ParseResult
 from nlu.non_answer import is_non_answer
 from nlu.problem_text import is_problem_description
@@ -158,11 +158,14 @@ async def start_intake(
     if is_small_talk(parsed) or is_non_answer(parsed):  # "谢谢", "不知道": nothing to ask an expert
         await message.answer(t("intent.not_a_problem"))
         return
-    if not waiting_checked and await asked_about_waiting(message, state, t, uow, farmer, text, identity):
+    fields = fields_from_parse(parsed)
+    if not waiting_checked and await asked_about_waiting(
+        message, state, t, uow, farmer, text, identity, subject=fields.get("subject")
+    ):
         return
     await close_form(state)
     draft = await requests.create_draft(
-        uow, farmer.id, description=text, screening=screening_flags(screened), **fields_from_parse(parsed)
+        uow, farmer.id, description=text, screening=screening_flags(screened), **fields
     )
     await ask_next(message, state, t, uow, draft.id, lead=t("intake.received"))
 
@@ -468,18 +471,57 @@ async def free_text(
 
 @router.message(MEDIA)
 async def media_first(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+    identity: Identity | None = None,
 ) -> None:
-    """A photo, voice note or video without a running intake starts one; the farmer is asked to
-    describe it."""
+    """A photo, voice note or video without a running intake: offered to a request that waits, as
+    a text is, or it starts an intake and the farmer is asked to describe it."""
     caption = (message.caption or "").strip()
     if caption and await screen_text(message, deps, uow, t, caption, context="problem") is None:
         return
+    item = attachment(message)
+    items = (item,) if item else ()
+    held = await state.get_value(HELD)
+    if message.media_group_id is not None and held and held.get("album") == message.media_group_id:
+        # The rest of an album whose first photo is being asked about: held with it, asked once.
+        held["attachments"] = [*held.get("attachments", []), *items]
+        await state.update_data({HELD: held})
+        return
+    subject = fields_from_parse(await deps.nlu.parse(caption)).get("subject") if caption else None
+    if await asked_about_waiting(
+        message, state, t, uow, farmer, caption, identity,
+        subject=subject, attachments=items, saved=saved_key(message),
+    ):  # fmt: skip
+        if message.media_group_id is not None:
+            asked = await state.get_value(HELD) or {}
+            await state.update_data({HELD: {**asked, "album": message.media_group_id}})
+        return
+    await start_from_media(message, state, t, uow, deps, farmer, caption, items, saved_key(message))
+    await state.update_data(album=message.media_group_id)
+
+
+async def start_from_media(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+    caption: str,
+    items: tuple[str, ...],
+    saved: str,
+) -> None:
+    """A new draft from attachments and their caption (screened already); the farmer is asked for
+    what is missing, the acknowledgement `saved` leading."""
     parsed_fields = fields_from_parse(await deps.nlu.parse(caption)) if caption else {}
     draft = await requests.create_draft(uow, farmer.id, description=caption, **parsed_fields)
-    item = attachment(message)
-    if item:
+    for item in items:
         await _photo_into_draft(message, state, t, uow, farmer, draft.id, item)
     await close_form(state)
-    await state.update_data(request_id=draft.id, media_asked=True, album=message.media_group_id)
-    await ask_next(message, state, t, uow, draft.id, lead=t(saved_key(message)))
+    await state.update_data(request_id=draft.id, media_asked=True)
+    await ask_next(message, state, t, uow, draft.id, lead=t(saved))
