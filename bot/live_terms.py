@@ -53,6 +53,8 @@ class LiveTerms:
                 return False
             entries = await term_lists.all_terms(uow)
         lists = _builtin() + lists_of(entries)
-        self.deps.screener = await asyncio.to_thread(Screener, lists, self.deps.screener.options)
+        # Warmed in the same thread: the first message after a change must not build its tables.
+        options = self.deps.screener.options
+        self.deps.screener = await asyncio.to_thread(lambda: Screener(lists, options).warmed())
         self.seen = now
         return True

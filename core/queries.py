@@ -17,12 +17,19 @@ from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 VISIBLE_TO_FARMER = tuple(s for s in RequestStatus if s is not RequestStatus.draft)
+# A draft the farmer gave up before submitting was never a request to anyone: listed, it read as
+# 已取消 beside the real ones. The newest open draft is offered apart, to finish (latest_draft).
+NEVER_SENT = (ServiceRequest.status == RequestStatus.cancelled) & ServiceRequest.submitted_at.is_(None)
 
 
 async def farmer_requests(uow: UnitOfWork, farmer_id: int, limit: int = 10) -> list[ServiceRequest]:
     rows = await uow.session.scalars(
         select(ServiceRequest)
-        .where(ServiceRequest.farmer_id == farmer_id, ServiceRequest.status.in_(VISIBLE_TO_FARMER))
+        .where(
+            ServiceRequest.farmer_id == farmer_id,
+            ServiceRequest.status.in_(VISIBLE_TO_FARMER),
+            ~NEVER_SENT,
+        )
         .order_by(ServiceRequest.id.desc())
         .limit(limit)
     )

@@ -160,12 +160,15 @@ class Submission:
     review_expected_at: datetime
 
 
-async def supplement(uow: UnitOfWork, request_id: int, farmer_id: int, text: str) -> ServiceRequest:
-    """Add what the farmer wrote after submitting to a request still waiting for review, so the
-    reviewer (and then the expert) reads the problem whole; once approved, the reviewed text stands.
+async def supplement(
+    uow: UnitOfWork, request_id: int, farmer_id: int, text: str, *, attachments: tuple[str, ...] = ()
+) -> ServiceRequest:
+    """Add what the farmer wrote or sent (photos, voice notes: `attachments`, as the intake keeps
+    them) after submitting to a request still waiting for review, so the reviewer (and then the
+    expert) sees the problem whole; once approved, the reviewed request stands.
 
-    Farmers write "补充一下…" after submitting as they would to a person; it used to start a new
-    problem instead, and the request went to review without it.
+    Farmers write "补充一下…" or send one more photo after submitting as they would to a person; it
+    used to start a new problem instead, and the request went to review without it.
     """
     request = await load_request(uow, request_id)
     _owned_by(request, farmer_id)
@@ -175,10 +178,15 @@ async def supplement(uow: UnitOfWork, request_id: int, farmer_id: int, text: str
             status=str(request.status),
         )
     addition = text.strip()
-    if not is_describable(addition):
-        raise InvalidInput("an addition needs words", field="description")
-    combined = f"{request.description}\n{addition}"
-    request.description = within_limit(combined, MAX_DESCRIPTION, field="description", what="the description")
+    if addition or not attachments:
+        if not is_describable(addition):
+            raise InvalidInput("an addition needs words", field="description")
+        combined = f"{request.description}\n{addition}"
+        request.description = within_limit(
+            combined, MAX_DESCRIPTION, field="description", what="the description"
+        )
+    if attachments:
+        request.photo_file_ids = [*request.photo_file_ids, *attachments]
     await audit.record(uow, Actor.farmer(farmer_id), "request.supplement", "service_request", request.id)
     await uow.commit()
     return request

@@ -30,6 +30,11 @@ router = Router(name=__name__)
 # The 8-character codes of before (E208B0C3) are still read as codes, so whoever sends one is told
 # it is wrong rather than asked to bind.
 OLD_CODE = re.compile(r"^\s*[EF][0-9A-F]{7}\s*$", re.IGNORECASE)
+# What a person types when they mean a code: letters and digits (a village may hand out six digits,
+# a code may be copied short), with a digit or a dash among them, or in capitals. Chinese words and
+# an English "hello" are not codes.
+CODE_ATTEMPT = re.compile(r"^(?:(?=.*[\d\-])[A-Za-z0-9\s\-]{4,40}|[A-Z0-9\s\-]{6,40})$")
+TYPED_PHONE = re.compile(r"^\s*(?:\+?86)?[\s\-]*1\d{2}[\s\-]?\d{4}[\s\-]?\d{4}\s*$")
 REFUSALS = {
     "code_unknown": "bind.code_unknown",
     "code_expired": "bind.code_expired",
@@ -205,6 +210,12 @@ async def refuse_unbound(
         await message.answer(t("fallback.bound"), reply_markup=menu_keyboard(t, expert=expert is not None))
         return
     text = (message.text or "").strip()
+    if TYPED_PHONE.match(text):  # the roster is checked against the number Telegram vouches for
+        await message.answer(t("bind.phone_typed"), reply_markup=share_phone_keyboard(t))
+        return
+    if CODE_ATTEMPT.match(text):  # not a code's shape: wrong, and said so rather than "not bound"
+        await message.answer(t("bind.code_unknown"), reply_markup=share_phone_keyboard(t))
+        return
     if text and not text.startswith("/") and (await deps.nlu.parse(text)).specialty.code is not None:
         # Many farmers write their problem first. It is kept in this chat's FSM data only (nothing
         # is stored or screened before they are known); the intake takes it up once they bind.

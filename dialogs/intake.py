@@ -29,7 +29,10 @@ from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
 from dialogs.states import IntakeForm
-from dialogs.waiting_request import asked_about_waiting
+from dialogs.waiting_request import HELD, asked_about_waiting
+from nlu.interface import ParseResult
+from nlu.non_answer import is_non_answer
+from nlu.problem_text import is_problem_description
 from nlu.small_talk import is_small_talk
 from storage.models import Farmer, ServiceRequest, Specialty
 from storage.uow import UnitOfWork
@@ -41,6 +44,10 @@ for _router in (router, router_states):
     _router.callback_query.filter(IS_FARMER)
 
 NON_PROBLEM_INTENTS = {"greet", "help", "check_balance", "my_requests", "advisories_on", "advisories_off"}
+# FSM data of the intake form: the draft whose crop the farmer left open ("不知道"), and a new
+# problem written at the crop question, held until the farmer says what it is.
+SUBJECT_LEFT_OPEN = "subject_left_open"
+HELD_PROBLEM = "held_problem"
 
 
 async def _specialties(uow: UnitOfWork) -> list[Specialty]:
@@ -108,7 +115,7 @@ async def ask_next(
             for spec in await _specialties(uow)
         ]
         await reply(t("intake.ask_specialty"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
-    elif not request.subject:
+    elif not request.subject and await state.get_value(SUBJECT_LEFT_OPEN) != request_id:
         await state.set_state(IntakeForm.subject)
         await reply(t("intake.ask_subject"))
     elif not await state.get_value("media_asked"):
@@ -148,14 +155,17 @@ async def start_intake(
     if parsed.intent.name in NON_PROBLEM_INTENTS and parsed.specialty.code is None:
         await message.answer(t(f"intent.{parsed.intent.name}"))
         return
-    if is_small_talk(parsed):
+    if is_small_talk(parsed) or is_non_answer(parsed):  # "谢谢", "不知道": nothing to ask an expert
         await message.answer(t("intent.not_a_problem"))
         return
-    if not waiting_checked and await asked_about_waiting(message, state, t, uow, farmer, text, identity):
+    fields = fields_from_parse(parsed)
+    if not waiting_checked and await asked_about_waiting(
+        message, state, t, uow, farmer, text, identity, subject=fields.get("subject")
+    ):
         return
     await close_form(state)
     draft = await requests.create_draft(
-        uow, farmer.id, description=text, screening=screening_flags(screened), **fields_from_parse(parsed)
+        uow, farmer.id, description=text, screening=screening_flags(screened), **fields
     )
     await ask_next(message, state, t, uow, draft.id, lead=t("intake.received"))
 
@@ -268,12 +278,68 @@ async def subject_received(
     ):
         return
     parsed = await deps.nlu.parse(message.text)
+    if is_non_answer(parsed):  # "不知道", "问专家": nothing is filed, the expert will ask
+        await state.update_data({SUBJECT_LEFT_OPEN: request_id})
+        await ask_next(message, state, t, uow, request_id, lead=t("intake.left_open"))
+        return
     if is_small_talk(parsed):  # "好的", "😀": no crop or animal in it, ask again
         await message.answer(t("intake.ask_subject_again"))
         return
+    if is_problem_description(parsed):  # a new problem, or a long answer: the farmer says which
+        await state.update_data({HELD_PROBLEM: {"request_id": request_id, "text": message.text}})
+        await message.answer(t("intake.new_or_answer"), reply_markup=_held_buttons(t, request_id, parsed))
+        return
+    await _file_subject(message, state, t, uow, farmer, request_id, parsed)
+
+
+async def _file_subject(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    farmer: Farmer,
+    request_id: int,
+    parsed: ParseResult,
+) -> None:
     # "我种的是葵花，第一年种" names 向日葵: the canonical name is what experts are matched on
-    subject = fields_from_parse(parsed).get("subject") or message.text.strip()[:64]
+    subject = fields_from_parse(parsed).get("subject") or parsed.text.strip()[:64]
     if await _edit_draft(message, state, t, uow, farmer, request_id, subject=subject):
+        await ask_next(message, state, t, uow, request_id)
+
+
+def _held_buttons(t: Translator, request_id: int, parsed: ParseResult) -> InlineKeyboardMarkup:
+    subject = fields_from_parse(parsed).get("subject")
+    answer = t("intake.held_answer", subject=subject) if subject else t("intake.held_answer_plain")
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("intake.held_new"),
+                    callback_data=IntakeCb(request_id=request_id, action="held_new").pack(),
+                )
+            ],
+            [
+                InlineKeyboardButton(
+                    text=answer, callback_data=IntakeCb(request_id=request_id, action="held_answer").pack()
+                )
+            ],
+        ]
+    )
+
+
+async def _says_none(message: Message, deps: BotDeps) -> bool:
+    return message.text is not None and is_non_answer(await deps.nlu.parse(message.text))
+
+
+# Only a non-answer: any other text at "send photos" goes where it went before (a new problem, or
+# the conversation of a request in service).
+@router_states.message(IntakeForm.media, F.text, _says_none)
+async def no_more_media(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
+) -> None:
+    """At "send photos", "没有" or "没了" means done: on to the summary."""
+    request_id = await state.get_value("request_id")
+    if request_id is not None and await _editable(message, state, t, uow, farmer, request_id) is not None:
         await ask_next(message, state, t, uow, request_id)
 
 
@@ -283,6 +349,9 @@ async def description_received(
 ) -> None:
     assert message.text is not None
     request_id = await state.get_value("request_id")
+    if is_describable(message.text) and is_non_answer(await deps.nlu.parse(message.text)):
+        await message.answer(t("intake.describe_in_words"))  # "不知道" describes nothing
+        return
     if request_id is None and is_describable(message.text):
         # The farmer pressed "describe a problem" and is writing it now.
         await start_intake(message, state, t, uow, deps, farmer, message.text)
@@ -333,6 +402,9 @@ async def intake_button(
     await query.answer()
     assert isinstance(query.message, Message)
     request_id = callback_data.request_id
+    if callback_data.action in ("held_new", "held_answer"):
+        await _held_answered(query.message, state, t, uow, deps, farmer, request_id, callback_data.action)
+        return
     # An old intake button of a request submitted (or cancelled) since: cancelling a submitted request
     # is done from its card, where it is confirmed.
     if await _editable(query.message, state, t, uow, farmer, request_id) is None:
@@ -355,6 +427,31 @@ async def intake_button(
         await show_suggestions(query.message, t, uow, deps, farmer, request_id)
 
 
+async def _held_answered(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+    request_id: int,
+    action: str,
+) -> None:
+    """The farmer said what the text written at the crop question was: a new problem (the draft
+    stays, to finish from 我的请求) or the answer after all."""
+    held = await state.get_value(HELD_PROBLEM)
+    if not held or held.get("request_id") != request_id:
+        await message.answer(t("button.gone"))
+        return
+    await state.update_data({HELD_PROBLEM: None})
+    text = str(held["text"])
+    if action == "held_new":
+        await message.answer(t("intake.held_as_new", id=request_id))
+        await start_intake(message, state, t, uow, deps, farmer, text)
+    elif await _editable(message, state, t, uow, farmer, request_id) is not None:
+        await _file_subject(message, state, t, uow, farmer, request_id, await deps.nlu.parse(text))
+
+
 @router.message(F.text)
 async def free_text(
     message: Message,
@@ -374,18 +471,57 @@ async def free_text(
 
 @router.message(MEDIA)
 async def media_first(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+    identity: Identity | None = None,
 ) -> None:
-    """A photo, voice note or video without a running intake starts one; the farmer is asked to
-    describe it."""
+    """A photo, voice note or video without a running intake: offered to a request that waits, as
+    a text is, or it starts an intake and the farmer is asked to describe it."""
     caption = (message.caption or "").strip()
     if caption and await screen_text(message, deps, uow, t, caption, context="problem") is None:
         return
+    item = attachment(message)
+    items = (item,) if item else ()
+    held = await state.get_value(HELD)
+    if message.media_group_id is not None and held and held.get("album") == message.media_group_id:
+        # The rest of an album whose first photo is being asked about: held with it, asked once.
+        held["attachments"] = [*held.get("attachments", []), *items]
+        await state.update_data({HELD: held})
+        return
+    subject = fields_from_parse(await deps.nlu.parse(caption)).get("subject") if caption else None
+    if await asked_about_waiting(
+        message, state, t, uow, farmer, caption, identity,
+        subject=subject, attachments=items, saved=saved_key(message),
+    ):  # fmt: skip
+        if message.media_group_id is not None:
+            asked = await state.get_value(HELD) or {}
+            await state.update_data({HELD: {**asked, "album": message.media_group_id}})
+        return
+    await start_from_media(message, state, t, uow, deps, farmer, caption, items, saved_key(message))
+    await state.update_data(album=message.media_group_id)
+
+
+async def start_from_media(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+    caption: str,
+    items: tuple[str, ...],
+    saved: str,
+) -> None:
+    """A new draft from attachments and their caption (screened already); the farmer is asked for
+    what is missing, the acknowledgement `saved` leading."""
     parsed_fields = fields_from_parse(await deps.nlu.parse(caption)) if caption else {}
     draft = await requests.create_draft(uow, farmer.id, description=caption, **parsed_fields)
-    item = attachment(message)
-    if item:
+    for item in items:
         await _photo_into_draft(message, state, t, uow, farmer, draft.id, item)
     await close_form(state)
-    await state.update_data(request_id=draft.id, media_asked=True, album=message.media_group_id)
-    await ask_next(message, state, t, uow, draft.id, lead=t(saved_key(message)))
+    await state.update_data(request_id=draft.id, media_asked=True)
+    await ask_next(message, state, t, uow, draft.id, lead=t(saved))

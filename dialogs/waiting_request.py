@@ -37,13 +37,23 @@ def _keyboard(t: Translator, request: ServiceRequest) -> InlineKeyboardMarkup:
         data = WaitingCb(request_id=request.id, action=action).pack()
         return [InlineKeyboardButton(text=t(key, id=request.id), callback_data=data)]
 
+    # "New" first: pressed without reading, it loses nothing, while "add" merged a corn problem
+    # into a sheep request.
     if request.status is RequestStatus.pending_review:
         return InlineKeyboardMarkup(
-            inline_keyboard=[button("waiting.add", "add"), button("waiting.new", "new")]
+            inline_keyboard=[button("waiting.new", "new"), button("waiting.add", "add")]
         )
     return InlineKeyboardMarkup(
         inline_keyboard=[button("waiting.new", "new"), button("waiting.keep", "keep")]
     )
+
+
+def may_be_the_same(subject: str | None, waiting: str | None) -> bool:
+    """Whether a message naming `subject` can be about a request for `waiting`: the same crop or
+    animal (肉羊 and 羊 alike), or either names none."""
+    if not subject or not waiting:
+        return True
+    return subject in waiting or waiting in subject
 
 
 async def asked_about_waiting(
@@ -54,16 +64,23 @@ async def asked_about_waiting(
     farmer: Farmer,
     text: str,
     identity: Identity | None = None,
+    *,
+    subject: str | None = None,
+    attachments: tuple[str, ...] = (),
+    saved: str | None = None,
 ) -> bool:
-    """Whether the farmer, who wrote `text` (screened, not small talk), has a request waiting and was
-    asked what the text is for. False: carry on with a new intake. `identity`, when the update's
-    middleware counted the farmer's waiting requests, spares the query for the many with none."""
+    """Whether the farmer, who wrote `text` (screened, not small talk) about `subject`, or sent
+    `attachments` (acknowledged with the catalog key `saved`), has a request waiting that it may be
+    about, and was asked what it is for. False: carry on with a new intake. `identity`, when the
+    update's middleware counted the farmer's waiting requests, spares the query for the many with
+    none."""
     if identity is not None and identity.farmer_waiting == 0:
         return False
     waiting = await latest_waiting(uow, farmer.id)
-    if waiting is None:
+    if waiting is None or not may_be_the_same(subject, waiting.subject):
         return False
-    await state.update_data({HELD: {"request_id": waiting.id, "text": text}})
+    held = {"request_id": waiting.id, "text": text, "attachments": list(attachments), "saved": saved}
+    await state.update_data({HELD: held})
     subject = waiting.subject or ""
     if waiting.status is RequestStatus.pending_review:
         question = t("waiting.ask_review", id=waiting.id, subject=subject)
@@ -86,7 +103,7 @@ async def answered(
     deps: BotDeps,
     farmer: Farmer,
 ) -> None:
-    from dialogs.intake import start_intake  # intake asks here first: imported late, no cycle
+    from dialogs.intake import start_from_media, start_intake  # intake asks here first: no cycle
 
     assert isinstance(query.message, Message)
     held = await state.get_value(HELD)
@@ -96,15 +113,20 @@ async def answered(
     await state.update_data({HELD: None})
     await query.answer()
     request_id, text = callback_data.request_id, str(held["text"])
+    attachments = tuple(held.get("attachments") or ())
     if callback_data.action == "add":
         try:
-            await requests.supplement(uow, request_id, farmer.id, text)
+            await requests.supplement(uow, request_id, farmer.id, text, attachments=attachments)
         except DomainError:  # reviewed meanwhile, or too long: it stays the farmer's to send again
             await show(query.message, t("waiting.not_added", id=request_id))
             return
         await show(query.message, t("waiting.added", id=request_id))
     elif callback_data.action == "new":
         await show(query.message, t("waiting.as_new"))
-        await start_intake(query.message, state, t, uow, deps, farmer, text, waiting_checked=True)
+        if attachments:
+            saved = str(held.get("saved") or "intake.media_saved")
+            await start_from_media(query.message, state, t, uow, deps, farmer, text, attachments, saved)
+        else:
+            await start_intake(query.message, state, t, uow, deps, farmer, text, waiting_checked=True)
     else:
         await show(query.message, t("waiting.kept", id=request_id))

@@ -32,6 +32,7 @@ ENTITY_OF_LOOKUP: Final[dict[str, str]] = {
     "animal_disease": "pest_disease",
     "disaster": "symptom",
     "symptom_plant": "symptom",
+    "symptom_nutrient": "symptom",
     "symptom_animal": "symptom",
     "growth_stage": "growth_stage",
     "place": "place",

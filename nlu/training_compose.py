@@ -11,6 +11,7 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from nlu.lexicon import CUE_LOOKUP_PREFIX, ENTITY_OF_LOOKUP
 from nlu.taxonomy import specialty_intent
@@ -69,12 +70,26 @@ def read_sections(path: Path) -> dict[str, list[str]]:
     return sections
 
 
+# Farmers name a stage by what is happening now: "刚坐果", "正开花", "刚抽穗". Each stage of the
+# lexicon written "…期" (坐果期) also names the stage in these words, so a stage added to the lexicon
+# is read in them too.
+STAGE_NOW: Final = ("刚", "正在", "正")
+
+
+def stage_phrasings(stages: list[str]) -> list[str]:
+    stems = [stage[:-1] for stage in stages if stage.endswith("期") and len(stage) >= 3]
+    return [f"{now}{stem}" for stem in stems for now in STAGE_NOW]
+
+
 def read_lexicon() -> dict[str, list[str]]:
     """Each term in exactly one lookup: the first section that names it keeps it."""
     seen: set[str] = set()
     lookups: dict[str, list[str]] = {}
     for name, lines in read_sections(TEMPLATES_DIR / "lexicon.txt").items():
-        fresh = [t for t in dict.fromkeys(t for line in lines for t in line.split()) if t not in seen]
+        terms = [t for line in lines for t in line.split()]
+        if name == "growth_stage":
+            terms += stage_phrasings(terms)
+        fresh = [t for t in dict.fromkeys(terms) if t not in seen]
         seen.update(fresh)
         lookups[name] = fresh
     return lookups

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import ahocorasick_rs
 import numpy as np
@@ -57,6 +57,14 @@ _PINYIN, _INITIALS, _PIECES = 1, 2, 4
 _NO_TERM = Term("", "", Action.ADVISE)  # stands for the allowed words among the plain patterns
 _BATCH_FROM = 32  # texts; fewer are checked text by text (text_by_text.py), as that is faster
 _SHORT_TERM = 10  # squeezing matches the plain automaton around repeats for terms up to this long
+
+
+# Texts that take each of the screener's paths once (see Screener.warmed).
+_WARM_UP_TEXTS: Final = (
+    "我家葵花叶子发黄还有黑斑，种了20亩，现在是开花期",
+    "羊拉稀不吃草 fa lun gong 法 轮 功 电话13904781001 地址临河区新华镇",
+    "百草枯还能买到吗？一二三四五六七八九十",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -399,6 +407,13 @@ class Screener(TextByText):
 
     def check(self, text: str) -> ScreeningResult:
         return self.check_many([text])[0]
+
+    def warmed(self) -> Screener:
+        """This screener, with what it builds on first use built now: the word dictionary and the
+        tables made from it took some 3 s, which the first farmer after a start waited for. Texts
+        of the usual kinds are checked (Chinese, pinyin letters, digits, spaced characters)."""
+        self.check_many(_WARM_UP_TEXTS)
+        return self
 
     def check_many(self, texts: Iterable[str]) -> list[ScreeningResult]:
         """``check`` for each text, faster: the texts are folded and matched in one pass, the checks

@@ -57,7 +57,7 @@ async def test_the_whole_story(harness: Harness) -> None:
 
     # A banned word is refused with the words to rephrase, and kept for audit.
     sent = await h.say(FARMER, "葵花叶子发黄，顺便问下哪里能买到冰毒")
-    assert "冰毒" in texts(sent)[0] and "修改" in texts(sent)[0]
+    assert "「冰*」" in texts(sent)[0] and "修改" in texts(sent)[0] and "冰毒" not in texts(sent)[0]
     async with h.deps.uow() as uow:
         attempt = await uow.session.scalar(select(ScreeningAttempt))
         assert attempt is not None and attempt.telegram_user_id == FARMER and attempt.context == "problem"

@@ -120,7 +120,7 @@ async def test_a_rebinding_code_moves_the_expert_and_tells_the_previous_account(
     )
     assert texts(await harness.pump()) == []  # told once
     sent = await harness.say(EXPERT, "/start")  # the old account is an unknown one now
-    assert "请点击下方按钮分享您的手机号" in texts(sent)[0]
+    assert "分享手机号绑定】按钮" in texts(sent)[0]
     async with harness.deps.uow() as uow:
         rebind = await uow.session.scalar(select(AuditLog).where(AuditLog.action == "rebind"))
         assert rebind is not None and rebind.detail["previous_telegram_user_id"] == EXPERT

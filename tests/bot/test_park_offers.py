@@ -203,7 +203,7 @@ async def test_a_banned_word_in_the_offer_is_explained_and_the_expert_rephrases(
     sent = await h.say(EXPERT, "🏞 主动服务园区")
     await h.press(EXPERT, button(sent, lambda label, _: label.startswith("🏞")))
     sent = await h.say(EXPERT, "培训之外顺便介绍哪里能买到冰毒")
-    assert "冰毒" in texts(sent)[0] and "请修改" in texts(sent)[0]
+    assert "「冰*」" in texts(sent)[0] and "请修改" in texts(sent)[0] and "冰毒" not in texts(sent)[0]
     async with h.deps.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(ServiceOffer)) == 0
         kept = await uow.session.scalar(select(ScreeningAttempt.context))

@@ -114,7 +114,7 @@ async def test_five_taps_on_new_problem_make_one_draft(deps: BotDeps, storage: B
     try:
         await bind_both(h)
         request_id = await describe_and_submit(h)
-        await h.say(FARMER, "我家玉米叶子上有红色的斑点，种了50亩")
+        await h.say(FARMER, "另一块地的葵花叶子上有红色的斑点，种了50亩")
         before = await _drafts(h)
         new = WaitingCb(request_id=request_id, action="new").pack()
         h.session.take()

@@ -45,7 +45,7 @@ async def test_an_edit_is_screened_and_a_refused_one_is_not_relayed(harness: Har
     await h.pump()
     said, _ = await h.say_and_keep(FARMER, "叶子背面也有黑点")
     sent = await h.edit(said, "叶子背面也有黑点，顺便问下哪里能买到冰毒")
-    assert texts(sent, FARMER) and "冰毒" in texts(sent, FARMER)[0]  # told what to rephrase
+    assert texts(sent, FARMER) and "「冰*」" in texts(sent, FARMER)[0]  # told what to rephrase
     assert texts(sent, EXPERT) == []
     assert await _stored(h) == ["叶子背面也有黑点"]
 

@@ -27,7 +27,7 @@ async def test_an_addition_before_review_joins_the_request(harness: Harness) -> 
     assert texts(sent) == [
         f"您的请求 #{request_id}（向日葵）正在等待审核。这条消息是补充给这个请求，还是一个新问题？"
     ]
-    assert [label for label, _ in buttons(sent)] == [f"➕ 补充到请求 #{request_id}", "🆕 这是一个新问题"]
+    assert [label for label, _ in buttons(sent)] == ["🆕 这是一个新问题", f"➕ 补充到请求 #{request_id}"]
     sent = await h.press(FARMER, WaitingCb(request_id=request_id, action="add").pack())
     assert texts(sent) == [f"已补充到请求 #{request_id}，审核时会一并看到。"]
     assert await _requests(h) == count  # no new draft
@@ -49,13 +49,14 @@ async def test_a_new_problem_while_one_waits_starts_its_own_intake(harness: Harn
     await bind_both(h)
     request_id = await describe_and_submit(h)
     count = await _requests(h)
-    await h.say(FARMER, "我家玉米叶子上有红色的斑点，种了50亩")
+    # The same crop (another field of it): it may be about the request, so the farmer is asked
+    await h.say(FARMER, "另一块地的葵花叶子上有红色的斑点，种了50亩")
     sent = await h.press(FARMER, WaitingCb(request_id=request_id, action="new").pack())
     assert texts(sent)[0] == "好的，按新问题处理。"
     assert await _requests(h) == count + 1
     async with h.deps.uow() as uow:
         newest = await uow.session.get(ServiceRequest, await h.latest_request_id())
-        assert newest is not None and newest.description == "我家玉米叶子上有红色的斑点，种了50亩"
+        assert newest is not None and newest.description == "另一块地的葵花叶子上有红色的斑点，种了50亩"
 
 
 async def test_after_approval_the_farmer_learns_whom_the_request_waits_for(harness: Harness) -> None:
