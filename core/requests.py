@@ -18,18 +18,28 @@ from core.actors import Actor
 from core.budget import budget_year
 from core.description import is_describable
 from core.duty_hours import expected_review_at
-from core.errors import InvalidInput, NotFound, NotPermitted, does_not_exist, within_limit
+from core.errors import (
+    InsufficientBalance,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    does_not_exist,
+    within_limit,
+)
 from core.evidence import Evidence
 from core.lifecycle import Action
 from core.matching import expert_available_to_farmer
 from core.scope import Staff
 from storage.enums import RequestStatus, ServiceMode
-from storage.models import Farmer, Reimbursement, RequestEvent, ScreeningAttempt, ServiceRequest
+from storage.models import Expert, Farmer, Reimbursement, RequestEvent, ScreeningAttempt, ServiceRequest
 from storage.rows import row_to_change
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 INVITATION_TTL = timedelta(hours=24)
+# The expert comes to the farm: the farmer says where before submitting, and the expert proves the
+# visit at completion (core.evidence).
+ON_SITE = frozenset({ServiceMode.onsite_consult, ServiceMode.onsite_training})
 MAX_DESCRIPTION = 2000
 MAX_SCALE_WORDS = 32  # the column's size: "二十多亩", "一千零五十只"
 INTAKE_FIELDS = frozenset(
@@ -181,6 +191,62 @@ async def supplement(uow: UnitOfWork, request_id: int, farmer_id: int, text: str
     await audit.record(uow, Actor.farmer(farmer_id), "request.supplement", "service_request", request.id)
     await uow.commit()
     return request
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What submitting would hold, shown to the farmer before anything is held."""
+
+    request: ServiceRequest
+    expert: Expert
+    mode: ServiceMode
+    fee_fen: int
+    available_fen: int  # on the voucher now
+
+    @property
+    def remaining_fen(self) -> int:
+        return self.available_fen - self.fee_fen
+
+    @property
+    def needs_place(self) -> bool:
+        """An on-site visit with nowhere to go: the farmer is asked first (a location or a village)."""
+        return self.mode in ON_SITE and not has_place(self.request)
+
+
+def has_place(request: ServiceRequest) -> bool:
+    return request.latitude is not None or bool((request.place or "").strip())
+
+
+async def quote(
+    uow: UnitOfWork,
+    request_id: int,
+    farmer_id: int,
+    *,
+    expert_id: int,
+    mode: ServiceMode,
+    now: datetime | None = None,
+) -> Quote:
+    """The farmer's summary before submitting: expert, mode, fee and what the voucher keeps after the
+    hold. Nothing is held. The refusals are submit's: another county's or a declined expert, a
+    request no longer a draft, a balance that does not cover the fee (InsufficientBalance)."""
+    now = now or utcnow()
+    request = await load_request(uow, request_id, lock=False)
+    _owned_by(request, farmer_id)
+    # The expert first: an old button naming one who declined says so, whatever the request is now.
+    expert = await expert_available_to_farmer(
+        uow, expert_id, request.county_id, now=now, request_id=request.id
+    )
+    request = await own_draft(uow, request_id, farmer_id)
+    fee = await fees.fee_for(uow, mode, now)
+    account = await ledger.get_account(uow, request.service_object_id, budget_year(now))
+    available = (await ledger.account_balance(uow, account.id)).available_fen
+    if available < fee:
+        raise InsufficientBalance(
+            f"voucher balance ¥{available / 100:.2f} does not cover ¥{fee / 100:.2f}",
+            available_fen=available,
+            amount_fen=fee,
+        )
+    return Quote(request, expert, mode, fee, available)
 
 
 async def submit(
@@ -380,7 +446,7 @@ async def complete(
     now = now or utcnow()
     request = await load_request(uow, request_id)
     _invited(request, expert_id)
-    if delivered_mode in (ServiceMode.onsite_consult, ServiceMode.onsite_training) and not evidence:
+    if delivered_mode in ON_SITE and not evidence:
         raise InvalidInput("an on-site service needs evidence: a location or a photo from the visit")
     _, held = await ledger.held_for_request(uow, request.id)
     # The delivered mode's fee by the schedule in force at submission, when the voucher was held: a

@@ -36,6 +36,7 @@ def routers() -> list[Router]:
         my_requests,
         offer_reply,
         park_offers,
+        submit_confirm,
         team,
         thread,
         waiting_request,
@@ -49,6 +50,7 @@ def routers() -> list[Router]:
         decline.router,
         park_offers.router,
         intake.router_states,
+        submit_confirm.router,  # the place of an on-site visit, a form; and the summary's confirm
     ]
     after = [
         thread.router,

@@ -41,6 +41,14 @@ class ModeCb(CallbackData, prefix="md"):
     mode: str
 
 
+class SubmitCb(CallbackData, prefix="sb"):
+    """Confirm the summary of a request before its voucher is held (dialogs.submit_confirm)."""
+
+    request_id: RowId
+    expert_id: RowId
+    mode: str
+
+
 class RequestCb(CallbackData, prefix="rq"):
     request_id: RowId
     action: str  # open | cancel | cancel_yes | cancel_no | complain | talk | complete | resume

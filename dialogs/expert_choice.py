@@ -8,6 +8,7 @@ expiry, the experts who already said no to the request are not offered (core.mat
 from __future__ import annotations
 
 from aiogram import Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy import select
 
@@ -17,8 +18,9 @@ from core import fees, requests
 from core.errors import AlreadyDeclined, DomainError, InsufficientBalance, NotFound, NotPermitted
 from core.matching import county_experts, expert_available_to_farmer, experts_who_passed, suggest_experts
 from core.queries import expert_year, farmer_balance
+from dialogs import submit_confirm
 from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
-from dialogs.common import balance_short, listing, local_time, yuan
+from dialogs.common import balance_short, listing, yuan
 from dialogs.filters import IS_FARMER
 from storage.enums import RequestStatus, ServiceMode
 from storage.models import Farmer, Specialty
@@ -166,7 +168,7 @@ async def _modes(
     request = await requests.load_request(uow, data.request_id, lock=False)
     assert isinstance(query.message, Message)
     if request.status is RequestStatus.repick:
-        await _submit(
+        await submit_confirm.submit_now(
             query.message,
             t,
             uow,
@@ -228,40 +230,23 @@ async def expert_button(
     await query.answer()
 
 
-async def _submit(
-    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ModeCb
-) -> None:
-    now = deps.clock()
-    request = await requests.load_request(uow, data.request_id, lock=False)
-    if request.status is RequestStatus.repick:
-        submission = await requests.repick(uow, data.request_id, farmer.id, expert_id=data.expert_id, now=now)
-    else:
-        submission = await requests.submit(
-            uow, data.request_id, farmer.id, expert_id=data.expert_id, mode=ServiceMode(data.mode), now=now
-        )
-    await message.answer(
-        t(
-            "submit.done",
-            id=submission.request.id,
-            fee=yuan(submission.fee_fen),
-            # On duty now: say so, rather than the current clock time as a forecast.
-            when=t("submit.review_now")
-            if submission.review_expected_at <= now
-            else local_time(t, submission.review_expected_at, now),
-        )
-    )
-
-
 @router.callback_query(ModeCb.filter())
 async def mode_chosen(
-    query: CallbackQuery, callback_data: ModeCb, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+    query: CallbackQuery,
+    callback_data: ModeCb,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
 ) -> None:
+    """The summary to confirm (dialogs.submit_confirm); nothing is held yet."""
     assert isinstance(query.message, Message)
     if callback_data.mode not in set(ServiceMode):
         await query.answer()
         return
     try:
-        await _submit(query.message, t, uow, deps, farmer, callback_data)
+        await submit_confirm.offer(query.message, state, t, uow, deps, farmer, callback_data)
     except InsufficientBalance as exc:
         await query.answer()
         await query.message.answer(balance_short(t, "submit.insufficient", exc))

@@ -41,8 +41,21 @@ async def submit_draft(
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 确认")))
     sent = await h.press(FARMER, button(sent, lambda label, _: expert(label)))
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 选择")))
-    await h.press(FARMER, button(sent, lambda label, _: label.startswith(mode_label)))
+    sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith(mode_label)))
+    await confirm_submission(h, FARMER, sent)
     return await h.latest_request_id()
+
+
+VILLAGE = "狼山镇新丰村三社"
+
+
+async def confirm_submission(
+    h: Harness, farmer: int, sent: list[TelegramMethod[Any]]
+) -> list[TelegramMethod[Any]]:
+    """After the mode: name the village if an on-site visit asks where, then confirm the summary."""
+    if not any(label == "✅ 确认提交" for label, _ in buttons(sent)):
+        sent = await h.say(farmer, VILLAGE)
+    return await h.press(farmer, button(sent, lambda label, _: label == "✅ 确认提交"))
 
 
 async def approve(h: Harness, request_id: int) -> None:
@@ -102,6 +115,8 @@ async def test_the_whole_story(harness: Harness) -> None:
 
     # Submitted at 19:00: review is expected tomorrow 09:00; ¥100 is held.
     sent = await h.press(FARMER, button(sent, lambda label, _: label == "视频解答 ¥100"))
+    assert "冻结后服务券可用余额：¥500" in texts(sent)[0]
+    sent = await confirm_submission(h, FARMER, sent)
     assert "明天 09:00" in texts(sent)[0] and "冻结 ¥100" in texts(sent)[0]
     sent = await h.say(FARMER, "💳 服务券余额")
     assert "可用 <b>¥500</b>，冻结中 ¥100" in texts(sent)[0]

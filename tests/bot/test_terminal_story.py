@@ -37,6 +37,7 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
             "1",
             "1",
             "2",
+            "1",  # confirm the summary: ¥100 held
             "/quit",
         ]
     )
