@@ -432,6 +432,14 @@ async def repick(
     return Submission(request, request.fee_fen or 0, request.review_expected_at)
 
 
+async def capture_amount(uow: UnitOfWork, request: ServiceRequest, mode: ServiceMode, now: datetime) -> int:
+    """What completing in `mode` captures: the mode's fee by the schedule in force at submission,
+    when the voucher was held (a fee the city changed since never alters a fee already held,
+    core.fees.set_fee), and never more than was held, even if the visit was dearer."""
+    _, held = await ledger.held_for_request(uow, request.id)
+    return min(await fees.fee_for(uow, mode, request.submitted_at or now), held)
+
+
 async def complete(
     uow: UnitOfWork,
     request_id: int,
@@ -440,19 +448,18 @@ async def complete(
     delivered_mode: ServiceMode,
     evidence: Evidence | None = None,
     now: datetime | None = None,
+    commit: bool = True,
 ) -> Reimbursement:
     """Close the service with the mode actually delivered; capture its fee, credit the expert.
-    The evidence of an on-site visit is recorded with the completion event."""
+    The evidence of an on-site visit is recorded with the completion event. A mode other than the
+    farmer's goes through core.mode_change first (the farmer's yes); `commit=False` leaves the commit
+    to that caller."""
     now = now or utcnow()
     request = await load_request(uow, request_id)
     _invited(request, expert_id)
     if delivered_mode in ON_SITE and not evidence:
         raise InvalidInput("an on-site service needs evidence: a location or a photo from the visit")
-    _, held = await ledger.held_for_request(uow, request.id)
-    # The delivered mode's fee by the schedule in force at submission, when the voucher was held: a
-    # fee the city changed since never alters a fee already held (core.fees.set_fee). And the
-    # farmer never pays more than was held, even if the visit was dearer.
-    amount = min(await fees.fee_for(uow, delivered_mode, request.submitted_at or now), held)
+    amount = await capture_amount(uow, request, delivered_mode, now)
     recorded = evidence.recorded() if evidence else None
     await lifecycle.apply(uow, request, Action.complete, Actor.expert(expert_id), reason=recorded, at=now)
     request.delivered_mode = delivered_mode
@@ -467,7 +474,8 @@ async def complete(
         amount_fen=amount,
     )
     uow.session.add(reimbursement)
-    await uow.commit()
+    if commit:
+        await uow.commit()
     return reimbursement
 
 

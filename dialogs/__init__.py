@@ -33,6 +33,7 @@ def routers() -> list[Router]:
         feedback,
         intake,
         menu,
+        mode_consent,
         my_requests,
         offer_reply,
         park_offers,
@@ -59,6 +60,7 @@ def routers() -> list[Router]:
         # routers above changes nothing, and here a message no longer walks through it.
         expert_choice.router,
         offer_reply.router,  # buttons only, like expert_choice
+        mode_consent.router,  # buttons only, like expert_choice
         team.router,  # buttons only, like expert_choice
         waiting_request.router,
         binding.unbound_router,

@@ -78,6 +78,14 @@ class CompleteCb(CallbackData, prefix="cp"):
     mode: str
 
 
+class ModeChangeCb(CallbackData, prefix="mc"):
+    """The farmer's answer to a completion in another mode (core.mode_change)."""
+
+    request_id: RowId
+    event_id: RowId  # the proposal answered: an older one's button is refused
+    answer: str  # yes | no
+
+
 class ThreadPickCb(CallbackData, prefix="tp"):
     request_id: RowIdOrNone  # 0: this is a new problem, not a message to an expert
 

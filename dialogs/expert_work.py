@@ -11,7 +11,7 @@ from bot.deps import BotDeps
 from bot.edits import show
 from bot.i18n import Safe, Translator
 from bot.middlewares.errors import too_long
-from core import advisories, requests, threads
+from core import advisories, mode_change, requests, threads
 from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from core.evidence import Evidence
 from core.queries import expert_year
@@ -30,7 +30,6 @@ from storage.uow import UnitOfWork
 router = Router(name=__name__)
 router.message.filter(IS_EXPERT)
 router.callback_query.filter(IS_EXPERT)
-ONSITE = {ServiceMode.onsite_consult, ServiceMode.onsite_training}
 
 
 @router.callback_query(InviteCb.filter(F.action == "accept"))  # Decline: dialogs.decline
@@ -106,7 +105,7 @@ async def completion(
     if callback_data.mode not in set(ServiceMode):
         return
     mode = ServiceMode(callback_data.mode)
-    if mode in ONSITE:
+    if mode in requests.ON_SITE:
         await state.set_state(CompletionForm.evidence)
         await state.update_data(request_id=callback_data.request_id, mode=mode.value)
         await query.message.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
@@ -125,7 +124,7 @@ async def _complete(
     evidence: Evidence | None,
 ) -> None:
     try:
-        credited = await requests.complete(
+        credited = await mode_change.finish(
             uow, request_id, expert.id, delivered_mode=mode, evidence=evidence, now=deps.clock()
         )
     except InvalidInput:
@@ -136,6 +135,16 @@ async def _complete(
         done = status in (RequestStatus.completed, RequestStatus.settled)
         await message.answer(
             t("invite.already_completed", id=request_id) if done else t("complete.not_possible")
+        )
+        return
+    if isinstance(credited, mode_change.Proposal):  # another mode than the farmer's: asked first
+        await message.answer(
+            t(
+                "complete.asked_farmer",
+                id=request_id,
+                proposed=t(f"mode.{credited.proposed}"),
+                chosen=t(f"mode.{credited.chosen}"),
+            )
         )
         return
     reply = t("complete.done", id=request_id, fee=yuan(credited.amount_fen))

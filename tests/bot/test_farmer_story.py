@@ -150,12 +150,17 @@ async def test_the_whole_story(harness: Harness) -> None:
             ("expert", "photo", "expert-photo-1"),
         ]
 
-    # The expert completes online; ¥50 captured and credited, ¥50 released back.
+    # The expert completes online, not the video the farmer chose: the farmer is asked first, and
+    # agrees; ¥50 captured and credited, ¥50 released back.
+    await h.pump()
     sent = await h.say(EXPERT, "📋 待办请求")
     sent = await h.press(EXPERT, button(sent, lambda label, _: label.startswith(f"完成 #{request_id}")))
     sent = await h.press(EXPERT, f"cp:{request_id}:online")
-    assert "核销金额 ¥50" in texts(sent)[0]
+    assert "已请农户确认" in texts(sent)[0]
     pushed = await h.pump()
+    await h.press(FARMER, button(pushed, lambda label, _: label.startswith("✅ 同意")))
+    pushed = await h.pump()
+    assert any("核销金额 ¥50" in text for text in texts(pushed, EXPERT))
     assert any("服务券扣除 ¥50" in text for text in texts(pushed, FARMER))
 
     # Rating 5 with a comment.

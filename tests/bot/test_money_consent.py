@@ -8,11 +8,13 @@ from typing import Any
 from aiogram.methods import TelegramMethod
 from sqlalchemy import select
 
+from core import requests
 from storage.enums import RequestStatus
 from storage.models import Expert, ServiceRequest
-from tests.bot.conftest import FARMER
+from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, alerts, button, buttons, texts
 from tests.bot.test_edges import balance_text
+from tests.bot.test_expert_side import _in_service
 from tests.bot.test_farmer_story import PROBLEM, bind_both
 
 
@@ -120,3 +122,77 @@ async def test_an_on_site_mode_with_a_location_already_given_goes_to_the_summary
     expert_id = await _first_expert(h)
     sent = await h.press(FARMER, f"md:{request_id}:{expert_id}:onsite_consult")
     assert "请确认" in texts(sent)[0]
+
+
+async def _held_and_status(h: Harness, request_id: int) -> tuple[str, RequestStatus]:
+    return await balance_text(h), await _status(h, request_id)
+
+
+async def test_a_completion_in_another_mode_waits_for_the_farmers_yes(harness: Harness) -> None:
+    """The farmer chose 视频解答 ¥100; the expert completes as 线上解答. Nothing is captured until the
+    farmer agrees in the bot; then the fee of the mode delivered (¥50) is."""
+    h = harness
+    request_id = await _in_service(h)  # 视频解答, ¥100 held
+    await h.pump()
+    sent = await h.press(EXPERT, f"cp:{request_id}:online")
+    [told] = texts(sent)
+    assert "线上解答" in told and "视频解答" in told and "已请农户确认" in told and "核销金额" not in told
+    balance, status = await _held_and_status(h, request_id)
+    assert "冻结中 ¥100" in balance and status is RequestStatus.in_service
+
+    pushed = await h.pump()
+    [question] = texts(pushed, FARMER)
+    assert "视频解答" in question and "线上解答" in question and "¥50" in question
+    agree = button(pushed, lambda label, _: label.startswith("✅ 同意"))
+    assert any(label.startswith("❌ 不同意") for label, _ in buttons(pushed))
+
+    sent = await h.press(FARMER, agree)
+    pushed = await h.pump()
+    assert any("服务已完成（线上解答），服务券扣除 ¥50" in text for text in texts(pushed, FARMER))
+    assert any("核销金额 ¥50" in text for text in texts(pushed, EXPERT))
+    balance, status = await _held_and_status(h, request_id)
+    assert "可用 <b>¥550</b>，冻结中 ¥0" in balance and status is RequestStatus.completed
+
+    # The same button again: answered, and nothing moves.
+    sent = await h.press(FARMER, agree)
+    assert alerts(sent) == [f"请求 #{request_id} 的服务方式已经确认过了，不用再选。"]
+    assert "可用 <b>¥550</b>，冻结中 ¥0" in await balance_text(h)
+
+
+async def test_a_farmer_who_disagrees_pays_nothing_and_the_expert_completes_as_chosen(
+    harness: Harness,
+) -> None:
+    h = harness
+    request_id = await _in_service(h)
+    await h.pump()
+    await h.press(EXPERT, f"cp:{request_id}:online")
+    pushed = await h.pump()
+    sent = await h.press(FARMER, button(pushed, lambda label, _: label.startswith("❌ 不同意")))
+    assert "没有扣费" in texts(sent)[0]
+    balance, status = await _held_and_status(h, request_id)
+    assert "冻结中 ¥100" in balance and status is RequestStatus.in_service
+
+    pushed = await h.pump()
+    [told] = texts(pushed, EXPERT)
+    assert "不同意" in told and "线上解答" in told
+    # The expert completes as the farmer chose: no question, ¥100 captured.
+    sent = await h.press(EXPERT, button(pushed, lambda label, _: label.startswith(f"完成 #{request_id}")))
+    assert "核销金额 ¥100" in texts(sent)[0]
+    balance, status = await _held_and_status(h, request_id)
+    assert "可用 <b>¥500</b>，冻结中 ¥0" in balance and status is RequestStatus.completed
+    async with h.deps.uow() as uow:
+        actions = [e.action for e in await requests.history(uow, request_id)]
+    assert actions[-3:] == ["propose_mode", "refuse_mode", "complete"]
+
+
+async def test_the_requests_history_shows_the_proposal_and_the_answer(harness: Harness) -> None:
+    h = harness
+    request_id = await _in_service(h)
+    await h.pump()
+    await h.press(EXPERT, f"cp:{request_id}:online")
+    pushed = await h.pump()
+    await h.press(FARMER, button(pushed, lambda label, _: label.startswith("❌ 不同意")))
+    sent = await h.say(FARMER, "📋 我的请求")
+    sent = await h.press(FARMER, button(sent, lambda _, data: data == f"rq:{request_id}:open"))
+    assert "服务中 (专家记为线上解答，待您确认)" in texts(sent)[0]
+    assert "服务中 (您不同意记为线上解答)" in texts(sent)[0]

@@ -68,8 +68,9 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
         "/as expert 1",
         "📋 待办请求",
         "1",
-        "1",  # complete, online
+        "1",  # complete, online (the farmer chose video: the farmer is asked)
         "/as farmer 1",
+        "1",  # agree to online
         "1",
         "1",  # 5 stars, then skip the comment
         "/quit",

@@ -35,6 +35,10 @@ EXPECTED_TABLE = {
     (RequestStatus.repick, Action.repick): RequestStatus.pending_review,
     (RequestStatus.repick, Action.cancel): RequestStatus.cancelled,
     (RequestStatus.in_service, Action.complete): RequestStatus.completed,
+    # A completion in another mode waits for the farmer's answer, in service (core.mode_change).
+    (RequestStatus.in_service, Action.propose_mode): RequestStatus.in_service,
+    (RequestStatus.in_service, Action.agree_mode): RequestStatus.in_service,
+    (RequestStatus.in_service, Action.refuse_mode): RequestStatus.in_service,
     (RequestStatus.completed, Action.settle): RequestStatus.settled,
 }
 
