@@ -238,11 +238,23 @@ class Notifier:
             if topic is not None:
                 thread_id = topic.message_thread_id
                 await threads.remember_topic(uow, chat_id, thread_id, request.id)
+        # Completing is on the thread's own message: it was only under /start → 📋 待办请求.
+        mode = t(f"mode.{request.service_mode}") if request.service_mode else ""
+        complete = CompleteCb(request_id=request.id, mode="").pack()
         await self._send(
             uow,
             chat_id,
             request.id,
-            t("push.thread_open", id=request.id, farmer=farmer_name),
+            t("push.thread_open", id=request.id, farmer=farmer_name, mode=mode, fee=yuan(request.fee_fen)),
+            reply_markup=InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [
+                        InlineKeyboardButton(
+                            text=t("push.thread_complete", id=request.id), callback_data=complete
+                        )
+                    ]
+                ]
+            ),
             message_thread_id=thread_id,
         )
 

@@ -196,3 +196,16 @@ async def test_the_requests_history_shows_the_proposal_and_the_answer(harness: H
     sent = await h.press(FARMER, button(sent, lambda _, data: data == f"rq:{request_id}:open"))
     assert "服务中 (专家记为线上解答，待您确认)" in texts(sent)[0]
     assert "服务中 (您不同意记为线上解答)" in texts(sent)[0]
+
+
+async def test_the_threads_own_message_carries_the_mode_and_complete(harness: Harness) -> None:
+    """Completing was only reachable through /start → 📋 待办请求 → 完成 #N."""
+    h = harness
+    request_id = await _in_service(h)
+    pushed = await h.pump()
+    [opened] = [text for text in texts(pushed, EXPERT) if "对话已开启" in text]
+    assert "视频解答 ¥100" in opened
+    complete = button(pushed, lambda label, _: label == f"完成 #{request_id}")
+    sent = await h.press(EXPERT, complete)
+    sent = await h.press(EXPERT, button(sent, lambda label, _: label == "视频解答"))
+    assert "核销金额 ¥100" in texts(sent)[0]
