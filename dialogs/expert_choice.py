@@ -7,6 +7,8 @@ expiry, the experts who already said no to the request are not offered (core.mat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -35,6 +37,16 @@ def _button(text: str, data: ExpertCb | ModeCb) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=text, callback_data=data.pack())]
 
 
+async def specialty_names(uow: UnitOfWork, t: Translator) -> dict[str, str]:
+    """Every specialty's name in the reader's language, by code (a dozen rows)."""
+    rows = (await uow.session.scalars(select(Specialty))).all()
+    return {s.code: s.name_zh if t.short == "zh" else s.name_en for s in rows}
+
+
+def _specialties_of(t: Translator, names: dict[str, str], codes: Iterable[str]) -> str:
+    return listing(t, (names.get(code, code) for code in sorted(codes)))
+
+
 async def show_suggestions(
     message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, request_id: int
 ) -> None:
@@ -53,11 +65,28 @@ async def show_suggestions(
     if not suggestions:
         await _none_left(message, t, uow, request_id)
         return
+    names = await specialty_names(uow, t)
     lines = [t("choice.title")]
     rows = []
+    others_marked = request.specialty_code is None  # no specialty asked for: nobody is "other"
     for n, suggestion in enumerate(suggestions, start=1):
         card, reason = suggestion.expert, suggestion.reason
-        lines.append(t("choice.line", n=n, name=card.name, title=card.title, reason=reason.text(t.short)))
+        if reason.specialty_match:
+            lines.append(t("choice.line", n=n, name=card.name, title=card.title, reason=reason.text(t.short)))
+        else:  # after every specialist, under a heading, each with what they do know
+            if not others_marked:
+                others_marked = True
+                lines.append(t("choice.others", specialty=names.get(request.specialty_code or "", "")))
+            lines.append(
+                t(
+                    "choice.line_other",
+                    n=n,
+                    name=card.name,
+                    title=card.title,
+                    specialties=_specialties_of(t, names, card.specialty_codes),
+                    reason=reason.text(t.short),
+                )
+            )
         rows.append(
             _button(f"{n}. {card.name}", ExpertCb(request_id=request_id, action="card", expert_id=card.id))
         )
@@ -92,9 +121,10 @@ async def _page(
         now=deps.clock(),
         request_id=data.request_id,
     )
+    names = await specialty_names(uow, t)
     rows = [
         _button(
-            f"{card.name} · {card.title}",
+            f"{card.name} · {card.title} · {_specialties_of(t, names, card.specialty_codes)}",
             ExpertCb(request_id=data.request_id, action="card", expert_id=card.id),
         )
         for card in page.experts
@@ -134,10 +164,7 @@ async def _card(
         uow, data.expert_id, farmer.county_id, now=deps.clock(), request_id=data.request_id
     )
     year = await expert_year(uow, expert.id, deps.clock())
-    names = (
-        await uow.session.scalars(select(Specialty).where(Specialty.code.in_(expert.specialty_codes)))
-    ).all()
-    specialties = listing(t, (s.name_zh if t.short == "zh" else s.name_en for s in names))
+    specialties = _specialties_of(t, await specialty_names(uow, t), expert.specialty_codes)
     rating = (
         f"{year.rating_avg:.1f} ({year.rating_count})" if year.rating_avg is not None else t("card.no_rating")
     )
