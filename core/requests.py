@@ -119,6 +119,24 @@ async def own_draft(uow: UnitOfWork, request_id: int, farmer_id: int) -> Service
     return request
 
 
+# Choosing an expert (and a mode) is for a draft, or after a decline or expiry; afterwards the
+# suggestions, cards and modes of old messages are refused at once, not at the last step.
+CHOOSING = (RequestStatus.draft, RequestStatus.repick)
+
+
+async def choosing_expert(uow: UnitOfWork, request_id: int, farmer_id: int) -> ServiceRequest:
+    """The farmer's request while an expert may be chosen for it; IllegalTransition (with the
+    status) once it was submitted, cancelled or is under way."""
+    request = await load_request(uow, request_id, lock=False)
+    _owned_by(request, farmer_id)
+    if request.status not in CHOOSING:
+        raise lifecycle.IllegalTransition(
+            f"request {request_id} is {request.status}: no expert is chosen for it now",
+            status=str(request.status),
+        )
+    return request
+
+
 async def editable_draft(uow: UnitOfWork, request_id: int, farmer_id: int) -> ServiceRequest:
     """The farmer's request while it can still be filled in (a draft, or a draft whose text was
     refused); IllegalTransition once it was submitted or cancelled, NotFound / NotPermitted for

@@ -17,7 +17,14 @@ from sqlalchemy import select
 from bot.deps import BotDeps
 from bot.i18n import Translator
 from core import fees, requests
-from core.errors import AlreadyDeclined, DomainError, InsufficientBalance, NotFound, NotPermitted
+from core.errors import (
+    AlreadyDeclined,
+    DomainError,
+    IllegalTransition,
+    InsufficientBalance,
+    NotFound,
+    NotPermitted,
+)
 from core.matching import county_experts, expert_available_to_farmer, experts_who_passed, suggest_experts
 from core.queries import expert_year, farmer_balance
 from dialogs import submit_confirm
@@ -226,6 +233,23 @@ async def _modes(
     )
 
 
+async def _still_choosing(
+    query: CallbackQuery, t: Translator, uow: UnitOfWork, farmer: Farmer, request_id: int
+) -> bool:
+    """False, the farmer told why, for a button of a request submitted (or ended) since: an old
+    card or "✅ 选择这位专家" used to open and show the modes, refusing only at the mode."""
+    try:
+        await requests.choosing_expert(uow, request_id, farmer.id)
+    except IllegalTransition as refused:
+        status = t(f"status.{refused.details.get('status', '')}")
+        await query.answer(t("choice.already_submitted", id=request_id, status=status), show_alert=True)
+        return False
+    except DomainError:
+        await query.answer(t("button.gone"), show_alert=True)
+        return False
+    return True
+
+
 @router.callback_query(ExpertCb.filter())
 async def expert_button(
     query: CallbackQuery,
@@ -236,6 +260,8 @@ async def expert_button(
     farmer: Farmer,
 ) -> None:
     assert isinstance(query.message, Message)
+    if not await _still_choosing(query, t, uow, farmer, callback_data.request_id):
+        return
     try:
         if callback_data.action == "suggest":
             await show_suggestions(query.message, t, uow, deps, farmer, callback_data.request_id)
@@ -271,6 +297,8 @@ async def mode_chosen(
     assert isinstance(query.message, Message)
     if callback_data.mode not in set(ServiceMode):
         await query.answer()
+        return
+    if not await _still_choosing(query, t, uow, farmer, callback_data.request_id):
         return
     try:
         await submit_confirm.offer(query.message, state, t, uow, deps, farmer, callback_data)

@@ -319,6 +319,12 @@ async def publish_all_subjects(
     await _publish(query.message, state, t, uow, expert, [])
 
 
+@router.callback_query(SkipCb.filter(F.what.in_({"subjects", "advisory"})))
+async def advisory_button_gone(query: CallbackQuery, t: Translator) -> None:
+    """适用于全部 or 取消发布 after the advisory was submitted or cancelled: say so, and how to start."""
+    await query.answer(t("advisory.gone"), show_alert=True)
+
+
 def _evidence_cancel(t: Translator) -> InlineKeyboardMarkup:
     """A way out of the evidence question: an expert who chose on-site by mistake, or who first
     needs to write to the farmer, was held there until they sent a location or a photo."""
@@ -333,6 +339,11 @@ async def evidence_cancelled(query: CallbackQuery, state: FSMContext, t: Transla
     request_id = await state.get_value("request_id")
     await close_form(state)
     await query.message.answer(t("complete.cancelled", id=request_id))
+
+
+@router.callback_query(SkipCb.filter(F.what == "evidence"))
+async def evidence_cancel_gone(query: CallbackQuery, t: Translator) -> None:
+    await query.answer(t("complete.evidence_gone"), show_alert=True)
 
 
 # Last of the message handlers: while the evidence is awaited, the menu buttons above still work
