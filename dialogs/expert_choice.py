@@ -18,18 +18,14 @@ from bot.deps import BotDeps
 from bot.i18n import Translator
 from core import fees, requests
 from core.errors import (
-    AlreadyDeclined,
     DomainError,
     IllegalTransition,
-    InsufficientBalance,
-    NotFound,
-    NotPermitted,
 )
 from core.matching import county_experts, expert_available_to_farmer, experts_who_passed, suggest_experts
 from core.queries import expert_year, farmer_balance
 from dialogs import submit_confirm
 from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
-from dialogs.common import balance_short, listing, yuan
+from dialogs.common import listing, yuan
 from dialogs.filters import IS_FARMER
 from storage.enums import RequestStatus, ServiceMode
 from storage.models import Farmer, Specialty
@@ -271,14 +267,8 @@ async def expert_button(
             await _card(query, t, uow, deps, farmer, callback_data)
         elif callback_data.action == "choose":
             await _modes(query, t, uow, deps, farmer, callback_data)
-    except AlreadyDeclined:
-        await query.answer(t("choice.already_declined"), show_alert=True)
-        return
-    except NotPermitted:
-        await query.answer(t("choice.other_county"), show_alert=True)
-        return
-    except NotFound:
-        await query.answer(t("choice.unavailable"), show_alert=True)
+    except DomainError as error:
+        await submit_confirm.refuse_choice(query, t, error)
         return
     await query.answer()
 
@@ -302,17 +292,7 @@ async def mode_chosen(
         return
     try:
         await submit_confirm.offer(query.message, state, t, uow, deps, farmer, callback_data)
-    except InsufficientBalance as exc:
-        await query.answer()
-        await query.message.answer(balance_short(t, "submit.insufficient", exc))
-        return
-    except AlreadyDeclined:
-        await query.answer(t("choice.already_declined"), show_alert=True)
-        return
-    except NotPermitted:
-        await query.answer(t("choice.other_county"), show_alert=True)
-        return
-    except DomainError:
-        await query.answer(t("submit.not_possible"), show_alert=True)
+    except DomainError as error:
+        await submit_confirm.refuse_choice(query, t, error)
         return
     await query.answer()

@@ -119,6 +119,24 @@ async def submit_now(
     )
 
 
+async def refuse_choice(query: CallbackQuery, t: Translator, error: DomainError) -> None:
+    """Answer a choice of expert, mode or confirmation that was refused, saying why."""
+    assert isinstance(query.message, Message)
+    if isinstance(error, InsufficientBalance):  # with the amounts, as a message to keep
+        await query.answer()
+        await query.message.answer(balance_short(t, "submit.insufficient", error))
+        return
+    if isinstance(error, AlreadyDeclined):
+        key = "choice.already_declined"
+    elif isinstance(error, NotPermitted):
+        key = "choice.other_county"
+    elif isinstance(error, NotFound):
+        key = "choice.unavailable"
+    else:
+        key = "submit.not_possible"
+    await query.answer(t(key), show_alert=True)
+
+
 @router.callback_query(SubmitCb.filter())
 async def confirmed(
     query: CallbackQuery,
@@ -143,21 +161,8 @@ async def confirmed(
         return
     try:
         await submit_now(query.message, t, uow, deps, farmer, callback_data)
-    except InsufficientBalance as exc:  # spent meanwhile on another request
-        await query.answer()
-        await query.message.answer(balance_short(t, "submit.insufficient", exc))
-        return
-    except AlreadyDeclined:
-        await query.answer(t("choice.already_declined"), show_alert=True)
-        return
-    except NotPermitted:
-        await query.answer(t("choice.other_county"), show_alert=True)
-        return
-    except NotFound:
-        await query.answer(t("choice.unavailable"), show_alert=True)
-        return
-    except DomainError:
-        await query.answer(t("submit.not_possible"), show_alert=True)
+    except DomainError as error:  # e.g. the balance spent meanwhile on another request
+        await refuse_choice(query, t, error)
         return
     await close_form(state)
     await query.answer()
