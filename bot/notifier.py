@@ -17,10 +17,11 @@ from bot.deps import BotDeps
 from bot.event_cursor import FIRST_START_LOOKBACK, announce_in_order, start_after
 from bot.i18n import Translator
 from bot.outbound import deliver_or_defer
-from core import offer_origin, threads
-from dialogs.callbacks import ExpertCb
+from core import mode_change, offer_origin, threads
+from dialogs.callbacks import CompleteCb, ExpertCb
 from dialogs.common import decline_reason, yuan
 from dialogs.invitation import send_invitation
+from dialogs.mode_consent import question
 from dialogs.my_requests import rating_keyboard
 from storage.enums import RequestStatus
 from storage.models import (
@@ -159,6 +160,36 @@ class Notifier:
                 ft("push.completed", id=rid, mode=mode, fee=yuan(await self._captured(uow, rid))),
                 reply_markup=rating_keyboard(rid),
             )
+        elif action == "propose_mode":
+            proposal = await mode_change.open_proposal(uow, request, self.deps.clock())
+            if proposal is not None and proposal.event_id == event.id:  # not answered meanwhile
+                asked, keyboard = question(ft, proposal, expert.name if expert else "")
+                await self._send(uow, f_chat, rid, asked, reply_markup=keyboard)
+        elif action == "agree_mode":
+            await self._send(
+                uow,
+                e_chat,
+                rid,
+                et("consent.agreed_for_expert", id=rid, fee=yuan(await self._captured(uow, rid))),
+            )
+        elif action == "refuse_mode" and request.service_mode is not None:
+            chosen = request.service_mode
+            complete_as_chosen = CompleteCb(request_id=rid, mode=str(chosen)).pack()
+            label = et("consent.complete_as_chosen", id=rid, mode=et(f"mode.{chosen}"))
+            await self._send(
+                uow,
+                e_chat,
+                rid,
+                et(
+                    "consent.refused_for_expert",
+                    id=rid,
+                    proposed=et(f"mode.{event.reason}"),
+                    chosen=et(f"mode.{chosen}"),
+                ),
+                reply_markup=InlineKeyboardMarkup(
+                    inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=complete_as_chosen)]]
+                ),
+            )
         elif action == "settle":
             rating = await uow.session.scalar(select(Rating).where(Rating.request_id == rid))
             text = (
@@ -207,11 +238,23 @@ class Notifier:
             if topic is not None:
                 thread_id = topic.message_thread_id
                 await threads.remember_topic(uow, chat_id, thread_id, request.id)
+        # Completing is on the thread's own message: it was only under /start → 📋 待办请求.
+        mode = t(f"mode.{request.service_mode}") if request.service_mode else ""
+        complete = CompleteCb(request_id=request.id, mode="").pack()
         await self._send(
             uow,
             chat_id,
             request.id,
-            t("push.thread_open", id=request.id, farmer=farmer_name),
+            t("push.thread_open", id=request.id, farmer=farmer_name, mode=mode, fee=yuan(request.fee_fen)),
+            reply_markup=InlineKeyboardMarkup(
+                inline_keyboard=[
+                    [
+                        InlineKeyboardButton(
+                            text=t("push.thread_complete", id=request.id), callback_data=complete
+                        )
+                    ]
+                ]
+            ),
             message_thread_id=thread_id,
         )
 

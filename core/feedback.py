@@ -42,6 +42,23 @@ async def _farmers_request(uow: UnitOfWork, request_id: int, farmer_id: int) -> 
     return request
 
 
+async def ratable(uow: UnitOfWork, request_id: int, farmer_id: int, *, lock: bool = True) -> ServiceRequest:
+    """The farmer's completed service, not rated yet; IllegalTransition (with the status) otherwise.
+    Asked by the stars' button before the comment question, so an old button is refused at once."""
+    request = await load_request(uow, request_id, lock=lock)
+    if request.farmer_id != farmer_id:
+        raise NotPermitted("only the farmer who asked may do this", request_id=request_id)
+    if await uow.session.scalar(select(exists().where(Rating.request_id == request_id))):
+        raise IllegalTransition("this service is already rated", request_id=request_id, status="settled")
+    if request.status is not RequestStatus.completed or request.expert_id is None:
+        raise IllegalTransition(
+            f"a service can be rated once the expert completes it; this one is {request.status}",
+            request_id=request_id,
+            status=str(request.status),
+        )
+    return request
+
+
 async def rate(
     uow: UnitOfWork,
     *,
@@ -55,15 +72,8 @@ async def rate(
     if isinstance(stars, bool) or stars not in STARS:
         raise InvalidInput("rate the service with 1 to 5 stars", field="stars", stars=stars)
     comment = _clean_text(comment, field="comment", required=False)
-    request = await _farmers_request(uow, request_id, farmer_id)
-    if await uow.session.scalar(select(exists().where(Rating.request_id == request_id))):
-        raise IllegalTransition("this service is already rated", request_id=request_id)
-    if request.status is not RequestStatus.completed or request.expert_id is None:
-        raise IllegalTransition(
-            f"a service can be rated once the expert completes it; this one is {request.status}",
-            request_id=request_id,
-            status=str(request.status),
-        )
+    request = await ratable(uow, request_id, farmer_id)
+    assert request.expert_id is not None  # ratable: completed, so an expert served it
     now = now or utcnow()
     rating = Rating(
         request_id=request.id,

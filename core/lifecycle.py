@@ -36,6 +36,10 @@ class Action(StrEnum):
     cancel = "cancel"
     complete = "complete"
     settle = "settle"  # rated, or auto-confirmed after the waiting period
+    # A completion in another mode than the farmer chose waits for the farmer (core.mode_change).
+    propose_mode = "propose_mode"
+    agree_mode = "agree_mode"
+    refuse_mode = "refuse_mode"
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,9 @@ RULES: tuple[Rule, ...] = (
     _rule(S.repick, Action.repick, S.pending_review, F),
     _rule(S.repick, Action.cancel, S.cancelled, F, A),
     _rule(S.in_service, Action.complete, S.completed, E),
+    _rule(S.in_service, Action.propose_mode, S.in_service, E),
+    _rule(S.in_service, Action.agree_mode, S.in_service, F),
+    _rule(S.in_service, Action.refuse_mode, S.in_service, F),
     _rule(S.completed, Action.settle, S.settled, F, SYS),
 )
 

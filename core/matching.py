@@ -23,7 +23,7 @@ from core.errors import AlreadyDeclined, NotFound, NotPermitted
 from core.lifecycle import Action
 from nlu.lexicon import canonical_name
 from storage.enums import ExpertStatus, RequestStatus
-from storage.models import Expert, ExpertSpecialty, RequestEvent, ServiceRequest
+from storage.models import Expert, ExpertSpecialty, RequestEvent, ServiceRequest, Specialty
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
@@ -43,6 +43,17 @@ LOAD_WEIGHT = 0.6
 RATING_PRIOR_MEAN = 4.0
 RATING_PRIOR_WEIGHT = 5
 YEARLY_MINIMUM_SERVICES = 5
+
+# Which side of the farm a coarse group serves. After the request's own specialty come the experts
+# of the same side, then the rest: a tomato's whitefly is nearer to a soil or irrigation specialist
+# than to a vet (a vet was suggested for it, on ratings and load alone), a sheep's diarrhoea nearer
+# to an animal husbandry specialist than to an agronomist. A group not listed is a side of its own.
+SIDE_OF_GROUP = {
+    "crop_cultivation": "plants",
+    "plant_protection": "plants",
+    "animal_husbandry": "animals",
+    "veterinary": "animals",
+}
 
 OPEN_STATUSES = (RequestStatus.approved, RequestStatus.in_service)
 DONE_STATUSES = expert_figures.DONE_STATUSES
@@ -94,6 +105,8 @@ class MatchReason:
     open_load: int
     services_this_year: int
     yearly_minimum: int = YEARLY_MINIMUM_SERVICES
+    # Not the request's specialty, but one on the same side of the farm (SIDE_OF_GROUP).
+    related_specialty: bool = False
 
     @property
     def below_yearly_minimum(self) -> bool:
@@ -347,12 +360,18 @@ async def suggest_experts(
     # year, where counting them read the expert's whole history (issue 21).
     figures = await expert_figures.for_experts(uow, ids, year or today.year)
     open_load = await _requests_per_expert(uow, ids, OPEN_STATUSES)
+    sides = await _sides(uow)
+    wanted_side = sides.get(specialty_code) if specialty_code else None
     suggestions = []
     for expert in experts:
         kept = figures.get(expert.id, expert_figures.ExpertFigures())
         count, stars_sum = kept.rating_count, kept.rating_stars
+        specialty_match = specialty_code in expert.specialty_codes
         reason = MatchReason(
-            specialty_match=specialty_code in expert.specialty_codes,
+            specialty_match=specialty_match,
+            related_specialty=not specialty_match
+            and wanted_side is not None
+            and any(sides.get(code) == wanted_side for code in expert.specialty_codes),
             crop_match=subject_matches(subject, expert.keywords),
             rating_avg=round(stars_sum / count, 2) if count else None,
             rating_count=count,
@@ -361,8 +380,18 @@ async def suggest_experts(
         )
         total, components = score(reason, bayesian_rating(stars_sum, count))
         suggestions.append(Suggestion(expert, total, components, reason))
-    suggestions.sort(key=lambda s: (-s.score, s.expert.id))
+    # The request's specialty first, then the same side of the farm, then the rest; within each,
+    # by score. The weights already put every specialist first; the tiers say so outright.
+    suggestions.sort(
+        key=lambda s: (not s.reason.specialty_match, not s.reason.related_specialty, -s.score, s.expert.id)
+    )
     return suggestions[:limit]
+
+
+async def _sides(uow: UnitOfWork) -> dict[str, str]:
+    """Each specialty's side of the farm, from its coarse group (stored data: admins may add)."""
+    rows = await uow.session.execute(select(Specialty.code, Specialty.coarse_group))
+    return {code: SIDE_OF_GROUP.get(group, group) for code, group in rows}
 
 
 async def county_experts(

@@ -18,19 +18,29 @@ from core.actors import Actor
 from core.budget import budget_year
 from core.description import is_describable
 from core.duty_hours import expected_review_at
-from core.errors import InvalidInput, NotFound, NotPermitted, does_not_exist, within_limit
+from core.errors import (
+    InsufficientBalance,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    does_not_exist,
+    within_limit,
+)
 from core.evidence import Evidence
 from core.lifecycle import Action
 from core.matching import expert_available_to_farmer
 from core.membership import ensure_still_member
 from core.scope import Staff
 from storage.enums import RequestStatus, ServiceMode
-from storage.models import Farmer, Reimbursement, RequestEvent, ScreeningAttempt, ServiceRequest
+from storage.models import Expert, Farmer, Reimbursement, RequestEvent, ScreeningAttempt, ServiceRequest
 from storage.rows import row_to_change
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 
 INVITATION_TTL = timedelta(hours=24)
+# The expert comes to the farm: the farmer says where before submitting, and the expert proves the
+# visit at completion (core.evidence).
+ON_SITE = frozenset({ServiceMode.onsite_consult, ServiceMode.onsite_training})
 MAX_DESCRIPTION = 2000
 MAX_SCALE_WORDS = 32  # the column's size: "二十多亩", "一千零五十只"
 INTAKE_FIELDS = frozenset(
@@ -107,6 +117,24 @@ async def own_draft(uow: UnitOfWork, request_id: int, farmer_id: int) -> Service
     _owned_by(request, farmer_id)
     if request.status is not RequestStatus.draft:
         raise lifecycle.IllegalTransition(f"request {request_id} is {request.status}, no longer a draft")
+    return request
+
+
+# Choosing an expert (and a mode) is for a draft, or after a decline or expiry; afterwards the
+# suggestions, cards and modes of old messages are refused at once, not at the last step.
+CHOOSING = (RequestStatus.draft, RequestStatus.repick)
+
+
+async def choosing_expert(uow: UnitOfWork, request_id: int, farmer_id: int) -> ServiceRequest:
+    """The farmer's request while an expert may be chosen for it; IllegalTransition (with the
+    status) once it was submitted, cancelled or is under way."""
+    request = await load_request(uow, request_id, lock=False)
+    _owned_by(request, farmer_id)
+    if request.status not in CHOOSING:
+        raise lifecycle.IllegalTransition(
+            f"request {request_id} is {request.status}: no expert is chosen for it now",
+            status=str(request.status),
+        )
     return request
 
 
@@ -190,6 +218,64 @@ async def supplement(
     await audit.record(uow, Actor.farmer(farmer_id), "request.supplement", "service_request", request.id)
     await uow.commit()
     return request
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What submitting would hold, shown to the farmer before anything is held."""
+
+    request: ServiceRequest
+    expert: Expert
+    mode: ServiceMode
+    fee_fen: int
+    available_fen: int  # on the voucher now
+
+    @property
+    def remaining_fen(self) -> int:
+        return self.available_fen - self.fee_fen
+
+    @property
+    def needs_place(self) -> bool:
+        """An on-site visit with nowhere to go: the farmer is asked first (a location or a village)."""
+        return self.mode in ON_SITE and not has_place(self.request)
+
+
+def has_place(request: ServiceRequest) -> bool:
+    return request.latitude is not None or bool((request.place or "").strip())
+
+
+async def quote(
+    uow: UnitOfWork,
+    request_id: int,
+    farmer_id: int,
+    *,
+    expert_id: int,
+    mode: ServiceMode,
+    now: datetime | None = None,
+) -> Quote:
+    """The farmer's summary before submitting: expert, mode, fee and what the voucher keeps after the
+    hold. Nothing is held. The refusals are submit's: another county's or a declined expert, a
+    request no longer a draft, a farmer no longer on the county's list or roster (NoLongerMember),
+    a balance that does not cover the fee (InsufficientBalance)."""
+    now = now or utcnow()
+    request = await load_request(uow, request_id, lock=False)
+    _owned_by(request, farmer_id)
+    await ensure_still_member(uow, farmer_id)  # told before a summary they could not confirm
+    # The expert first: an old button naming one who declined says so, whatever the request is now.
+    expert = await expert_available_to_farmer(
+        uow, expert_id, request.county_id, now=now, request_id=request.id
+    )
+    request = await own_draft(uow, request_id, farmer_id)
+    fee = await fees.fee_for(uow, mode, now)
+    account = await ledger.get_account(uow, request.service_object_id, budget_year(now))
+    available = (await ledger.account_balance(uow, account.id)).available_fen
+    if available < fee:
+        raise InsufficientBalance(
+            f"voucher balance ¥{available / 100:.2f} does not cover ¥{fee / 100:.2f}",
+            available_fen=available,
+            amount_fen=fee,
+        )
+    return Quote(request, expert, mode, fee, available)
 
 
 async def submit(
@@ -376,6 +462,14 @@ async def repick(
     return Submission(request, request.fee_fen or 0, request.review_expected_at)
 
 
+async def capture_amount(uow: UnitOfWork, request: ServiceRequest, mode: ServiceMode, now: datetime) -> int:
+    """What completing in `mode` captures: the mode's fee by the schedule in force at submission,
+    when the voucher was held (a fee the city changed since never alters a fee already held,
+    core.fees.set_fee), and never more than was held, even if the visit was dearer."""
+    _, held = await ledger.held_for_request(uow, request.id)
+    return min(await fees.fee_for(uow, mode, request.submitted_at or now), held)
+
+
 async def complete(
     uow: UnitOfWork,
     request_id: int,
@@ -384,19 +478,18 @@ async def complete(
     delivered_mode: ServiceMode,
     evidence: Evidence | None = None,
     now: datetime | None = None,
+    commit: bool = True,
 ) -> Reimbursement:
     """Close the service with the mode actually delivered; capture its fee, credit the expert.
-    The evidence of an on-site visit is recorded with the completion event."""
+    The evidence of an on-site visit is recorded with the completion event. A mode other than the
+    farmer's goes through core.mode_change first (the farmer's yes); `commit=False` leaves the commit
+    to that caller."""
     now = now or utcnow()
     request = await load_request(uow, request_id)
     _invited(request, expert_id)
-    if delivered_mode in (ServiceMode.onsite_consult, ServiceMode.onsite_training) and not evidence:
+    if delivered_mode in ON_SITE and not evidence:
         raise InvalidInput("an on-site service needs evidence: a location or a photo from the visit")
-    _, held = await ledger.held_for_request(uow, request.id)
-    # The delivered mode's fee by the schedule in force at submission, when the voucher was held: a
-    # fee the city changed since never alters a fee already held (core.fees.set_fee). And the
-    # farmer never pays more than was held, even if the visit was dearer.
-    amount = min(await fees.fee_for(uow, delivered_mode, request.submitted_at or now), held)
+    amount = await capture_amount(uow, request, delivered_mode, now)
     recorded = evidence.recorded() if evidence else None
     await lifecycle.apply(uow, request, Action.complete, Actor.expert(expert_id), reason=recorded, at=now)
     request.delivered_mode = delivered_mode
@@ -411,7 +504,8 @@ async def complete(
         amount_fen=amount,
     )
     uow.session.add(reimbursement)
-    await uow.commit()
+    if commit:
+        await uow.commit()
     return reimbursement
 
 

@@ -33,9 +33,11 @@ def routers() -> list[Router]:
         feedback,
         intake,
         menu,
+        mode_consent,
         my_requests,
         offer_reply,
         park_offers,
+        submit_confirm,
         team,
         thread,
         waiting_request,
@@ -49,6 +51,7 @@ def routers() -> list[Router]:
         decline.router,
         park_offers.router,
         intake.router_states,
+        submit_confirm.router,  # the place of an on-site visit, a form; and the summary's confirm
     ]
     after = [
         thread.router,
@@ -57,6 +60,7 @@ def routers() -> list[Router]:
         # routers above changes nothing, and here a message no longer walks through it.
         expert_choice.router,
         offer_reply.router,  # buttons only, like expert_choice
+        mode_consent.router,  # buttons only, like expert_choice
         team.router,  # buttons only, like expert_choice
         waiting_request.router,
         binding.unbound_router,

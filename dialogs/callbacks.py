@@ -41,6 +41,14 @@ class ModeCb(CallbackData, prefix="md"):
     mode: str
 
 
+class SubmitCb(CallbackData, prefix="sb"):
+    """Confirm the summary of a request before its voucher is held (dialogs.submit_confirm)."""
+
+    request_id: RowId
+    expert_id: RowId
+    mode: str
+
+
 class RequestCb(CallbackData, prefix="rq"):
     request_id: RowId
     action: str  # open | cancel | cancel_yes | cancel_no | complain | talk | complete | resume
@@ -68,6 +76,14 @@ class DeclineCb(CallbackData, prefix="dc"):
 class CompleteCb(CallbackData, prefix="cp"):
     request_id: RowId
     mode: str
+
+
+class ModeChangeCb(CallbackData, prefix="mc"):
+    """The farmer's answer to a completion in another mode (core.mode_change)."""
+
+    request_id: RowId
+    event_id: RowId  # the proposal answered: an older one's button is refused
+    answer: str  # yes | no
 
 
 class ThreadPickCb(CallbackData, prefix="tp"):

@@ -7,19 +7,25 @@ expiry, the experts who already said no to the request are not offered (core.mat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from aiogram import Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy import select
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
 from core import fees, requests
-from core.errors import AlreadyDeclined, DomainError, InsufficientBalance, NotFound, NotPermitted
+from core.errors import (
+    DomainError,
+    IllegalTransition,
+)
 from core.matching import county_experts, expert_available_to_farmer, experts_who_passed, suggest_experts
-from core.membership import NoLongerMember
 from core.queries import expert_year, farmer_balance
+from dialogs import submit_confirm
 from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
-from dialogs.common import balance_short, listing, local_time, yuan
+from dialogs.common import listing, yuan
 from dialogs.filters import IS_FARMER
 from storage.enums import RequestStatus, ServiceMode
 from storage.models import Farmer, Specialty
@@ -32,6 +38,16 @@ PAGE_SIZE = 5
 
 def _button(text: str, data: ExpertCb | ModeCb) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=text, callback_data=data.pack())]
+
+
+async def specialty_names(uow: UnitOfWork, t: Translator) -> dict[str, str]:
+    """Every specialty's name in the reader's language, by code (a dozen rows)."""
+    rows = (await uow.session.scalars(select(Specialty))).all()
+    return {s.code: s.name_zh if t.short == "zh" else s.name_en for s in rows}
+
+
+def _specialties_of(t: Translator, names: dict[str, str], codes: Iterable[str]) -> str:
+    return listing(t, (names.get(code, code) for code in sorted(codes)))
 
 
 async def show_suggestions(
@@ -52,11 +68,28 @@ async def show_suggestions(
     if not suggestions:
         await _none_left(message, t, uow, request_id)
         return
+    names = await specialty_names(uow, t)
     lines = [t("choice.title")]
     rows = []
+    others_marked = request.specialty_code is None  # no specialty asked for: nobody is "other"
     for n, suggestion in enumerate(suggestions, start=1):
         card, reason = suggestion.expert, suggestion.reason
-        lines.append(t("choice.line", n=n, name=card.name, title=card.title, reason=reason.text(t.short)))
+        if reason.specialty_match:
+            lines.append(t("choice.line", n=n, name=card.name, title=card.title, reason=reason.text(t.short)))
+        else:  # after every specialist, under a heading, each with what they do know
+            if not others_marked:
+                others_marked = True
+                lines.append(t("choice.others", specialty=names.get(request.specialty_code or "", "")))
+            lines.append(
+                t(
+                    "choice.line_other",
+                    n=n,
+                    name=card.name,
+                    title=card.title,
+                    specialties=_specialties_of(t, names, card.specialty_codes),
+                    reason=reason.text(t.short),
+                )
+            )
         rows.append(
             _button(f"{n}. {card.name}", ExpertCb(request_id=request_id, action="card", expert_id=card.id))
         )
@@ -91,9 +124,10 @@ async def _page(
         now=deps.clock(),
         request_id=data.request_id,
     )
+    names = await specialty_names(uow, t)
     rows = [
         _button(
-            f"{card.name} · {card.title}",
+            f"{card.name} · {card.title} · {_specialties_of(t, names, card.specialty_codes)}",
             ExpertCb(request_id=data.request_id, action="card", expert_id=card.id),
         )
         for card in page.experts
@@ -133,10 +167,7 @@ async def _card(
         uow, data.expert_id, farmer.county_id, now=deps.clock(), request_id=data.request_id
     )
     year = await expert_year(uow, expert.id, deps.clock())
-    names = (
-        await uow.session.scalars(select(Specialty).where(Specialty.code.in_(expert.specialty_codes)))
-    ).all()
-    specialties = listing(t, (s.name_zh if t.short == "zh" else s.name_en for s in names))
+    specialties = _specialties_of(t, await specialty_names(uow, t), expert.specialty_codes)
     rating = (
         f"{year.rating_avg:.1f} ({year.rating_count})" if year.rating_avg is not None else t("card.no_rating")
     )
@@ -167,7 +198,7 @@ async def _modes(
     request = await requests.load_request(uow, data.request_id, lock=False)
     assert isinstance(query.message, Message)
     if request.status is RequestStatus.repick:
-        await _submit(
+        await submit_confirm.submit_now(
             query.message,
             t,
             uow,
@@ -198,6 +229,23 @@ async def _modes(
     )
 
 
+async def _still_choosing(
+    query: CallbackQuery, t: Translator, uow: UnitOfWork, farmer: Farmer, request_id: int
+) -> bool:
+    """False, the farmer told why, for a button of a request submitted (or ended) since: an old
+    card or "✅ 选择这位专家" used to open and show the modes, refusing only at the mode."""
+    try:
+        await requests.choosing_expert(uow, request_id, farmer.id)
+    except IllegalTransition as refused:
+        status = t(f"status.{refused.details.get('status', '')}")
+        await query.answer(t("choice.already_submitted", id=request_id, status=status), show_alert=True)
+        return False
+    except DomainError:
+        await query.answer(t("button.gone"), show_alert=True)
+        return False
+    return True
+
+
 @router.callback_query(ExpertCb.filter())
 async def expert_button(
     query: CallbackQuery,
@@ -208,6 +256,8 @@ async def expert_button(
     farmer: Farmer,
 ) -> None:
     assert isinstance(query.message, Message)
+    if not await _still_choosing(query, t, uow, farmer, callback_data.request_id):
+        return
     try:
         if callback_data.action == "suggest":
             await show_suggestions(query.message, t, uow, deps, farmer, callback_data.request_id)
@@ -217,67 +267,32 @@ async def expert_button(
             await _card(query, t, uow, deps, farmer, callback_data)
         elif callback_data.action == "choose":
             await _modes(query, t, uow, deps, farmer, callback_data)
-    except AlreadyDeclined:
-        await query.answer(t("choice.already_declined"), show_alert=True)
-        return
-    except NotPermitted:
-        await query.answer(t("choice.other_county"), show_alert=True)
-        return
-    except NotFound:
-        await query.answer(t("choice.unavailable"), show_alert=True)
+    except DomainError as error:
+        await submit_confirm.refuse_choice(query, t, error)
         return
     await query.answer()
 
 
-async def _submit(
-    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ModeCb
-) -> None:
-    now = deps.clock()
-    request = await requests.load_request(uow, data.request_id, lock=False)
-    if request.status is RequestStatus.repick:
-        submission = await requests.repick(uow, data.request_id, farmer.id, expert_id=data.expert_id, now=now)
-    else:
-        submission = await requests.submit(
-            uow, data.request_id, farmer.id, expert_id=data.expert_id, mode=ServiceMode(data.mode), now=now
-        )
-    await message.answer(
-        t(
-            "submit.done",
-            id=submission.request.id,
-            fee=yuan(submission.fee_fen),
-            # On duty now: say so, rather than the current clock time as a forecast.
-            when=t("submit.review_now")
-            if submission.review_expected_at <= now
-            else local_time(t, submission.review_expected_at, now),
-        )
-    )
-
-
 @router.callback_query(ModeCb.filter())
 async def mode_chosen(
-    query: CallbackQuery, callback_data: ModeCb, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+    query: CallbackQuery,
+    callback_data: ModeCb,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
 ) -> None:
+    """The summary to confirm (dialogs.submit_confirm); nothing is held yet."""
     assert isinstance(query.message, Message)
     if callback_data.mode not in set(ServiceMode):
         await query.answer()
         return
+    if not await _still_choosing(query, t, uow, farmer, callback_data.request_id):
+        return
     try:
-        await _submit(query.message, t, uow, deps, farmer, callback_data)
-    except InsufficientBalance as exc:
-        await query.answer()
-        await query.message.answer(balance_short(t, "submit.insufficient", exc))
-        return
-    except AlreadyDeclined:
-        await query.answer(t("choice.already_declined"), show_alert=True)
-        return
-    except NoLongerMember:
-        await query.answer()
-        await query.message.answer(t("submit.no_longer_member"))
-        return
-    except NotPermitted:
-        await query.answer(t("choice.other_county"), show_alert=True)
-        return
-    except DomainError:
-        await query.answer(t("submit.not_possible"), show_alert=True)
+        await submit_confirm.offer(query.message, state, t, uow, deps, farmer, callback_data)
+    except DomainError as error:
+        await submit_confirm.refuse_choice(query, t, error)
         return
     await query.answer()

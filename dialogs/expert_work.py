@@ -11,7 +11,7 @@ from bot.deps import BotDeps
 from bot.edits import show
 from bot.i18n import Safe, Translator
 from bot.middlewares.errors import too_long
-from core import advisories, requests, threads
+from core import advisories, mode_change, requests, threads
 from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from core.evidence import Evidence
 from core.queries import expert_year
@@ -30,7 +30,6 @@ from storage.uow import UnitOfWork
 router = Router(name=__name__)
 router.message.filter(IS_EXPERT)
 router.callback_query.filter(IS_EXPERT)
-ONSITE = {ServiceMode.onsite_consult, ServiceMode.onsite_training}
 
 
 @router.callback_query(InviteCb.filter(F.action == "accept"))  # Decline: dialogs.decline
@@ -106,7 +105,7 @@ async def completion(
     if callback_data.mode not in set(ServiceMode):
         return
     mode = ServiceMode(callback_data.mode)
-    if mode in ONSITE:
+    if mode in requests.ON_SITE:
         await state.set_state(CompletionForm.evidence)
         await state.update_data(request_id=callback_data.request_id, mode=mode.value)
         await query.message.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
@@ -125,7 +124,7 @@ async def _complete(
     evidence: Evidence | None,
 ) -> None:
     try:
-        credited = await requests.complete(
+        credited = await mode_change.finish(
             uow, request_id, expert.id, delivered_mode=mode, evidence=evidence, now=deps.clock()
         )
     except InvalidInput:
@@ -136,6 +135,16 @@ async def _complete(
         done = status in (RequestStatus.completed, RequestStatus.settled)
         await message.answer(
             t("invite.already_completed", id=request_id) if done else t("complete.not_possible")
+        )
+        return
+    if isinstance(credited, mode_change.Proposal):  # another mode than the farmer's: asked first
+        await message.answer(
+            t(
+                "complete.asked_farmer",
+                id=request_id,
+                proposed=t(f"mode.{credited.proposed}"),
+                chosen=t(f"mode.{credited.chosen}"),
+            )
         )
         return
     reply = t("complete.done", id=request_id, fee=yuan(credited.amount_fen))
@@ -310,6 +319,12 @@ async def publish_all_subjects(
     await _publish(query.message, state, t, uow, expert, [])
 
 
+@router.callback_query(SkipCb.filter(F.what.in_({"subjects", "advisory"})))
+async def advisory_button_gone(query: CallbackQuery, t: Translator) -> None:
+    """适用于全部 or 取消发布 after the advisory was submitted or cancelled: say so, and how to start."""
+    await query.answer(t("advisory.gone"), show_alert=True)
+
+
 def _evidence_cancel(t: Translator) -> InlineKeyboardMarkup:
     """A way out of the evidence question: an expert who chose on-site by mistake, or who first
     needs to write to the farmer, was held there until they sent a location or a photo."""
@@ -324,6 +339,11 @@ async def evidence_cancelled(query: CallbackQuery, state: FSMContext, t: Transla
     request_id = await state.get_value("request_id")
     await close_form(state)
     await query.message.answer(t("complete.cancelled", id=request_id))
+
+
+@router.callback_query(SkipCb.filter(F.what == "evidence"))
+async def evidence_cancel_gone(query: CallbackQuery, t: Translator) -> None:
+    await query.answer(t("complete.evidence_gone"), show_alert=True)
 
 
 # Last of the message handlers: while the evidence is awaited, the menu buttons above still work

@@ -10,12 +10,13 @@ from bot.deps import BotDeps
 from bot.i18n import Translator
 from bot.middlewares.errors import too_long
 from core import feedback
-from core.errors import DomainError
+from core.errors import DomainError, IllegalTransition
 from dialogs.callbacks import RateCb, SkipCb
 from dialogs.common import screen_text
 from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
 from dialogs.states import ComplaintForm, RatingForm
+from storage.enums import RequestStatus
 from storage.models import Farmer
 from storage.uow import UnitOfWork
 
@@ -25,10 +26,32 @@ router.callback_query.filter(IS_FARMER)
 
 
 @router.callback_query(RateCb.filter())
-async def stars_chosen(query: CallbackQuery, callback_data: RateCb, state: FSMContext, t: Translator) -> None:
+async def stars_chosen(
+    query: CallbackQuery,
+    callback_data: RateCb,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    farmer: Farmer,
+) -> None:
     assert isinstance(query.message, Message)
     if not 1 <= callback_data.stars <= 5:
         await query.answer()
+        return
+    request_id = callback_data.request_id
+    try:  # an old button of a rated (or not yet completed) service: said now, not after the comment
+        await feedback.ratable(uow, request_id, farmer.id, lock=False)
+    except IllegalTransition as refused:
+        status = str(refused.details.get("status", ""))
+        said = (
+            t("rating.already", id=request_id)
+            if status == RequestStatus.settled
+            else t("rating.not_yet", id=request_id, status=t(f"status.{status}"))
+        )
+        await query.answer(said, show_alert=True)
+        return
+    except DomainError:
+        await query.answer(t("button.gone"), show_alert=True)
         return
     await state.set_state(RatingForm.comment)
     await state.update_data(request_id=callback_data.request_id, stars=callback_data.stars)
@@ -77,6 +100,12 @@ async def rating_skip(
     await query.answer()
     assert isinstance(query.message, Message)
     await _rate(query.message, state, t, uow, farmer, None)
+
+
+@router.callback_query(SkipCb.filter(F.what == "rating"))
+async def rating_skip_gone(query: CallbackQuery, t: Translator) -> None:
+    """Skip pressed after the rating was given (or the form closed): say so."""
+    await query.answer(t("rating.gone"), show_alert=True)
 
 
 @router.message(ComplaintForm.text, F.text)

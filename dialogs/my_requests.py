@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot.deps import BotDeps
 from bot.edits import show
 from bot.i18n import Safe, Translator
-from core import lifecycle, requests, threads
+from core import lifecycle, mode_change, requests, threads
 from core.actors import Actor
 from core.budget import LOCAL_TZ
 from core.errors import DomainError
@@ -141,6 +141,9 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
         await message.answer(t("rating.ask", id=request_id), reply_markup=rating_keyboard(request_id))
 
 
+MODE_ANSWERS = {str(action) for action in mode_change.ANSWERS}
+
+
 def _event_reason(t: Translator, event: RequestEvent) -> str:
     """What the farmer should read in the history: why it was rejected or declined, and the evidence
     of an on-site visit."""
@@ -148,6 +151,8 @@ def _event_reason(t: Translator, event: RequestEvent) -> str:
         return f" ({event.reason})"
     if event.action == "decline" and event.reason:
         return f" ({decline_reason(t, event.reason)})"
+    if event.action in MODE_ANSWERS and (proposed := mode_change.read(event.reason)) is not None:
+        return f" ({t(f'history.{event.action}', mode=t(f'mode.{proposed[0]}'))})"
     if event.action == "complete" and (evidence := Evidence.from_record(event.reason)) is not None:
         return Safe(f" ({evidence_text(t, evidence)})")  # the visit's photo or place, with the note
     return ""

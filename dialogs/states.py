@@ -8,6 +8,10 @@ class IntakeForm(StatesGroup):
     confirm = State()
 
 
+class SubmitForm(StatesGroup):
+    place = State()  # where an on-site visit goes, asked before the summary
+
+
 class RatingForm(StatesGroup):
     comment = State()
 

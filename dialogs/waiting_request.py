@@ -108,7 +108,8 @@ async def answered(
     assert isinstance(query.message, Message)
     held = await state.get_value(HELD)
     if not held or held.get("request_id") != callback_data.request_id:
-        await query.answer(t("button.gone"), show_alert=True)
+        # Answered already, or a newer message asked again: that one's buttons are the ones to use.
+        await query.answer(t("waiting.gone"), show_alert=True)
         return
     await state.update_data({HELD: None})
     await query.answer()

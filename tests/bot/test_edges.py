@@ -20,7 +20,7 @@ from tests.bot.conftest import (
     OTHER_FARMER_PHONE,
 )
 from tests.bot.harness import Harness, button, buttons, texts
-from tests.bot.test_farmer_story import approve, bind_both, describe_and_submit
+from tests.bot.test_farmer_story import approve, bind_both, confirm_submission, describe_and_submit
 
 
 async def balance_text(h: Harness) -> str:
@@ -159,6 +159,7 @@ async def test_two_requests_threads_never_cross(harness: Harness) -> None:
     sent = await h.press(second_farmer, button(sent, lambda label, _: label.startswith("王建国")))
     sent = await h.press(second_farmer, button(sent, lambda label, _: label.startswith("✅ 选择")))
     sent = await h.press(second_farmer, button(sent, lambda label, _: label.startswith("线上解答")))
+    await confirm_submission(h, second_farmer, sent)
     async with h.deps.uow() as uow:
         second = await uow.session.scalar(select(func.max(ServiceRequest.id)))
     assert second is not None and second != first

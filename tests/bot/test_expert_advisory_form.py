@@ -88,7 +88,9 @@ async def test_the_all_crops_button_after_the_form_ended_says_it_is_gone(harness
     await h.press(EXPERT, "sk:subjects")
     sent = await h.press(EXPERT, "sk:subjects")
     [alert] = [m for m in sent if isinstance(m, AnswerCallbackQuery)]
-    assert alert.text == "这个按钮已失效，请从菜单重新开始。"
+    assert alert.text == (
+        "这条农情已经提交审核了（或已取消），这个按钮不再有用。要发布新的农情，请点【📢 发布农情】。"
+    )
 
 
 async def test_an_approved_advisory_nobody_works_with_tells_the_expert_why(harness: Harness) -> None:

@@ -29,8 +29,8 @@ async def test_the_card_pressed_again_after_accepting_says_it_is_accepted(harnes
 async def test_completing_twice_says_it_is_completed(harness: Harness) -> None:
     h = harness
     request_id = await _in_service(h)
-    await h.press(EXPERT, f"cp:{request_id}:online")
-    sent = await h.press(EXPERT, f"cp:{request_id}:online")
+    await h.press(EXPERT, f"cp:{request_id}:video")  # the mode the farmer chose
+    sent = await h.press(EXPERT, f"cp:{request_id}:video")  # the mode the farmer chose
     assert texts(sent) == [f"请求 #{request_id} 已经完成了。"]
     sent = await h.press(EXPERT, f"iv:{request_id}:accept")
     assert _alert(sent) == f"请求 #{request_id} 已经完成了。"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from storage.models import ServiceRequest
 from tests.bot.conftest import EXPERT, EXPERT_PHONE, FARMER, FARMER_PHONE
 from tests.bot.harness import Harness, button, buttons, texts
-from tests.bot.test_farmer_story import approve, submit_draft
+from tests.bot.test_farmer_story import approve, confirm_submission, submit_draft
 
 SECOND_FARMER = 10003  # 王秀兰, same demonstration household as 王二牛
 SECOND_FARMER_PHONE = "13904781002"
@@ -22,7 +22,8 @@ async def submit_as(h: Harness, farmer: int, text: str) -> int:
     sent = await h.press(farmer, button(sent, lambda label, _: label.startswith("✅ 确认")))
     sent = await h.press(farmer, button(sent, lambda label, _: label == "1. 王建国"))
     sent = await h.press(farmer, button(sent, lambda label, _: label.startswith("✅ 选择")))
-    await h.press(farmer, button(sent, lambda label, _: label.startswith("视频解答")))
+    sent = await h.press(farmer, button(sent, lambda label, _: label.startswith("视频解答")))
+    await confirm_submission(h, farmer, sent)
     async with h.deps.uow() as uow:
         latest = await uow.session.scalar(select(ServiceRequest).order_by(ServiceRequest.id.desc()))
         assert latest is not None and latest.farmer_id is not None

@@ -41,8 +41,21 @@ async def submit_draft(
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 确认")))
     sent = await h.press(FARMER, button(sent, lambda label, _: expert(label)))
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 选择")))
-    await h.press(FARMER, button(sent, lambda label, _: label.startswith(mode_label)))
+    sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith(mode_label)))
+    await confirm_submission(h, FARMER, sent)
     return await h.latest_request_id()
+
+
+VILLAGE = "狼山镇新丰村三社"
+
+
+async def confirm_submission(
+    h: Harness, farmer: int, sent: list[TelegramMethod[Any]]
+) -> list[TelegramMethod[Any]]:
+    """After the mode: name the village if an on-site visit asks where, then confirm the summary."""
+    if not any(label == "✅ 确认提交" for label, _ in buttons(sent)):
+        sent = await h.say(farmer, VILLAGE)
+    return await h.press(farmer, button(sent, lambda label, _: label == "✅ 确认提交"))
 
 
 async def approve(h: Harness, request_id: int) -> None:
@@ -102,6 +115,8 @@ async def test_the_whole_story(harness: Harness) -> None:
 
     # Submitted at 19:00: review is expected tomorrow 09:00; ¥100 is held.
     sent = await h.press(FARMER, button(sent, lambda label, _: label == "视频解答 ¥100"))
+    assert "冻结后服务券可用余额：¥500" in texts(sent)[0]
+    sent = await confirm_submission(h, FARMER, sent)
     assert "明天 09:00" in texts(sent)[0] and "冻结 ¥100" in texts(sent)[0]
     sent = await h.say(FARMER, "💳 服务券余额")
     assert "可用 <b>¥500</b>，冻结中 ¥100" in texts(sent)[0]
@@ -135,12 +150,17 @@ async def test_the_whole_story(harness: Harness) -> None:
             ("expert", "photo", "expert-photo-1"),
         ]
 
-    # The expert completes online; ¥50 captured and credited, ¥50 released back.
+    # The expert completes online, not the video the farmer chose: the farmer is asked first, and
+    # agrees; ¥50 captured and credited, ¥50 released back.
+    await h.pump()
     sent = await h.say(EXPERT, "📋 待办请求")
     sent = await h.press(EXPERT, button(sent, lambda label, _: label.startswith(f"完成 #{request_id}")))
     sent = await h.press(EXPERT, f"cp:{request_id}:online")
-    assert "核销金额 ¥50" in texts(sent)[0]
+    assert "已请农户确认" in texts(sent)[0]
     pushed = await h.pump()
+    await h.press(FARMER, button(pushed, lambda label, _: label.startswith("✅ 同意")))
+    pushed = await h.pump()
+    assert any("核销金额 ¥50" in text for text in texts(pushed, EXPERT))
     assert any("服务券扣除 ¥50" in text for text in texts(pushed, FARMER))
 
     # Rating 5 with a comment.

@@ -103,7 +103,7 @@ async def test_an_edited_thread_message_with_a_nul_is_cleaned_too(harness: Harne
 async def test_a_rating_comment_with_a_nul_is_stored_cleaned(harness: Harness) -> None:
     h = harness
     request_id = await _in_service(h)
-    await h.press(EXPERT, f"cp:{request_id}:online")
+    await h.press(EXPERT, f"cp:{request_id}:video")  # the mode the farmer chose
     await h.pump()
     await h.press(FARMER, f"rt:{request_id}:5")
     sent = await h.say(FARMER, "专家很耐心\x00，谢谢")

@@ -142,7 +142,8 @@ async def test_offer_accept_review_service_rating_and_voucher(
     assert approved == f"approved #{request_id}; the expert offered it, so the service starts now\n"
     pushed = await h.pump()
     assert texts(pushed, EXPERT) == [
-        f"💬 请求 #{request_id} 的对话已开启（农户：周技术员）。回复这条消息或在此发送即可。"
+        f"💬 请求 #{request_id} 的对话已开启（农户：周技术员；现场培训 ¥800）。"
+        "回复这条消息或在此发送即可；服务做完后点【完成】。"
     ]
     assert not [data for _, data in buttons(pushed) if data.startswith("iv:")]
     assert texts(pushed, PARK_TECH) == [

@@ -122,7 +122,7 @@ async def test_five_taps_on_new_problem_make_one_draft(deps: BotDeps, storage: B
         answered = h.session.take()
         assert await _drafts(h) == before + 1
         assert texts(answered).count("好的，按新问题处理。") == 1
-        assert alerts(answered) == ["这个按钮已失效，请从菜单重新开始。"] * 4
+        assert alerts(answered) == ["这条消息已经处理过了。还有要补充或新的问题，直接发送即可。"] * 4
     finally:
         await h.bot.session.close()
 

@@ -36,6 +36,6 @@ async def test_a_button_of_a_closed_form_says_so_to_a_bound_farmer(harness: Harn
     # e.g. "skip the comment" of a rating already given; "please bind first" would read as unbound
     await harness.contact(FARMER, FARMER_PHONE)
     sent = await harness.press(FARMER, "sk:rating")
-    assert alerts(sent) == ["这个按钮已失效，请从菜单重新开始。"]
+    assert alerts(sent) == ["这次评价已经结束了，谢谢您！"]
     sent = await harness.press(OTHER_FARMER, "sk:rating")  # not bound: told how to bind
     assert alerts(sent) == [harness.deps.catalog.messages["zh_CN"]["bind.unbound_short"]]

@@ -21,7 +21,7 @@ async def _submitted(h: Harness) -> str:
     """Describe, confirm, choose the first expert and online answer: what the farmer is told."""
     await bind_both(h)
     sent = await h.say(FARMER, PROBLEM)
-    for label in ("✅ 完成", "✅ 确认", "1. ", "✅ 选择", "线上解答"):
+    for label in ("✅ 完成", "✅ 确认", "1. ", "✅ 选择", "线上解答", "✅ 确认提交"):
         sent = await h.press(FARMER, button(sent, _starting_with(label)))
     return texts(sent)[0]
 

@@ -37,6 +37,7 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
             "1",
             "1",
             "2",
+            "1",  # confirm the summary: ¥100 held
             "/quit",
         ]
     )
@@ -67,8 +68,9 @@ async def test_the_demo_story_in_the_terminal(deps: BotDeps) -> None:
         "/as expert 1",
         "📋 待办请求",
         "1",
-        "1",  # complete, online
+        "1",  # complete, online (the farmer chose video: the farmer is asked)
         "/as farmer 1",
+        "1",  # agree to online
         "1",
         "1",  # 5 stars, then skip the comment
         "/quit",

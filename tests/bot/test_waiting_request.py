@@ -38,7 +38,7 @@ async def test_an_addition_before_review_joins_the_request(harness: Harness) -> 
         assert "request.supplement" in actions
     # The button's job is done: pressed again, it says so instead of adding twice.
     again = await h.press(FARMER, WaitingCb(request_id=request_id, action="add").pack())
-    assert texts(again) == ["这个按钮已失效，请从菜单重新开始。"]
+    assert texts(again) == ["这条消息已经处理过了。还有要补充或新的问题，直接发送即可。"]
     async with h.deps.uow() as uow:
         request = await uow.session.get(ServiceRequest, request_id)
         assert request is not None and request.description.count("小虫子") == 1

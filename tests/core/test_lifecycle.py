@@ -41,6 +41,10 @@ PRODUCT: dict[tuple[RequestStatus, Action], tuple[RequestStatus, frozenset[Actor
     (S.approved, Action.expire): (S.repick, frozenset({SYS})),
     (S.repick, Action.repick): (S.pending_review, frozenset({F})),
     (S.in_service, Action.complete): (S.completed, frozenset({E})),
+    # a completion in another mode waits, in service, for the farmer's yes or no (core.mode_change)
+    (S.in_service, Action.propose_mode): (S.in_service, frozenset({E})),
+    (S.in_service, Action.agree_mode): (S.in_service, frozenset({F})),
+    (S.in_service, Action.refuse_mode): (S.in_service, frozenset({F})),
     # the farmer's rating settles it, or the system's auto-confirmation after N days
     (S.completed, Action.settle): (S.settled, frozenset({F, SYS})),
 }

@@ -129,6 +129,24 @@ async def test_without_any_specialist_the_others_are_still_suggested(uow_factory
     assert not any(s.reason.specialty_match or s.reason.crop_match for s in suggestions)
 
 
+async def test_after_the_specialists_the_same_side_of_the_farm_comes_first(uow_factory: UowFactory) -> None:
+    """A plant's problem: a soil specialist before a vet, even a better-rated one (issue 17)."""
+    async with uow_factory() as uow:
+        home = await make.county(uow)
+        farmer = await make.farmer(uow, home.id)
+        vet = await make.expert(uow, home.id, specialties=["veterinary"])
+        soil = await make.expert(uow, home.id, specialties=["soil_fertilizer"])
+        specialist = await make.expert(uow, home.id)
+        await give_services(uow, farmer, vet, [5] * 6)
+        await give_services(uow, farmer, soil, [1] * 6)  # everything soft favours the vet
+        await uow.commit()
+
+    async with uow_factory() as uow:
+        suggestions = await suggestions_for(uow, home.id, subject=None)
+    assert [s.expert_id for s in suggestions] == [specialist.id, soil.id, vet.id]
+    assert [s.reason.related_specialty for s in suggestions] == [False, True, False]
+
+
 async def test_fairness_lifts_an_under_served_expert(uow_factory: UowFactory) -> None:
     async with uow_factory() as uow:
         home = await make.county(uow)

@@ -1,0 +1,230 @@
+"""The farmer's yes before money is held: the summary of expert, mode and fee, and where to come.
+
+Choosing a mode used to submit the request and hold the voucher at once. Now it shows what will be
+held and what the voucher keeps after it (core.requests.quote), with confirm, change the mode or
+change the expert; nothing is held until confirmed. An on-site mode first asks where the expert
+should come: a shared location or a village name (a request went to review as 位置：（未填）).
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.deps import BotDeps
+from bot.i18n import Translator
+from core import requests
+from core.errors import (
+    AlreadyDeclined,
+    DomainError,
+    IllegalTransition,
+    InsufficientBalance,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+)
+from core.membership import NoLongerMember
+from dialogs.callbacks import ExpertCb, ModeCb, SubmitCb
+from dialogs.common import balance_short, local_time, screen_text, yuan
+from dialogs.filters import IS_FARMER
+from dialogs.forms import close_form
+from dialogs.states import SubmitForm
+from storage.enums import RequestStatus, ServiceMode
+from storage.models import Farmer
+from storage.uow import UnitOfWork
+
+router = Router(name=__name__)
+router.message.filter(IS_FARMER)
+router.callback_query.filter(IS_FARMER)
+MAX_PLACE = 128  # the column's size
+
+
+def _keyboard(t: Translator, data: ModeCb) -> InlineKeyboardMarkup:
+    def row(text: str, callback: SubmitCb | ExpertCb) -> list[InlineKeyboardButton]:
+        return [InlineKeyboardButton(text=text, callback_data=callback.pack())]
+
+    request_id, expert_id = data.request_id, data.expert_id
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            row(t("confirm.go"), SubmitCb(request_id=request_id, expert_id=expert_id, mode=data.mode)),
+            row(
+                t("confirm.change_mode"),
+                ExpertCb(request_id=request_id, action="choose", expert_id=expert_id),
+            ),
+            row(t("confirm.change_expert"), ExpertCb(request_id=request_id, action="suggest")),
+        ]
+    )
+
+
+async def offer(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+    data: ModeCb,
+) -> None:
+    """The summary to confirm, or first the question where (on-site). Raises what `quote` raises."""
+    mode = ServiceMode(data.mode)
+    quote = await requests.quote(
+        uow, data.request_id, farmer.id, expert_id=data.expert_id, mode=mode, now=deps.clock()
+    )
+    if quote.needs_place:
+        await close_form(state)
+        await state.set_state(SubmitForm.place)
+        await state.update_data(request_id=data.request_id, expert_id=data.expert_id, mode=data.mode)
+        await message.answer(t("confirm.ask_place", mode=t(f"mode.{mode}")))
+        return
+    request, expert = quote.request, quote.expert
+    place = ""
+    if mode in requests.ON_SITE:
+        where = (request.place or "").strip() or t("confirm.location_shared")
+        place = t("confirm.place", place=where)
+    text = t(
+        "confirm.body",
+        id=request.id,
+        expert=expert.name,
+        title=expert.title,
+        mode=t(f"mode.{mode}"),
+        fee=yuan(quote.fee_fen),
+        remaining=yuan(quote.remaining_fen),
+        place=place,
+    )
+    await message.answer(text, reply_markup=_keyboard(t, data))
+
+
+async def submit_now(
+    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ModeCb | SubmitCb
+) -> None:
+    """Submit (or re-pick after a decline: the hold stays) and say when review comes."""
+    now = deps.clock()
+    request = await requests.load_request(uow, data.request_id, lock=False)
+    if request.status is RequestStatus.repick:
+        submission = await requests.repick(uow, data.request_id, farmer.id, expert_id=data.expert_id, now=now)
+    else:
+        submission = await requests.submit(
+            uow, data.request_id, farmer.id, expert_id=data.expert_id, mode=ServiceMode(data.mode), now=now
+        )
+    await message.answer(
+        t(
+            "submit.done",
+            id=submission.request.id,
+            fee=yuan(submission.fee_fen),
+            # On duty now: say so, rather than the current clock time as a forecast.
+            when=t("submit.review_now")
+            if submission.review_expected_at <= now
+            else local_time(t, submission.review_expected_at, now),
+        )
+    )
+
+
+async def refuse_choice(query: CallbackQuery, t: Translator, error: DomainError) -> None:
+    """Answer a choice of expert, mode or confirmation that was refused, saying why."""
+    assert isinstance(query.message, Message)
+    if isinstance(error, InsufficientBalance):  # with the amounts, as a message to keep
+        await query.answer()
+        await query.message.answer(balance_short(t, "submit.insufficient", error))
+        return
+    if isinstance(error, NoLongerMember):  # off the roster: a message to keep, with whom to ask
+        await query.answer()
+        await query.message.answer(t("submit.no_longer_member"))
+        return
+    if isinstance(error, AlreadyDeclined):
+        key = "choice.already_declined"
+    elif isinstance(error, NotPermitted):
+        key = "choice.other_county"
+    elif isinstance(error, NotFound):
+        key = "choice.unavailable"
+    else:
+        key = "submit.not_possible"
+    await query.answer(t(key), show_alert=True)
+
+
+@router.callback_query(SubmitCb.filter())
+async def confirmed(
+    query: CallbackQuery,
+    callback_data: SubmitCb,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+) -> None:
+    assert isinstance(query.message, Message)
+    if callback_data.mode not in set(ServiceMode):
+        await query.answer(t("button.gone"), show_alert=True)
+        return
+    request = await requests.load_request(uow, callback_data.request_id, lock=False)
+    if request.farmer_id != farmer.id:
+        await query.answer(t("button.gone"), show_alert=True)
+        return
+    if request.status not in (RequestStatus.draft, RequestStatus.blocked):
+        # An old summary of a request submitted (or cancelled) since: nothing more is held.
+        await query.answer(t("confirm.already", id=request.id), show_alert=True)
+        return
+    try:
+        await submit_now(query.message, t, uow, deps, farmer, callback_data)
+    except DomainError as error:  # e.g. the balance spent meanwhile on another request
+        await refuse_choice(query, t, error)
+        return
+    await close_form(state)
+    await query.answer()
+
+
+async def _place_given(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    deps: BotDeps,
+    farmer: Farmer,
+    **where: object,
+) -> None:
+    data = await state.get_data()
+    chosen = ModeCb(request_id=data["request_id"], expert_id=data["expert_id"], mode=data["mode"])
+    try:
+        await requests.update_draft(uow, chosen.request_id, farmer.id, **where)
+        await offer(message, state, t, uow, deps, farmer, chosen)
+    except InsufficientBalance as exc:
+        await close_form(state)
+        await message.answer(balance_short(t, "submit.insufficient", exc))
+        return
+    except (IllegalTransition, NotFound, NotPermitted):
+        await close_form(state)
+        await message.answer(t("intake.draft_gone", id=chosen.request_id))
+        return
+    await close_form(state)
+
+
+@router.message(SubmitForm.place, F.location)
+async def location_given(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+) -> None:
+    assert message.location is not None
+    where = {"latitude": message.location.latitude, "longitude": message.location.longitude}
+    await _place_given(message, state, t, uow, deps, farmer, **where)
+
+
+@router.message(SubmitForm.place, F.text)
+async def village_given(
+    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
+) -> None:
+    assert message.text is not None
+    place = message.text.strip()
+    if len(place) > MAX_PLACE:  # the question stays open: shorten and send again
+        await message.answer(t("confirm.place_too_long", limit=MAX_PLACE, length=len(place)))
+        return
+    if await screen_text(message, deps, uow, t, place, context="problem") is None:
+        return  # blocked: explained; the question stays open
+    try:
+        await _place_given(message, state, t, uow, deps, farmer, place=place)
+    except InvalidInput:
+        await message.answer(t("confirm.ask_place_again"))
+
+
+@router.message(SubmitForm.place)
+async def place_missing(message: Message, t: Translator) -> None:
+    """A photo or a sticker is not a place: ask again, the mode stays chosen."""
+    await message.answer(t("confirm.ask_place_again"))
