@@ -6,6 +6,7 @@ model learn the phrasing of our templates rather than the subject, and scored lo
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from nlu.embedded.gazetteer import Match
@@ -37,6 +38,6 @@ def features(normalized: str, matches: list[Match]) -> list[str]:
     )
     words = _LATIN_WORD.findall(normalized)
     grams.extend("w:" + word for word in words)
-    grams.extend(f"w:{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    grams.extend(f"w:{a} {b}" for a, b in itertools.pairwise(words))
     grams.extend(["@" + match.lookup for match in matches] * TAG_WEIGHT)
     return grams
