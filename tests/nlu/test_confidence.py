@@ -84,3 +84,11 @@ def test_a_plot_that_cannot_be_written_is_a_one_line_error(
     assert main(["nlu", "eval", "--engine", "embedded", "--data", str(data), "--plot", str(plot)]) != 0
     err = capsys.readouterr().err
     assert "cannot write the plot" in err and "Traceback" not in err
+
+
+def test_calibrate_chooses_a_threshold_on_cross_validation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["nlu", "calibrate", "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2-fold cross-validation of the hand-written training examples" in out
+    assert "macro-F1" in out and "chosen threshold" in out
+    assert f"committed threshold {CONFIRMATION_THRESHOLD:.2f}" in out
