@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from nlu.embedded.gazetteer import Gazetteer
 from nlu.lexicon import CUE_LOOKUP_PREFIX, ENTITY_OF_LOOKUP
 from nlu.taxonomy import specialty_intent
-from nlu.training_data import RASA_PROJECT_DIR
+from nlu.training_data import RASA_PROJECT_DIR, read_synonyms
 
 TEMPLATES_DIR = RASA_PROJECT_DIR / "templates"
 DATA_DIR = RASA_PROJECT_DIR / "data"
@@ -48,6 +49,40 @@ _OPENINGS = (
     "咨询一下，",
 )
 _CLOSINGS = ("", "", "", "？", "?", "啊", "呢", "，急", "，谢谢", "，在线等", "。", "！")
+
+
+# English (issue 19): fewer examples than Chinese, but every specialty; problems farmers ask most get more.
+ENGLISH_EXAMPLES_FOR = {
+    "crop_cultivation": 140,
+    "horticulture": 120,
+    "soil_fertilizer": 70,
+    "water_irrigation": 60,
+    "agri_machinery": 40,
+    "processing_marketing": 60,
+    "plant_protection": 320,
+    "animal_husbandry": 220,
+    "grassland_forage": 50,
+    "aquaculture": 50,
+    "veterinary": 320,
+}
+ENGLISH_OUT_OF_SCOPE_VARIANTS = 2  # each hand-written line, plain and with an opening or a closing
+MISSPELT_SHARE = 0.25  # of the English examples, one ordinary word typed wrong, as farmers do
+_EN_OPENINGS = (
+    "",
+    "",
+    "",
+    "",
+    "",
+    "hi, ",
+    "hello ",
+    "please help, ",
+    "sir, ",
+    "dear expert, ",
+    "good day, ",
+    "excuse me ",
+)
+_EN_CLOSINGS = ("", "", "", "", "?", "??", " please", " thanks", ", urgent", " help me", "!", ".")
+_EN_WORD = re.compile(r"[a-z]{4,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +229,89 @@ def compose_questions(lookups: dict[str, list[str]]) -> dict[str, list[str]]:
     return composed
 
 
+def _misspell(text: str, rng: random.Random) -> str:
+    """One word of four letters or more typed wrong: two letters swapped or one dropped."""
+    words = list(_EN_WORD.finditer(text))
+    if not words:
+        return text
+    word = rng.choice(words)
+    at = rng.randrange(1, len(word[0]) - 1)
+    letters = list(word[0])
+    if rng.random() < 0.5:
+        letters[at], letters[at + 1] = letters[at + 1], letters[at]
+    else:
+        del letters[at]
+    return text[: word.start()] + "".join(letters) + text[word.end() :]
+
+
+def _mark_english(
+    text: str, gazetteer: Gazetteer, canonical: dict[str, str], entity_of: dict[str, str]
+) -> str:
+    """Marks the English names as entities with their Chinese canonical value: [sheep]{"entity"…"羊"}."""
+    out, cursor = [], 0
+    for match in gazetteer.find(text):
+        value = canonical[match.term]
+        out.append(text[cursor : match.start])
+        out.append(f'[{match.term}]{{"entity": "{entity_of[value]}", "value": "{value}"}}')
+        cursor = match.end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def compose_english(lookups: dict[str, list[str]], rng: random.Random) -> dict[str, list[str]]:
+    """English problems per specialty from english.txt's templates, and its out-of-scope lines."""
+    sections = read_sections(TEMPLATES_DIR / "english.txt")
+    slots = {
+        name.strip(): [t.strip() for t in terms.split(",") if t.strip()]
+        for name, terms in (line.split(":", 1) for line in sections.pop("slots"))
+    }
+    entity_of = {
+        t: ENTITY_OF_LOOKUP[n] for n, terms in lookups.items() if n in ENTITY_OF_LOOKUP for t in terms
+    }
+    canonical = {
+        variant.lower(): value
+        for variant, value in read_synonyms(DATA_DIR / "synonyms.yml").items()
+        if variant.isascii() and value in entity_of
+    }
+    gazetteer = Gazetteer({"english": list(canonical)})
+
+    def finish(text: str) -> str:
+        # Typos only outside the names, so every name stays an entity the gazetteer finds.
+        pieces, cursor = [], 0
+        for match in gazetteer.find(text):
+            pieces += [text[cursor : match.start], match.term]
+            cursor = match.end
+        pieces.append(text[cursor:])
+        if rng.random() < MISSPELT_SHARE:
+            plain = [i for i in range(0, len(pieces), 2) if _EN_WORD.search(pieces[i])]
+            if plain:
+                at = rng.choice(plain)
+                pieces[at] = _misspell(pieces[at], rng)
+        text = "".join(pieces)
+        return _mark_english(
+            f"{rng.choice(_EN_OPENINGS)}{text}{rng.choice(_EN_CLOSINGS)}", gazetteer, canonical, entity_of
+        )
+
+    composed: dict[str, list[str]] = {}
+    for name, templates in sections.items():
+        if name == "out_of_scope":
+            variants = [line for line in templates]
+            for _ in range(ENGLISH_OUT_OF_SCOPE_VARIANTS - 1):
+                variants += [finish(line) for line in templates]
+            composed[name] = list(dict.fromkeys(variants))
+            continue
+        examples: dict[str, None] = {}
+        wanted = ENGLISH_EXAMPLES_FOR[name]
+        for attempt in range(wanted * 20):
+            if len(examples) >= wanted:
+                break
+            template = templates[attempt] if attempt < len(templates) else rng.choice(templates)
+            filled = _SLOT.sub(lambda m: rng.choice(slots[m[1]]), template)
+            examples.setdefault(finish(filled))
+        composed[specialty_intent(name)] = list(examples)
+    return composed
+
+
 def _yaml_block(kind: str, name: str, items: list[str]) -> str:
     lines = "".join(f"    - {item}\n" for item in items)
     return f"- {kind}: {name}\n  examples: |\n{lines}"
@@ -216,6 +334,7 @@ def main() -> None:
     slots = read_slots(lookups)
     write_yaml(DATA_DIR / "nlu" / "describe_composed.yml", "intent", compose_describe(slots, rng))
     write_yaml(DATA_DIR / "nlu" / "describe_questions.yml", "intent", compose_questions(lookups))
+    write_yaml(DATA_DIR / "nlu" / "describe_english.yml", "intent", compose_english(lookups, rng))
     write_yaml(DATA_DIR / "nlu" / "intents.yml", "intent", read_sections(TEMPLATES_DIR / "intents.txt"))
     cue_count = sum(1 for name in lookups if name.startswith(CUE_LOOKUP_PREFIX))
     print(f"wrote {len(lookups)} lookups ({cue_count} cue lists) and the composed examples under {DATA_DIR}")

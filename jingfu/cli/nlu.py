@@ -98,7 +98,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _predict(args: argparse.Namespace, texts: list[str]) -> list[str]:
+async def _predict(args: argparse.Namespace, texts: list[str]) -> list[tuple[str, float]]:
+    """Each text's coarse group and the parse's specialty confidence."""
     from nlu.rasa_client import RasaUnavailable, parse_many
     from nlu.taxonomy import coarse_group
 
@@ -111,7 +112,7 @@ async def _predict(args: argparse.Namespace, texts: list[str]) -> list[str]:
         raise CliError(f"Rasa at {_rasa_url(args)} did not answer: {exc}") from exc
     finally:
         await engine.close()
-    return [coarse_group(r.specialty.code) for r in results]
+    return [(coarse_group(r.specialty.code), r.specialty.confidence) for r in results]
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -122,11 +123,73 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise CliError(f"no evaluation data at {path}")
     rows = read_labelled(path)
     started = time.perf_counter()
-    predicted = asyncio.run(_predict(args, [text for text, _ in rows]))
+    parsed = asyncio.run(_predict(args, [text for text, _ in rows]))
     elapsed = time.perf_counter() - started
-    report = score([label for _, label in rows], predicted)
+    gold = [label for _, label in rows]
+    predicted = [group for group, _ in parsed]
+    report = score(gold, predicted)
     print(f"engine: {args.engine}   data: {path}   rows: {len(rows)}   time: {elapsed:.1f} s")
     print(report.render())
+    confidences = [confidence for _, confidence in parsed]
+    correct = [g == p for g, p in zip(gold, predicted, strict=True)]
+    print(_threshold_line(confidences, correct))
+    if args.plot:
+        _plot(confidences, correct, f"{args.engine} on {path.name} ({len(rows)} rows)", args.plot)
+    return 0
+
+
+def _threshold_line(confidences: list[float], correct: list[bool]) -> str:
+    from nlu.confidence import CONFIRMATION_THRESHOLD, TARGET_PRECISION, above
+
+    kept = above(confidences, correct, CONFIRMATION_THRESHOLD)
+    return (
+        f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f}: {kept.precision:.1%} right above it "
+        f"(goal {TARGET_PRECISION:.0%}), covering {kept.coverage:.1%} of the questions ({kept.count})"
+    )
+
+
+def _plot(confidences: list[float], correct: list[bool], title: str, path: str) -> None:
+    from nlu.confidence import CONFIRMATION_THRESHOLD, plot_reliability
+
+    try:
+        plot_reliability(confidences, correct, CONFIRMATION_THRESHOLD, title, path)
+    except ImportError as exc:
+        raise CliError(
+            "--plot needs matplotlib: pip install 'jingfu[dev]' (or pip install matplotlib)"
+        ) from exc
+    except OSError as exc:
+        raise CliError(f"cannot write the plot to {path}: {exc.strerror or exc}") from exc
+    print(f"reliability curve written to {path}")
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from nlu.confidence import CONFIRMATION_THRESHOLD, above, choose_threshold, cross_validated_target
+    from nlu.cross_validation import composed_texts, cross_validate
+    from nlu.evaluation import score
+    from nlu.training_data import load_training_data
+
+    started = time.perf_counter()
+    held = cross_validate(load_training_data(), composed_texts(), folds=args.folds)
+    elapsed = time.perf_counter() - started
+    confidences = [h.confidence for h in held]
+    correct = [h.label == h.predicted for h in held]
+    print(
+        f"embedded engine, {args.folds}-fold cross-validation of the hand-written training examples "
+        f"(composed ones always trained on): {len(held)} held out, {elapsed:.0f} s"
+    )
+    report = score([h.label for h in held], [h.predicted for h in held])
+    print(report.render())
+    target = cross_validated_target(report.accuracy)
+    chosen = choose_threshold(confidences, correct, target)
+    print(
+        f"chosen threshold {chosen.threshold:.2f} (asked {target:.1%} right above it): "
+        f"{chosen.precision:.1%} right above it, covering {chosen.coverage:.1%}"
+    )
+    current = above(confidences, correct, CONFIRMATION_THRESHOLD)
+    print(
+        f"committed threshold {CONFIRMATION_THRESHOLD:.2f} (nlu/confidence.py): "
+        f"{current.precision:.1%} right above it, covering {current.coverage:.1%}"
+    )
     return 0
 
 
@@ -163,4 +226,11 @@ def register(subparsers: Any) -> None:
     evaluate = commands.add_parser("eval", help="per-class P/R/F1 and macro-F1 on a {text,label} JSONL file")
     _add_engine_options(evaluate)
     evaluate.add_argument("--data", required=True, help='JSONL rows of {"text", "label"}')
+    evaluate.add_argument("--plot", metavar="FILE.png", help="write a reliability curve (needs matplotlib)")
     evaluate.set_defaults(func=cmd_eval)
+
+    calibrate = commands.add_parser(
+        "calibrate", help="choose the confirmation threshold on k-fold cross-validation of the training data"
+    )
+    calibrate.add_argument("--folds", type=whole_number(2, 20), default=5)
+    calibrate.set_defaults(func=cmd_calibrate)

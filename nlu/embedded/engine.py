@@ -18,7 +18,7 @@ from nlu.training_data import TRAINING_DATA_DIR, fingerprint, load_training_data
 log = logging.getLogger(__name__)
 
 # Bump when the features or the classifier change, so cached models built by older code are not reused.
-MODEL_FORMAT = "embedded-7"
+MODEL_FORMAT = "embedded-8"
 
 
 def default_cache_dir() -> Path:

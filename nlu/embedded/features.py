@@ -6,6 +6,9 @@ model learn the phrasing of our templates rather than the subject, and scored lo
 
 from __future__ import annotations
 
+import itertools
+import re
+
 from nlu.embedded.gazetteer import Match
 
 # Full-width ASCII and the ideographic space, mapped one character to one so spans stay valid.
@@ -16,12 +19,25 @@ def normalize(text: str) -> str:
     return text.translate(_HALF_WIDTH).lower()
 
 
+# English is written in words: a whole word says what its letters cannot ("sow" and "spring" are not
+# "spray"), so English is read as words and word pairs, not as letters and letter pairs. Chinese text has
+# no such words, so its features are unchanged (issue 19).
+_LATIN_WORD = re.compile(r"[a-z]+")
+_LATIN_OR_SPACE = frozenset("abcdefghijklmnopqrstuvwxyz ")
+
 # A lookup table says more about the subject than any one character: its tag counts this many times.
 TAG_WEIGHT = 3
 
 
 def features(normalized: str, matches: list[Match]) -> list[str]:
-    grams = list(normalized)
-    grams.extend(normalized[i : i + 2] for i in range(len(normalized) - 1))
+    grams = [c for c in normalized if c not in _LATIN_OR_SPACE]
+    grams.extend(
+        pair
+        for pair in (normalized[i : i + 2] for i in range(len(normalized) - 1))
+        if not (pair[0] in _LATIN_OR_SPACE and pair[1] in _LATIN_OR_SPACE)
+    )
+    words = _LATIN_WORD.findall(normalized)
+    grams.extend("w:" + word for word in words)
+    grams.extend(f"w:{a} {b}" for a, b in itertools.pairwise(words))
     grams.extend(["@" + match.lookup for match in matches] * TAG_WEIGHT)
     return grams

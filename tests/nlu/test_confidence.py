@@ -1,0 +1,94 @@
+"""Knowing when unsure (issue 19): the confirmation threshold, its precision and coverage, the reliability
+curve, and the eval command that reports them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jingfu.cli import main
+from nlu.confidence import (
+    CONFIRMATION_THRESHOLD,
+    above,
+    choose_threshold,
+    cross_validated_target,
+    needs_confirmation,
+    reliability,
+)
+from nlu.embedded.engine import EmbeddedEngine
+from nlu.interface import Intent, ParseResult, Specialty
+
+CONFIDENCES = [0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4]
+CORRECT = [True, True, True, True, False, True, False, False]
+
+
+def test_precision_and_coverage_above_a_threshold() -> None:
+    kept = above(CONFIDENCES, CORRECT, 0.6)
+    assert (kept.count, kept.precision, kept.coverage) == (6, pytest.approx(5 / 6), pytest.approx(6 / 8))
+
+
+def test_the_lowest_threshold_that_reaches_the_target_is_chosen() -> None:
+    chosen = choose_threshold(CONFIDENCES, CORRECT, target=0.95)
+    assert chosen.threshold == pytest.approx(0.71)  # 0.8 and above: 4 of 4 right; 0.7 brings a wrong one
+    assert chosen.precision == 1.0 and chosen.coverage == 0.5
+
+
+def test_cross_validation_is_asked_to_cut_its_errors_as_the_goal_cuts_real_ones() -> None:
+    assert cross_validated_target(0.85) == pytest.approx(0.95)
+    assert cross_validated_target(0.95) == pytest.approx(1 - 0.05 / 3)
+
+
+def test_reliability_bins_count_and_score_every_prediction() -> None:
+    bins = reliability(CONFIDENCES, CORRECT, bins=10)
+    assert sum(b.count for b in bins) == len(CONFIDENCES)
+    top = bins[-1]
+    assert (top.low, top.count, top.accuracy) == (0.9, 3, 1.0)
+
+
+def test_an_unsure_parse_is_confirmed_and_a_sure_one_is_not() -> None:
+    def parse(confidence: float) -> ParseResult:
+        return ParseResult(
+            "羊拉稀", Intent("describe_problem", 0.99), Specialty("veterinary", confidence), ()
+        )
+
+    assert needs_confirmation(parse(CONFIRMATION_THRESHOLD - 0.01))
+    assert not needs_confirmation(parse(CONFIRMATION_THRESHOLD))
+
+
+def test_eval_reports_the_threshold_and_writes_a_reliability_png(
+    embedded: EmbeddedEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "tiny.jsonl"
+    rows = [
+        ("羊羔拉稀咋办", "veterinary"),
+        ("玉米上有蚜虫", "plant_protection"),
+        ("明天会下雨吗", "out_of_domain"),
+    ]
+    data.write_text("".join(json.dumps({"text": t, "label": label}) + "\n" for t, label in rows))
+    plot = tmp_path / "reliability.png"
+    assert main(["nlu", "eval", "--engine", "embedded", "--data", str(data), "--plot", str(plot)]) == 0
+    out = capsys.readouterr().out
+    assert f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f}" in out
+    assert "right above it" in out and "covering" in out
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_plot_that_cannot_be_written_is_a_one_line_error(
+    embedded: EmbeddedEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "tiny.jsonl"
+    data.write_text(json.dumps({"text": "羊羔拉稀咋办", "label": "veterinary"}) + "\n")
+    plot = tmp_path / "no such folder" / "r.png"
+    assert main(["nlu", "eval", "--engine", "embedded", "--data", str(data), "--plot", str(plot)]) != 0
+    err = capsys.readouterr().err
+    assert "cannot write the plot" in err and "Traceback" not in err
+
+
+def test_calibrate_chooses_a_threshold_on_cross_validation(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["nlu", "calibrate", "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2-fold cross-validation of the hand-written training examples" in out
+    assert "macro-F1" in out and "chosen threshold" in out
+    assert f"committed threshold {CONFIRMATION_THRESHOLD:.2f}" in out
