@@ -24,7 +24,7 @@ from admin_api.console.views import request_id as path_id
 from admin_api.endpoints import ID_MAX, Call
 from admin_api.problems import Problem
 from admin_api.routes import certification as api_certification
-from admin_api.routes.certification import _county
+from admin_api.routes.certification import county_for
 from admin_api.schemas.certification import ExpertCreate, ExpertEdit, ExportQuery
 from admin_api.tables import CSV, XLSX, read_rows
 from core import certification, choices, expert_import, rosters
@@ -148,7 +148,7 @@ async def create_expert(request: web.Request) -> web.Response:
             expert = await certification.create_expert(
                 uow,
                 session.staff,
-                _county(session.staff, body.county_id),
+                county_for(session.staff, body.county_id),
                 body.fields(),
                 today=svc.clock().date(),
                 via=VIA,
@@ -214,7 +214,7 @@ async def import_experts(request: web.Request) -> web.Response:
             certified = await expert_import.import_experts(
                 uow,
                 session.staff,
-                _county(session.staff, int(county) if county.isdigit() and len(county) <= 10 else None),
+                county_for(session.staff, int(county) if county.isdigit() and len(county) <= 10 else None),
                 lambda: read_rows(raw, content_type),
                 today=svc.clock().date(),
                 via=VIA,
