@@ -1,6 +1,6 @@
 """The experts' registry in the console (Art. 6(2), 7, 9): experts in pages, one expert, certify and
-edit, suspend / dismiss / reinstate with a reason, import and export a spreadsheet, the team's Art. 7
-check.
+edit, suspend / dismiss / reinstate with a reason, import and export a spreadsheet. The team's
+pages (its Art. 7 check, its name and leader) are admin_api.console.teams.
 
 A view reads the form, calls ONE core use case (the same the API's certification routes call) and
 redirects, or shows the form again with what was typed and why it was refused. The checks are
@@ -281,14 +281,3 @@ async def change_status(request: web.Request) -> web.Response:
             uow, session.staff, path_id(request), act, reason=_text(form, "reason"), via=VIA
         )
     raise web.HTTPSeeOther(f"/console/experts/{expert.id}?done={act}")
-
-
-@routes.get("/teams/{id}")
-async def team_page(request: web.Request) -> web.Response:
-    session = signed_in(request)
-    svc = services(request)
-    async with svc.uow() as uow:
-        report = await certification.team_report(
-            uow, session.staff, path_id(request), today=svc.clock().date()
-        )
-    return page(request, "team.html", page_name="experts", report=report)
