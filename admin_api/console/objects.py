@@ -189,6 +189,7 @@ async def _object_page(
         o=found,
         members=members,
         township=next((t.name for t in townships if t.id == found.township_id), None),
+        acts=service_objects.listing_acts(session.staff, found),
         member=member or {"name": "", "phone": ""},
         errors=errors,
         error=error,

@@ -126,6 +126,28 @@ async def test_a_county_records_corrects_and_takes_a_household_off_the_list(
     assert back.status == 200 and "已恢复在册" in await back.text()
 
 
+async def test_a_point_is_the_citys_to_take_off_the_list_and_the_county_is_offered_no_button(
+    console: TestClient, uow_factory: UowFactory
+) -> None:
+    await build_world(uow_factory)
+    point = await object_named(uow_factory, "临河区干召庙镇番茄示范点")
+    assert point is not None
+    path = f"/console/service-objects/{point.id}"
+    await signed_in(console, uow_factory, "赵主任", AdminRole.county_admin, "临河区")
+    page = await (await console.get(path)).text()
+    assert 'id="deactivate"' not in page and "示范点、园区、示范单位由市里认定" in page
+    posted = await console.post(f"{path}/deactivate", data={"csrf": hidden(page, "csrf"), "reason": "停办"})
+    assert posted.status == 403 and "Art. 10" in await posted.text()
+
+    await signed_in(console, uow_factory, "周所长", AdminRole.city_institute, None)
+    page = await (await console.get(path)).text()
+    assert 'id="deactivate"' in page
+    off = await console.post(f"{path}/deactivate", data={"csrf": hidden(page, "csrf"), "reason": "停办"})
+    assert off.status == 200 and "已移出名单" in await off.text()
+    found = await object_named(uow_factory, "临河区干召庙镇番茄示范点")
+    assert found is not None and found.certified is False
+
+
 async def test_roster_members_are_added_corrected_and_removed_one_at_a_time(
     console: TestClient, uow_factory: UowFactory
 ) -> None:
