@@ -16,6 +16,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from admin_api.bodies import read_form
+from admin_api.console.forms import id_or_text, text_of, uploaded
 from admin_api.console.render import outcome, page, refusal
 from admin_api.console.sessions import ConsoleSession
 from admin_api.console.views import VIA, checked_form, request_id, services, signed_in
@@ -32,7 +33,7 @@ from admin_api.schemas.service_objects import (
     ServiceObjectEdit,
     ServiceObjectQuery,
 )
-from admin_api.tables import CSV, XLSX, read_rows
+from admin_api.tables import read_rows
 from core import choices, roster_members, rosters, service_objects
 from core.errors import DomainError
 from storage.enums import ServiceObjectKind
@@ -40,7 +41,6 @@ from storage.enums import ServiceObjectKind
 routes = web.RouteTableDef()
 PAGE = 50
 _WORDS = re.compile(r"[、,，;；\s]+")
-_SUFFIX_TYPES = {".csv": CSV, ".xlsx": XLSX}
 _BLANK: dict[str, Any] = {
     "kind": "household",
     "county_id": None,
@@ -53,30 +53,18 @@ _BLANK: dict[str, Any] = {
 _DONE = ("recorded", "edited", "deactivate", "reactivate", "added", "member_edited", "removed", "imported")
 
 
-def _text(form: MultiDictProxy[Any], name: str) -> str:
-    return str(form.get(name, "")).strip()
-
-
-def _number(text: str) -> int | str | None:
-    """An id as typed: a number when it is one (the model then checks its range), else the text the
-    model refuses by name."""
-    if not text:
-        return None
-    return int(text) if text.isdigit() and len(text) <= 10 else text
-
-
 def _typed(form: MultiDictProxy[Any], *, new: bool) -> dict[str, Any]:
     """The record's form as the API's body models read it; an empty optional field is left empty."""
     values: dict[str, Any] = {
-        "name": _text(form, "name"),
-        "township_id": _number(_text(form, "township_id")),
-        "main_industries": [w for w in _WORDS.split(_text(form, "main_industries")) if w],
-        "contact_name": _text(form, "contact_name") or None,
-        "contact_phone": _text(form, "contact_phone") or None,
+        "name": text_of(form, "name"),
+        "township_id": id_or_text(text_of(form, "township_id")),
+        "main_industries": [w for w in _WORDS.split(text_of(form, "main_industries")) if w],
+        "contact_name": text_of(form, "contact_name") or None,
+        "contact_phone": text_of(form, "contact_phone") or None,
     }
     if new:
-        values["kind"] = _text(form, "kind")
-        values["county_id"] = _number(_text(form, "county_id"))
+        values["kind"] = text_of(form, "kind")
+        values["county_id"] = id_or_text(text_of(form, "county_id"))
     return values
 
 
@@ -232,7 +220,7 @@ async def change_listing(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
     act = request.match_info["act"]
     object_id = request_id(request)
-    body = read_form({"reason": _text(form, "reason")}, ListingBody)
+    body = read_form({"reason": text_of(form, "reason")}, ListingBody)
     async with services(request).uow() as uow:
         await service_objects.set_certified(
             uow, session.staff, object_id, act == "reactivate", reason=body.reason, via=VIA
@@ -244,7 +232,7 @@ async def change_listing(request: web.Request) -> web.Response:
 async def add_member(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
     object_id = request_id(request)
-    typed = {"name": _text(form, "name"), "phone": _text(form, "phone")}
+    typed = {"name": text_of(form, "name"), "phone": text_of(form, "phone")}
     try:
         body = read_form(typed, MemberCreate)
         async with services(request).uow() as uow:
@@ -261,7 +249,7 @@ async def add_member(request: web.Request) -> web.Response:
 async def edit_member(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
     object_id, member_id = request_id(request), request_id(request, "member_id")
-    typed = {"name": _text(form, "name"), "phone": _text(form, "phone")}
+    typed = {"name": text_of(form, "name"), "phone": text_of(form, "phone")}
     try:
         body = read_form(typed, MemberEdit)
         async with services(request).uow() as uow:
@@ -287,12 +275,7 @@ async def remove_member(request: web.Request) -> web.Response:
 async def import_roster(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
     object_id = request_id(request)
-    upload = form.get("file")
-    if not isinstance(upload, web.FileField):
-        raise Problem(422, "Unprocessable Content", "file: choose a CSV or XLSX file")
-    raw = upload.file.read()
-    suffix = upload.filename[upload.filename.rfind(".") :].lower() if "." in upload.filename else ""
-    content_type = _SUFFIX_TYPES.get(suffix, upload.content_type)
+    raw, content_type = uploaded(form)
     try:
         async with services(request).uow() as uow:
             await rosters.import_roster(

@@ -17,6 +17,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from admin_api.bodies import read_form
+from admin_api.console.forms import uploaded
 from admin_api.console.render import outcome, page, refusal
 from admin_api.console.sessions import ConsoleSession
 from admin_api.console.views import VIA, checked_form, services, signed_in
@@ -26,7 +27,7 @@ from admin_api.problems import Problem
 from admin_api.routes import certification as api_certification
 from admin_api.routes.certification import county_for
 from admin_api.schemas.certification import ExpertCreate, ExpertEdit, ExportQuery
-from admin_api.tables import CSV, XLSX, read_rows
+from admin_api.tables import read_rows
 from core import certification, choices, expert_import, rosters
 from core.errors import DomainError
 from storage.enums import ExpertStatus
@@ -47,7 +48,6 @@ _BLANK: dict[str, Any] = {
     "certified_on": None,
     "county_id": None,
 }
-_SUFFIX_TYPES = {".csv": CSV, ".xlsx": XLSX}  # a browser names a spreadsheet's type as it likes
 
 
 def _text(form: MultiDictProxy[Any], name: str) -> str:
@@ -193,12 +193,7 @@ async def import_form(request: web.Request) -> web.Response:
 @routes.post("/experts/import")
 async def import_experts(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
-    upload = form.get("file")
-    if not isinstance(upload, web.FileField):
-        raise Problem(422, "Unprocessable Content", "file: choose a CSV or XLSX file")
-    raw = upload.file.read()
-    suffix = upload.filename[upload.filename.rfind(".") :].lower() if "." in upload.filename else ""
-    content_type = _SUFFIX_TYPES.get(suffix, upload.content_type)
+    raw, content_type = uploaded(form)
     county = _text(form, "county_id")
     svc = services(request)
     async with svc.uow() as uow:

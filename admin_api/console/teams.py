@@ -11,9 +11,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
-from multidict import MultiDictProxy
 
 from admin_api.bodies import read_form
+from admin_api.console.forms import id_or_text, text_of
 from admin_api.console.render import outcome, page, refusal
 from admin_api.console.sessions import ConsoleSession
 from admin_api.console.views import VIA, checked_form, request_id, services, signed_in
@@ -28,20 +28,26 @@ routes = web.RouteTableDef()
 PAGE = 50
 
 
-def _text(form: MultiDictProxy[Any], name: str) -> str:
-    return str(form.get(name, "")).strip()
-
-
-def _number(text: str) -> int | str | None:
-    if not text:
-        return None
-    return int(text) if text.isdigit() and len(text) <= 10 else text
-
-
 @routes.get("/teams")
 async def team_list(request: web.Request) -> web.Response:
     session = signed_in(request)
     query, error = filters_of(TeamListQuery, request, limit=PAGE)
+    kept = {k: v for k, v in request.query.items() if k in ("within_days", "ending") and v}
+    return await _list_page(request, session, query, kept, error=error)
+
+
+async def _list_page(
+    request: web.Request,
+    session: ConsoleSession,
+    query: TeamListQuery,
+    kept: dict[str, str],
+    *,
+    error: str | None = None,
+    typed: dict[str, Any] | None = None,
+    form_error: str | None = None,
+    status: int = 200,
+) -> web.Response:
+    """The teams page; `typed` and `form_error`: the refused team form, shown again."""
     svc = services(request)
     async with svc.uow() as uow:
         reports = await team_certification.team_reports(
@@ -54,32 +60,28 @@ async def team_list(request: web.Request) -> web.Response:
             after_id=query.after_id(),
         )
         counties = await choices.counties(uow, session.staff)
-    kept = {k: v for k, v in request.query.items() if k in ("within_days", "ending") and v}
     cursor = query.next_cursor([r.team.id for r in reports])
-    return await _list_page(
-        request,
-        reports=reports,
-        query=query,
-        counties=counties,
-        error=error,
-        more=None if cursor is None else "?" + urlencode({**kept, "cursor": cursor}),
-    )
-
-
-async def _list_page(request: web.Request, status: int = 200, **context: Any) -> web.Response:
+    typed = typed or {}
     return page(
         request,
         "teams.html",
         status=status,
         page_name="teams",
-        **{"name": "", "county_id": "", "form_error": None, **context},
+        reports=reports,
+        query=query,
+        counties=counties,
+        error=error,
+        more=None if cursor is None else "?" + urlencode({**kept, "cursor": cursor}),
+        name=typed.get("name") or "",
+        county_id=str(typed.get("county_id") or ""),
+        form_error=form_error,
     )
 
 
 @routes.post("/teams/new")
 async def create_team(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
-    typed = {"name": _text(form, "name"), "county_id": _number(_text(form, "county_id"))}
+    typed = {"name": text_of(form, "name"), "county_id": id_or_text(text_of(form, "county_id"))}
     svc = services(request)
     try:
         body = read_form(typed, TeamCreate)
@@ -96,38 +98,10 @@ async def create_team(request: web.Request) -> web.Response:
         status, detail = refusal(refused)
         if status in (403, 404):
             raise
-        return await _refused_list(request, session, typed, detail, status)
-    raise web.HTTPSeeOther(f"/console/teams/{report.team.id}?done=formed")
-
-
-async def _refused_list(
-    request: web.Request, session: ConsoleSession, typed: dict[str, Any], detail: str, status: int
-) -> web.Response:
-    query = TeamListQuery(limit=PAGE)
-    svc = services(request)
-    async with svc.uow() as uow:
-        reports = await team_certification.team_reports(
-            uow,
-            session.staff,
-            today=svc.clock().date(),
-            warn_within=query.warn_within,
-            ending_only=False,
-            limit=PAGE,
-            after_id=None,
+        return await _list_page(
+            request, session, TeamListQuery(limit=PAGE), {}, typed=typed, form_error=detail, status=status
         )
-        counties = await choices.counties(uow, session.staff)
-    return await _list_page(
-        request,
-        status,
-        reports=reports,
-        query=query,
-        counties=counties,
-        error=None,
-        more=None,
-        name=typed["name"],
-        county_id=str(typed["county_id"] or ""),
-        form_error=detail,
-    )
+    raise web.HTTPSeeOther(f"/console/teams/{report.team.id}?done=formed")
 
 
 @routes.get("/teams/{id}")
@@ -163,7 +137,7 @@ async def _team_page(
 async def edit_team(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
     team_id = request_id(request)
-    typed = {"name": _text(form, "name") or None, "leader_id": _number(_text(form, "leader_id"))}
+    typed = {"name": text_of(form, "name") or None, "leader_id": id_or_text(text_of(form, "leader_id"))}
     svc = services(request)
     try:
         body = read_form(typed, TeamEdit)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
@@ -20,6 +19,7 @@ from storage.models import RosterMember, ServiceObject
 from storage.uow import UnitOfWork
 from tests.console.test_desk_pages import csrf_of, signed_in
 from tests.console.test_login import hidden
+from tests.console.test_registry_pages import upload
 from tests.demo_world import build_world
 
 UowFactory = Callable[[], UnitOfWork]
@@ -188,13 +188,6 @@ async def test_roster_members_are_added_corrected_and_removed_one_at_a_time(
     assert len(await roster_of(uow_factory, world.service_object_id)) == 2
 
 
-def upload(token: str, content: bytes, name: str = "roster.csv") -> aiohttp.FormData:
-    form = aiohttp.FormData()
-    form.add_field("csrf", token)
-    form.add_field("file", content, filename=name, content_type="text/csv")
-    return form
-
-
 async def test_a_roster_import_reports_every_bad_row_and_keeps_the_roster_then_replaces_it(
     console: TestClient, uow_factory: UowFactory
 ) -> None:
@@ -205,14 +198,14 @@ async def test_a_roster_import_reports_every_bad_row_and_keeps_the_roster_then_r
     before = await roster_of(uow_factory, world.service_object_id)
 
     bad = "姓名,手机号\n王二牛,13904781001\n,13904781003\n<script>x</script>,12\n".encode()
-    refused = await console.post(f"{path}/roster/import", data=upload(token, bad))
+    refused = await console.post(f"{path}/roster/import", data=upload(token, bad, "roster.csv"))
     text = await refused.text()
     assert refused.status == 422 and text.count('class="row-error"') == 2
     assert "<script>x</script>" not in text
     assert await roster_of(uow_factory, world.service_object_id) == before
 
     good = "姓名,手机号\n王二牛,13904781001\n王小牛,13904781009\n".encode()
-    imported = await console.post(f"{path}/roster/import", data=upload(token, good))
+    imported = await console.post(f"{path}/roster/import", data=upload(token, good, "roster.csv"))
     assert imported.status == 200 and "名单已导入" in await imported.text()
     assert await roster_of(uow_factory, world.service_object_id) == [
         ("王二牛", "13904781001"),
