@@ -47,6 +47,9 @@ async def test_the_list_filters_comes_in_pages_and_keeps_to_the_county(
     assert "临河区狼山镇王二牛示范户" in listed and "巴彦淖尔国家农业科技园区" in listed
     assert "五原县" not in listed  # another county's objects are not listed
     assert 'href="/console/service-objects/new"' not in listed  # a reviewer reads only
+    english = await (await console.get("/console/service-objects?lang=en")).text()
+    assert "<h1>Service objects</h1>" in english and "Listed" in english
+    assert (await console.get("/console/service-objects?lang=zh")).status == 200
 
     households = await (await console.get("/console/service-objects?kind=household")).text()
     assert "王二牛示范户" in households and "番茄示范点" not in households
@@ -186,6 +189,19 @@ async def test_roster_members_are_added_corrected_and_removed_one_at_a_time(
     removed = await console.post(f"{path}/members/{member}/remove", data={"csrf": token})
     assert removed.status == 200 and "已删除成员" in await removed.text()
     assert len(await roster_of(uow_factory, world.service_object_id)) == 2
+
+    other = await object_named(uow_factory, "五原县隆兴昌镇刘满仓示范户")
+    assert other is not None
+    elsewhere = f"/console/service-objects/{other.id}"
+    for act, data in (
+        ("members", {"name": "新人", "phone": "13904789997"}),
+        ("deactivate", {"reason": "外出务工"}),
+        ("edit", {"name": "改名"}),
+    ):
+        assert (await console.post(f"{elsewhere}/{act}", data={"csrf": token, **data})).status == 404
+    assert await roster_of(uow_factory, other.id) == [("刘满仓", "13904782001")]
+    kept = await object_named(uow_factory, "五原县隆兴昌镇刘满仓示范户")
+    assert kept is not None and kept.certified
 
 
 async def test_a_roster_import_reports_every_bad_row_and_keeps_the_roster_then_replaces_it(

@@ -111,6 +111,9 @@ async def test_a_county_without_a_team_forms_one_and_a_second_is_refused(
         county_name = teamless.name
     await signed_in(console, uow_factory, "钱主任", AdminRole.county_admin, county_name)
     token = await csrf_of(console, "/console/teams")
+    english = await (await console.get("/console/teams?lang=en")).text()
+    assert "<h1>Teams</h1>" in english and "Form the team" in english
+    assert (await console.get("/console/teams?lang=zh")).status == 200  # the cookie keeps the choice
 
     forged = await console.post("/console/teams/new", data={"name": "新专家团"})
     blank = await console.post("/console/teams/new", data={"csrf": token, "name": ""})
