@@ -161,6 +161,7 @@ async def _object_page(
     object_id: int,
     *,
     member: dict[str, str] | None = None,
+    editing: dict[str, Any] | None = None,
     errors: list[rosters.RowError] | None = None,
     error: str | None = None,
     status: int = 200,
@@ -179,6 +180,8 @@ async def _object_page(
         township=next((t.name for t in townships if t.id == found.township_id), None),
         acts=service_objects.listing_acts(session.staff, found),
         member=member or {"name": "", "phone": ""},
+        # a refused correction: that member's form open again with what was typed
+        editing=editing or {"id": None},
         errors=errors,
         error=error,
         done=outcome(request, *_DONE),
@@ -258,7 +261,8 @@ async def edit_member(request: web.Request) -> web.Response:
             )
     except (Problem, DomainError) as refused:
         status, detail = _refused(refused)
-        return await _object_page(request, session, object_id, error=detail, status=status)
+        editing = {"id": member_id, **typed}
+        return await _object_page(request, session, object_id, editing=editing, error=detail, status=status)
     raise web.HTTPSeeOther(f"/console/service-objects/{object_id}?done=member_edited#roster")
 
 

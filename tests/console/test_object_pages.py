@@ -185,6 +185,13 @@ async def test_roster_members_are_added_corrected_and_removed_one_at_a_time(
         "新人",
         "13904789998",
     )
+    clash = await console.post(
+        f"{path}/members/{member}/edit", data={"csrf": token, "name": "<i>新名</i>", "phone": "13904781001"}
+    )
+    text = await clash.text()
+    assert clash.status == 422 and "13904781001" in text and "<details open>" in text
+    assert 'value="&lt;i&gt;新名&lt;/i&gt;"' in text  # the correction typed is kept, as text
+    assert (await roster_of(uow_factory, world.service_object_id))[-1] == ("新人", "13904789998")
     assert (await console.post(f"{path}/members/99999/remove", data={"csrf": token})).status == 404
     removed = await console.post(f"{path}/members/{member}/remove", data={"csrf": token})
     assert removed.status == 200 and "已删除成员" in await removed.text()
