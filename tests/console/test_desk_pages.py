@@ -276,6 +276,7 @@ async def test_a_made_up_outcome_in_the_address_shows_no_notice(
         f"/console/advisories/{advisory_id}",
         f"/console/complaints/{complaint_id}",
         f"/console/experts/{world.experts['王建国']}",
+        f"/console/service-objects/{world.service_object_id}",
         "/console/terms",
     ):
         answer = await console.get(path + "?done=%3Cscript%3E")
