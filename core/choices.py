@@ -1,4 +1,5 @@
-"""What a certification form offers to pick from: the counties and the specialties (Art. 6(2), 9).
+"""What a certification form offers to pick from: the counties, their townships and the specialties
+(Art. 6(2), 9, 10).
 
 Read only; the certifying use cases (core.certification) check whatever is sent all the same.
 """
@@ -9,7 +10,7 @@ from sqlalchemy import select
 
 from core.permissions import Permission
 from core.scope import Staff
-from storage.models import County, Specialty
+from storage.models import County, Specialty, Township
 from storage.uow import UnitOfWork
 
 
@@ -25,3 +26,12 @@ async def counties(uow: UnitOfWork, staff: Staff) -> list[County]:
 async def specialties(uow: UnitOfWork, staff: Staff) -> list[Specialty]:
     staff.ensure(Permission.read_certification)
     return list((await uow.session.scalars(select(Specialty).order_by(Specialty.code))).all())
+
+
+async def townships(uow: UnitOfWork, staff: Staff) -> list[Township]:
+    """The townships of the counties the staff may certify for, by county then name."""
+    staff.ensure(Permission.read_certification)
+    query = select(Township).order_by(Township.county_id, Township.name)
+    if staff.county_id is not None:
+        query = query.where(Township.county_id == staff.county_id)
+    return list((await uow.session.scalars(query)).all())

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from core import audit
 from core.certification import ensure_county_exists
 from core.errors import IllegalTransition, InvalidInput, NotPermitted, required_text, within_limit
-from core.permissions import Permission
+from core.permissions import Permission, allows
 from core.phones import roster_mobile
 from core.rosters import COUNTY_CERTIFIES, load_service_object
 from core.scope import Staff
@@ -166,6 +166,16 @@ async def edit_service_object(
     )
     await uow.commit()
     return found
+
+
+def listing_acts(staff: Staff, found: ServiceObject) -> list[str]:
+    """What a form offers `staff` for this object: deactivate or reactivate, or nothing when the
+    object is the city's to list (Art. 10(1), 10(2)) or the role does not certify (set_certified checks)."""
+    if not allows(staff.role, Permission.certify):
+        return []
+    if staff.county_id is not None and found.kind not in COUNTY_CERTIFIES:
+        return []
+    return ["deactivate" if found.certified else "reactivate"]
 
 
 async def set_certified(

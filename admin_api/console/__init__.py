@@ -16,10 +16,12 @@ from admin_api.console import (
     account,
     desk,
     fees,
+    objects,
     pages,
     registry,
     statements,
     static,
+    teams,
     term_pages,
     views,
     vouchers,
@@ -50,5 +52,7 @@ def console_app(*, trust_proxy: bool = False) -> web.Application:
     app.add_routes(vouchers.routes)
     app.add_routes(statements.routes)
     app.add_routes(fees.routes)
+    app.add_routes(objects.routes)
+    app.add_routes(teams.routes)
     app.add_routes(static.routes)
     return app

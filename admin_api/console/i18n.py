@@ -288,6 +288,55 @@ _WORDS: dict[str, tuple[str, str]] = {
     "done_fee": ("已保存新收费标准", "Fee saved"),
     "bad_mode": ("请选择服务方式", "Pick a service mode"),
     "bad_date": ("生效时间格式不对，例如 2026-08-01T00:00", "Write the date as 2026-08-01T00:00"),
+    # Service objects and their rosters (admin_api.console.objects), teams (admin_api.console.teams).
+    "service_objects": ("服务对象", "Service objects"),
+    "new_service_object": ("登记服务对象", "Record a service object"),
+    "kind_hint": (
+        "旗县区登记示范户；示范点、园区、示范单位由市里认定（第十条）",
+        "Counties record households; points, parks and units are certified by the city (Art. 10)",
+    ),
+    "listing": ("名单", "Listing"),
+    "listed": ("在册", "Listed"),
+    "delisted": ("已移出", "Taken off"),
+    "industries": ("主导产业", "Main industries"),
+    "contact_name": ("联系人", "Contact"),
+    "roster": ("成员名单", "Roster"),
+    "add_member": ("添加成员", "Add a member"),
+    "import_roster": ("导入名单（替换全部）", "Import the roster (replaces it)"),
+    "roster_hint": (
+        "CSV（UTF-8）或 XLSX，第一行为表头：姓名、手机号。有错的行会逐行列出，名单不变",
+        "CSV (UTF-8) or XLSX, a header row: 姓名, 手机号. Wrong rows are listed; the roster stays",
+    ),
+    "explain_deactivate": (
+        "移出名单后，名单上的农户不能再绑定；服务券账户和流水保留，已冻结的费用照常结算，"
+        "不再发放新券，余额年底照常过期。可随时恢复",
+        "Taken off the list, its roster no longer binds; the voucher account and ledger stay, fees held "
+        "run their course, no new batch is issued, the balance expires at year end. It can be put back",
+    ),
+    "explain_reactivate": ("恢复后，名单上的农户可以再次绑定", "Put back, its roster binds again"),
+    "act_deactivate": ("移出名单", "Take off the list"),
+    "act_reactivate": ("恢复在册", "Put back on the list"),
+    "done_object_recorded": ("已登记服务对象", "Service object recorded"),
+    "done_object_edited": ("已保存", "Saved"),
+    "done_object_deactivate": ("已移出名单", "Taken off the list"),
+    "done_object_reactivate": ("已恢复在册", "Put back on the list"),
+    "done_object_added": ("已添加成员", "Member added"),
+    "done_object_member_edited": ("已修改成员", "Member corrected"),
+    "done_object_removed": ("已删除成员", "Member removed"),
+    "done_object_imported": ("名单已导入", "Roster imported"),
+    "teams": ("专家团", "Teams"),
+    "within_days": ("聘期届满天数内", "Terms ending within (days)"),
+    "ending_only": ("只看有聘期将满的", "Only teams with a term ending"),
+    "ending_within": ("聘期将满", "Terms ending"),
+    "team_lacks": ("不符合第七条", "Short of Art. 7"),
+    "form_team": ("组建专家团", "Form the team"),
+    "team_name": ("专家团名称", "Team name"),
+    "leader_hint": (
+        "团长须为在聘的副高及以上职称成员（第七条）",
+        "The leader: an active member, 副高 or above (Art. 7)",
+    ),
+    "done_team_formed": ("已组建专家团", "Team formed"),
+    "done_team_edited": ("已保存", "Saved"),
 }
 
 # What reviewers most often tell a farmer; the farmer reads Chinese, so these stay Chinese.

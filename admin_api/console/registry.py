@@ -1,6 +1,6 @@
 """The experts' registry in the console (Art. 6(2), 7, 9): experts in pages, one expert, certify and
-edit, suspend / dismiss / reinstate with a reason, import and export a spreadsheet, the team's Art. 7
-check.
+edit, suspend / dismiss / reinstate with a reason, import and export a spreadsheet. The team's
+pages (its Art. 7 check, its name and leader) are admin_api.console.teams.
 
 A view reads the form, calls ONE core use case (the same the API's certification routes call) and
 redirects, or shows the form again with what was typed and why it was refused. The checks are
@@ -17,6 +17,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from admin_api.bodies import read_form
+from admin_api.console.forms import uploaded
 from admin_api.console.render import outcome, page, refusal
 from admin_api.console.sessions import ConsoleSession
 from admin_api.console.views import VIA, checked_form, services, signed_in
@@ -26,7 +27,7 @@ from admin_api.problems import Problem
 from admin_api.routes import certification as api_certification
 from admin_api.routes.certification import county_for
 from admin_api.schemas.certification import ExpertCreate, ExpertEdit, ExportQuery
-from admin_api.tables import CSV, XLSX, read_rows
+from admin_api.tables import read_rows
 from core import certification, choices, expert_import, rosters
 from core.errors import DomainError
 from storage.enums import ExpertStatus
@@ -47,7 +48,6 @@ _BLANK: dict[str, Any] = {
     "certified_on": None,
     "county_id": None,
 }
-_SUFFIX_TYPES = {".csv": CSV, ".xlsx": XLSX}  # a browser names a spreadsheet's type as it likes
 
 
 def _text(form: MultiDictProxy[Any], name: str) -> str:
@@ -193,12 +193,7 @@ async def import_form(request: web.Request) -> web.Response:
 @routes.post("/experts/import")
 async def import_experts(request: web.Request) -> web.Response:
     session, form = await checked_form(request)
-    upload = form.get("file")
-    if not isinstance(upload, web.FileField):
-        raise Problem(422, "Unprocessable Content", "file: choose a CSV or XLSX file")
-    raw = upload.file.read()
-    suffix = upload.filename[upload.filename.rfind(".") :].lower() if "." in upload.filename else ""
-    content_type = _SUFFIX_TYPES.get(suffix, upload.content_type)
+    raw, content_type = uploaded(form)
     county = _text(form, "county_id")
     svc = services(request)
     async with svc.uow() as uow:
@@ -281,14 +276,3 @@ async def change_status(request: web.Request) -> web.Response:
             uow, session.staff, path_id(request), act, reason=_text(form, "reason"), via=VIA
         )
     raise web.HTTPSeeOther(f"/console/experts/{expert.id}?done={act}")
-
-
-@routes.get("/teams/{id}")
-async def team_page(request: web.Request) -> web.Response:
-    session = signed_in(request)
-    svc = services(request)
-    async with svc.uow() as uow:
-        report = await certification.team_report(
-            uow, session.staff, path_id(request), today=svc.clock().date()
-        )
-    return page(request, "team.html", page_name="experts", report=report)

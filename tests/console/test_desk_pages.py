@@ -276,6 +276,7 @@ async def test_a_made_up_outcome_in_the_address_shows_no_notice(
         f"/console/advisories/{advisory_id}",
         f"/console/complaints/{complaint_id}",
         f"/console/experts/{world.experts['王建国']}",
+        f"/console/service-objects/{world.service_object_id}",
         "/console/terms",
     ):
         answer = await console.get(path + "?done=%3Cscript%3E")
@@ -291,15 +292,17 @@ async def test_every_page_and_form_asks_for_a_log_in_first(
     assert console.app is not None
     [mounted] = [r for r in console.app.router.resources() if isinstance(r, web.PrefixedSubAppResource)]
     paths = {
-        (route.method, route.resource.canonical)
+        (route.method, route.resource.canonical, str(route.resource.get_info().get("pattern", "")))
         for route in mounted.get_info()["app"].router.routes()
         if route.resource is not None and route.method in ("GET", "POST")
     }
     asked = 0
-    for method, path in sorted(paths):
+    for method, path, pattern in sorted(paths):
         if path.startswith(("/console/login", "/console/static")):
             continue
-        concrete = re.sub(r"\{act[^}]*\}", "suspend", re.sub(r"\{(id|n)[^}]*\}", "1", path))
+        # {act} as the first act its pattern allows, any other placeholder ({id}, {member_id}) as 1
+        act = re.search(r"\(\?P<act>(\w+)", pattern)
+        concrete = re.sub(r"\{\w+\}", "1", path.replace("{act}", act[1] if act else "{act}"))
         answer = await console.request(method, concrete, data={}, allow_redirects=False)
         assert answer.status == 303 and answer.headers["Location"].startswith("/console/login"), (
             method,
