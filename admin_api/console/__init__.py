@@ -12,7 +12,18 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from admin_api.console import account, desk, fees, pages, registry, statements, static, term_pages, views, vouchers
+from admin_api.console import (
+    account,
+    desk,
+    fees,
+    pages,
+    registry,
+    statements,
+    static,
+    term_pages,
+    views,
+    vouchers,
+)
 from admin_api.console.render import console_middleware
 from admin_api.console.sessions import LIMIT, SESSIONS, TRUST_PROXY, LoginLimit, SessionStore
 

@@ -110,15 +110,23 @@ async def log_in(request: web.Request) -> web.Response:
     if found is None:
         return _login_page(request, _t(request, "wrong_password"), status=401, name=name[:64])
     staff, shown = found
+    # A new session key at every log-in, and the one this browser had (another person's, or a key
+    # someone planted) ends: nobody keeps or foists a session across a log-in.
+    request.config_dict[SESSIONS].close(request.cookies.get(COOKIE))
     session = request.config_dict[SESSIONS].open(staff, shown)
-    target = str(form.get("next", ""))
-    # Only a path of this console: never an open redirect to another site.
-    if not target.startswith("/console/") or target.startswith("//"):
-        target = "/console/"
-    response = web.HTTPSeeOther(target)
+    response = web.HTTPSeeOther(console_path(str(form.get("next", ""))))
     set_cookie(response, request, COOKIE, session.key, "/console")
     response.del_cookie(LOGIN_COOKIE, path="/console/login")
     raise response
+
+
+def console_path(target: str) -> str:
+    """Where a log-in leads: a path of this console, else the queue. Never another site (`//host`,
+    `/\\host`), never out of the console (`..`), nothing a header cannot carry."""
+    unsafe = ("//", "\\", "..")
+    if not target.startswith("/console/") or any(u in target for u in unsafe) or not target.isprintable():
+        return "/console/"
+    return target
 
 
 @routes.post("/logout")

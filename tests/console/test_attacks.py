@@ -1,0 +1,149 @@
+"""The console as an attacker tries it over aiohttp's client: a log-in that leads elsewhere, a
+session planted or kept across a log-in, a log-out by a link, another county's object named in a
+form's field, and a template that would need the CSP relaxed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+from aiohttp import FormData
+from aiohttp.test_utils import TestClient
+from sqlalchemy import func, select
+
+from admin_api.console import console_app
+from storage.enums import AdminRole
+from storage.models import Expert
+from storage.uow import UnitOfWork
+from tests.console.conftest import PASSWORD, console_user
+from tests.console.test_login import hidden
+from tests.demo_world import build_world
+
+UowFactory = Callable[[], UnitOfWork]
+TEMPLATES = Path(console_app.__code__.co_filename).parent / "templates"
+
+
+async def _log_in(console: TestClient, name: str, next_: str = "") -> str:
+    html = await (await console.get("/console/login")).text()
+    token = hidden(html[html.index('action="/console/login"') :], "csrf")  # not the log-out form's
+    answer = await console.post(
+        "/console/login",
+        data={"csrf": token, "name": name, "password": PASSWORD, "next": next_},
+        allow_redirects=False,
+    )
+    assert answer.status == 303, await answer.text()
+    return answer.headers["Location"]
+
+
+def _session_key(console: TestClient) -> str:
+    [key] = [c.value for c in console.session.cookie_jar if c.key == "jf_console"]
+    return key
+
+
+def _send_session(console: TestClient, key: str) -> None:
+    """The browser sends `key` as its console session (a planted cookie, or one kept from before)."""
+    cookie: SimpleCookie = SimpleCookie()
+    cookie["jf_console"] = key
+    cookie["jf_console"]["path"] = "/console"
+    console.session.cookie_jar.update_cookies(cookie, console.make_url("/"))
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "https://evil.example/console/",
+        "/\\evil.example",
+        "/console/\\\\evil.example",
+        "/console/\r\nSet-Cookie: jf_console=planted",
+        "javascript:alert(1)",
+        "/console/../../evil",
+    ],
+)
+async def test_a_log_in_never_leads_off_the_console(
+    console: TestClient, uow_factory: UowFactory, target: str
+) -> None:
+    await build_world(uow_factory)
+    await console_user(uow_factory, "李审核", AdminRole.county_reviewer, "临河区")
+    location = await _log_in(console, "李审核", target)
+    assert location.startswith("/console/") and not location.startswith("//")
+    assert "\r" not in location and "\n" not in location and "\\" not in location and ".." not in location
+
+
+async def test_a_log_in_gives_a_new_session_and_ends_the_one_the_browser_had(
+    console: TestClient, uow_factory: UowFactory
+) -> None:
+    await build_world(uow_factory)
+    await console_user(uow_factory, "李审核", AdminRole.county_reviewer, "临河区")
+    await console_user(uow_factory, "张审核", AdminRole.county_reviewer, "临河区")
+    _send_session(console, "planted-by-someone")
+    await _log_in(console, "李审核")
+    first = _session_key(console)
+    assert first != "planted-by-someone"
+    await _log_in(console, "张审核")  # another person at the same browser
+    second = _session_key(console)
+    assert second != first
+    _send_session(console, first)
+    answer = await console.get("/console/", allow_redirects=False)
+    assert answer.status == 303 and answer.headers["Location"].startswith("/console/login")
+
+
+async def test_log_out_is_a_post_with_its_token(console: TestClient, uow_factory: UowFactory) -> None:
+    await build_world(uow_factory)
+    await console_user(uow_factory, "李审核", AdminRole.county_reviewer, "临河区")
+    await _log_in(console, "李审核")
+    assert (await console.get("/console/logout", allow_redirects=False)).status == 405
+    assert (await console.post("/console/logout", data={}, allow_redirects=False)).status == 403
+    queue = await console.get("/console/", allow_redirects=False)
+    assert queue.status == 200, "a link or a form from elsewhere logs nobody out"
+    key = _session_key(console)
+    token = hidden(await queue.text(), "csrf")
+    assert (await console.post("/console/logout", data={"csrf": token}, allow_redirects=False)).status == 303
+    _send_session(console, key)
+    assert (await console.get("/console/", allow_redirects=False)).status == 303
+
+
+async def test_another_countys_id_in_a_forms_field_certifies_nobody(
+    console: TestClient, uow_factory: UowFactory
+) -> None:
+    world = await build_world(uow_factory)
+    await console_user(uow_factory, "赵主任", AdminRole.county_admin, "临河区")
+    await _log_in(console, "赵主任")
+    token = hidden(await (await console.get("/console/experts/new")).text(), "csrf")
+    async with uow_factory() as uow:
+        before = await uow.session.scalar(select(func.count()).select_from(Expert))
+    typed = {
+        "csrf": token,
+        "name": "外县专家",
+        "phone": "13900000000",
+        "title": "农艺师",
+        "organisation": "某站",
+        "specialties": "plant_protection",
+        "certified_on": "2026-01-01",
+        "county_id": str(world.other_county_id),
+    }
+    answer = await console.post("/console/experts/new", data=typed, allow_redirects=False)
+    assert answer.status in (403, 404), await answer.text()
+    upload = FormData()
+    upload.add_field("csrf", token)
+    upload.add_field("county_id", str(world.other_county_id))
+    upload.add_field(
+        "file", "姓名,电话\n外县专家,13900000001\n".encode(), filename="x.csv", content_type="text/csv"
+    )
+    answer = await console.post("/console/experts/import", data=upload, allow_redirects=False)
+    assert answer.status in (403, 404, 422), await answer.text()
+    async with uow_factory() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(Expert)) == before
+
+
+def test_no_template_needs_the_csp_relaxed() -> None:
+    # The CSP allows this origin's files only: an inline script, style or handler would not run.
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.I)
+    found = {
+        template.name: inline.findall(template.read_text(encoding="utf-8"))
+        for template in TEMPLATES.glob("*.html")
+    }
+    assert not {name: hits for name, hits in found.items() if hits}
