@@ -15,10 +15,13 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
 from admin_api.console import console_app
+from core.seed.demo_queue import seed_demo_queue
 from storage.enums import AdminRole
-from storage.models import Expert
+from storage.models import AuditLog, Expert, FeeScheduleEntry, LedgerEntry, TermEntry
+from storage.models.admin import ReviewNote
 from storage.uow import UnitOfWork
 from tests.console.conftest import PASSWORD, console_user
+from tests.console.test_garbage_matrix import field_names, filled, routes
 from tests.console.test_login import hidden
 from tests.demo_world import build_world
 
@@ -147,3 +150,36 @@ def test_no_template_needs_the_csp_relaxed() -> None:
         for template in TEMPLATES.glob("*.html")
     }
     assert not {name: hits for name, hits in found.items() if hits}
+
+
+@pytest.mark.parametrize(
+    ("role", "county"), [(AdminRole.county_admin, "临河区"), (AdminRole.city_institute, None)]
+)
+async def test_every_form_without_its_token_is_refused_before_it_does_anything(
+    console: TestClient, uow_factory: UowFactory, role: AdminRole, county: str | None
+) -> None:
+    # Walked from the route table, so a new form cannot skip the check: each POST gets a form a
+    # person could have filled (ids of objects that exist), with a wrong token or none: 403, and
+    # neither the audit log nor any row moves.
+    await build_world(uow_factory)
+    async with uow_factory() as uow:
+        await seed_demo_queue(uow)
+    await console_user(uow_factory, "赵主任", role, county)
+    await _log_in(console, "赵主任")
+    plausible = {name: "1" for name in field_names()} | {"reason": "重复提交", "amount": "10", "year": "2026"}
+    before = await _counts(uow_factory)
+    posts = [path for method, path in routes() if method == "POST"] + ["/logout"]
+    for path in posts:
+        for token in ({}, {"csrf": "forged"}):
+            answer = await console.post(filled(path, "1"), data=plausible | token, allow_redirects=False)
+            assert answer.status == 403, f"{path} {token}: {answer.status}"
+    assert await _counts(uow_factory) == before
+    assert (await console.get("/console/", allow_redirects=False)).status == 200, "still signed in"
+
+
+async def _counts(uow_factory: UowFactory) -> dict[str, int | None]:
+    async with uow_factory() as uow:
+        return {
+            model.__name__: await uow.session.scalar(select(func.count()).select_from(model))
+            for model in (AuditLog, Expert, LedgerEntry, TermEntry, ReviewNote, FeeScheduleEntry)
+        }
