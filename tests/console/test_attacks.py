@@ -17,7 +17,16 @@ from sqlalchemy import func, select
 from admin_api.console import console_app
 from core.seed.demo_queue import seed_demo_queue
 from storage.enums import AdminRole
-from storage.models import AuditLog, Expert, FeeScheduleEntry, LedgerEntry, TermEntry
+from storage.models import (
+    AuditLog,
+    Expert,
+    Farmer,
+    FeeScheduleEntry,
+    LedgerEntry,
+    ServiceObject,
+    TermEntry,
+    Township,
+)
 from storage.models.admin import ReviewNote
 from storage.uow import UnitOfWork
 from tests.console.conftest import PASSWORD, console_user
@@ -183,3 +192,35 @@ async def _counts(uow_factory: UowFactory) -> dict[str, int | None]:
             model.__name__: await uow.session.scalar(select(func.count()).select_from(model))
             for model in (AuditLog, Expert, LedgerEntry, TermEntry, ReviewNote, FeeScheduleEntry)
         }
+
+
+async def test_another_countys_ids_and_names_in_any_query_show_nothing_of_it(
+    console: TestClient, uow_factory: UowFactory
+) -> None:
+    # Every page without a path id, walked from the route table, with every parameter naming the
+    # other county (its id, its name, its townships, experts, service objects): a county
+    # administrator of 临河区 sees nothing of 五原县's people and objects, whatever the address says.
+    world = await build_world(uow_factory)
+    async with uow_factory() as uow:
+        await seed_demo_queue(uow)
+        theirs = world.other_county_id
+        names: set[str] = set()
+        ids: set[str] = {str(theirs), str(world.other_county_expert_id)}
+        for model in (Expert, ServiceObject, Farmer, Township):
+            rows = (await uow.session.execute(select(model.id, model.name, model.county_id))).all()
+            ours = {name for _id, name, county in rows if county != theirs}
+            names |= {name for _id, name, county in rows if county == theirs and name not in ours}
+            ids |= {str(i) for i, _name, county in rows if county == theirs}
+    assert names, "the other county has people and objects to hide"
+    await console_user(uow_factory, "赵主任", AdminRole.county_admin, "临河区")
+    await _log_in(console, "赵主任")
+    values = [*sorted(ids, key=int)[:12], "五原县", *sorted(names)[:4]]
+    pages = [path for method, path in routes() if method == "GET" and "{" not in path]
+    for path in pages:
+        for value in values:
+            answer = await console.get(
+                "/console" + path, params=[(n, value) for n in field_names() if n != "lang"]
+            )
+            shown = await answer.text()
+            leaked = sorted(name for name in names if name in shown and name not in value)  # not an echo
+            assert not leaked, f"{path} with {value!r} shows {leaked}"
