@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
@@ -40,6 +41,19 @@ def beijing(at: datetime | None) -> str:
     return "" if at is None else at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
+def other_language(request: web.Request, lang: str) -> str:
+    """The header's link to this page in the other language, its filters kept. A page a form's post
+    rendered (a refused form, a preview) reloads its path by GET when the path has a GET page, else
+    the queue: never "method not allowed"."""
+    other = "en" if lang == "zh" else "zh"
+    resource = request.match_info.route.resource
+    has_page = resource is not None and any(route.method == "GET" for route in resource)
+    if request.method not in ("GET", "HEAD") and not has_page:
+        return f"/console/?lang={other}"
+    kept = [(k, v) for k, v in request.query.items() if k != "lang"] if request.method == "GET" else []
+    return request.path + "?" + urlencode([*kept, ("lang", other)])
+
+
 def page(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     lang = language(request)
     session = current(request)
@@ -50,6 +64,7 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any)
             "t": translator(lang),
             "status_name": status_namer(lang),
             "lang": lang,
+            "other_language": other_language(request, lang),
             "session": session,
             "csrf": session.csrf if session else "",
             "reasons": COMMON_REASONS,
