@@ -23,6 +23,10 @@ _WORDS: dict[str, tuple[str, str]] = {
     "name": ("用户名", "Name"),
     "password": ("密码", "Password"),
     "wrong_password": ("用户名或密码不对", "Wrong name or password"),
+    "failed": (
+        "服务器出错，本次操作没有生效，错误已记录；请稍后再试",
+        "The server failed; nothing was changed and the failure is logged. Try again later",
+    ),
     "too_many": ("尝试次数过多，请稍后再试", "Too many attempts; try again later"),
     "csrf": (
         "表单已过期或来源不明，请刷新页面后重试",

@@ -7,6 +7,7 @@ sets the language cookie when ?lang= chose one.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from admin_api.statement_files import yuan
 from core.errors import DomainError
 from core.permissions import Permission, allows
 
+log = logging.getLogger(__name__)
 BEIJING = ZoneInfo("Asia/Shanghai")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -113,5 +115,9 @@ async def console_middleware(
             exc.headers.update(PAGE_HEADERS)
             raise
         response = page(request, "error.html", status=exc.status, detail=exc.reason)
+    except Exception:
+        # A person reads this, not a script: the error page, in their language, never the details.
+        log.exception("%s %s failed", request.method, request.rel_url.path)
+        response = page(request, "error.html", status=500, detail=translator(language(request))("failed"))
     response.headers.update(PAGE_HEADERS)
     return response

@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 from aiohttp import FormData
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
+from admin_api.app import create_admin_app
 from admin_api.console import console_app
+from admin_api.services import AdminServices
 from core.seed.demo_queue import seed_demo_queue
 from storage.enums import AdminRole
 from storage.models import (
@@ -224,3 +227,22 @@ async def test_another_countys_ids_and_names_in_any_query_show_nothing_of_it(
             shown = await answer.text()
             leaked = sorted(name for name in names if name in shown and name not in value)  # not an echo
             assert not leaked, f"{path} with {value!r} shows {leaked}"
+
+
+async def test_a_failure_of_the_server_is_a_page_a_person_reads(tmp_path: Path) -> None:
+    # A real failure: the database file cannot be opened (its folder does not exist).
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'gone' / 'jingfu.db'}")
+    app = create_admin_app(AdminServices(session_factory=async_sessionmaker(engine)))
+    try:
+        async with TestClient(TestServer(app, host="127.0.0.1")) as console:
+            html = await (await console.get("/console/login")).text()
+            token = hidden(html, "csrf")
+            answer = await console.post(
+                "/console/login", data={"csrf": token, "name": "李审核", "password": PASSWORD}
+            )
+            shown = await answer.text()
+            assert answer.status == 500 and answer.content_type == "text/html"
+            assert "服务器出错" in shown and "Traceback" not in shown and "sqlite" not in shown.lower()
+            assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
+    finally:
+        await engine.dispose()
