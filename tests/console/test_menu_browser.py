@@ -48,7 +48,9 @@ async def _menu_holds(t: Tab, size: ViewportSize) -> list[str]:
     return [
         box["href"]
         for box in boxes
-        if box["href"].startswith("/console/") and box["href"] != "/console/account/password"
+        if box["href"].startswith("/console/")
+        and box["href"] != "/console/account/password"
+        and "lang=" not in box["href"]  # the language link names the page it is on
     ]
 
 
