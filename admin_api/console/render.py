@@ -26,6 +26,9 @@ from core.errors import DomainError
 from core.permissions import Permission, allows
 
 log = logging.getLogger(__name__)
+# aiohttp's own refusals (no such route, a link to a form's address, a body over the limit), said in
+# the user's language instead of the HTTP reason phrase
+_HTTP_WORDS = {404: "no_page", 405: "wrong_method", 413: "too_large"}
 BEIJING = ZoneInfo("Asia/Shanghai")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -114,7 +117,9 @@ async def console_middleware(
         if exc.status < 400:
             exc.headers.update(PAGE_HEADERS)
             raise
-        response = page(request, "error.html", status=exc.status, detail=exc.reason)
+        said = _HTTP_WORDS.get(exc.status)
+        detail = translator(language(request))(said) if said else exc.reason
+        response = page(request, "error.html", status=exc.status, detail=detail)
     except Exception:
         # A person reads this, not a script: the error page, in their language, never the details.
         log.exception("%s %s failed", request.method, request.rel_url.path)

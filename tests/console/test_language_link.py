@@ -68,3 +68,22 @@ async def test_from_a_page_a_form_rendered_the_language_link_opens_a_page(
         if followed.status in (405,) or followed.status >= 500:
             failures.append(f"{path}: {link} → {followed.status}")
     assert not failures, failures
+
+
+async def test_an_address_that_is_no_page_is_said_in_the_users_language(
+    console: TestClient, uow_factory: UowFactory
+) -> None:
+    await build_world(uow_factory)
+    await console_user(uow_factory, "赵主任", AdminRole.county_admin, "临河区")
+    await _log_in(console, "赵主任")
+    missing = await console.get("/console/no-such-page")
+    assert missing.status == 404 and "没有这个页面" in await missing.text()
+    wrong_method = await console.get("/console/logout")
+    assert wrong_method.status == 405 and "这个地址不能直接打开" in await wrong_method.text()
+    csrf = hidden(await (await console.get("/console/experts/import")).text(), "csrf")
+    big = await console.post(
+        "/console/terms/import", data={"csrf": csrf, "list": "banned", "lines": "词\n" * 40_000}
+    )
+    assert big.status == 413 and "提交的内容太大" in await big.text()
+    english = await console.get("/console/no-such-page?lang=en")
+    assert "There is no such page" in await english.text()
