@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 from pydantic import ValidationError
+from yarl import URL
 
 from admin_api.console.render import page
 from admin_api.console.sessions import (
@@ -43,8 +44,20 @@ _DONE = {"approved": "done_approved", "rejected": "done_rejected", "claimed": "d
 def signed_in(request: web.Request) -> ConsoleSession:
     session = current(request)
     if session is None:
-        raise web.HTTPSeeOther(f"/console/login?{urlencode({'next': request.rel_url.path_qs})}")
+        raise web.HTTPSeeOther(f"/console/login?{urlencode({'next': _page_after_log_in(request)})}")
     return session
+
+
+def _page_after_log_in(request: web.Request) -> str:
+    """The page to open after logging in: the one asked for; for a form posted after the session
+    ended, the page the form was on (the browser's same-origin Referer), never the form's address,
+    which is no page (405)."""
+    if request.method in ("GET", "HEAD"):
+        return request.rel_url.path_qs
+    referer = URL(request.headers.get("Referer", ""))
+    if referer.is_absolute() and referer.raw_authority == request.host:
+        return console_path(referer.raw_path_qs)
+    return "/console/"
 
 
 async def checked_form(request: web.Request) -> tuple[ConsoleSession, Any]:

@@ -87,3 +87,41 @@ async def test_an_address_that_is_no_page_is_said_in_the_users_language(
     assert big.status == 413 and "提交的内容太大" in await big.text()
     english = await console.get("/console/no-such-page?lang=en")
     assert "There is no such page" in await english.text()
+
+
+async def test_a_form_posted_after_the_session_ended_leads_back_to_a_page_after_log_in(
+    console: TestClient, uow_factory: UowFactory
+) -> None:
+    # Eight hours on, the reviewer presses 驳回 / 批准 / 保存: log in again, then a page, not a 405.
+    await build_world(uow_factory)
+    await console_user(uow_factory, "赵主任", AdminRole.county_admin, "临河区")
+    targets = {}
+    for method, path in routes():
+        if method == "POST":
+            answer = await console.post(filled(path, "1"), data={"reason": "x"}, allow_redirects=False)
+            assert answer.status == 303 and answer.headers["Location"].startswith("/console/login")
+            targets[path] = dict(parse_qsl(urlsplit(answer.headers["Location"]).query)).get("next", "")
+    await _log_in(console, "赵主任")
+    failures = []
+    for path, next_ in targets.items():
+        shown = await console.get(next_ or "/console/", allow_redirects=False)
+        if shown.status == 405:
+            failures.append(f"{path} → {next_}")
+    assert not failures, failures
+    # a browser names the page the form was on: that page, after log-in
+    console.session.cookie_jar.clear()
+    origin = str(console.make_url("")).rstrip("/")
+    answer = await console.post(
+        "/console/requests/1/reject",
+        data={"reason": "x"},
+        headers={"Referer": f"{origin}/console/requests/1"},
+        allow_redirects=False,
+    )
+    assert dict(parse_qsl(urlsplit(answer.headers["Location"]).query))["next"] == "/console/requests/1"
+    answer = await console.post(
+        "/console/requests/1/reject",
+        data={"reason": "x"},
+        headers={"Referer": "https://evil.example/console/requests/1"},
+        allow_redirects=False,
+    )
+    assert dict(parse_qsl(urlsplit(answer.headers["Location"]).query))["next"] == "/console/"
