@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.actors import Actor
+from core.errors import within_limit
 from core.permissions import Permission
 from core.scope import Staff
 from storage.enums import ActorKind
@@ -145,6 +146,10 @@ async def entries(
     with time, so a page never repeats or skips an entry written while a reader pages). County staff
     get their county's entries only."""
     staff.ensure(Permission.read_audit)
+    # What a reader typed reaches the database as a parameter: PostgreSQL refuses a NUL in it.
+    for field, typed, limit_ in (("action", where.action, 64), ("entity", where.entity, 32)):
+        if typed is not None:
+            within_limit(typed, limit_, field=field, what=field)
     query = select(AuditLog).order_by(AuditLog.id.desc()).limit(min(limit, MAX_PAGE))
     if staff.county_id is not None:
         query = query.where(AuditLog.county_id == staff.county_id)

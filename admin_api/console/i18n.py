@@ -23,6 +23,19 @@ _WORDS: dict[str, tuple[str, str]] = {
     "name": ("用户名", "Name"),
     "password": ("密码", "Password"),
     "wrong_password": ("用户名或密码不对", "Wrong name or password"),
+    "no_page": ("没有这个页面，或者您无权查看", "There is no such page, or it is not yours to see"),
+    "wrong_method": (
+        "这个地址不能直接打开，请从页面上的按钮提交",
+        "This address is not a page to open; use the page's button",
+    ),
+    "too_large": (
+        "提交的内容太大（上限 64 KiB），请分几次提交",
+        "What was sent is too large (at most 64 KiB); send it in parts",
+    ),
+    "failed": (
+        "服务器出错，本次操作没有生效，错误已记录；请稍后再试",
+        "The server failed; nothing was changed and the failure is logged. Try again later",
+    ),
     "too_many": ("尝试次数过多，请稍后再试", "Too many attempts; try again later"),
     "csrf": (
         "表单已过期或来源不明，请刷新页面后重试",

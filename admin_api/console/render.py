@@ -7,9 +7,11 @@ sets the language cookie when ?lang= chose one.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
@@ -23,6 +25,10 @@ from admin_api.statement_files import yuan
 from core.errors import DomainError
 from core.permissions import Permission, allows
 
+log = logging.getLogger(__name__)
+# aiohttp's own refusals (no such route, a link to a form's address, a body over the limit), said in
+# the user's language instead of the HTTP reason phrase
+_HTTP_WORDS = {404: "no_page", 405: "wrong_method", 413: "too_large"}
 BEIJING = ZoneInfo("Asia/Shanghai")
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -40,6 +46,19 @@ def beijing(at: datetime | None) -> str:
     return "" if at is None else at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
 
 
+def other_language(request: web.Request, lang: str) -> str:
+    """The header's link to this page in the other language, its filters kept. A page a form's post
+    rendered (a refused form, a preview) reloads its path by GET when the path has a GET page, else
+    the queue: never "method not allowed"."""
+    other = "en" if lang == "zh" else "zh"
+    resource = request.match_info.route.resource
+    has_page = resource is not None and any(route.method == "GET" for route in resource)
+    if request.method not in ("GET", "HEAD") and not has_page:
+        return f"/console/?lang={other}"
+    kept = [(k, v) for k, v in request.query.items() if k != "lang"] if request.method == "GET" else []
+    return request.path + "?" + urlencode([*kept, ("lang", other)])
+
+
 def page(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     lang = language(request)
     session = current(request)
@@ -50,6 +69,7 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any)
             "t": translator(lang),
             "status_name": status_namer(lang),
             "lang": lang,
+            "other_language": other_language(request, lang),
             "session": session,
             "csrf": session.csrf if session else "",
             "reasons": COMMON_REASONS,
@@ -97,6 +117,12 @@ async def console_middleware(
         if exc.status < 400:
             exc.headers.update(PAGE_HEADERS)
             raise
-        response = page(request, "error.html", status=exc.status, detail=exc.reason)
+        said = _HTTP_WORDS.get(exc.status)
+        detail = translator(language(request))(said) if said else exc.reason
+        response = page(request, "error.html", status=exc.status, detail=detail)
+    except Exception:
+        # A person reads this, not a script: the error page, in their language, never the details.
+        log.exception("%s %s failed", request.method, request.rel_url.path)
+        response = page(request, "error.html", status=500, detail=translator(language(request))("failed"))
     response.headers.update(PAGE_HEADERS)
     return response

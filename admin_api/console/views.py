@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 from pydantic import ValidationError
+from yarl import URL
 
 from admin_api.console.render import page
 from admin_api.console.sessions import (
@@ -43,8 +44,20 @@ _DONE = {"approved": "done_approved", "rejected": "done_rejected", "claimed": "d
 def signed_in(request: web.Request) -> ConsoleSession:
     session = current(request)
     if session is None:
-        raise web.HTTPSeeOther(f"/console/login?{urlencode({'next': request.rel_url.path_qs})}")
+        raise web.HTTPSeeOther(f"/console/login?{urlencode({'next': _page_after_log_in(request)})}")
     return session
+
+
+def _page_after_log_in(request: web.Request) -> str:
+    """The page to open after logging in: the one asked for; for a form posted after the session
+    ended, the page the form was on (the browser's same-origin Referer), never the form's address,
+    which is no page (405)."""
+    if request.method in ("GET", "HEAD"):
+        return request.rel_url.path_qs
+    referer = URL(request.headers.get("Referer", ""))
+    if referer.is_absolute() and referer.raw_authority == request.host:
+        return console_path(referer.raw_path_qs)
+    return "/console/"
 
 
 async def checked_form(request: web.Request) -> tuple[ConsoleSession, Any]:
@@ -110,15 +123,23 @@ async def log_in(request: web.Request) -> web.Response:
     if found is None:
         return _login_page(request, _t(request, "wrong_password"), status=401, name=name[:64])
     staff, shown = found
+    # A new session key at every log-in, and the one this browser had (another person's, or a key
+    # someone planted) ends: nobody keeps or foists a session across a log-in.
+    request.config_dict[SESSIONS].close(request.cookies.get(COOKIE))
     session = request.config_dict[SESSIONS].open(staff, shown)
-    target = str(form.get("next", ""))
-    # Only a path of this console: never an open redirect to another site.
-    if not target.startswith("/console/") or target.startswith("//"):
-        target = "/console/"
-    response = web.HTTPSeeOther(target)
+    response = web.HTTPSeeOther(console_path(str(form.get("next", ""))))
     set_cookie(response, request, COOKIE, session.key, "/console")
     response.del_cookie(LOGIN_COOKIE, path="/console/login")
     raise response
+
+
+def console_path(target: str) -> str:
+    """Where a log-in leads: a path of this console, else the queue. Never another site (`//host`,
+    `/\\host`), never out of the console (`..`), nothing a header cannot carry."""
+    unsafe = ("//", "\\", "..")
+    if not target.startswith("/console/") or any(u in target for u in unsafe) or not target.isprintable():
+        return "/console/"
+    return target
 
 
 @routes.post("/logout")

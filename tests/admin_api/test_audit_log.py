@@ -137,3 +137,15 @@ async def test_the_log_pages_newest_first_and_filters_by_time(
         response = await api.get(f"/api/v1/audit?{bad}", headers=institute)
         assert response.status == 400, bad
         assert response.content_type == "application/problem+json"
+
+
+async def test_a_filter_no_database_can_hold_is_refused_not_a_failure(
+    api: TestClient, uow_factory: UowFactory
+) -> None:
+    # PostgreSQL refuses a NUL even as a query parameter: it answered 500 before core refused it.
+    await build_world(uow_factory)
+    _, admin = await staff(uow_factory, AdminRole.county_admin, "临河区")
+    for name in ("action", "entity"):
+        answer = await api.get(f"/api/v1/audit?{name}=request%00.approve", headers=admin)
+        assert answer.status == 422, await answer.text()
+        assert "cannot be stored" in (await answer.json())["detail"]
