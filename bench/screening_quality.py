@@ -29,7 +29,7 @@ import ahocorasick_rs
 import jieba
 
 from jingfu.shared_data import shared_data
-from nlu.screening import Screener, TermLists, Verdict, builtin_lists, read_lists
+from nlu.screening import Screener, ScreeningResult, TermLists, Verdict, builtin_lists, read_lists
 from nlu.screening.model import Action, Hit, Term
 
 DATA = shared_data() / "screening"
@@ -152,7 +152,9 @@ def farm_terms(data: Path, screener: Screener, show: int) -> None:
     with (data / "corpus" / "farm_entities_dev.tsv").open(encoding="utf-8", newline="") as handle:
         terms = [row["term"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
     results = screener.check_many(terms)
-    made, cut, inside = [], [], []
+    made: list[ScreeningResult] = []
+    cut: list[ScreeningResult] = []
+    inside: list[ScreeningResult] = []
     for term, result in zip(terms, results, strict=True):
         own, listed = block_kinds(result.hits)
         if own:
