@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nlu.screening import Action, Screener, TermLists, Verdict, builtin_lists, words
@@ -96,6 +96,8 @@ COMMON_SCREENER = Screener(
 
 
 @settings(max_examples=200, deadline=None)
+# (found by hypothesis: the pesticide 乐果, an allowed word, made 政府乐果 a pesticide name)
+@example(before="2,4-滴", common="政府", after="乐果", gap="", noise="")
 @given(
     st.sampled_from(sorted(set(builtin_lists().allowed))),
     st.sampled_from(COMMON),
