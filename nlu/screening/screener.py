@@ -30,8 +30,9 @@ from nlu.screening.arrays import (
 from nlu.screening.batch_rows import BatchRows, SpelledRows, farmable, term_columns
 from nlu.screening.farm import pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables, fold_tables
+from nlu.screening.judge import judged
 from nlu.screening.lists import TermLists, builtin_lists
-from nlu.screening.model import Action, ScreeningResult, Term
+from nlu.screening.model import Action, ScreeningResult, Term, verdict_of
 from nlu.screening.patterns import Entry, fold_all, lone_numeral_word, merge_terms, with_number_variants
 from nlu.screening.pinyin import _CONTEXT as _PINYIN_CONTEXT
 from nlu.screening.pinyin import initial_table, looks_spelled, spell_all, syllable_table
@@ -281,6 +282,8 @@ class Screener(TextByText):
         self._p_two_frequency: _Array | None = None  # _two_frequencies
         self._p_common: tuple[_Array, _Array, _Array] | None = None  # _common_words
         self._listed = patterns  # what words.inside_longer_word may not read as a longer word
+        # What judge.py leaves as found: the team's own terms and contact details.
+        self._unjudged = frozenset(t.text for t in lists.terms if t.exact) | {contact.CATEGORY}
         self._terms = terms
         self._dropped: tuple[frozenset[str], _Array] | None = None  # dropped_spellings
         self._spellings: dict[bool, _Spelling] = {}  # _spelling, made on first use
@@ -357,7 +360,10 @@ class Screener(TextByText):
                 if spelling in terms:
                     continue
                 rest = lone_numeral_word(folded_of[id(entry.term)], spelling)
-                if rest is not None and words.frequency(rest) >= least:
+                # (a spelling that is itself a word, 一氧化碳 of 1氧化碳, is that word)
+                if (rest is not None and words.frequency(rest) >= least) or words.frequency(
+                    spelling
+                ) >= least:
                     dropped.add(spelling)
             keys = self._plain.keys
             per_pattern = np.fromiter((key in dropped for key in keys), dtype=np.bool_, count=len(keys))
@@ -409,9 +415,21 @@ class Screener(TextByText):
         if not texts:
             return []
         if len(texts) < _BATCH_FROM:
-            return self._check_text_by_text(texts)
+            return self._judged(self._check_text_by_text(texts))
         with collector_paused():
-            return self._check_batch(texts)
+            return self._judged(self._check_batch(texts))
+
+    def _judged(self, results: list[ScreeningResult]) -> list[ScreeningResult]:
+        """The results with the hits of the matcher's own making that a reader takes for ordinary
+        prose left out (judge.py), their verdicts anew."""
+        fold_char, exact = self._fold_char, self._unjudged
+        for number, result in enumerate(results):
+            hits = result.hits
+            if hits and any(h.matched != h.term or h.term[0].isdigit() for h in hits):
+                seen = judged(result.text, hits, fold_char, exact)
+                if seen != hits:
+                    results[number] = ScreeningResult(result.text, verdict_of(seen), seen)
+        return results
 
     def _check_batch(self, texts: list[str]) -> list[ScreeningResult]:
         batch = self._tables.fold_batch(texts)

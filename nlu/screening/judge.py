@@ -1,0 +1,135 @@
+"""The last look at a hit the matcher made itself (its matched text is not the listed term): would a
+reader of the original text see the listed word there, or ordinary farm prose?
+
+Seeing through evasions means skipping symbols, squeezing repeats and reading letters as pinyin. On
+farm prose those same steps make words that are not there (issue 20): 大，腿 (two clauses), 鱼、虾、蟹
+(a list), 3．3公斤 (a decimal point), 1.33公斤 (a number squeezed to 3公), 20cm以 (a unit read as
+the initials of 催眠药), pH值 (an abbreviation). Both paths of the screener apply this judge to their
+hits, so the rules are written once. A hit of a listed word written as the list writes it is never
+judged here: that is the list owner's choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Container
+
+from nlu.screening import words
+from nlu.screening.model import Hit
+
+# Punctuation inside a sentence: it separates clauses, list items, quotations and asides, so two
+# characters on either side of it are two words. Sentence ends (。？！) and brackets (【】[]) are
+# not here: they do not join a sentence's words, and evaders write them inside words (六。四, 国【人).
+SEPARATORS = frozenset("，、；：,;:“”‘’\"'（）()﹙﹚《》〈〉")
+_DECIMAL_POINTS = frozenset(".．")
+# Abbreviations read as such in Chinese farm text, with or without a number: acidity (pH),
+# Bacillus thuringiensis (BT, B.T), nitrogen-phosphorus-potassium fertiliser, pesticide
+# formulations (emulsifiable concentrate, wettable powder, suspension concentrate, water-dispersible
+# granules, soluble liquid), and the nucleic acids.
+ABBREVIATIONS = frozenset({"ph", "bt", "npk", "ec", "wp", "sc", "wg", "wdg", "sl", "dna", "rna"})
+_BETWEEN_NUMBER_AND_UNIT = frozenset(" -－/／")
+
+
+def judged(
+    text: str, hits: tuple[Hit, ...], fold_char: Callable[[str], str], exact: Container[str]
+) -> tuple[Hit, ...]:
+    """The hits of ``text`` a reader would see: those of the matcher's own making that are ordinary
+    prose are left out, and a repeat squeezed at a word's edge is reported as the word as written.
+    ``exact``: the terms (as listed) and categories never judged."""
+    if all(hit.matched == hit.term and not hit.term[0].isdigit() for hit in hits):
+        return hits
+    kept = []
+    for hit in hits:
+        if hit.term in exact or hit.category in exact:
+            kept.append(hit)
+            continue
+        if hit.term[0].isdigit() and hit.start > 0 and _number_before(text, hit.start):
+            continue  # the end of a number (0.3公斤 holds 3公)
+        if hit.matched == hit.term:
+            kept.append(hit)
+            continue
+        seen = _as_read(text, hit, fold_char)
+        if seen is not None:
+            kept.append(seen)
+    return tuple(dict.fromkeys(kept))
+
+
+def _as_read(text: str, hit: Hit, fold_char: Callable[[str], str]) -> Hit | None:
+    if _across_separator(text, hit, fold_char):
+        return None
+    if _letters_of_a_unit_or_abbreviation(text, hit, fold_char):
+        return None
+    return _squeezed_at_edge(text, hit)
+
+
+def _across_separator(text: str, hit: Hit, fold_char: Callable[[str], str]) -> bool:
+    """Whether punctuation of the sentence, or a decimal point between digits, lies between two
+    characters of the hit."""
+    for at in range(hit.start + 1, hit.end - 1):
+        char = text[at]
+        if fold_char(char):
+            continue
+        if char in SEPARATORS:
+            return True
+        if char in _DECIMAL_POINTS and text[at - 1].isdigit() and text[at + 1].isdigit():
+            return True
+    return False
+
+
+def _letters_of_a_unit_or_abbreviation(text: str, hit: Hit, fold_char: Callable[[str], str]) -> bool:
+    """Whether the hit reads letters as pinyin (the term has none) where the letters are a unit or
+    code after a number (20cm, 5mg/L, 5-BU), are followed by a digit, or are a known abbreviation."""
+    if any(_is_letter(fold_char(c)) for c in hit.term):
+        return False
+    at = hit.start
+    while at < hit.end:
+        if not _is_letter(fold_char(text[at])):
+            at += 1
+            continue
+        start = end = at
+        # A run of letters, with single dots between letters (B.T).
+        while end < len(text) and (
+            _is_letter(fold_char(text[end]))
+            or (text[end] == "." and end + 1 < len(text) and _is_letter(fold_char(text[end + 1])))
+        ):
+            end += 1
+        letters = "".join(fold_char(c) for c in text[start:end] if c != ".")
+        before = start - 1
+        while before >= 0 and text[before] in _BETWEEN_NUMBER_AND_UNIT:
+            before -= 1
+        if (
+            letters in ABBREVIATIONS
+            or (before >= 0 and fold_char(text[before]).isdigit())
+            or (end < len(text) and fold_char(text[end]).isdigit())
+        ):
+            return True
+        at = end
+    return False
+
+
+def _is_letter(folded: str) -> bool:
+    return len(folded) == 1 and "a" <= folded <= "z"
+
+
+def _squeezed_at_edge(text: str, hit: Hit) -> Hit | None:
+    """A hit squeezed from repeats where the listed word stands as written at its start or end
+    (大便便秘 holds 大便 and then 便秘; 1.33 holds 3): that word where it stands, if it is not part of
+    a number or of a more common word across its edge; the hit as it is otherwise."""
+    term, matched = hit.term, hit.matched
+    if len(matched) <= len(term) or not (matched.startswith(term) or matched.endswith(term)):
+        return hit
+    start = hit.start if matched.startswith(term) else hit.end - len(term)
+    if _is_letter(matched[0 if start > hit.start else -1].lower()):
+        return hit  # allll is all drawn out, not all and a word of l
+    end = start + len(term)
+    if (term[0].isdigit() and start > 0 and _number_before(text, start)) or (
+        term[-1].isdigit() and end < len(text) and text[end].isdigit()
+    ):
+        return None
+    if len(term) == 2 and min(term) >= "\u2e80" and words.straddles_words(text, start, end):
+        return None
+    return hit._replace(start=start, end=end, matched=text[start:end])
+
+
+def _number_before(text: str, start: int) -> bool:
+    before = text[start - 1]
+    return before.isdigit() or (before in _DECIMAL_POINTS and start > 1 and text[start - 2].isdigit())

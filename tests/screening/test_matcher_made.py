@@ -1,0 +1,79 @@
+"""Hits of the matcher's own making: farm prose a reader takes for what it is must pass, while the
+evasion each rule sits next to is still found (issue 20)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.screening import Screener, TermLists, Verdict
+from nlu.screening.model import Action, Term
+
+
+def _screener(*words: str) -> Screener:
+    return Screener(TermLists(tuple(Term(w, "test", Action.BLOCK) for w in words), ()))
+
+
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        # Units after a number are no pinyin initials (cm + 以 is not 催眠药).
+        ("催眠药", "苗高长到20cm以上再追肥"),
+        ("可哥精", "每亩用尿素15kg加水浇灌"),
+        ("毛管理员", "水中溶解氧要在5mg／L以上"),
+        ("平可夫", "苗期追施磷肥3-5PK以补充"),
+        # Abbreviations read as such in Chinese text.
+        ("拍花子", "土壤pH值偏高时施石膏"),
+        ("拍花子", "先用PH试纸测一下"),
+        ("优比特", "可以用B.T乳剂防治菜青虫"),
+        # Punctuation inside a sentence separates words (大，腿 is no 大腿; 鱼、虾、蟹 is a list).
+        ("大腿", "这批羊个头大，腿却很短"),
+        ("鱼虾蟹", "池塘里的鱼、虾、蟹都要投喂"),
+        ("性中性", "土壤呈碱性、中性都可种植"),
+        ("成人", "把枝条搭成“人”字形"),
+        ("5不", "5、不要在中午打药"),
+        # A decimal point is part of the number; repeated digits are a number, not a repeat.
+        ("3公", "日增重0．3公斤左右"),
+        ("3公", "平均每头增重1.33公斤"),
+        # A numeral spelling that is itself a common word is that word (一氧化碳, carbon monoxide).
+        ("1氧化碳", "鸡舍里一氧化碳浓度太高"),
+    ],
+)
+def test_farm_prose_passes(term: str, text: str) -> None:
+    result = _screener(term).check(text)
+    assert result.verdict is Verdict.CLEAN, result.hits
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "matched"),
+    [
+        ("催眠药", "哪里能买到cm药", "cm药"),  # initials inside Chinese text, no number near
+        ("大腿", "摸她大*腿", "大*腿"),  # a symbol that is no punctuation of the sentence
+        ("鱼虾蟹", "卖鱼#虾#蟹", "鱼#虾#蟹"),
+        ("1氧化碳", "买1氧化碳", "1氧化碳"),  # the listed spelling itself
+        ("赌博", "赌赌赌博博", "赌赌赌博博"),  # repeats squeezed inside the word
+    ],
+)
+def test_evasions_next_to_the_rules_are_found(term: str, text: str, matched: str) -> None:
+    result = _screener(term).check(text)
+    assert result.verdict is Verdict.BLOCK
+    assert [h.matched for h in result.hits] == [matched]
+
+
+def test_a_repeat_at_the_edge_of_a_listed_word_is_the_word_as_written() -> None:
+    # 大便|便秘: the repeated 便 begins the next word; the hit is 大便 as the list writes it.
+    result = _screener("大便").check("大便便秘")
+    assert [(h.start, h.end, h.matched) for h in result.hits] == [(0, 2, "大便")]
+
+
+def test_the_same_rules_hold_on_the_batch_path() -> None:
+    screener = _screener("催眠药", "鱼虾蟹", "1氧化碳", "3公")
+    texts = [
+        "苗高长到20cm以上再追肥",
+        "池塘里的鱼、虾、蟹都要投喂",
+        "鸡舍里一氧化碳浓度太高",
+        "每头增重1.33公斤",
+    ]
+    batch = screener.check_many(texts * 20)
+    assert {r.verdict for r in batch} == {Verdict.CLEAN}
+    evasions = screener.check_many(["哪里能买到cm药", "卖鱼#虾#蟹"] * 20)
+    assert {r.verdict for r in evasions} == {Verdict.BLOCK}
