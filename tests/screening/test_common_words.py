@@ -126,3 +126,10 @@ def test_the_longer_words_of_the_dictionary_are_found_to_its_last_one() -> None:
 
     assert (0, 1, last) in held and (1, 0, last) in held
     assert all(len(word) > 2 and word[at : at + 2] in (last[1:3], last[:2]) for _, at, word in held)
+
+
+def test_an_allowed_farm_ending_with_more_of_its_own_word_before_the_hit_is_one_farm_word() -> None:
+    # 东|格鲁|病毒病 (a virus disease of rice): 病毒病 is allowed, 东 makes the word longer than 格鲁.
+    screener = Screener(TermLists((Term("格鲁", "test", Action.BLOCK),), tuple(builtin_lists().allowed)))
+    assert "病毒病" in builtin_lists().allowed
+    assert screener.check("东格鲁病毒病").verdict is Verdict.CLEAN
