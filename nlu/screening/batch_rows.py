@@ -15,6 +15,7 @@ from nlu.screening import contact, farm, words
 from nlu.screening.arrays import LONGER_SHAPE_SHIFT, common_pair, member, objects, run_edges
 from nlu.screening.farm import inside_farm_word
 from nlu.screening.fold import FoldedBatch
+from nlu.screening.judge import split_on_purpose
 from nlu.screening.model import Action, Hit, ScreeningResult, Term, Verdict, build_all
 from nlu.screening.patterns import Entry
 from nlu.screening.text_by_text import (
@@ -89,7 +90,13 @@ class BatchRows:
         listed = (screener._p_strength[index] > 0) & ~screener.dropped_patterns()[index]
         two = np.flatnonzero(listed & screener._p_two[index])
         if len(two):
-            listed[two[self._straddling(start[two], end[two], number[two], index[two])]] = False
+            straddling = two[self._straddling(start[two], end[two], number[two], index[two])]
+            # (a two-character hit written apart with a symbol is one word split on purpose)
+            apart = straddling[oend[straddling] - ostart[straddling] > 2]
+            joined = self.batch.joined
+            listed[straddling] = False
+            for i in apart.tolist():
+                listed[i] = split_on_purpose(joined[int(ostart[i]) + 1 : int(oend[i]) - 1])
         common = np.flatnonzero(listed & screener.common_patterns()[index])
         if len(common):
             inside = self._inside_longer(start[common], end[common], number[common], index[common])

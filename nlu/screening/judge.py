@@ -29,6 +29,13 @@ ABBREVIATIONS = frozenset({"ph", "bt", "npk", "ec", "wp", "sc", "wg", "wdg", "sl
 _BETWEEN_NUMBER_AND_UNIT = frozenset(" -－/／")
 
 
+def split_on_purpose(gap: str) -> bool:
+    """Whether the characters folding deleted between two characters of a hit (``gap``) hold a
+    symbol the sender put there: something other than spaces and the sentence's punctuation. A
+    reader sees 国【人 as one word written apart, not as a word boundary (中]国【人 holds 国人 too)."""
+    return any(not char.isspace() and char not in SEPARATORS for char in gap)
+
+
 def judged(
     text: str, hits: tuple[Hit, ...], fold_char: Callable[[str], str], exact: Container[str]
 ) -> tuple[Hit, ...]:

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from nlu.screening import contact, farm
 from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables
+from nlu.screening.judge import split_on_purpose
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
 from nlu.screening.patterns import Entry
 from nlu.screening.pinyin import looks_spelled, pinyin_windows
@@ -146,7 +147,11 @@ class TextByText:
             entry = entries[index]
             if entry is None or dropped[index]:
                 continue
-            if entry.two_chinese and straddles_words(view.text, start, end, allowed):
+            if (
+                entry.two_chinese
+                and straddles_words(view.text, start, end, allowed)
+                and not _split_on_purpose(text, view.original_span(start, end))
+            ):
                 continue  # two words that touch (母畜|生产)
             if common[index] and inside_longer_word(view.text, start, end, self._listed, allowed):
                 continue  # a common word inside a longer one (市政府 holds 政府)
@@ -390,6 +395,11 @@ def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool
         (a.start - offset, a.end - offset) for a in allow_spans if span.end <= a.start < offset + len(run)
     )
     return inside_farm_word(run, start, end, after)
+
+
+def _split_on_purpose(text: str, span: Span) -> bool:
+    """``judge.split_on_purpose`` of what lies between the characters of a two-character hit."""
+    return span.end - span.start > 2 and split_on_purpose(text[span.start + 1 : span.end - 1])
 
 
 def farm_word_endings() -> frozenset[str] | None:

@@ -77,3 +77,13 @@ def test_the_same_rules_hold_on_the_batch_path() -> None:
     assert {r.verdict for r in batch} == {Verdict.CLEAN}
     evasions = screener.check_many(["哪里能买到cm药", "卖鱼#虾#蟹"] * 20)
     assert {r.verdict for r in evasions} == {Verdict.BLOCK}
+
+
+@pytest.mark.parametrize("copies", [1, 40])  # text by text, and the batch path
+def test_a_word_split_on_purpose_is_no_word_boundary(copies: int) -> None:
+    # 中国|人 holds 国人 by accident; 中]国【人 writes both words apart on purpose (published case E19).
+    screener = _screener("中国", "国人")
+    assert [h.matched for h in screener.check_many(["我是中国人"] * copies)[0].hits] == ["中国"]
+    split = screener.check_many(["我是【中]国【人"] * copies)[0]
+    assert sorted(h.matched for h in split.hits) == ["中]国", "国【人"]
+    assert screener.check_many(["我是中国 人"] * copies)[0].hits[0].matched == "中国"
