@@ -97,6 +97,10 @@ class BatchRows:
             listed[straddling] = False
             for i in apart.tolist():
                 listed[i] = split_on_purpose(joined[int(ostart[i]) + 1 : int(oend[i]) - 1])
+        if self.allowed is not None:
+            # A two-character hit sharing one character with an allowed word (judge.crosses_farm_word)
+            two = np.flatnonzero(listed & screener._p_two[index] & screener._p_farmable[index])
+            listed[two[self.allowed.crossed_at(start[two] + 1)]] = False
         common = np.flatnonzero(listed & screener.common_patterns()[index])
         if len(common):
             inside = self._inside_longer(start[common], end[common], number[common], index[common])
@@ -464,6 +468,8 @@ class AllowedSpans:
         self, fstart: _Array, fend: _Array, ostart: _Array, oend: _Array, batch: FoldedBatch
     ) -> None:
         self._fstarts, self._fends = np.sort(fstart), np.sort(fend)
+        several = fend - fstart >= 2
+        self._edges = np.unique(np.concatenate([fstart[several], fend[several]]))
         self._oends = np.sort(oend)
         by_start = np.argsort(ostart, kind="stable")
         self._ospans = ostart[by_start].tolist(), oend[by_start].tolist()  # (paired, by start)
@@ -474,6 +480,11 @@ class AllowedSpans:
         bare = (np.cumsum(depth[:-1]) == 0) & batch.kept
         self._bare = np.zeros(len(batch.joined) + 1, dtype=np.int64)
         np.cumsum(bare, out=self._bare[1:])
+
+    def crossed_at(self, folded: _Array) -> _Array:
+        """Whether an allowed word of two or more characters starts or ends at these folded
+        positions (inside a two-character hit: ``judge.crosses_farm_word``)."""
+        return member(self._edges, folded)
 
     def covers(self, ostart: _Array, oend: _Array) -> _Array:
         """Whether allowed words cover every letter of each span (方法 + 轮换 cover 法轮 in 方法轮换)."""

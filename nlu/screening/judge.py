@@ -11,7 +11,7 @@ judged here: that is the list owner's choice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 
 from nlu.screening import words
 from nlu.screening.model import Hit
@@ -27,6 +27,14 @@ _DECIMAL_POINTS = frozenset(".．")
 # granules, soluble liquid), and the nucleic acids.
 ABBREVIATIONS = frozenset({"ph", "bt", "npk", "ec", "wp", "sc", "wg", "wdg", "sl", "dna", "rna"})
 _BETWEEN_NUMBER_AND_UNIT = frozenset(" -－/／")
+
+
+def crosses_farm_word(start: int, allowed: Iterable[tuple[int, int]]) -> bool:
+    """Whether a two-character hit at ``start`` shares one character with an allowed word of two or
+    more (a farm word: 消毒|药 holds 毒药, 肠道性|病菌 holds 性病): the hit is then two pieces of two
+    words. Where the longer word is listed itself, that is a hit of its own."""
+    middle = start + 1
+    return any(b - a >= 2 and (b == middle or a == middle) for a, b in allowed)
 
 
 def split_on_purpose(gap: str) -> bool:
@@ -61,11 +69,13 @@ def judged(
 
 
 def _as_read(text: str, hit: Hit, fold_char: Callable[[str], str]) -> Hit | None:
-    if _across_separator(text, hit, fold_char):
+    # (the word as written first: 消毒，毒药 squeezes to 毒药 across the comma, and holds it as written)
+    seen = _squeezed_at_edge(text, hit)
+    if seen is None or seen.matched == seen.term:
+        return seen
+    if _across_separator(text, seen, fold_char) or _letters_of_a_unit_or_abbreviation(text, seen, fold_char):
         return None
-    if _letters_of_a_unit_or_abbreviation(text, hit, fold_char):
-        return None
-    return _squeezed_at_edge(text, hit)
+    return seen
 
 
 def _across_separator(text: str, hit: Hit, fold_char: Callable[[str], str]) -> bool:

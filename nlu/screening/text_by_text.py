@@ -19,7 +19,7 @@ import numpy.typing as npt
 from nlu.screening import contact, farm
 from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables
-from nlu.screening.judge import split_on_purpose
+from nlu.screening.judge import crosses_farm_word, split_on_purpose
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
 from nlu.screening.patterns import Entry
 from nlu.screening.pinyin import looks_spelled, pinyin_windows
@@ -147,12 +147,18 @@ class TextByText:
             entry = entries[index]
             if entry is None or dropped[index]:
                 continue
-            if (
-                entry.two_chinese
-                and straddles_words(view.text, start, end, allowed)
-                and not _split_on_purpose(text, view.original_span(start, end))
+            if entry.two_chinese and (
+                (
+                    straddles_words(view.text, start, end, allowed)
+                    and not _split_on_purpose(text, view.original_span(start, end))
+                )
+                or (
+                    not entry.term.exact
+                    and entry.term.action is not Action.ADVISE
+                    and crosses_farm_word(start, allowed)
+                )
             ):
-                continue  # two words that touch (母畜|生产)
+                continue  # two words that touch (母畜|生产, 消毒|药)
             if common[index] and inside_longer_word(view.text, start, end, self._listed, allowed):
                 continue  # a common word inside a longer one (市政府 holds 政府)
             candidates.append(Candidate(view.original_span(start, end), entry, plain=True))
