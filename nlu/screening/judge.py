@@ -73,7 +73,11 @@ def _as_read(text: str, hit: Hit, fold_char: Callable[[str], str]) -> Hit | None
     seen = _squeezed_at_edge(text, hit)
     if seen is None or seen.matched == seen.term:
         return seen
-    if _across_separator(text, seen, fold_char) or _letters_of_a_unit_or_abbreviation(text, seen, fold_char):
+    if (
+        _across_separator(text, seen, fold_char)
+        or _letters_of_a_unit_or_abbreviation(text, seen, fold_char)
+        or _lone_initials_among_other_characters(text, seen, fold_char)
+    ):
         return None
     return seen
 
@@ -121,6 +125,28 @@ def _letters_of_a_unit_or_abbreviation(text: str, hit: Hit, fold_char: Callable[
             return True
         at = end
     return False
+
+
+def _lone_initials_among_other_characters(text: str, hit: Hit, fold_char: Callable[[str], str]) -> bool:
+    """Whether the hit reads lone letters (each standing alone in the text) as initials while more
+    than one character of the term is not written as listed. A lone letter is little evidence:
+    毛二B for 毛二逼 is believable; 生素K for 色书库 (维生素K), D和B for 大花b (vitamins) or 施B for
+    傻B (boron) is not."""
+    letters = [at for at in range(hit.start, hit.end) if _is_letter(fold_char(text[at]))]
+    if not letters or any(
+        (at > 0 and _is_letter(fold_char(text[at - 1])))
+        or (at + 1 < len(text) and _is_letter(fold_char(text[at + 1])))
+        for at in letters
+    ):
+        return False  # letters typed as a word (fl功) are initials as before
+    folded = [f for f in map(fold_char, hit.matched) if f]
+    term = [f for f in map(fold_char, hit.term) if f]
+    if folded == term:
+        return False  # the listed letters themselves (B毛 for b毛)
+    if len(folded) != len(term) or len(term) < 3:
+        return True
+    differing = [i for i, (f, t) in enumerate(zip(folded, term, strict=True)) if f != t]
+    return len(differing) != 1 or not _is_letter(folded[differing[0]])
 
 
 def _is_letter(folded: str) -> bool:

@@ -87,3 +87,32 @@ def test_a_word_split_on_purpose_is_no_word_boundary(copies: int) -> None:
     split = screener.check_many(["我是【中]国【人"] * copies)[0]
     assert sorted(h.matched for h in split.hits) == ["中]国", "国【人"]
     assert screener.check_many(["我是中国 人"] * copies)[0].hits[0].matched == "中国"
+
+
+@pytest.mark.parametrize("copies", [1, 40])  # text by text, and the batch path
+@pytest.mark.parametrize(
+    ("term", "text", "matched"),
+    [
+        ("毛二逼", "你个毛二B", "毛二B"),  # one letter for one character, the rest as written
+        ("黄色小说", "哪有h色小说看", "h色小说"),
+        ("牛逼靠", "这也太牛B靠了", "牛B靠"),
+    ],
+)
+def test_one_initial_among_characters_written_as_listed_is_found(
+    term: str, text: str, matched: str, copies: int
+) -> None:
+    result = _screener(term).check_many([text] * copies)[0]
+    assert [h.matched for h in result.hits] == [matched]
+
+
+@pytest.mark.parametrize("copies", [1, 40])
+@pytest.mark.parametrize(
+    ("term", "text"),
+    [
+        ("色书库", "饲料中添加维生素K以增强体质"),  # 生素K: no character of the term as written
+        ("倡议书", "c．要设应急窗"),  # a list marker
+        ("傻逼乐", "要多施B肥"),  # boron: one letter and one character is too little
+    ],
+)
+def test_a_lone_letter_in_farm_prose_is_no_initial(term: str, text: str, copies: int) -> None:
+    assert _screener(term).check_many([text] * copies)[0].verdict is Verdict.CLEAN
