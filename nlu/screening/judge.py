@@ -44,28 +44,19 @@ def split_on_purpose(gap: str) -> bool:
     return any(not char.isspace() and char not in SEPARATORS for char in gap)
 
 
-def judged(
-    text: str, hits: tuple[Hit, ...], fold_char: Callable[[str], str], exact: Container[str]
-) -> tuple[Hit, ...]:
-    """The hits of ``text`` a reader would see: those of the matcher's own making that are ordinary
-    prose are left out, and a repeat squeezed at a word's edge is reported as the word as written.
-    ``exact``: the terms (as listed) and categories never judged."""
-    if all(hit.matched == hit.term and not hit.term[0].isdigit() for hit in hits):
-        return hits
-    kept = []
-    for hit in hits:
-        if hit.term in exact or hit.category in exact:
-            kept.append(hit)
-            continue
-        if hit.term[0].isdigit() and hit.start > 0 and _number_before(text, hit.start):
-            continue  # the end of a number (0.3公斤 holds 3公)
-        if hit.matched == hit.term:
-            kept.append(hit)
-            continue
-        seen = _as_read(text, hit, fold_char)
-        if seen is not None:
-            kept.append(seen)
-    return tuple(dict.fromkeys(kept))
+def as_read(text: str, hit: Hit, fold_char: Callable[[str], str], unjudged: Container[str]) -> Hit | None:
+    """The hit as a reader of ``text`` sees it: None where it is ordinary prose of the matcher's
+    own making, the listed word as written where a squeezed repeat holds it at an edge, else the
+    hit. ``unjudged``: the terms (as listed) and categories left as found. Both paths of the
+    screener ask this of every hit before they settle overlaps, so a hit left out here never hides
+    a shorter one inside it."""
+    if hit.term in unjudged or hit.category in unjudged:
+        return hit
+    if hit.term[:1].isdigit() and hit.start > 0 and _number_before(text, hit.start):
+        return None  # the end of a number (0.3公斤 holds 3公)
+    if hit.matched == hit.term:
+        return hit
+    return _as_read(text, hit, fold_char)
 
 
 def _as_read(text: str, hit: Hit, fold_char: Callable[[str], str]) -> Hit | None:

@@ -30,9 +30,8 @@ from nlu.screening.arrays import (
 from nlu.screening.batch_rows import BatchRows, SpelledRows, farmable, term_columns
 from nlu.screening.farm import pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables, fold_tables
-from nlu.screening.judge import judged
 from nlu.screening.lists import TermLists, builtin_lists
-from nlu.screening.model import Action, ScreeningResult, Term, verdict_of
+from nlu.screening.model import Action, ScreeningResult, Term
 from nlu.screening.patterns import Entry, fold_all, lone_numeral_word, merge_terms, with_number_variants
 from nlu.screening.pinyin import _CONTEXT as _PINYIN_CONTEXT
 from nlu.screening.pinyin import initial_table, looks_spelled, spell_all, syllable_table
@@ -278,13 +277,23 @@ class Screener(TextByText):
         # The term of each plain pattern, field by field, to be picked for all hits at once.
         self._plain_terms = term_columns([e.term if e is not None else _NO_TERM for e in entries])
         self._plain_keys = objects(self._plain.keys, count)  # (a hit's text, when it is the key)
+        # Per plain pattern: whether judge.as_read looks at its hits even when written as the
+        # pattern (a spelling other than the term's own, a term beginning with a digit).
+        self.p_judged = np.fromiter(
+            (
+                e is not None and (key != e.term.text or e.term.text[:1].isdigit())
+                for key, e in zip(self._plain.keys, entries, strict=True)
+            ),
+            dtype=np.bool_,
+            count=count,
+        )
         self._p_length = length
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
         self._p_two_frequency: _Array | None = None  # _two_frequencies
         self._p_common: tuple[_Array, _Array, _Array] | None = None  # _common_words
         self._listed = patterns  # what words.inside_longer_word may not read as a longer word
-        # What judge.py leaves as found: the team's own terms and contact details.
-        self._unjudged = frozenset(t.text for t in lists.terms if t.exact) | {contact.CATEGORY}
+        # What judge.as_read leaves as found: the team's own terms and contact details.
+        self.unjudged = frozenset(t.text for t in lists.terms if t.exact) | {contact.CATEGORY}
         self._terms = terms
         self._dropped: tuple[frozenset[str], _Array] | None = None  # dropped_spellings
         self._spellings: dict[bool, _Spelling] = {}  # _spelling, made on first use
@@ -416,21 +425,9 @@ class Screener(TextByText):
         if not texts:
             return []
         if len(texts) < _BATCH_FROM:
-            return self._judged(self._check_text_by_text(texts))
+            return self._check_text_by_text(texts)
         with collector_paused():
-            return self._judged(self._check_batch(texts))
-
-    def _judged(self, results: list[ScreeningResult]) -> list[ScreeningResult]:
-        """The results with the hits of the matcher's own making that a reader takes for ordinary
-        prose left out (judge.py), their verdicts anew."""
-        fold_char, exact = self._fold_char, self._unjudged
-        for number, result in enumerate(results):
-            hits = result.hits
-            if hits and any(h.matched != h.term or h.term[0].isdigit() for h in hits):
-                seen = judged(result.text, hits, fold_char, exact)
-                if seen != hits:
-                    results[number] = ScreeningResult(result.text, verdict_of(seen), seen)
-        return results
+            return self._check_batch(texts)
 
     def _check_batch(self, texts: list[str]) -> list[ScreeningResult]:
         batch = self._tables.fold_batch(texts)

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from nlu.screening import contact, farm
 from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables
-from nlu.screening.judge import crosses_farm_word, split_on_purpose
+from nlu.screening.judge import as_read, crosses_farm_word, split_on_purpose
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
 from nlu.screening.patterns import Entry
 from nlu.screening.pinyin import looks_spelled, pinyin_windows
@@ -58,6 +58,7 @@ class TextByText:
     _pinyin: _Automaton
     _initials: _Automaton
     _recomposer: Recomposer | None
+    unjudged: frozenset[str]
 
     # The rules that need the word dictionary, provided by Screener (computed on first use).
     def common_patterns(self) -> npt.NDArray[np.bool_]:
@@ -268,6 +269,16 @@ class TextByText:
                 continue
             if candidate.entry.term.action is not Action.ADVISE and _farm_word(text, candidate, allow_spans):
                 continue
+            term = candidate.entry.term
+            hit = Hit(
+                span.start, span.end, text[span.start : span.end], term.text, term.category, term.action
+            )
+            seen = as_read(text, hit, self._fold_char, self.unjudged)
+            if seen is None:
+                continue
+            if seen is not hit:
+                span = Span(seen.start, seen.end)
+                candidate = Candidate(span, candidate.entry, candidate.plain)
             key = (span.start, span.end)
             known = kept.get(key)
             if known is None or candidate.entry.term.action.strength > known.entry.term.action.strength:
