@@ -98,6 +98,14 @@ def main() -> None:
     started = time.perf_counter()
     warm_up()
     segmenter = time.perf_counter() - started
+    # What the bot's swap does instead: build and prepare off the event loop, then the first check.
+    started = time.perf_counter()
+    fresh = Screener(read_lists([lexicon])).prepared()
+    prepare = time.perf_counter() - started
+    started = time.perf_counter()
+    fresh.check("请问玉米叶子发黄打什么药，法轮功")
+    prepared_first = time.perf_counter() - started
+    del fresh
 
     terms = list(dict.fromkeys(t.text for t in read_lists([lexicon]).terms))
     exact_rs = ahocorasick_rs.AhoCorasick(terms)
@@ -115,6 +123,10 @@ def main() -> None:
     print(
         f"first Screener.check after the build (cold): {cold * 1e3:.1f} ms;"
         f" the same again: {warm * 1e3:.2f} ms"
+    )
+    print(
+        f"build + Screener.prepared (a process with the dictionary loaded): {prepare:.2f} s;"
+        f" first check after it: {prepared_first * 1e3:.2f} ms"
     )
     rates = {
         "full screening (Screener.check_many)": batch_rate(texts, screener.check_many, args.repeat),

@@ -53,6 +53,9 @@ class LiveTerms:
                 return False
             entries = await term_lists.all_terms(uow)
         lists = _builtin() + lists_of(entries)
-        self.deps.screener = await asyncio.to_thread(Screener, lists, self.deps.screener.options)
+        options = self.deps.screener.options
+        # Prepared in the thread too: the first message after the swap must not pay the lazy tables
+        # (seconds of the dictionary's loading, on the event loop).
+        self.deps.screener = await asyncio.to_thread(lambda: Screener(lists, options).prepared())
         self.seen = now
         return True

@@ -380,6 +380,23 @@ class Screener(TextByText):
             self._dropped = frozenset(dropped), per_pattern
         return self._dropped
 
+    def prepared(self) -> Screener:
+        """This screener with what it otherwise computes on its first checks done now (the word
+        dictionary and its character pairs, the tables of common words and dropped spellings, the
+        pinyin spelling tables), so no user's message pays for them: build and prepare off the
+        event loop, then swap in. Returns itself."""
+        words.warm_up()
+        self._two_frequencies()
+        self._common_words()
+        self._dropped_spellings()
+        for initials in (False, True):
+            self._spelling(initials)
+        # One text of each kind through both paths: letters (pinyin), repeats, digits, addresses.
+        sample = "请问falun功fl大法赌赌博1234567890 www.example.com 玉米叶子发黄"
+        self.check(sample)
+        self.check_many([sample] * _BATCH_FROM)
+        return self
+
     @classmethod
     def builtin(cls, options: ScreenerOptions | None = None) -> Screener:
         return cls(builtin_lists(), options)
