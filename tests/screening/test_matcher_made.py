@@ -21,6 +21,7 @@ def _screener(*words: str) -> Screener:
         ("可哥精", "每亩用尿素15kg加水浇灌"),
         ("毛管理员", "水中溶解氧要在5mg／L以上"),
         ("平可夫", "苗期追施磷肥3-5PK以补充"),
+        ("倡议书", "气温在30℃以上时播种"),  # ℃ folds to °C: a unit after a number too
         # Abbreviations read as such in Chinese text.
         ("拍花子", "土壤pH值偏高时施石膏"),
         ("拍花子", "先用PH试纸测一下"),
