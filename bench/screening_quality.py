@@ -10,6 +10,9 @@ even lines (the allow-list was first written looking at odd-line misses only; la
 pesticide dictionary, the NLU lexicon — were written after both halves had been seen, so neither half
 is strictly held out any more). Also the share of real farmers' questions blocked: the 1,300
 questions of ``agri-eval/dev.jsonl`` (the NLU's evaluation set), agricultural and out-of-domain apart.
+Farm prose and farm terms (``farm_prose_dev.txt``, ``farm_entities_dev.tsv``): blocks of the
+matcher's own making (matched text is not the listed term) apart from listed words as written, and
+listed words cut out of a longer farm term across a word boundary.
 The data files are read in place and never copied into the project.
 """
 
@@ -19,13 +22,15 @@ import argparse
 import csv
 import json
 from collections import defaultdict
+from itertools import accumulate
 from pathlib import Path
 
 import ahocorasick_rs
+import jieba
 
 from jingfu.shared_data import shared_data
-from nlu.screening import Screener, TermLists, Verdict, builtin_lists, read_lists
-from nlu.screening.model import Action, Term
+from nlu.screening import Screener, ScreeningResult, TermLists, Verdict, builtin_lists, read_lists
+from nlu.screening.model import Action, Hit, Term
 
 DATA = shared_data() / "screening"
 CARRIERS = ("请问{}怎么处理？", "我家地里的{}，谢谢专家。", "昨天看到{}这个说法")
@@ -110,6 +115,75 @@ def blocked_questions(data: Path, screener: Screener, show: int) -> None:
             print("   ", result.text[:30], [h.matched for h in result.hits if h.action is Action.BLOCK])
 
 
+def block_kinds(result_hits: tuple[Hit, ...]) -> tuple[bool, bool]:
+    """Whether the block hits include one of the matcher's own making (the matched text is not the
+    listed term itself: noise skipped, a spelling read into the text) and one of a listed word as
+    the list writes it."""
+    blocks = [h for h in result_hits if h.action is Action.BLOCK]
+    return any(h.matched != h.term for h in blocks), any(h.matched == h.term for h in blocks)
+
+
+def farm_prose(data: Path, screener: Screener, show: int) -> None:
+    """Farm-article sentences that must pass: blocks of the matcher's own making apart from
+    listed words found as written (the list owner's choice)."""
+    sentences = [
+        line
+        for line in (data / "corpus" / "farm_prose_dev.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    results = screener.check_many(sentences)
+    kinds = [block_kinds(r.hits) for r in results]
+    made, listed = sum(m for m, _ in kinds), sum(w for _, w in kinds)
+    blocked = sum(r.verdict is Verdict.BLOCK for r in results)
+    total = len(sentences)
+    print("\nfarm prose (farm_prose_dev.txt) with the houbb 64k list + built-in allow-list")
+    print(f"{'blocked':24} {blocked:5d}/{total} = {blocked / total:.2%}")
+    print(f"{'  matcher-made':24} {made:5d}/{total} = {made / total:.2%}   (goal <= 0.10 %)")
+    print(f"{'  listed word as written':24} {listed:5d}/{total} = {listed / total:.2%}")
+    for result, (own, _) in zip(results, kinds, strict=True):
+        if own and show > 0:
+            show -= 1
+            print("   ", [(h.matched, h.term) for h in result.hits if h.matched != h.term])
+
+
+def farm_terms(data: Path, screener: Screener, show: int) -> None:
+    """Typed farm terms that must pass: matcher-made blocks, and listed words cut out of the longer
+    farm word across one of its word boundaries (jieba's segmentation of the farm term)."""
+    with (data / "corpus" / "farm_entities_dev.tsv").open(encoding="utf-8", newline="") as handle:
+        terms = [row["term"] for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+    results = screener.check_many(terms)
+    made: list[ScreeningResult] = []
+    cut: list[ScreeningResult] = []
+    inside: list[ScreeningResult] = []
+    for term, result in zip(terms, results, strict=True):
+        own, listed = block_kinds(result.hits)
+        if own:
+            made.append(result)
+        if listed:
+            # A listed word across a word boundary (断奶|子猪 holds 奶子); one inside a word of the
+            # farm term (乳腺 in 乳腺炎) is a real word, the list's choice.
+            edges = list(accumulate(len(w) for w in jieba.cut(term, HMM=False)))
+            crossing = [
+                h
+                for h in result.hits
+                if h.action is Action.BLOCK
+                and h.matched == h.term
+                and any(h.start < edge < h.end for edge in edges)
+            ]
+            (cut if crossing else inside).append(result)
+    total = len(terms)
+    print("\nfarm terms (farm_entities_dev.tsv) with the houbb 64k list + built-in allow-list")
+    print(f"{'matcher-made blocks':34} {len(made):4d}/{total} = {len(made) / total:.2%}   (goal 0)")
+    print(
+        f"{'listed word cut out of a farm word':34} {len(cut):4d}/{total} = {len(cut) / total:.2%}"
+        "   (goal <= 0.30 %)"
+    )
+    print(f"{'listed word whole or along words':34} {len(inside):4d}/{total} = {len(inside) / total:.2%}")
+    for name, chosen in (("matcher-made", made), ("cut", cut)):
+        for result in chosen[:show]:
+            print(f"    {name}:", result.text, [(h.matched, h.term) for h in result.hits])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
@@ -121,6 +195,8 @@ def main() -> None:
     screener = Screener(houbb + TermLists((), builtin_lists().allowed))
     false_positives(args.data, houbb, screener, args.show)
     blocked_questions(args.data, screener, args.show)
+    farm_prose(args.data, screener, args.show)
+    farm_terms(args.data, screener, args.show)
 
 
 if __name__ == "__main__":

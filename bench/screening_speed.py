@@ -7,8 +7,9 @@ in ``corpus/`` (read in place). Full screening is ``Screener.check_many`` over a
 one automaton pass for the batch, the checks on the hits over arrays) and ``Screener.check`` per
 message (folding, evasion views, allow-list, boundaries, hits); the others find exact, overlapping
 occurrences per message.
-Prints chars/s for each (best of R runs), the ratios, the time to build the 64k screener, and what
-folding plus the one plain automaton pass of ``check_many`` alone take (the floor of its design).
+Prints chars/s for each (best of R runs), the ratios, the first (cold) check after the build, the
+time to build the 64k screener, and what folding plus the one plain automaton pass of ``check_many``
+alone take (the floor of its design).
 """
 
 from __future__ import annotations
@@ -86,9 +87,25 @@ def main() -> None:
     started = time.perf_counter()
     screener = Screener(read_lists([lexicon]))
     build = time.perf_counter() - started
+    # The first check after the build, as the bot's first message meets it (cold: the word
+    # segmenter's dictionary loads on first use), then the same message again.
+    started = time.perf_counter()
+    screener.check("请问玉米叶子发黄打什么药，法轮功")
+    cold = time.perf_counter() - started
+    started = time.perf_counter()
+    screener.check("请问玉米叶子发黄打什么药，法轮功")
+    warm = time.perf_counter() - started
     started = time.perf_counter()
     warm_up()
     segmenter = time.perf_counter() - started
+    # What the bot's swap does instead: build and prepare off the event loop, then the first check.
+    started = time.perf_counter()
+    fresh = Screener(read_lists([lexicon])).prepared()
+    prepare = time.perf_counter() - started
+    started = time.perf_counter()
+    fresh.check("请问玉米叶子发黄打什么药，法轮功")
+    prepared_first = time.perf_counter() - started
+    del fresh
 
     terms = list(dict.fromkeys(t.text for t in read_lists([lexicon]).terms))
     exact_rs = ahocorasick_rs.AhoCorasick(terms)
@@ -103,6 +120,14 @@ def main() -> None:
     print(f"{len(texts)} distinct messages, {sum(map(len, texts)):,} chars, {len(terms):,} terms")
     print(f"build 64k screener (read list, fold tables, pinyin tables, 5 automata): {build:.2f} s")
     print(f"word segmenter dictionary and its character pairs (jieba, once on first use): {segmenter:.2f} s")
+    print(
+        f"first Screener.check after the build (cold): {cold * 1e3:.1f} ms;"
+        f" the same again: {warm * 1e3:.2f} ms"
+    )
+    print(
+        f"build + Screener.prepared (a process with the dictionary loaded): {prepare:.2f} s;"
+        f" first check after it: {prepared_first * 1e3:.2f} ms"
+    )
     rates = {
         "full screening (Screener.check_many)": batch_rate(texts, screener.check_many, args.repeat),
         "full screening (Screener.check)": rate(texts, screener.check, args.repeat),

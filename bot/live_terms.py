@@ -53,8 +53,9 @@ class LiveTerms:
                 return False
             entries = await term_lists.all_terms(uow)
         lists = _builtin() + lists_of(entries)
-        # Warmed in the same thread: the first message after a change must not build its tables.
         options = self.deps.screener.options
-        self.deps.screener = await asyncio.to_thread(lambda: Screener(lists, options).warmed())
+        # Prepared in the thread too: the first message after the swap must not pay the lazy tables
+        # (seconds of the dictionary's loading, on the event loop).
+        self.deps.screener = await asyncio.to_thread(lambda: Screener(lists, options).prepared())
         self.seen = now
         return True

@@ -38,7 +38,7 @@ async def warm_up(nlu: NluEngine, screener: Screener) -> None:
     for engine in engines:
         if (warm := getattr(engine, "warm_up", None)) is not None:
             await warm()
-    await asyncio.to_thread(screener.warmed)
+    await asyncio.to_thread(screener.prepared)
     log.info("NLU and screening ready in %.1f s", time.perf_counter() - started)
 
 

@@ -7,8 +7,12 @@ The output contract is used by evaluation tools; keep it stable: ``{"text": …,
 from __future__ import annotations
 
 import argparse
+import codecs
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from jingfu.cli.errors import CliError
 from jingfu.terminal_text import json_line
@@ -58,14 +62,52 @@ def _lists(lexicons: list[Path], allow_lists: list[Path]) -> TermLists:
 def run(args: argparse.Namespace) -> int:
     screener = Screener(_lists(args.lexicon, args.allow))
     out = sys.stdout
-    for line in sys.stdin:
-        text = line.rstrip("\r\n")
-        result = screener.check(text)
-        hits = [
-            {"start": h.start, "end": h.end, "term": h.term, "category": h.category, "action": str(h.action)}
-            for h in result.hits
-        ]
-        # json_line: the text is echoed, and json.dumps leaves C1 and bidi controls raw.
-        out.write(json_line({"text": text, "verdict": str(result.verdict), "hits": hits}) + "\n")
-    out.flush()
+    for texts in _batches(sys.stdin):
+        lines = []
+        for text, result in zip(texts, screener.check_many(texts), strict=True):
+            hits = [
+                {
+                    "start": h.start,
+                    "end": h.end,
+                    "term": h.term,
+                    "category": h.category,
+                    "action": str(h.action),
+                }
+                for h in result.hits
+            ]
+            # json_line: the text is echoed, and json.dumps leaves C1 and bidi controls raw.
+            lines.append(json_line({"text": text, "verdict": str(result.verdict), "hits": hits}) + "\n")
+        out.write("".join(lines))
+        out.flush()
     return 0
+
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")  # what text-mode reading takes for the end of a line
+_CHUNK = 1 << 16
+
+
+def _batches(stream: TextIO) -> Iterator[list[str]]:
+    """The lines of the stream, in batches of what has arrived: a file piped in is screened many
+    lines at a time (``Screener.check_many``), while a caller that writes one line and waits gets
+    its answer at once (``read1`` returns what is there, waiting only when nothing is)."""
+    raw = getattr(stream, "buffer", None)
+    if raw is None or not hasattr(raw, "read1"):  # an in-memory stream: all of it is there
+        lines = [line.rstrip("\r\n") for line in stream]
+        for at in range(0, len(lines), _CHUNK):
+            yield lines[at : at + _CHUNK]
+        return
+    decoder = codecs.getincrementaldecoder(stream.encoding or "utf-8")(stream.errors or "strict")
+    pending = ""
+    while True:
+        data = raw.read1(_CHUNK)
+        pending += decoder.decode(data, final=not data)
+        if not data:
+            if pending:
+                yield [_LINE_BREAK.sub("", pending)]
+            return
+        # A carriage return at the end may be the first half of a CRLF still on its way.
+        complete = pending[:-1] if pending.endswith("\r") else pending
+        *lines, rest = _LINE_BREAK.split(complete)
+        pending = rest + pending[len(complete) :]
+        if lines:
+            yield lines

@@ -15,6 +15,7 @@ from nlu.screening import contact, farm, words
 from nlu.screening.arrays import LONGER_SHAPE_SHIFT, common_pair, member, objects, run_edges
 from nlu.screening.farm import inside_farm_word
 from nlu.screening.fold import FoldedBatch
+from nlu.screening.judge import as_read, split_on_purpose
 from nlu.screening.model import Action, Hit, ScreeningResult, Term, Verdict, build_all
 from nlu.screening.patterns import Entry
 from nlu.screening.text_by_text import (
@@ -89,7 +90,17 @@ class BatchRows:
         listed = (screener._p_strength[index] > 0) & ~screener.dropped_patterns()[index]
         two = np.flatnonzero(listed & screener._p_two[index])
         if len(two):
-            listed[two[self._straddling(start[two], end[two], number[two], index[two])]] = False
+            straddling = two[self._straddling(start[two], end[two], number[two], index[two])]
+            # (a two-character hit written apart with a symbol is one word split on purpose)
+            apart = straddling[oend[straddling] - ostart[straddling] > 2]
+            joined = self.batch.joined
+            listed[straddling] = False
+            for i in apart.tolist():
+                listed[i] = split_on_purpose(joined[int(ostart[i]) + 1 : int(oend[i]) - 1])
+        if self.allowed is not None:
+            # A two-character hit sharing one character with an allowed word (judge.crosses_farm_word)
+            two = np.flatnonzero(listed & screener._p_two[index] & screener._p_farmable[index])
+            listed[two[self.allowed.crossed_at(start[two] + 1)]] = False
         common = np.flatnonzero(listed & screener.common_patterns()[index])
         if len(common):
             inside = self._inside_longer(start[common], end[common], number[common], index[common])
@@ -246,13 +257,14 @@ class BatchRows:
         if self.allowed is not None:
             keep &= ~(self.allowed.covers(ostart, oend) & ~advise)
         self._drop_farm_words(keep, farmable, number, ostart, oend, ref)
-        chosen = self._strongest_per_span(np.flatnonzero(keep), number, ostart, oend, strength)
-        if not len(chosen):
-            return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
         terms = screener._plain_terms
         if self.extra:
             extra = term_columns([entry.term for entry in self.extra])
             terms = tuple(np.concatenate(pair) for pair in zip(terms, extra, strict=True))
+        self._judge(keep, number, ostart, oend, ref, terms)
+        chosen = self._strongest_per_span(np.flatnonzero(keep), number, ostart, oend, strength)
+        if not len(chosen):
+            return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
         numbers, refs = number[chosen], ref[chosen]
         offsets = self.ostart[numbers]
         hit_starts, hit_ends = ostart[chosen] - offsets, oend[chosen] - offsets
@@ -272,6 +284,50 @@ class BatchRows:
         strongest[with_hits] = np.maximum.reduceat(strength[chosen], firsts)
         verdict_of_text = VERDICTS[strongest].tolist()
         return build_all(ScreeningResult, texts, verdict_of_text, hits_of_text.tolist())
+
+    def _judge(
+        self,
+        keep: _Array,
+        number: _Array,
+        ostart: _Array,
+        oend: _Array,
+        ref: _Array,
+        terms: tuple[_Array, ...],
+    ) -> None:
+        """``judge.as_read`` for the kept rows that may be of the matcher's own making, before
+        overlaps are settled: rows found other than by the plain automaton, plain rows with
+        characters deleted inside, and those of patterns that are not their term as written or
+        begin with a digit (``Screener.p_judged``). Rows it leaves out are unkept; a row it reads
+        as the word as written takes that span."""
+        screener = self.screener
+        count = len(screener._plain_keys)
+        plain = ref < count
+        at = np.where(plain, ref, 0)
+        asked = keep & (~plain | (oend - ostart != screener._p_length[at]) | screener.p_judged[at])
+        (rows,) = np.nonzero(asked)
+        if not len(rows):
+            return
+        texts, offsets = self.texts, self.ostart
+        fold_char, unjudged = screener._fold_char, screener.unjudged
+        term_text, category, action = (column[ref[rows]].tolist() for column in terms)
+        for row, n, r_start, r_end, t, c, a in zip(
+            rows.tolist(),
+            number[rows].tolist(),
+            ostart[rows].tolist(),
+            oend[rows].tolist(),
+            term_text,
+            category,
+            action,
+            strict=True,
+        ):
+            text, offset = texts[n], int(offsets[n])
+            start, end = r_start - offset, r_end - offset
+            hit = Hit(start, end, text[start:end], t, c, a)
+            seen = as_read(text, hit, fold_char, unjudged)
+            if seen is None:
+                keep[row] = False
+            elif seen is not hit:
+                ostart[row], oend[row] = seen.start + offset, seen.end + offset
 
     def _matched(
         self, numbers: _Array, ostart: _Array, oend: _Array, refs: _Array, starts: _Array, ends: _Array
@@ -457,6 +513,8 @@ class AllowedSpans:
         self, fstart: _Array, fend: _Array, ostart: _Array, oend: _Array, batch: FoldedBatch
     ) -> None:
         self._fstarts, self._fends = np.sort(fstart), np.sort(fend)
+        several = fend - fstart >= 2
+        self._edges = np.unique(np.concatenate([fstart[several], fend[several]]))
         self._oends = np.sort(oend)
         by_start = np.argsort(ostart, kind="stable")
         self._ospans = ostart[by_start].tolist(), oend[by_start].tolist()  # (paired, by start)
@@ -467,6 +525,11 @@ class AllowedSpans:
         bare = (np.cumsum(depth[:-1]) == 0) & batch.kept
         self._bare = np.zeros(len(batch.joined) + 1, dtype=np.int64)
         np.cumsum(bare, out=self._bare[1:])
+
+    def crossed_at(self, folded: _Array) -> _Array:
+        """Whether an allowed word of two or more characters starts or ends at these folded
+        positions (inside a two-character hit: ``judge.crosses_farm_word``)."""
+        return member(self._edges, folded)
 
     def covers(self, ostart: _Array, oend: _Array) -> _Array:
         """Whether allowed words cover every letter of each span (方法 + 轮换 cover 法轮 in 方法轮换)."""

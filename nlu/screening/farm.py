@@ -50,7 +50,8 @@ def inside_farm_word(run: str, start: int, end: int, allowed: tuple[tuple[int, i
     ``allowed``: the spans of allowed words that start at or after ``end``. An allowed word is a
     word of its own, so the farm word may not reach into one (冰毒|杀虫剂 is no pest word) — unless
     the allowed word is a piece of the farm ending itself: 病毒 in 东格鲁|病毒病 belongs to the
-    ending 病毒病, and cutting the run there left 东格鲁 blocked for its 格鲁."""
+    ending 病毒病, and cutting the run there left 东格鲁 blocked for its 格鲁. The hit and an
+    allowed word that is the whole ending right after it (政府|乐果, the pesticide) are two words."""
     for right in range(end, min(len(run), end + _REACH) + 1):
         for left in range(max(0, start - 2), start + 1):
             if (left, right) == (start, end):
@@ -59,7 +60,13 @@ def inside_farm_word(run: str, start: int, end: int, allowed: tuple[tuple[int, i
             if ending is None:
                 continue
             ending_start = left + ending.start()
-            if any(a < right and (a < ending_start or b > right) for a, b in allowed):
+            # (the hit and, right after it, an allowed word that is the whole ending are two words:
+            # 政府|乐果; with more of its own, 东|格鲁|病毒病, the farm word is one)
+            alone = left == start and ending_start == end
+            if any(
+                a < right and (a < ending_start or b > right or (alone and (a, b) == (end, right)))
+                for a, b in allowed
+            ):
                 continue
             # Where the hit holds the ending itself, what comes before must be chemistry (甲|哌啶).
             if right > end or _CHEMISTRY.fullmatch(run[start - 1]):

@@ -63,8 +63,9 @@ def _pinyin_word() -> re.Pattern[str]:
 
 @lru_cache(maxsize=1 << 16)  # the same words come back again and again
 def looks_spelled(word: str, initials: bool) -> bool:
-    """Whether typed letters could be pinyin (falungong, lun) or pinyin initials (fl, zf, tmd)."""
-    if not 2 <= len(word) <= _LONGEST_WORD:
+    """Whether typed letters could be pinyin (falungong, lun) or pinyin initials (fl, zf, tmd, and a
+    lone letter: 毛二B, which the screener's judge accepts only beside characters written as listed)."""
+    if not (1 if initials else 2) <= len(word) <= _LONGEST_WORD:
         return False
     if initials:
         return not any(vowel in word for vowel in "aeiou")

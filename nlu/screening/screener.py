@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any, Final, NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick_rs
 import numpy as np
@@ -59,23 +59,16 @@ _BATCH_FROM = 32  # texts; fewer are checked text by text (text_by_text.py), as 
 _SHORT_TERM = 10  # squeezing matches the plain automaton around repeats for terms up to this long
 
 
-# Texts that take each of the screener's paths once (see Screener.warmed).
-_WARM_UP_TEXTS: Final = (
-    "我家葵花叶子发黄还有黑斑，种了20亩，现在是开花期",
-    "羊拉稀不吃草 fa lun gong 法 轮 功 电话13904781001 地址临河区新华镇",
-    "百草枯还能买到吗？一二三四五六七八九十",
-)
-
-
 @dataclass(frozen=True, slots=True)
 class ScreenerOptions:
     pinyin: bool = True
     """Look for terms spelled (partly) in pinyin: 法lun功, falungong."""
     initials_min_chars: int = 3
     """Look for terms of at least this many characters written partly in pinyin initials (fl功)."""
-    initials_min_letters: int = 2
-    """…and only where the initials are at least this many latin letters, so a lone letter next
-    to Chinese (B超, A级) is not read as an initial."""
+    initials_min_letters: int = 1
+    """…and only where the initials are at least this many latin letters. A lone letter counts only
+    where every other character of the term is written as listed (毛二B, h色小说; judge.py), so B超,
+    维生素K or a list marker b． is not read as an initial."""
     contact: bool = True
     """Flag contact details: runs of 8+ digits, web and IPv4 addresses (category ``contact``)."""
     split_chars: bool = True
@@ -284,11 +277,23 @@ class Screener(TextByText):
         # The term of each plain pattern, field by field, to be picked for all hits at once.
         self._plain_terms = term_columns([e.term if e is not None else _NO_TERM for e in entries])
         self._plain_keys = objects(self._plain.keys, count)  # (a hit's text, when it is the key)
+        # Per plain pattern: whether judge.as_read looks at its hits even when written as the
+        # pattern (a spelling other than the term's own, a term beginning with a digit).
+        self.p_judged = np.fromiter(
+            (
+                e is not None and (key != e.term.text or e.term.text[:1].isdigit())
+                for key, e in zip(self._plain.keys, entries, strict=True)
+            ),
+            dtype=np.bool_,
+            count=count,
+        )
         self._p_length = length
         self._p_pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
         self._p_two_frequency: _Array | None = None  # _two_frequencies
         self._p_common: tuple[_Array, _Array, _Array] | None = None  # _common_words
         self._listed = patterns  # what words.inside_longer_word may not read as a longer word
+        # What judge.as_read leaves as found: the team's own terms and contact details.
+        self.unjudged = frozenset(t.text for t in lists.terms if t.exact) | {contact.CATEGORY}
         self._terms = terms
         self._dropped: tuple[frozenset[str], _Array] | None = None  # dropped_spellings
         self._spellings: dict[bool, _Spelling] = {}  # _spelling, made on first use
@@ -365,12 +370,32 @@ class Screener(TextByText):
                 if spelling in terms:
                     continue
                 rest = lone_numeral_word(folded_of[id(entry.term)], spelling)
-                if rest is not None and words.frequency(rest) >= least:
+                # (a spelling that is itself a word, 一氧化碳 of 1氧化碳, is that word)
+                if (rest is not None and words.frequency(rest) >= least) or words.frequency(
+                    spelling
+                ) >= least:
                     dropped.add(spelling)
             keys = self._plain.keys
             per_pattern = np.fromiter((key in dropped for key in keys), dtype=np.bool_, count=len(keys))
             self._dropped = frozenset(dropped), per_pattern
         return self._dropped
+
+    def prepared(self) -> Screener:
+        """This screener with what it otherwise computes on its first checks done now (the word
+        dictionary and its character pairs, the tables of common words and dropped spellings, the
+        pinyin spelling tables), so no user's message pays for them: build and prepare off the
+        event loop, then swap in. Returns itself."""
+        words.warm_up()
+        self._two_frequencies()
+        self._common_words()
+        self._dropped_spellings()
+        for initials in (False, True):
+            self._spelling(initials)
+        # One text of each kind through both paths: letters (pinyin), repeats, digits, addresses.
+        sample = "请问falun功fl大法赌赌博1234567890 www.example.com 玉米叶子发黄"
+        self.check(sample)
+        self.check_many([sample] * _BATCH_FROM)
+        return self
 
     @classmethod
     def builtin(cls, options: ScreenerOptions | None = None) -> Screener:
@@ -407,13 +432,6 @@ class Screener(TextByText):
 
     def check(self, text: str) -> ScreeningResult:
         return self.check_many([text])[0]
-
-    def warmed(self) -> Screener:
-        """This screener, with what it builds on first use built now: the word dictionary and the
-        tables made from it took some 3 s, which the first farmer after a start waited for. Texts
-        of the usual kinds are checked (Chinese, pinyin letters, digits, spaced characters)."""
-        self.check_many(_WARM_UP_TEXTS)
-        return self
 
     def check_many(self, texts: Iterable[str]) -> list[ScreeningResult]:
         """``check`` for each text, faster: the texts are folded and matched in one pass, the checks

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from nlu.screening import contact, farm
 from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
 from nlu.screening.fold import FoldedBatch, FoldTables
+from nlu.screening.judge import as_read, crosses_farm_word, split_on_purpose
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
 from nlu.screening.patterns import Entry
 from nlu.screening.pinyin import looks_spelled, pinyin_windows
@@ -57,6 +58,7 @@ class TextByText:
     _pinyin: _Automaton
     _initials: _Automaton
     _recomposer: Recomposer | None
+    unjudged: frozenset[str]
 
     # The rules that need the word dictionary, provided by Screener (computed on first use).
     def common_patterns(self) -> npt.NDArray[np.bool_]:
@@ -146,8 +148,18 @@ class TextByText:
             entry = entries[index]
             if entry is None or dropped[index]:
                 continue
-            if entry.two_chinese and straddles_words(view.text, start, end, allowed):
-                continue  # two words that touch (母畜|生产)
+            if entry.two_chinese and (
+                (
+                    straddles_words(view.text, start, end, allowed)
+                    and not _split_on_purpose(text, view.original_span(start, end))
+                )
+                or (
+                    not entry.term.exact
+                    and entry.term.action is not Action.ADVISE
+                    and crosses_farm_word(start, allowed)
+                )
+            ):
+                continue  # two words that touch (母畜|生产, 消毒|药)
             if common[index] and inside_longer_word(view.text, start, end, self._listed, allowed):
                 continue  # a common word inside a longer one (市政府 holds 政府)
             candidates.append(Candidate(view.original_span(start, end), entry, plain=True))
@@ -257,6 +269,16 @@ class TextByText:
                 continue
             if candidate.entry.term.action is not Action.ADVISE and _farm_word(text, candidate, allow_spans):
                 continue
+            term = candidate.entry.term
+            hit = Hit(
+                span.start, span.end, text[span.start : span.end], term.text, term.category, term.action
+            )
+            seen = as_read(text, hit, self._fold_char, self.unjudged)
+            if seen is None:
+                continue
+            if seen is not hit:
+                span = Span(seen.start, seen.end)
+                candidate = Candidate(span, candidate.entry, candidate.plain)
             key = (span.start, span.end)
             known = kept.get(key)
             if known is None or candidate.entry.term.action.strength > known.entry.term.action.strength:
@@ -390,6 +412,11 @@ def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool
         (a.start - offset, a.end - offset) for a in allow_spans if span.end <= a.start < offset + len(run)
     )
     return inside_farm_word(run, start, end, after)
+
+
+def _split_on_purpose(text: str, span: Span) -> bool:
+    """``judge.split_on_purpose`` of what lies between the characters of a two-character hit."""
+    return span.end - span.start > 2 and split_on_purpose(text[span.start + 1 : span.end - 1])
 
 
 def farm_word_endings() -> frozenset[str] | None:

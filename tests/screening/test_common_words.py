@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nlu.screening import Action, Screener, TermLists, Verdict, builtin_lists, words
@@ -96,6 +96,8 @@ COMMON_SCREENER = Screener(
 
 
 @settings(max_examples=200, deadline=None)
+# (found by hypothesis: the pesticide 乐果, an allowed word, made 政府乐果 a pesticide name)
+@example(before="2,4-滴", common="政府", after="乐果", gap="", noise="")
 @given(
     st.sampled_from(sorted(set(builtin_lists().allowed))),
     st.sampled_from(COMMON),
@@ -124,3 +126,10 @@ def test_the_longer_words_of_the_dictionary_are_found_to_its_last_one() -> None:
 
     assert (0, 1, last) in held and (1, 0, last) in held
     assert all(len(word) > 2 and word[at : at + 2] in (last[1:3], last[:2]) for _, at, word in held)
+
+
+def test_an_allowed_farm_ending_with_more_of_its_own_word_before_the_hit_is_one_farm_word() -> None:
+    # 东|格鲁|病毒病 (a virus disease of rice): 病毒病 is allowed, 东 makes the word longer than 格鲁.
+    screener = Screener(TermLists((Term("格鲁", "test", Action.BLOCK),), tuple(builtin_lists().allowed)))
+    assert "病毒病" in builtin_lists().allowed
+    assert screener.check("东格鲁病毒病").verdict is Verdict.CLEAN
