@@ -65,9 +65,28 @@ def routes() -> list[tuple[str, str]]:
     return found
 
 
+def _acts() -> dict[str, str]:
+    """For a path whose {act} is limited to some words, the first of them (experts' suspend|dismiss|…,
+    service objects' deactivate|reactivate), so a walk reaches the view rather than a 404."""
+    acts = {}
+    for route in console_app().router.routes():
+        if route.resource is None:
+            continue
+        pattern = route.resource.get_info().get("pattern")
+        act = re.search(r"\(\?P<act>(\w+)", pattern.pattern) if pattern is not None else None
+        if act is not None:
+            acts[route.resource.canonical] = act[1]
+    return acts
+
+
+ACTS = _acts()
+
+
 def filled(path: str, value: str) -> str:
     def one(match: re.Match[str]) -> str:
         name = match.group(1)
+        if name == "act" and path in ACTS:
+            return ACTS[path]
         return PATH_VALUES.get(name, value)
 
     filled_path = re.sub(r"\{(\w+)(?::[^}]*)?\}", one, path)
