@@ -49,6 +49,12 @@ from storage.uow import UnitOfWork
 MAX_PAGE = 200
 
 
+def changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an edit changed, as its audit entry keeps it: the keys whose values differ, before and after."""
+    changed = [key for key in after if after[key] != before[key]]
+    return {key: before[key] for key in changed}, {key: after[key] for key in changed}
+
+
 async def record(
     uow: UnitOfWork,
     actor: Actor,

@@ -204,16 +204,15 @@ async def edit_expert(
     expert = await load_expert(uow, staff, expert_id, lock=True)
     before = snapshot(expert)
     await _apply(uow, expert, fields)
-    after = snapshot(expert)
-    changed = {k for k in after if after[k] != before[k]}
+    was, now = audit.changes(before, snapshot(expert))
     await audit.record(
         uow,
         staff.actor,
         "expert.edit",
         "expert",
         expert.id,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
+        before=was,
+        after=now,
         via=via,
     )
     await uow.commit()

@@ -90,16 +90,15 @@ async def edit_member(
             found = await load_service_object(uow, staff, object_id)
             await _check_phone_free(uow, found.county_id, mobile, member.id)
             member.phone = mobile
-    after = _snapshot(member)
-    changed = [k for k in after if after[k] != before[k]]
+    was, now = audit.changes(before, _snapshot(member))
     await audit.record(
         uow,
         staff.actor,
         "roster.edit",
         "service_object",
         object_id,
-        before={"member_id": member.id, **{k: before[k] for k in changed}},
-        after={"member_id": member.id, **{k: after[k] for k in changed}},
+        before={"member_id": member.id, **was},
+        after={"member_id": member.id, **now},
         via=via,
     )
     await uow.commit()

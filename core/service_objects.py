@@ -152,16 +152,15 @@ async def edit_service_object(
     found = await load_service_object(uow, staff, object_id, lock=True)
     before = snapshot(found)
     await _apply(uow, found, fields)
-    after = snapshot(found)
-    changed = [k for k in after if after[k] != before[k]]
+    was, now = audit.changes(before, snapshot(found))
     await audit.record(
         uow,
         staff.actor,
         "service_object.edit",
         "service_object",
         found.id,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
+        before=was,
+        after=now,
         via=via,
     )
     await uow.commit()

@@ -121,15 +121,15 @@ async def edit_team(
         leader.is_leader = True
         await check_leader(uow, leader)
     after = {"name": team.name, "leader_id": leader_id if leader_id is not None else before["leader_id"]}
-    changed = [k for k in after if after[k] != before[k]]
+    was, now = audit.changes(before, after)
     await audit.record(
         uow,
         staff.actor,
         "team.edit",
         "team",
         team.id,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
+        before=was,
+        after=now,
         via=via,
     )
     await uow.commit()
