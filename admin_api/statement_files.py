@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import xlsxwriter
 from aiohttp import web
 
+from admin_api.tables import formula_safe
 from core.budget import LOCAL_TZ
 from core.reimbursements import Statement
 
@@ -31,7 +32,6 @@ MODES = {
     "onsite_training": "现场培训",
 }
 STATES = {"draft": "草稿", "confirmed": "已确认", "paid": "已支付"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def yuan(fen: int) -> str:
@@ -61,15 +61,11 @@ def rows(found: list[Statement]) -> list[tuple[str, ...]]:
     return [*table, ("合计", "", "", f"{len(table)} 项", "", "", "", "", yuan(total))]
 
 
-def _text(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
-
-
 def as_csv(table: Sequence[Sequence[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    writer.writerows([_text(cell) for cell in row] for row in table)
+    writer.writerows([formula_safe(cell) for cell in row] for row in table)
     return ("\ufeff" + out.getvalue()).encode()  # the BOM: Excel then reads UTF-8
 
 

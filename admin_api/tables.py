@@ -20,7 +20,8 @@ from admin_api.problems import Problem
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_START = ("=", "+", "-", "@")
+# What a spreadsheet reads as the start of a formula (tab and CR too: some take them as a cell's start).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell_text(value: object) -> str:
@@ -52,7 +53,8 @@ def read_rows(raw: bytes, content_type: str) -> list[list[str]]:
     raise Problem(415, "Unsupported Media Type", f"send the file as {CSV} or {XLSX}")
 
 
-def _as_text(value: str) -> str:
+def formula_safe(value: str) -> str:
+    """A cell a person typed, kept as text in CSV: a leading quote before what would start a formula."""
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
@@ -77,7 +79,7 @@ def write_rows(
         text = io.StringIO()
         writer = csv.writer(text)
         writer.writerow(header)
-        writer.writerows([_as_text(cell) for cell in row] for row in rows)
+        writer.writerows([formula_safe(cell) for cell in row] for row in rows)
         body, content_type, suffix = ("\ufeff" + text.getvalue()).encode(), CSV, "csv"
     return web.Response(
         body=body,
