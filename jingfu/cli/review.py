@@ -18,13 +18,11 @@ import argparse
 import asyncio
 import os
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
-from zoneinfo import ZoneInfo
 
 from jingfu.cli.arguments import row_id
 from jingfu.cli.errors import CliError
-from jingfu.cli.words import catalog_name, say
+from jingfu.cli.words import catalog_name, local_time, say
 from jingfu.terminal_text import one_line
 
 # The core, the database and their libraries are imported by the command that runs, not here:
@@ -36,14 +34,9 @@ if TYPE_CHECKING:
     from storage.uow import UnitOfWork
 
 T = TypeVar("T")
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 # Long enough for a farmer's whole description in most requests; a longer one says how to see it all.
 EXCERPT_CHARS = 200
 TOKEN_VARIABLE = "JINGFU_ADMIN_TOKEN"
-
-
-def _local(at: datetime | None) -> str:
-    return at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M") if at else "—"
 
 
 def _excerpt(text: str, request_id: int | None = None) -> str:
@@ -83,8 +76,8 @@ def format_row(item: QueuedRequest) -> str:
                 photos=item.photo_count,
                 fee=_yuan(item.fee_fen),
                 mode=_mode(item.service_mode),
-                submitted=_local(item.submitted_at),
-                due=_local(item.review_expected_at),
+                submitted=local_time(item.submitted_at),
+                due=local_time(item.review_expected_at),
             ),
             say("row_flags", flags=flags),
         )
@@ -190,7 +183,7 @@ def _approve(args: argparse.Namespace) -> int:
     if request.status is RequestStatus.in_service:  # from the expert's own offer: nothing to answer
         print(say("approved_offer", id=request.id))
     else:
-        print(say("approved", id=request.id, until=_local(request.invitation_expires_at)))
+        print(say("approved", id=request.id, until=local_time(request.invitation_expires_at)))
     return 0
 
 
@@ -219,7 +212,7 @@ def format_advisory(item: QueuedAdvisory) -> str:
                 subjects=subjects,
             ),
             _excerpt(item.body),
-            say("advisory_reach", submitted=_local(item.submitted_at), n=item.recipients),
+            say("advisory_reach", submitted=local_time(item.submitted_at), n=item.recipients),
         )
     )
 

@@ -9,21 +9,13 @@ claim, the timeline, the thread and the reviewers' notes. Everything a person ty
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from jingfu.cli.words import catalog_name, say
+from jingfu.cli.words import catalog_name, local_time, say
 from jingfu.terminal_text import one_line
 
 if TYPE_CHECKING:
     from core.request_detail import RequestDetail
-
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
-
-
-def _local(at: datetime | None) -> str:
-    return at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M") if at else "—"
 
 
 def _yuan(fen: int | None) -> str:
@@ -112,13 +104,15 @@ def _lines(detail: RequestDetail) -> Iterator[str]:
     if detail.photo_ids:
         yield say("show_photos", n=len(detail.photo_ids))
     if detail.claim is not None and detail.claim.active:
-        yield say("show_claim", name=_text(detail.claim.admin_name), until=_local(detail.claim.expires_at))
+        yield say(
+            "show_claim", name=_text(detail.claim.admin_name), until=local_time(detail.claim.expires_at)
+        )
     yield say("show_timeline")
     for event in detail.events:
         reason = say("reason", reason=one_line(event.reason)) if event.reason else ""
         yield say(
             "show_event",
-            at=_local(event.at),
+            at=local_time(event.at),
             action=event.action,
             from_status=catalog_name("status", event.from_status) if event.from_status else "—",
             to_status=catalog_name("status", event.to_status),
@@ -128,9 +122,12 @@ def _lines(detail: RequestDetail) -> Iterator[str]:
         yield say("show_thread")
         for message in detail.thread:
             yield say(
-                "show_message", at=_local(message.at), sender=_text(message.sender), text=_text(message.text)
+                "show_message",
+                at=local_time(message.at),
+                sender=_text(message.sender),
+                text=_text(message.text),
             )
     if detail.notes:
         yield say("show_notes")
         for note in detail.notes:
-            yield say("show_note", at=_local(note.at), name=_text(note.admin_name), text=_text(note.text))
+            yield say("show_note", at=local_time(note.at), name=_text(note.admin_name), text=_text(note.text))

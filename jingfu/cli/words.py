@@ -8,11 +8,15 @@ Messages of the core's rules (a refusal, a missing object) stay as the core word
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from jingfu.cli.errors import CliError
 
 VARIABLE = "JINGFU_LANGUAGE"
+# Times are the reviewers' own: Bayannur keeps Beijing time.
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 LANGUAGES = ("zh_CN", "en")
 
 # key: (zh_CN, en). English plurals are chosen by count (`{s}`), never "1 requests".
@@ -151,3 +155,8 @@ def catalog_name(group: str, value: str) -> str:
     """A status's or a mode's name as the bot says it (`status.pending_review` → 待审核)."""
     names = _catalog().get(language(), {})
     return names.get(f"{group}.{value}", value.replace("_", " "))
+
+
+def local_time(at: datetime | None) -> str:
+    """A moment as county staff read it: Beijing time to the minute, or a dash."""
+    return at.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M") if at else "—"
