@@ -6,11 +6,11 @@ import re
 
 from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart, MagicData, or_f
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup
 
-from bot.deps import BotDeps
 from bot.i18n import Translator
+from bot.refusals import Refusals, message
+from bot.turn import Turn
 from core import offers
 from core.binding import BindingRefused, Identity, bind_by_code, bind_by_phone, set_language
 from core.errors import NotFound
@@ -24,7 +24,6 @@ from dialogs.invitation import send_invitation
 from dialogs.offer_card import offer_keyboard, offer_text
 from storage.enums import RequestStatus
 from storage.models import Expert, Farmer
-from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 # The 8-character codes of before (E208B0C3) are still read as codes, so whoever sends one is told
@@ -58,9 +57,8 @@ def share_phone_keyboard(t: Translator) -> ReplyKeyboardMarkup:
     )
 
 
-async def welcome(
-    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, identity: Identity
-) -> None:
+async def welcome(turn: Turn, identity: Identity) -> None:
+    message, t, uow, deps = turn.message, turn.t, turn.uow, turn.deps
     if identity.expert is not None:
         await message.answer(
             t("bind.expert_welcome", name=identity.expert.name), reply_markup=menu_keyboard(t, expert=True)
@@ -86,14 +84,14 @@ async def welcome(
             await message.answer(offer_text(t, card, now), reply_markup=offer_keyboard(t, offer_id))
 
 
-async def _bind(
-    message: Message,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    state: FSMContext,
-    code: str | None = None,
-) -> None:
+NOT_BOUND = Refusals(
+    (NotFound, message("bind.not_found", keyboard=share_phone_keyboard)),
+    (BindingRefused, message(lambda t, refused: t(REFUSALS[refused.reason]), keyboard=share_phone_keyboard)),
+)
+
+
+async def _bind(turn: Turn, code: str | None = None) -> None:
+    message, uow, deps, state = turn.message, turn.uow, turn.deps, turn.state
     user = message.from_user
     assert user is not None
     try:
@@ -102,38 +100,27 @@ async def _bind(
         else:
             assert message.contact is not None
             identity = await bind_by_phone(uow, user.id, message.contact.phone_number, user.full_name)
-    except NotFound:
-        await message.answer(t("bind.not_found"), reply_markup=share_phone_keyboard(t))
-        return
-    except BindingRefused as refused:
-        await message.answer(t(REFUSALS[refused.reason]), reply_markup=share_phone_keyboard(t))
+    except NOT_BOUND.errors as error:
+        await turn.refuse(error, NOT_BOUND)
         return
     # The language chosen before binding (the welcome is already in it) becomes the account's:
     # a bound person's replies follow the account, and everything after the welcome was Chinese.
     if (language := await state.get_value(LANGUAGE)) is not None:
         await set_language(uow, user.id, language)
-    await welcome(message, t, uow, deps, identity)
+    await welcome(turn, identity)
     kept = await state.get_value(KEPT_PROBLEM)
     if kept is None:
         return
     await state.update_data({KEPT_PROBLEM: None})
     if identity.farmer is not None:
-        await _take_up_kept_problem(message, t, uow, deps, state, identity.farmer, kept)
+        await _take_up_kept_problem(turn.acting_as(identity), kept)
 
 
-async def _take_up_kept_problem(
-    message: Message,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    state: FSMContext,
-    farmer: Farmer,
-    text: str,
-) -> None:
+async def _take_up_kept_problem(turn: Turn, text: str) -> None:
     """A farmer who wrote the problem before binding need not write it again: the intake starts from
     it, screened like any text."""
-    await message.answer(t("bind.kept_problem"))
-    await start_intake(message, state, t, uow, deps, farmer, text)
+    await turn.answer(turn.t("bind.kept_problem"))
+    await start_intake(turn, text)
 
 
 def looks_like_code(text: str) -> bool:
@@ -143,54 +130,41 @@ def looks_like_code(text: str) -> bool:
 # Registered first: a code is taken to core whoever sends it, so that an account bound already is
 # refused there (and the attempt audited) instead of being welcomed as if the code had worked.
 @router.message(F.text.func(looks_like_code))
-async def invite_code(
-    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, state: FSMContext
-) -> None:
+async def invite_code(message: Message, turn: Turn) -> None:
     assert message.text is not None
-    await _bind(message, t, uow, deps, state, code=message.text)
+    await _bind(turn, code=message.text)
 
 
 @router.message(CommandStart(deep_link=True, magic=F.args.func(looks_like_code)))
-async def start_with_code(
-    message: Message, command: CommandObject, t: Translator, uow: UnitOfWork, deps: BotDeps, state: FSMContext
-) -> None:
+async def start_with_code(message: Message, command: CommandObject, turn: Turn) -> None:
     assert command.args is not None
-    await _bind(message, t, uow, deps, state, code=command.args)
+    await _bind(turn, code=command.args)
 
 
 # /start or a shared contact from someone already bound is welcomed back, so the handlers below only
 # ever bind.
 @router.message(MagicData(F.farmer.is_not(None) | F.expert.is_not(None)), or_f(CommandStart(), F.contact))
-async def welcome_back(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer | None,
-    expert: Expert | None,
-) -> None:
+async def welcome_back(message: Message, turn: Turn, identity: Identity) -> None:
     # /start means "from the beginning": a form left open would take the next words as its answer
     # (an expert's note to a farmer submitted as an advisory).
-    await close_form(state)
-    await welcome(message, t, uow, deps, Identity(farmer, expert))
+    await close_form(turn.state)
+    await welcome(turn, identity)
 
 
 @router.message(CommandStart())
-async def start(message: Message, t: Translator) -> None:
-    await message.answer(t("bind.intro"), reply_markup=share_phone_keyboard(t))
+async def start(message: Message, turn: Turn) -> None:
+    await message.answer(turn.t("bind.intro"), reply_markup=share_phone_keyboard(turn.t))
 
 
 @router.message(F.contact)
-async def contact_shared(
-    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, state: FSMContext
-) -> None:
+async def contact_shared(message: Message, turn: Turn) -> None:
     assert message.contact is not None and message.from_user is not None
     # Only one's own number binds: a forwarded contact card must not bind someone else's account.
     if message.contact.user_id != message.from_user.id:
+        t = turn.t
         await message.answer(t("bind.own_contact_only"), reply_markup=share_phone_keyboard(t))
         return
-    await _bind(message, t, uow, deps, state)
+    await _bind(turn)
 
 
 # Registered last of all routers (see dialogs.routers): whatever an unbound user sends gets instructions.
@@ -198,14 +172,8 @@ unbound_router = Router(name=__name__ + ".unbound")
 
 
 @unbound_router.message()
-async def refuse_unbound(
-    message: Message,
-    t: Translator,
-    deps: BotDeps,
-    state: FSMContext,
-    farmer: Farmer | None,
-    expert: Expert | None,
-) -> None:
+async def refuse_unbound(message: Message, turn: Turn, farmer: Farmer | None, expert: Expert | None) -> None:
+    t, deps, state = turn.t, turn.deps, turn.state
     if farmer is not None or expert is not None:  # bound, but nothing understood this (a sticker, say)
         await message.answer(t("fallback.bound"), reply_markup=menu_keyboard(t, expert=expert is not None))
         return
@@ -228,8 +196,9 @@ async def refuse_unbound(
 
 @unbound_router.callback_query()
 async def refuse_unbound_button(
-    query: CallbackQuery, t: Translator, farmer: Farmer | None, expert: Expert | None
+    query: CallbackQuery, turn: Turn, farmer: Farmer | None, expert: Expert | None
 ) -> None:
+    t = turn.t
     # Everything a bound user's buttons do is handled before this router; what reaches it is a
     # button of a form or card that has since closed, and "bind first" would read as if they had
     # been unbound.

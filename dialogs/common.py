@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import cast
 
-from aiogram.types import KeyboardButton, Message, ReplyKeyboardMarkup
+from aiogram.types import KeyboardButton, ReplyKeyboardMarkup
 
-from bot.deps import BotDeps
 from bot.i18n import Safe, Translator
+from bot.turn import Turn
 from core.budget import LOCAL_TZ
 from core.declining import common_reason
 from core.errors import InsufficientBalance
@@ -19,7 +19,6 @@ from core.requests import record_blocked_text
 from dialogs.attachments import counts
 from nlu.screening import ScreeningResult, Verdict, explain
 from storage.models import ServiceRequest
-from storage.uow import UnitOfWork
 
 FARMER_MENU = (
     "menu.describe",
@@ -115,16 +114,10 @@ def request_summary(t: Translator, request: ServiceRequest, specialty_name: str 
 
 
 async def screen_text(
-    message: Message,
-    deps: BotDeps,
-    uow: UnitOfWork,
-    t: Translator,
-    text: str,
-    *,
-    context: str,
-    request_id: int | None = None,
+    turn: Turn, text: str, *, context: str, request_id: int | None = None
 ) -> ScreeningResult | None:
     """Screen what a user wrote (Art. 11(3)). Blocked: explain, keep the attempt for audit, return None."""
+    message, deps, uow, t = turn.message, turn.deps, turn.uow, turn.t
     result = deps.screener.check(text)
     if result.verdict is Verdict.BLOCK:
         await record_blocked_text(

@@ -4,13 +4,12 @@ and the farmer reads the reason in the notice that asks them to choose another e
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.deps import BotDeps
 from bot.edits import show
 from bot.i18n import Translator
-from bot.middlewares.errors import too_long
+from bot.refusals import too_long
+from bot.turn import Turn
 from core import declining, requests, threads
 from core.declining import DeclineReason
 from core.errors import IllegalTransition, InvalidInput, NotPermitted
@@ -19,10 +18,9 @@ from dialogs.common import decline_reason, screen_text
 from dialogs.filters import IS_EXPERT
 from dialogs.forms import close_form
 from dialogs.invitation import invitation_buttons, why_not_open
+from dialogs.keyboards import button, column, keyboard
 from dialogs.states import DeclineForm
 from storage.enums import ActorKind, RequestStatus
-from storage.models import Expert
-from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 router.message.filter(IS_EXPERT)
@@ -30,25 +28,22 @@ router.callback_query.filter(IS_EXPERT)
 OTHER, BACK = "other", "back"
 
 
-def _button(t: Translator, request_id: int, reason: str, key: str) -> list[InlineKeyboardButton]:
-    return [
-        InlineKeyboardButton(
-            text=t(key), callback_data=DeclineCb(request_id=request_id, reason=reason).pack()
-        )
-    ]
+def _button(t: Translator, request_id: int, reason: str, key: str) -> InlineKeyboardButton:
+    return button(t(key), DeclineCb(request_id=request_id, reason=reason))
 
 
 def _reasons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
-    rows = [_button(t, request_id, r.name, f"decline.{r.name}") for r in DeclineReason]
-    rows += [_button(t, request_id, OTHER, "decline.other"), _button(t, request_id, BACK, "decline.back")]
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+    reasons = [_button(t, request_id, r.name, f"decline.{r.name}") for r in DeclineReason]
+    return column([*reasons, _button(t, request_id, OTHER, "decline.other"), _back(t, request_id)])
+
+
+def _back(t: Translator, request_id: int) -> InlineKeyboardButton:
+    return _button(t, request_id, BACK, "decline.back")
 
 
 @router.callback_query(InviteCb.filter(F.action == "decline"))
-async def decline_pressed(
-    query: CallbackQuery, callback_data: InviteCb, t: Translator, uow: UnitOfWork, expert: Expert
-) -> None:
-    assert isinstance(query.message, Message)
+async def decline_pressed(query: CallbackQuery, callback_data: InviteCb, turn: Turn) -> None:
+    t, uow, expert = turn.t, turn.uow, turn.expert
     request_id = callback_data.request_id
     if await threads.status_for_expert(uow, request_id, expert.id) is not RequestStatus.approved:
         await query.answer(await why_not_open(uow, t, request_id, expert.id), show_alert=True)
@@ -56,23 +51,15 @@ async def decline_pressed(
     await query.answer()
     # Named like the thread switcher's buttons: with several invitations, '#12' alone tells little.
     [label] = await threads.conversation_labels(uow, ActorKind.expert, [request_id])
-    await query.message.answer(
+    await turn.answer(
         t("decline.ask", id=request_id, subject=label.subject, farmer=label.other_party),
         reply_markup=_reasons(t, request_id),
     )
 
 
 @router.callback_query(DeclineCb.filter())
-async def reason_chosen(
-    query: CallbackQuery,
-    callback_data: DeclineCb,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    expert: Expert,
-) -> None:
-    assert isinstance(query.message, Message)
+async def reason_chosen(query: CallbackQuery, callback_data: DeclineCb, turn: Turn) -> None:
+    state, t, uow, deps, expert = turn.state, turn.t, turn.uow, turn.deps, turn.expert
     request_id, reason = callback_data.request_id, callback_data.reason
     # Whatever is pressed, a reason being written for this request is no longer awaited.
     writing = await state.get_state() == DeclineForm.reason.state
@@ -81,16 +68,16 @@ async def reason_chosen(
     if reason == BACK:
         await query.answer()
         await show(
-            query.message, t("decline.kept", id=request_id), reply_markup=invitation_buttons(t, request_id)
+            turn.message, t("decline.kept", id=request_id), reply_markup=invitation_buttons(t, request_id)
         )
     elif reason == OTHER:
         await query.answer()
         await state.set_state(DeclineForm.reason)
         await state.update_data(request_id=request_id)
         await show(
-            query.message,
+            turn.message,
             t("decline.ask_text", id=request_id, limit=declining.MAX_REASON_LENGTH),
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=[_button(t, request_id, BACK, "decline.back")]),
+            reply_markup=keyboard([_back(t, request_id)]),
         )
     elif reason in DeclineReason.__members__:
         try:
@@ -102,21 +89,20 @@ async def reason_chosen(
             return
         await query.answer()
         # The question becomes the outcome, so its buttons cannot be pressed a second time.
-        await show(query.message, t("invite.declined", id=request_id, reason=t(f"decline.{reason}")))
+        await show(turn.message, t("invite.declined", id=request_id, reason=t(f"decline.{reason}")))
     else:
         await query.answer()
 
 
 @router.message(DeclineForm.reason, F.text)
-async def reason_written(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert
-) -> None:
+async def reason_written(message: Message, turn: Turn) -> None:
     assert message.text is not None
+    state, t, uow, deps, expert = turn.state, turn.t, turn.uow, turn.deps, turn.expert
     request_id = await state.get_value("request_id")
     if request_id is None:
         await close_form(state)
         return
-    back = InlineKeyboardMarkup(inline_keyboard=[_button(t, request_id, BACK, "decline.back")])
+    back = keyboard([_back(t, request_id)])
     try:
         reason = declining.checked_reason(message.text)
     except InvalidInput as error:  # the form stays open: shorten and send again
@@ -125,7 +111,7 @@ async def reason_written(
             too_long(error, t) or t("decline.ask_text", id=request_id, limit=limit), reply_markup=back
         )
         return
-    if await screen_text(message, deps, uow, t, reason, context="decline") is None:
+    if await screen_text(turn, reason, context="decline") is None:
         return  # blocked: explained; the expert can write again or go back
     await close_form(state)
     try:
@@ -137,7 +123,7 @@ async def reason_written(
 
 
 @router.message(DeclineForm.reason)
-async def reason_not_text(message: Message, state: FSMContext, t: Translator) -> None:
-    request_id = int(await state.get_value("request_id", 0))
-    back = InlineKeyboardMarkup(inline_keyboard=[_button(t, request_id, BACK, "decline.back")])
-    await message.answer(t("decline.text_only"), reply_markup=back)
+async def reason_not_text(message: Message, turn: Turn) -> None:
+    t = turn.t
+    request_id = int(await turn.state.get_value("request_id", 0))
+    await message.answer(t("decline.text_only"), reply_markup=keyboard([_back(t, request_id)]))

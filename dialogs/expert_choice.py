@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from aiogram import Router
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery
 from sqlalchemy import select
 
-from bot.deps import BotDeps
 from bot.i18n import Translator
+from bot.refusals import Refusals, alert
+from bot.turn import Turn
 from core import fees, requests
 from core.errors import (
     DomainError,
@@ -27,17 +27,14 @@ from dialogs import submit_confirm
 from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
 from dialogs.common import listing, yuan
 from dialogs.filters import IS_FARMER
+from dialogs.keyboards import button, column, keyboard
 from storage.enums import RequestStatus, ServiceMode
-from storage.models import Farmer, Specialty
+from storage.models import Specialty
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 router.callback_query.filter(IS_FARMER)
 PAGE_SIZE = 5
-
-
-def _button(text: str, data: ExpertCb | ModeCb) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(text=text, callback_data=data.pack())]
 
 
 async def specialty_names(uow: UnitOfWork, t: Translator) -> dict[str, str]:
@@ -50,9 +47,8 @@ def _specialties_of(t: Translator, names: dict[str, str], codes: Iterable[str]) 
     return listing(t, (names.get(code, code) for code in sorted(codes)))
 
 
-async def show_suggestions(
-    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, request_id: int
-) -> None:
+async def show_suggestions(turn: Turn, request_id: int) -> None:
+    message, t, uow, deps, farmer = turn.message, turn.t, turn.uow, turn.deps, turn.farmer
     request = await requests.load_request(uow, request_id, lock=False)
     if request.farmer_id != farmer.id:
         return
@@ -66,7 +62,7 @@ async def show_suggestions(
     )
     await uow.commit()
     if not suggestions:
-        await _none_left(message, t, uow, request_id)
+        await _none_left(turn, request_id)
         return
     names = await specialty_names(uow, t)
     lines = [t("choice.title")]
@@ -91,31 +87,28 @@ async def show_suggestions(
                 )
             )
         rows.append(
-            _button(f"{n}. {card.name}", ExpertCb(request_id=request_id, action="card", expert_id=card.id))
+            button(f"{n}. {card.name}", ExpertCb(request_id=request_id, action="card", expert_id=card.id))
         )
-    rows.append(_button(t("choice.all"), ExpertCb(request_id=request_id, action="page", page=0)))
-    await message.answer("\n".join(lines), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    rows.append(button(t("choice.all"), ExpertCb(request_id=request_id, action="page", page=0)))
+    await message.answer("\n".join(lines), reply_markup=column(rows))
 
 
-async def _none_left(message: Message, t: Translator, uow: UnitOfWork, request_id: int) -> None:
+async def _none_left(turn: Turn, request_id: int) -> None:
     """No expert to offer: either none serves in the county, or every one serving has already
     declined this request (or let it expire). The second farmer is stuck with a request on hold
     unless told plainly what is left: cancelling returns the voucher hold."""
+    message, t, uow = turn.message, turn.t, turn.uow
     if not await experts_who_passed(uow, request_id):
         await message.answer(t("choice.none_in_county"))
         return
-    cancel = RequestCb(request_id=request_id, action="cancel").pack()
+    cancel = RequestCb(request_id=request_id, action="cancel")
     await message.answer(
-        t("choice.all_passed", id=request_id),
-        reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text=t("requests.cancel"), callback_data=cancel)]]
-        ),
+        t("choice.all_passed", id=request_id), reply_markup=keyboard([button(t("requests.cancel"), cancel)])
     )
 
 
-async def _page(
-    query: CallbackQuery, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ExpertCb
-) -> None:
+async def _page(turn: Turn, data: ExpertCb) -> None:
+    t, uow, deps, farmer = turn.t, turn.uow, turn.deps, turn.farmer
     page = await county_experts(
         uow,
         farmer.county_id,
@@ -126,7 +119,7 @@ async def _page(
     )
     names = await specialty_names(uow, t)
     rows = [
-        _button(
+        button(
             f"{card.name} · {card.title} · {_specialties_of(t, names, card.specialty_codes)}",
             ExpertCb(request_id=data.request_id, action="card", expert_id=card.id),
         )
@@ -135,34 +128,22 @@ async def _page(
     nav = []
     if data.page > 0:
         nav.append(
-            InlineKeyboardButton(
-                text=t("choice.prev"),
-                callback_data=ExpertCb(request_id=data.request_id, action="page", page=data.page - 1).pack(),
-            )
+            button(t("choice.prev"), ExpertCb(request_id=data.request_id, action="page", page=data.page - 1))
         )
     if page.offset + len(page.experts) < page.total:
         nav.append(
-            InlineKeyboardButton(
-                text=t("choice.next"),
-                callback_data=ExpertCb(request_id=data.request_id, action="page", page=data.page + 1).pack(),
-            )
+            button(t("choice.next"), ExpertCb(request_id=data.request_id, action="page", page=data.page + 1))
         )
-    if nav:
-        rows.append(nav)
-    rows.append(
-        _button(t("choice.back_to_suggestions"), ExpertCb(request_id=data.request_id, action="suggest"))
-    )
+    back = button(t("choice.back_to_suggestions"), ExpertCb(request_id=data.request_id, action="suggest"))
     pages = max(1, -(-page.total // PAGE_SIZE))
-    assert isinstance(query.message, Message)
-    await query.message.answer(
+    await turn.answer(
         t("choice.page", page=data.page + 1, pages=pages, total=page.total),
-        reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+        reply_markup=keyboard(*([b] for b in rows), nav, [back]),
     )
 
 
-async def _card(
-    query: CallbackQuery, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ExpertCb
-) -> None:
+async def _card(turn: Turn, data: ExpertCb) -> None:
+    t, uow, deps, farmer = turn.t, turn.uow, turn.deps, turn.farmer
     expert = await expert_available_to_farmer(
         uow, data.expert_id, farmer.county_id, now=deps.clock(), request_id=data.request_id
     )
@@ -182,29 +163,21 @@ async def _card(
         services=year.services,
     )
     rows = [
-        _button(t("card.choose"), ExpertCb(request_id=data.request_id, action="choose", expert_id=expert.id)),
-        _button(t("choice.back_to_suggestions"), ExpertCb(request_id=data.request_id, action="suggest")),
+        button(t("card.choose"), ExpertCb(request_id=data.request_id, action="choose", expert_id=expert.id)),
+        button(t("choice.back_to_suggestions"), ExpertCb(request_id=data.request_id, action="suggest")),
     ]
-    assert isinstance(query.message, Message)
-    await query.message.answer(text, reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    await turn.answer(text, reply_markup=column(rows))
 
 
-async def _modes(
-    query: CallbackQuery, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ExpertCb
-) -> None:
+async def _modes(turn: Turn, data: ExpertCb) -> None:
+    t, uow, deps, farmer = turn.t, turn.uow, turn.deps, turn.farmer
     await expert_available_to_farmer(
         uow, data.expert_id, farmer.county_id, now=deps.clock(), request_id=data.request_id
     )
     request = await requests.load_request(uow, data.request_id, lock=False)
-    assert isinstance(query.message, Message)
     if request.status is RequestStatus.repick:
         await submit_confirm.submit_now(
-            query.message,
-            t,
-            uow,
-            deps,
-            farmer,
-            ModeCb(request_id=request.id, expert_id=data.expert_id, mode=""),
+            turn, ModeCb(request_id=request.id, expert_id=data.expert_id, mode="")
         )
         return
     schedule = await fees.fee_schedule(uow, deps.clock())
@@ -213,7 +186,7 @@ async def _modes(
     # A mode the balance cannot pay for stays on the list (pressing it says so plainly, with the
     # amounts), marked so the farmer need not press it to find out.
     rows = [
-        _button(
+        button(
             t(
                 "mode.option" if fee <= available_fen else "mode.option_short",
                 mode=t(f"mode.{mode}"),
@@ -224,75 +197,57 @@ async def _modes(
         for mode, fee in schedule.items()
     ]
     available = yuan(available_fen)
-    await query.message.answer(
-        t("mode.choose", balance=available), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows)
-    )
+    await turn.answer(t("mode.choose", balance=available), reply_markup=column(rows))
 
 
-async def _still_choosing(
-    query: CallbackQuery, t: Translator, uow: UnitOfWork, farmer: Farmer, request_id: int
-) -> bool:
+def _submitted(t: Translator, refused: IllegalTransition, id: int) -> str:
+    return t("choice.already_submitted", id=id, status=t(f"status.{refused.details.get('status', '')}"))
+
+
+NOT_CHOOSING = Refusals((IllegalTransition, alert(_submitted)), (DomainError, alert("button.gone")))
+
+
+async def _still_choosing(query: CallbackQuery, turn: Turn, request_id: int) -> bool:
     """False, the farmer told why, for a button of a request submitted (or ended) since: an old
     card or "✅ 选择这位专家" used to open and show the modes, refusing only at the mode."""
     try:
-        await requests.choosing_expert(uow, request_id, farmer.id)
-    except IllegalTransition as refused:
-        status = t(f"status.{refused.details.get('status', '')}")
-        await query.answer(t("choice.already_submitted", id=request_id, status=status), show_alert=True)
-        return False
-    except DomainError:
-        await query.answer(t("button.gone"), show_alert=True)
+        await requests.choosing_expert(turn.uow, request_id, turn.farmer.id)
+    except DomainError as error:
+        await turn.refuse(error, NOT_CHOOSING, query, id=request_id)
         return False
     return True
 
 
 @router.callback_query(ExpertCb.filter())
-async def expert_button(
-    query: CallbackQuery,
-    callback_data: ExpertCb,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-) -> None:
-    assert isinstance(query.message, Message)
-    if not await _still_choosing(query, t, uow, farmer, callback_data.request_id):
+async def expertbutton(query: CallbackQuery, callback_data: ExpertCb, turn: Turn) -> None:
+    if not await _still_choosing(query, turn, callback_data.request_id):
         return
     try:
         if callback_data.action == "suggest":
-            await show_suggestions(query.message, t, uow, deps, farmer, callback_data.request_id)
+            await show_suggestions(turn, callback_data.request_id)
         elif callback_data.action == "page":
-            await _page(query, t, uow, deps, farmer, callback_data)
+            await _page(turn, callback_data)
         elif callback_data.action == "card":
-            await _card(query, t, uow, deps, farmer, callback_data)
+            await _card(turn, callback_data)
         elif callback_data.action == "choose":
-            await _modes(query, t, uow, deps, farmer, callback_data)
+            await _modes(turn, callback_data)
     except DomainError as error:
-        await submit_confirm.refuse_choice(query, t, error)
+        await turn.refuse(error, submit_confirm.CHOICE_REFUSED, query)
         return
     await query.answer()
 
 
 @router.callback_query(ModeCb.filter())
-async def mode_chosen(
-    query: CallbackQuery,
-    callback_data: ModeCb,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-) -> None:
+async def mode_chosen(query: CallbackQuery, callback_data: ModeCb, turn: Turn) -> None:
     """The summary to confirm (dialogs.submit_confirm); nothing is held yet."""
-    assert isinstance(query.message, Message)
     if callback_data.mode not in set(ServiceMode):
         await query.answer()
         return
-    if not await _still_choosing(query, t, uow, farmer, callback_data.request_id):
+    if not await _still_choosing(query, turn, callback_data.request_id):
         return
     try:
-        await submit_confirm.offer(query.message, state, t, uow, deps, farmer, callback_data)
+        await submit_confirm.offer(turn, callback_data)
     except DomainError as error:
-        await submit_confirm.refuse_choice(query, t, error)
+        await turn.refuse(error, submit_confirm.CHOICE_REFUSED, query)
         return
     await query.answer()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.deps import BotDeps
 from bot.edits import show
 from bot.i18n import Safe, Translator
-from bot.middlewares.errors import too_long
+from bot.refusals import Refusals, message, too_long_or
+from bot.turn import Turn
 from core import advisories, mode_change, requests, threads
 from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from core.evidence import Evidence
@@ -20,41 +19,45 @@ from dialogs.common import evidence_text, screen_text, screening_flags, yuan
 from dialogs.filters import IS_EXPERT
 from dialogs.forms import close_form
 from dialogs.invitation import why_not_open
+from dialogs.keyboards import button, column, keyboard
 from dialogs.queue_page import queue_page
 from dialogs.states import AdvisoryForm, CompletionForm
 from dialogs.team import team_keyboard
 from storage.enums import AdvisoryCategory, RequestStatus, ServiceMode
-from storage.models import Expert
-from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 router.message.filter(IS_EXPERT)
 router.callback_query.filter(IS_EXPERT)
+# The form stays at its question: the expert shortens and sends again.
+EVIDENCE_AGAIN = Refusals((InvalidInput, message(too_long_or("complete.ask_evidence"))))
+BODY_AGAIN = Refusals((InvalidInput, message(too_long_or("advisory.ask_body"))))
+
+
+def _subject_too_long(t: Translator, error: InvalidInput) -> str:
+    shown = str(error.details["subject"])[:10]
+    return t("advisory.subject_too_long", subject=shown, limit=error.details["limit"])
+
+
+SUBJECTS_AGAIN = Refusals((InvalidInput, message(_subject_too_long)))
 
 
 @router.callback_query(InviteCb.filter(F.action == "accept"))  # Decline: dialogs.decline
-async def invitation_accepted(
-    query: CallbackQuery,
-    callback_data: InviteCb,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    expert: Expert,
-) -> None:
-    assert isinstance(query.message, Message)
+async def invitation_accepted(query: CallbackQuery, callback_data: InviteCb, turn: Turn) -> None:
+    t, uow, deps, expert = turn.t, turn.uow, turn.deps, turn.expert
     try:
         await requests.accept(uow, callback_data.request_id, expert.id, now=deps.clock())
     except (IllegalTransition, NotPermitted):
         await query.answer(await why_not_open(uow, t, callback_data.request_id, expert.id), show_alert=True)
         return
     await query.answer()
-    await query.message.answer(t("invite.accepted", id=callback_data.request_id))
+    await turn.answer(t("invite.accepted", id=callback_data.request_id))
 
 
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.queue"))
-async def queue(message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, expert: Expert) -> None:
-    await close_form(state)  # opens something else: see dialogs.forms
-    screen = await queue_page(t, uow, expert, 0)
+async def queue(message: Message, turn: Turn) -> None:
+    t = turn.t
+    await close_form(turn.state)  # opens something else: see dialogs.forms
+    screen = await queue_page(t, turn.uow, turn.expert, 0)
     if screen is None:
         await message.answer(t("queue.none"))
         return
@@ -63,43 +66,27 @@ async def queue(message: Message, state: FSMContext, t: Translator, uow: UnitOfW
 
 
 @router.callback_query(QueuePageCb.filter())
-async def queue_turned(
-    query: CallbackQuery, callback_data: QueuePageCb, t: Translator, uow: UnitOfWork, expert: Expert
-) -> None:
-    assert isinstance(query.message, Message)
+async def queue_turned(query: CallbackQuery, callback_data: QueuePageCb, turn: Turn) -> None:
     await query.answer()
-    screen = await queue_page(t, uow, expert, callback_data.page)
+    screen = await queue_page(turn.t, turn.uow, turn.expert, callback_data.page)
     if screen is None:
-        await show(query.message, t("queue.none"))
+        await show(turn.message, turn.t("queue.none"))
         return
-    await show(query.message, *screen)
+    await show(turn.message, *screen)
 
 
 @router.callback_query(CompleteCb.filter())
-async def completion(
-    query: CallbackQuery,
-    callback_data: CompleteCb,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    expert: Expert,
-) -> None:
-    assert isinstance(query.message, Message)
+async def completion(query: CallbackQuery, callback_data: CompleteCb, turn: Turn) -> None:
+    state, t = turn.state, turn.t
     await query.answer()
     if not callback_data.mode:
-        rows = [
-            [
-                InlineKeyboardButton(
-                    text=t(f"mode.{mode}"),
-                    callback_data=CompleteCb(request_id=callback_data.request_id, mode=mode.value).pack(),
-                )
-            ]
+        modes = column(
+            button(t(f"mode.{mode}"), CompleteCb(request_id=callback_data.request_id, mode=mode.value))
             for mode in ServiceMode
-        ]
-        await query.message.answer(
+        )
+        await turn.answer(
             t("complete.which_mode", id=callback_data.request_id),
-            reply_markup=InlineKeyboardMarkup(inline_keyboard=rows),
+            reply_markup=modes,
         )
         return
     if callback_data.mode not in set(ServiceMode):
@@ -108,21 +95,13 @@ async def completion(
     if mode in requests.ON_SITE:
         await state.set_state(CompletionForm.evidence)
         await state.update_data(request_id=callback_data.request_id, mode=mode.value)
-        await query.message.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
+        await turn.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
         return
-    await _complete(query.message, t, uow, deps, expert, callback_data.request_id, mode, None)
+    await _complete(turn, callback_data.request_id, mode, None)
 
 
-async def _complete(
-    message: Message,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    expert: Expert,
-    request_id: int,
-    mode: ServiceMode,
-    evidence: Evidence | None,
-) -> None:
+async def _complete(turn: Turn, request_id: int, mode: ServiceMode, evidence: Evidence | None) -> None:
+    message, t, uow, deps, expert = turn.message, turn.t, turn.uow, turn.deps, turn.expert
     try:
         credited = await mode_change.finish(
             uow, request_id, expert.id, delivered_mode=mode, evidence=evidence, now=deps.clock()
@@ -154,9 +133,8 @@ async def _complete(
 
 
 @router.message(CompletionForm.evidence, F.location | F.photo)
-async def evidence_received(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert
-) -> None:
+async def evidence_received(message: Message, turn: Turn) -> None:
+    state = turn.state
     data = await state.get_data()
     if message.location is not None:
         evidence = Evidence.location(message.location.latitude, message.location.longitude)
@@ -165,19 +143,17 @@ async def evidence_received(
         try:  # what the expert wrote on the photo is kept with it
             evidence = Evidence.photo(message.photo[-1].file_id, message.caption)
         except InvalidInput as error:  # the question stays open: shorten and send again
-            await message.answer(too_long(error, t) or t("complete.ask_evidence"))
+            await turn.refuse(error, EVIDENCE_AGAIN)
             return
-        if (
-            evidence.note
-            and await screen_text(message, deps, uow, t, evidence.note, context="evidence") is None
-        ):
+        if evidence.note and await screen_text(turn, evidence.note, context="evidence") is None:
             return  # blocked: explained; the question stays open
     await close_form(state)
-    await _complete(message, t, uow, deps, expert, data["request_id"], ServiceMode(data["mode"]), evidence)
+    await _complete(turn, data["request_id"], ServiceMode(data["mode"]), evidence)
 
 
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.stats"))
-async def stats(message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert) -> None:
+async def stats(message: Message, turn: Turn) -> None:
+    t, uow, deps, expert = turn.t, turn.uow, turn.deps, turn.expert
     year = await expert_year(uow, expert.id, deps.clock())
     rating = (
         f"{year.rating_avg:.1f} ({year.rating_count})" if year.rating_avg is not None else t("card.no_rating")
@@ -195,39 +171,33 @@ async def stats(message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps,
 
 
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.publish"))
-async def publish_start(message: Message, state: FSMContext, t: Translator) -> None:
-    await close_form(state)  # opens something else: see dialogs.forms
-    rows = [
-        [InlineKeyboardButton(text=t(f"advisory.{c}"), callback_data=AdvisoryCb(category=c.value).pack())]
-        for c in AdvisoryCategory
-    ]
-    await message.answer(t("advisory.choose"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+async def publish_start(message: Message, turn: Turn) -> None:
+    t = turn.t
+    await close_form(turn.state)  # opens something else: see dialogs.forms
+    categories = column(button(t(f"advisory.{c}"), AdvisoryCb(category=c.value)) for c in AdvisoryCategory)
+    await message.answer(t("advisory.choose"), reply_markup=categories)
 
 
 @router.callback_query(AdvisoryCb.filter())
-async def publish_category(
-    query: CallbackQuery, callback_data: AdvisoryCb, state: FSMContext, t: Translator
-) -> None:
+async def publish_category(query: CallbackQuery, callback_data: AdvisoryCb, turn: Turn) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
     if callback_data.category not in set(AdvisoryCategory):
         return
-    await state.set_state(AdvisoryForm.body)
-    await state.update_data(category=callback_data.category)
-    await query.message.answer(t("advisory.ask_body"), reply_markup=_advisory_cancel(t))
+    await turn.state.set_state(AdvisoryForm.body)
+    await turn.state.update_data(category=callback_data.category)
+    await turn.answer(turn.t("advisory.ask_body"), reply_markup=_advisory_cancel(turn.t))
 
 
 @router.message(AdvisoryForm.body, F.text)
-async def publish_body(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps
-) -> None:
+async def publish_body(message: Message, turn: Turn) -> None:
     assert message.text is not None
+    state, t = turn.state, turn.t
     try:
         advisories.check_body(message.text)
     except InvalidInput as error:  # the form stays at the body: shorten and send again
-        await message.answer(too_long(error, t) or t("advisory.ask_body"))
+        await turn.refuse(error, BODY_AGAIN)
         return
-    screened = await screen_text(message, deps, uow, t, message.text, context="advisory")
+    screened = await screen_text(turn, message.text, context="advisory")
     if screened is None:
         return
     await state.update_data(body=message.text, body_screening=screening_flags(screened))
@@ -236,118 +206,100 @@ async def publish_body(
 
 
 def _all_subjects(t: Translator) -> InlineKeyboardMarkup:
-    everyone = InlineKeyboardButton(
-        text=t("advisory.all_subjects"), callback_data=SkipCb(what="subjects").pack()
-    )
-    return InlineKeyboardMarkup(inline_keyboard=[[everyone], *_advisory_cancel(t).inline_keyboard])
+    everyone = button(t("advisory.all_subjects"), SkipCb(what="subjects"))
+    return keyboard([everyone], *_advisory_cancel(t).inline_keyboard)
 
 
 def _advisory_cancel(t: Translator) -> InlineKeyboardMarkup:
     """A way out of the advisory form without /start or the menu: an expert who pressed 📢 by
     mistake had their next words to a farmer taken as an advisory and submitted for review."""
-    cancel = InlineKeyboardButton(text=t("advisory.cancel"), callback_data=SkipCb(what="advisory").pack())
-    return InlineKeyboardMarkup(inline_keyboard=[[cancel]])
+    return keyboard([button(t("advisory.cancel"), SkipCb(what="advisory"))])
 
 
 @router.callback_query(SkipCb.filter(F.what == "advisory"), StateFilter(AdvisoryForm))
-async def publish_cancelled(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+async def publish_cancelled(query: CallbackQuery, turn: Turn) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await close_form(state)
-    await query.message.answer(t("advisory.cancelled"))
+    await close_form(turn.state)
+    await turn.answer(turn.t("advisory.cancelled"))
 
 
 @router.message(AdvisoryForm.body)
-async def publish_body_not_text(message: Message, t: Translator) -> None:
+async def publish_body_not_text(message: Message, turn: Turn) -> None:
     """A photo or voice note cannot be an advisory's body (farmers receive text); say so instead of
     the generic 'not understood'."""
-    await message.answer(t("advisory.body_as_text"), reply_markup=_advisory_cancel(t))
+    await message.answer(turn.t("advisory.body_as_text"), reply_markup=_advisory_cancel(turn.t))
 
 
 async def _publish(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    expert: Expert,
-    subjects: list[str],
-    subjects_screening: dict[str, object] | None = None,
+    turn: Turn, subjects: list[str], subjects_screening: dict[str, object] | None = None
 ) -> None:
-    data = await state.get_data()
-    await close_form(state)
+    data = await turn.state.get_data()
+    await close_form(turn.state)
     advisory = await advisories.submit_advisory(
-        uow,
-        expert.id,
+        turn.uow,
+        turn.expert.id,
         category=AdvisoryCategory(data["category"]),
         body=data["body"],
         target_subjects=subjects,
         # The reviewer sees what screening flagged (core.advisory_review), as for a farmer's request.
         screening={"body": data.get("body_screening"), "subjects": subjects_screening},
     )
-    await message.answer(t("advisory.submitted", id=advisory.id))
+    await turn.answer(turn.t("advisory.submitted", id=advisory.id))
 
 
 @router.message(AdvisoryForm.subjects, F.text)
-async def publish_subjects(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert
-) -> None:
+async def publish_subjects(message: Message, turn: Turn) -> None:
     assert message.text is not None
     try:
         subjects = advisories.parse_subjects(message.text)
     except InvalidInput as error:  # the form stays at this question
-        shown = str(error.details["subject"])[:10]
-        await message.answer(t("advisory.subject_too_long", subject=shown, limit=error.details["limit"]))
+        await turn.refuse(error, SUBJECTS_AGAIN)
         return
     # The names are printed in every farmer's copy, so they are screened like the body.
-    screened = await screen_text(message, deps, uow, t, message.text, context="advisory")
+    screened = await screen_text(turn, message.text, context="advisory")
     if screened is None:
         return
-    await _publish(message, state, t, uow, expert, subjects, screening_flags(screened))
+    await _publish(turn, subjects, screening_flags(screened))
 
 
 @router.message(AdvisoryForm.subjects)
-async def publish_subjects_not_text(message: Message, t: Translator) -> None:
-    await message.answer(t("advisory.ask_subjects"), reply_markup=_all_subjects(t))
+async def publish_subjects_not_text(message: Message, turn: Turn) -> None:
+    await message.answer(turn.t("advisory.ask_subjects"), reply_markup=_all_subjects(turn.t))
 
 
 @router.callback_query(SkipCb.filter(F.what == "subjects"), AdvisoryForm.subjects)
-async def publish_all_subjects(
-    query: CallbackQuery, state: FSMContext, t: Translator, uow: UnitOfWork, expert: Expert
-) -> None:
+async def publish_all_subjects(query: CallbackQuery, turn: Turn) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await _publish(query.message, state, t, uow, expert, [])
+    await _publish(turn, [])
 
 
 @router.callback_query(SkipCb.filter(F.what.in_({"subjects", "advisory"})))
-async def advisory_button_gone(query: CallbackQuery, t: Translator) -> None:
+async def advisory_button_gone(query: CallbackQuery, turn: Turn) -> None:
     """适用于全部 or 取消发布 after the advisory was submitted or cancelled: say so, and how to start."""
-    await query.answer(t("advisory.gone"), show_alert=True)
+    await query.answer(turn.t("advisory.gone"), show_alert=True)
 
 
 def _evidence_cancel(t: Translator) -> InlineKeyboardMarkup:
     """A way out of the evidence question: an expert who chose on-site by mistake, or who first
     needs to write to the farmer, was held there until they sent a location or a photo."""
-    cancel = InlineKeyboardButton(text=t("complete.cancel"), callback_data=SkipCb(what="evidence").pack())
-    return InlineKeyboardMarkup(inline_keyboard=[[cancel]])
+    return keyboard([button(t("complete.cancel"), SkipCb(what="evidence"))])
 
 
 @router.callback_query(SkipCb.filter(F.what == "evidence"), CompletionForm.evidence)
-async def evidence_cancelled(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
+async def evidence_cancelled(query: CallbackQuery, turn: Turn) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    request_id = await state.get_value("request_id")
-    await close_form(state)
-    await query.message.answer(t("complete.cancelled", id=request_id))
+    request_id = await turn.state.get_value("request_id")
+    await close_form(turn.state)
+    await turn.answer(turn.t("complete.cancelled", id=request_id))
 
 
 @router.callback_query(SkipCb.filter(F.what == "evidence"))
-async def evidence_cancel_gone(query: CallbackQuery, t: Translator) -> None:
-    await query.answer(t("complete.evidence_gone"), show_alert=True)
+async def evidence_cancel_gone(query: CallbackQuery, turn: Turn) -> None:
+    await query.answer(turn.t("complete.evidence_gone"), show_alert=True)
 
 
 # Last of the message handlers: while the evidence is awaited, the menu buttons above still work
 # (📊 answers and the question stays open; 📋 and 📢 close it).
 @router.message(CompletionForm.evidence)
-async def evidence_missing(message: Message, t: Translator) -> None:
-    await message.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
+async def evidence_missing(message: Message, turn: Turn) -> None:
+    await message.answer(turn.t("complete.ask_evidence"), reply_markup=_evidence_cancel(turn.t))

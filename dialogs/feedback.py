@@ -3,129 +3,114 @@
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
-from bot.deps import BotDeps
 from bot.i18n import Translator
-from bot.middlewares.errors import too_long
+from bot.refusals import Refusals, alert, message, too_long, too_long_or
+from bot.turn import Turn
 from core import feedback
 from core.errors import DomainError, IllegalTransition
 from dialogs.callbacks import RateCb, SkipCb
 from dialogs.common import screen_text
 from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
+from dialogs.keyboards import button, keyboard
 from dialogs.states import ComplaintForm, RatingForm
 from storage.enums import RequestStatus
-from storage.models import Farmer
-from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 router.message.filter(IS_FARMER)
 router.callback_query.filter(IS_FARMER)
 
 
+def _not_ratable(t: Translator, refused: IllegalTransition, id: int) -> str:
+    """An old button of a rated (or not yet completed) service."""
+    status = str(refused.details.get("status", ""))
+    if status == RequestStatus.settled:
+        return t("rating.already", id=id)
+    return t("rating.not_yet", id=id, status=t(f"status.{status}"))
+
+
+NOT_RATABLE = Refusals((IllegalTransition, alert(_not_ratable)), (DomainError, alert("button.gone")))
+NOT_RATED = Refusals((DomainError, message(too_long_or("rating.not_possible"))))
+NOT_COMPLAINED = Refusals((DomainError, message(too_long_or("complaint.not_possible"))))
+
+
 @router.callback_query(RateCb.filter())
-async def stars_chosen(
-    query: CallbackQuery,
-    callback_data: RateCb,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    farmer: Farmer,
-) -> None:
-    assert isinstance(query.message, Message)
+async def stars_chosen(query: CallbackQuery, callback_data: RateCb, turn: Turn) -> None:
+    state, t = turn.state, turn.t
     if not 1 <= callback_data.stars <= 5:
         await query.answer()
         return
     request_id = callback_data.request_id
     try:  # an old button of a rated (or not yet completed) service: said now, not after the comment
-        await feedback.ratable(uow, request_id, farmer.id, lock=False)
-    except IllegalTransition as refused:
-        status = str(refused.details.get("status", ""))
-        said = (
-            t("rating.already", id=request_id)
-            if status == RequestStatus.settled
-            else t("rating.not_yet", id=request_id, status=t(f"status.{status}"))
-        )
-        await query.answer(said, show_alert=True)
-        return
-    except DomainError:
-        await query.answer(t("button.gone"), show_alert=True)
+        await feedback.ratable(turn.uow, request_id, turn.farmer.id, lock=False)
+    except DomainError as error:
+        await turn.refuse(error, NOT_RATABLE, query, id=request_id)
         return
     await state.set_state(RatingForm.comment)
     await state.update_data(request_id=callback_data.request_id, stars=callback_data.stars)
-    skip = InlineKeyboardMarkup(
-        inline_keyboard=[
-            [InlineKeyboardButton(text=t("rating.skip"), callback_data=SkipCb(what="rating").pack())]
-        ]
-    )
+    skip = keyboard([button(t("rating.skip"), SkipCb(what="rating"))])
     await query.answer()
-    await query.message.answer(t("rating.ask_comment", stars=callback_data.stars), reply_markup=skip)
+    await turn.answer(t("rating.ask_comment", stars=callback_data.stars), reply_markup=skip)
 
 
-async def _rate(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer, comment: str | None
-) -> None:
+async def _rate(turn: Turn, comment: str | None) -> None:
+    message, state, t = turn.message, turn.state, turn.t
     data = await state.get_data()
     try:
         await feedback.rate(
-            uow, request_id=data["request_id"], farmer_id=farmer.id, stars=data["stars"], comment=comment
+            turn.uow,
+            request_id=data["request_id"],
+            farmer_id=turn.farmer.id,
+            stars=data["stars"],
+            comment=comment,
         )
     except DomainError as error:
-        if (reply := too_long(error, t)) is not None:  # the stars stay chosen: shorten and send again
-            await message.answer(reply)
-            return
-        await close_form(state)
-        await message.answer(t("rating.not_possible"))
+        if too_long(error, t) is None:  # too long, the stars stay chosen: shorten and send again
+            await close_form(state)
+        await turn.refuse(error, NOT_RATED)
         return
     await close_form(state)
     await message.answer(t("rating.thanks"))
 
 
 @router.message(RatingForm.comment, F.text)
-async def rating_comment(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
-) -> None:
+async def rating_comment(message: Message, turn: Turn) -> None:
     assert message.text is not None
-    if await screen_text(message, deps, uow, t, message.text, context="rating") is None:
+    if await screen_text(turn, message.text, context="rating") is None:
         return  # blocked: explained; the farmer can write again or skip
-    await _rate(message, state, t, uow, farmer, message.text)
+    await _rate(turn, message.text)
 
 
 @router.callback_query(SkipCb.filter(F.what == "rating"), RatingForm.comment)
-async def rating_skip(
-    query: CallbackQuery, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
-) -> None:
+async def rating_skip(query: CallbackQuery, turn: Turn) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
-    await _rate(query.message, state, t, uow, farmer, None)
+    await _rate(turn, None)
 
 
 @router.callback_query(SkipCb.filter(F.what == "rating"))
-async def rating_skip_gone(query: CallbackQuery, t: Translator) -> None:
+async def rating_skip_gone(query: CallbackQuery, turn: Turn) -> None:
     """Skip pressed after the rating was given (or the form closed): say so."""
-    await query.answer(t("rating.gone"), show_alert=True)
+    await query.answer(turn.t("rating.gone"), show_alert=True)
 
 
 @router.message(ComplaintForm.text, F.text)
-async def complaint_text(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
-) -> None:
+async def complaint_text(message: Message, turn: Turn) -> None:
     assert message.text is not None
-    if await screen_text(message, deps, uow, t, message.text, context="complaint") is None:
+    state, t = turn.state, turn.t
+    if await screen_text(turn, message.text, context="complaint") is None:
         return
     request_id = await state.get_value("request_id")
     if request_id is None:
         await close_form(state)
         return
     try:
-        await feedback.complain(uow, request_id=request_id, farmer_id=farmer.id, text=message.text)
+        await feedback.complain(turn.uow, request_id=request_id, farmer_id=turn.farmer.id, text=message.text)
     except DomainError as error:
-        if (reply := too_long(error, t)) is not None:  # the form stays open: shorten and send again
-            await message.answer(reply)
+        await turn.refuse(error, NOT_COMPLAINED)
+        if too_long(error, t) is not None:  # the form stays open: shorten and send again
             return
-        await message.answer(t("complaint.not_possible"))
     else:
         await message.answer(t("complaint.thanks"))
     await close_form(state)

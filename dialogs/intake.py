@@ -10,15 +10,15 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.filters import StateFilter
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy import select
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
+from bot.refusals import Refusals, message
+from bot.turn import Turn
 from core import requests
 from core.actors import Actor
-from core.binding import Identity
 from core.description import is_describable
 from core.errors import IllegalTransition, NotFound, NotPermitted
 from dialogs.attachments import MEDIA, attachment, saved_key
@@ -28,13 +28,14 @@ from dialogs.expert_choice import show_suggestions
 from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
+from dialogs.keyboards import button, column, keyboard
 from dialogs.states import IntakeForm
 from dialogs.waiting_request import HELD, asked_about_waiting
 from nlu.interface import ParseResult
 from nlu.non_answer import is_non_answer
 from nlu.problem_text import is_problem_description
 from nlu.small_talk import is_small_talk
-from storage.models import Farmer, ServiceRequest, Specialty
+from storage.models import ServiceRequest, Specialty
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)  # free text and media that start an intake: registered last
@@ -64,34 +65,23 @@ async def _specialty_name(uow: UnitOfWork, t: Translator, code: str | None) -> s
 
 
 def _intake_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
-    def button(key: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            text=t(key), callback_data=IntakeCb(request_id=request_id, action=action).pack()
-        )
+    def press(key: str, action: str) -> InlineKeyboardButton:
+        return button(t(key), IntakeCb(request_id=request_id, action=action))
 
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [button("intake.confirm", "confirm")],
-            [button("intake.edit", "edit"), button("intake.add_photos", "photos")],
-            [button("intake.cancel", "cancel")],
-        ]
+    return keyboard(
+        [press("intake.confirm", "confirm")],
+        [press("intake.edit", "edit"), press("intake.add_photos", "photos")],
+        [press("intake.cancel", "cancel")],
     )
 
 
-async def ask_next(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    request_id: int,
-    *,
-    lead: str | None = None,
-) -> None:
+async def ask_next(turn: Turn, request_id: int, *, lead: str | None = None) -> None:
     """Ask for the first missing piece, or show the summary when nothing essential is missing.
 
     `lead` opens the same message: one reply to one message. Telegram limits a bot to about one
     message a second in a chat, and an acknowledgement sent apart would spend that on "got it".
     """
+    message, state, t, uow = turn.message, turn.state, turn.t, turn.uow
     # Usually just written by this update, so the identity map answers without a query.
     request = await uow.session.get(ServiceRequest, request_id)
     if request is None:
@@ -105,50 +95,33 @@ async def ask_next(
         await state.set_state(IntakeForm.description)
         await reply(t("intake.ask_description"))
     elif request.specialty_code is None:
-        buttons = [
-            [
-                InlineKeyboardButton(
-                    text=spec.name_zh if t.short == "zh" else spec.name_en,
-                    callback_data=SpecialtyCb(request_id=request_id, code=spec.code).pack(),
-                )
-            ]
+        specialties = column(
+            button(
+                spec.name_zh if t.short == "zh" else spec.name_en,
+                SpecialtyCb(request_id=request_id, code=spec.code),
+            )
             for spec in await _specialties(uow)
-        ]
-        await reply(t("intake.ask_specialty"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
+        )
+        await reply(t("intake.ask_specialty"), reply_markup=specialties)
     elif not request.subject and await state.get_value(SUBJECT_LEFT_OPEN) != request_id:
         await state.set_state(IntakeForm.subject)
         await reply(t("intake.ask_subject"))
     elif not await state.get_value("media_asked"):
         await state.update_data(media_asked=True)
         await state.set_state(IntakeForm.media)
-        done = IntakeCb(request_id=request_id, action="media_done").pack()
-        await reply(
-            t("intake.ask_media"),
-            reply_markup=InlineKeyboardMarkup(
-                inline_keyboard=[[InlineKeyboardButton(text=t("intake.media_done"), callback_data=done)]]
-            ),
-        )
+        done = IntakeCb(request_id=request_id, action="media_done")
+        await reply(t("intake.ask_media"), reply_markup=keyboard([button(t("intake.media_done"), done)]))
     else:
         await state.set_state(IntakeForm.confirm)
         name = await _specialty_name(uow, t, request.specialty_code)
         await reply(request_summary(t, request, name), reply_markup=_intake_buttons(t, request_id))
 
 
-async def start_intake(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-    text: str,
-    *,
-    waiting_checked: bool = False,
-    identity: Identity | None = None,
-) -> None:
+async def start_intake(turn: Turn, text: str, *, waiting_checked: bool = False) -> None:
     """A new problem from free text. `waiting_checked`: the farmer already said it is new, though a
     request of theirs is waiting (dialogs.waiting_request)."""
-    screened = await screen_text(message, deps, uow, t, text, context="problem")
+    message, t, deps = turn.message, turn.t, turn.deps
+    screened = await screen_text(turn, text, context="problem")
     if screened is None:
         return
     parsed = await deps.nlu.parse(text)
@@ -159,90 +132,70 @@ async def start_intake(
         await message.answer(t("intent.not_a_problem"))
         return
     fields = fields_from_parse(parsed)
-    if not waiting_checked and await asked_about_waiting(
-        message, state, t, uow, farmer, text, identity, subject=fields.get("subject")
-    ):
+    if not waiting_checked and await asked_about_waiting(turn, text, subject=fields.get("subject")):
         return
-    await close_form(state)
+    await close_form(turn.state)
     draft = await requests.create_draft(
-        uow, farmer.id, description=text, screening=screening_flags(screened), **fields
+        turn.uow, turn.farmer.id, description=text, screening=screening_flags(screened), **fields
     )
-    await ask_next(message, state, t, uow, draft.id, lead=t("intake.received"))
+    await ask_next(turn, draft.id, lead=t("intake.received"))
 
 
 # The form's request may have been submitted or cancelled meanwhile, from another screen or an old
 # button: then the form closes and the farmer is told, rather than "something went wrong".
-NOT_EDITABLE = (IllegalTransition, NotFound, NotPermitted)
+DRAFT_GONE = Refusals(((IllegalTransition, NotFound, NotPermitted), message("intake.draft_gone")))
 
 
-async def _editable(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer, request_id: int
-) -> ServiceRequest | None:
+async def _editable(turn: Turn, request_id: int) -> ServiceRequest | None:
     """The form's draft, locked until this update commits (the photos of an album arrive at once,
     and each must be added to the others); None, the farmer told and the form closed, when it is no
     longer a draft."""
     try:
-        return await requests.editable_draft(uow, request_id, farmer.id)
-    except NOT_EDITABLE:
-        await close_form(state)
-        await message.answer(t("intake.draft_gone", id=request_id))
+        return await requests.editable_draft(turn.uow, request_id, turn.farmer.id)
+    except DRAFT_GONE.errors as error:
+        await close_form(turn.state)
+        await turn.refuse(error, DRAFT_GONE, id=request_id)
         return None
 
 
-async def _edit_draft(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    farmer: Farmer,
-    request_id: int,
-    **fields: Any,
-) -> bool:
+async def _edit_draft(turn: Turn, request_id: int, **fields: Any) -> bool:
     """`requests.update_draft`; False when it is no longer a draft (see `_editable`)."""
-    if await _editable(message, state, t, uow, farmer, request_id) is None:
+    if await _editable(turn, request_id) is None:
         return False
-    await requests.update_draft(uow, request_id, farmer.id, **fields)
+    await requests.update_draft(turn.uow, request_id, turn.farmer.id, **fields)
     return True
 
 
-async def _photo_into_draft(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    farmer: Farmer,
-    request_id: int,
-    item: str,
-) -> bool:
-    request = await _editable(message, state, t, uow, farmer, request_id)
+async def _photo_into_draft(turn: Turn, request_id: int, item: str) -> bool:
+    request = await _editable(turn, request_id)
     if request is None:
         return False
-    await requests.update_draft(uow, request_id, farmer.id, photo_file_ids=[*request.photo_file_ids, item])
+    photos = [*request.photo_file_ids, item]
+    await requests.update_draft(turn.uow, request_id, turn.farmer.id, photo_file_ids=photos)
     return True
 
 
 @router_states.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.describe"))
-async def describe_button(message: Message, state: FSMContext, t: Translator) -> None:
+async def describe_button(message: Message, turn: Turn) -> None:
     # Ahead of the form's handlers: at "what crop?" the button's own text was taken as the crop.
-    await close_form(state)
-    await state.set_state(IntakeForm.description)
-    await message.answer(t("intake.ask_description"))
+    await close_form(turn.state)
+    await turn.state.set_state(IntakeForm.description)
+    await message.answer(turn.t("intake.ask_description"))
 
 
 @router_states.message(StateFilter(*IntakeForm.__all_states__), MEDIA)
-async def media_received(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
-) -> None:
+async def media_received(message: Message, turn: Turn) -> None:
+    state, t, uow = turn.state, turn.t, turn.uow
     request_id = await state.get_value("request_id")
     item = attachment(message)
     if request_id is None or item is None:
         return
-    if not await _photo_into_draft(message, state, t, uow, farmer, request_id, item):
+    if not await _photo_into_draft(turn, request_id, item):
         return
     if message.caption:
         request = await requests.load_request(uow, request_id, lock=False)
         described = f"{request.description}\n{message.caption}".strip()
-        if not await _edit_draft(message, state, t, uow, farmer, request_id, description=described):
+        if not await _edit_draft(turn, request_id, description=described):
             return
     # An album arrives as one message per photo: acknowledge the album once.
     if message.media_group_id is None or message.media_group_id != await state.get_value("album"):
@@ -251,36 +204,30 @@ async def media_received(
 
 
 @router_states.message(StateFilter(*IntakeForm.__all_states__), F.location)
-async def location_received(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
-) -> None:
-    request_id = await state.get_value("request_id")
+async def location_received(message: Message, turn: Turn) -> None:
+    request_id = await turn.state.get_value("request_id")
     assert message.location is not None
     if request_id is None:
         return
     where = {"latitude": message.location.latitude, "longitude": message.location.longitude}
-    if await _edit_draft(message, state, t, uow, farmer, request_id, **where):
-        await message.answer(t("intake.location_saved"))
+    if await _edit_draft(turn, request_id, **where):
+        await message.answer(turn.t("intake.location_saved"))
 
 
 @router_states.message(IntakeForm.subject, F.text)
-async def subject_received(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
-) -> None:
+async def subject_received(message: Message, turn: Turn) -> None:
     assert message.text is not None
+    state, t, deps = turn.state, turn.t, turn.deps
     request_id = await state.get_value("request_id")
     if request_id is None:  # the form was cleared meanwhile (e.g. /menu): treat as a new problem
-        await start_intake(message, state, t, uow, deps, farmer, message.text)
+        await start_intake(turn, message.text)
         return
-    if (
-        await screen_text(message, deps, uow, t, message.text, context="problem", request_id=request_id)
-        is None
-    ):
+    if await screen_text(turn, message.text, context="problem", request_id=request_id) is None:
         return
     parsed = await deps.nlu.parse(message.text)
     if is_non_answer(parsed):  # "不知道", "问专家": nothing is filed, the expert will ask
         await state.update_data({SUBJECT_LEFT_OPEN: request_id})
-        await ask_next(message, state, t, uow, request_id, lead=t("intake.left_open"))
+        await ask_next(turn, request_id, lead=t("intake.left_open"))
         return
     if is_small_talk(parsed):  # "好的", "😀": no crop or animal in it, ask again
         await message.answer(t("intake.ask_subject_again"))
@@ -289,40 +236,23 @@ async def subject_received(
         await state.update_data({HELD_PROBLEM: {"request_id": request_id, "text": message.text}})
         await message.answer(t("intake.new_or_answer"), reply_markup=_held_buttons(t, request_id, parsed))
         return
-    await _file_subject(message, state, t, uow, farmer, request_id, parsed)
+    await _file_subject(turn, request_id, parsed)
 
 
-async def _file_subject(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    farmer: Farmer,
-    request_id: int,
-    parsed: ParseResult,
-) -> None:
+async def _file_subject(turn: Turn, request_id: int, parsed: ParseResult) -> None:
     # "我种的是葵花，第一年种" names 向日葵: the canonical name is what experts are matched on
     subject = fields_from_parse(parsed).get("subject") or parsed.text.strip()[:64]
-    if await _edit_draft(message, state, t, uow, farmer, request_id, subject=subject):
-        await ask_next(message, state, t, uow, request_id)
+    if await _edit_draft(turn, request_id, subject=subject):
+        await ask_next(turn, request_id)
 
 
 def _held_buttons(t: Translator, request_id: int, parsed: ParseResult) -> InlineKeyboardMarkup:
     subject = fields_from_parse(parsed).get("subject")
     answer = t("intake.held_answer", subject=subject) if subject else t("intake.held_answer_plain")
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=t("intake.held_new"),
-                    callback_data=IntakeCb(request_id=request_id, action="held_new").pack(),
-                )
-            ],
-            [
-                InlineKeyboardButton(
-                    text=answer, callback_data=IntakeCb(request_id=request_id, action="held_answer").pack()
-                )
-            ],
+    return column(
+        [
+            button(t("intake.held_new"), IntakeCb(request_id=request_id, action="held_new")),
+            button(answer, IntakeCb(request_id=request_id, action="held_answer")),
         ]
     )
 
@@ -334,31 +264,26 @@ async def _says_none(message: Message, deps: BotDeps) -> bool:
 # Only a non-answer: any other text at "send photos" goes where it went before (a new problem, or
 # the conversation of a request in service).
 @router_states.message(IntakeForm.media, F.text, _says_none)
-async def no_more_media(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
-) -> None:
+async def no_more_media(message: Message, turn: Turn) -> None:
     """At "send photos", "没有" or "没了" means done: on to the summary."""
-    request_id = await state.get_value("request_id")
-    if request_id is not None and await _editable(message, state, t, uow, farmer, request_id) is not None:
-        await ask_next(message, state, t, uow, request_id)
+    request_id = await turn.state.get_value("request_id")
+    if request_id is not None and await _editable(turn, request_id) is not None:
+        await ask_next(turn, request_id)
 
 
 @router_states.message(IntakeForm.description, F.text)
-async def description_received(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
-) -> None:
+async def description_received(message: Message, turn: Turn) -> None:
     assert message.text is not None
+    state, t, uow, deps = turn.state, turn.t, turn.uow, turn.deps
     request_id = await state.get_value("request_id")
     if is_describable(message.text) and is_non_answer(await deps.nlu.parse(message.text)):
         await message.answer(t("intake.describe_in_words"))  # "不知道" describes nothing
         return
     if request_id is None and is_describable(message.text):
         # The farmer pressed "describe a problem" and is writing it now.
-        await start_intake(message, state, t, uow, deps, farmer, message.text)
+        await start_intake(turn, message.text)
         return
-    screened = await screen_text(
-        message, deps, uow, t, message.text, context="problem", request_id=request_id
-    )
+    screened = await screen_text(turn, message.text, context="problem", request_id=request_id)
     if screened is None:
         return
     if not is_describable(message.text):  # "？", "。。。": nothing is drafted or changed; the form stays
@@ -369,76 +294,53 @@ async def description_received(
     request = await requests.load_request(uow, request_id, lock=False)
     known = {k: v for k, v in fields_from_parse(parsed).items() if v is not None and not getattr(request, k)}
     described = {"description": message.text, "screening": screening_flags(screened), **known}
-    if await _edit_draft(message, state, t, uow, farmer, request_id, **described):
-        await ask_next(message, state, t, uow, request_id)
+    if await _edit_draft(turn, request_id, **described):
+        await ask_next(turn, request_id)
 
 
 @router_states.callback_query(SpecialtyCb.filter())
-async def specialty_chosen(
-    query: CallbackQuery,
-    callback_data: SpecialtyCb,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    farmer: Farmer,
-) -> None:
+async def specialty_chosen(query: CallbackQuery, callback_data: SpecialtyCb, turn: Turn) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
     request_id = callback_data.request_id
-    if await _edit_draft(query.message, state, t, uow, farmer, request_id, specialty_code=callback_data.code):
-        await ask_next(query.message, state, t, uow, request_id)
+    if await _edit_draft(turn, request_id, specialty_code=callback_data.code):
+        await ask_next(turn, request_id)
 
 
 @router_states.callback_query(IntakeCb.filter())
-async def intake_button(
-    query: CallbackQuery,
-    callback_data: IntakeCb,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-) -> None:
+async def intake_button(query: CallbackQuery, callback_data: IntakeCb, turn: Turn) -> None:
     await query.answer()
-    assert isinstance(query.message, Message)
+    state, t = turn.state, turn.t
     request_id = callback_data.request_id
     if callback_data.action in ("held_new", "held_answer"):
-        await _held_answered(query.message, state, t, uow, deps, farmer, request_id, callback_data.action)
+        await _held_answered(turn, request_id, callback_data.action)
         return
     # An old intake button of a request submitted (or cancelled) since: cancelling a submitted request
     # is done from its card, where it is confirmed.
-    if await _editable(query.message, state, t, uow, farmer, request_id) is None:
+    if await _editable(turn, request_id) is None:
         return
     if callback_data.action == "media_done":
-        await ask_next(query.message, state, t, uow, request_id)
+        await ask_next(turn, request_id)
     elif callback_data.action == "photos":
         await state.update_data(request_id=request_id, media_asked=False)
-        await ask_next(query.message, state, t, uow, request_id)
+        await ask_next(turn, request_id)
     elif callback_data.action == "edit":
         await state.update_data(request_id=request_id)
         await state.set_state(IntakeForm.description)
-        await query.message.answer(t("intake.ask_description"))
+        await turn.answer(t("intake.ask_description"))
     elif callback_data.action == "cancel":
-        await requests.cancel(uow, request_id, Actor.farmer(farmer.id), reason="cancelled at intake")
+        farmer = Actor.farmer(turn.farmer.id)
+        await requests.cancel(turn.uow, request_id, farmer, reason="cancelled at intake")
         await close_form(state)
-        await query.message.answer(t("intake.cancelled"))
+        await turn.answer(t("intake.cancelled"))
     elif callback_data.action == "confirm":
         await close_form(state)
-        await show_suggestions(query.message, t, uow, deps, farmer, request_id)
+        await show_suggestions(turn, request_id)
 
 
-async def _held_answered(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-    request_id: int,
-    action: str,
-) -> None:
+async def _held_answered(turn: Turn, request_id: int, action: str) -> None:
     """The farmer said what the text written at the crop question was: a new problem (the draft
     stays, to finish from 我的请求) or the answer after all."""
+    message, state, t = turn.message, turn.state, turn.t
     held = await state.get_value(HELD_PROBLEM)
     if not held or held.get("request_id") != request_id:
         await message.answer(t("button.gone"))
@@ -447,42 +349,27 @@ async def _held_answered(
     text = str(held["text"])
     if action == "held_new":
         await message.answer(t("intake.held_as_new", id=request_id))
-        await start_intake(message, state, t, uow, deps, farmer, text)
-    elif await _editable(message, state, t, uow, farmer, request_id) is not None:
-        await _file_subject(message, state, t, uow, farmer, request_id, await deps.nlu.parse(text))
+        await start_intake(turn, text)
+    elif await _editable(turn, request_id) is not None:
+        await _file_subject(turn, request_id, await turn.deps.nlu.parse(text))
 
 
 @router.message(F.text)
-async def free_text(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-    identity: Identity | None = None,
-) -> None:
+async def free_text(message: Message, turn: Turn) -> None:
     assert message.text is not None
     if message.text.startswith("/"):
-        await message.answer(t("intake.unknown_command"))
+        await message.answer(turn.t("intake.unknown_command"))
         return
-    await start_intake(message, state, t, uow, deps, farmer, message.text, identity=identity)
+    await start_intake(turn, message.text)
 
 
 @router.message(MEDIA)
-async def media_first(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-    identity: Identity | None = None,
-) -> None:
+async def media_first(message: Message, turn: Turn) -> None:
     """A photo, voice note or video without a running intake: offered to a request that waits, as
     a text is, or it starts an intake and the farmer is asked to describe it."""
+    state, deps = turn.state, turn.deps
     caption = (message.caption or "").strip()
-    if caption and await screen_text(message, deps, uow, t, caption, context="problem") is None:
+    if caption and await screen_text(turn, caption, context="problem") is None:
         return
     item = attachment(message)
     items = (item,) if item else ()
@@ -493,35 +380,22 @@ async def media_first(
         await state.update_data({HELD: held})
         return
     subject = fields_from_parse(await deps.nlu.parse(caption)).get("subject") if caption else None
-    if await asked_about_waiting(
-        message, state, t, uow, farmer, caption, identity,
-        subject=subject, attachments=items, saved=saved_key(message),
-    ):  # fmt: skip
+    if await asked_about_waiting(turn, caption, subject=subject, attachments=items, saved=saved_key(message)):
         if message.media_group_id is not None:
             asked = await state.get_value(HELD) or {}
             await state.update_data({HELD: {**asked, "album": message.media_group_id}})
         return
-    await start_from_media(message, state, t, uow, deps, farmer, caption, items, saved_key(message))
+    await start_from_media(turn, caption, items, saved_key(message))
     await state.update_data(album=message.media_group_id)
 
 
-async def start_from_media(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-    caption: str,
-    items: tuple[str, ...],
-    saved: str,
-) -> None:
+async def start_from_media(turn: Turn, caption: str, items: tuple[str, ...], saved: str) -> None:
     """A new draft from attachments and their caption (screened already); the farmer is asked for
     what is missing, the acknowledgement `saved` leading."""
-    parsed_fields = fields_from_parse(await deps.nlu.parse(caption)) if caption else {}
-    draft = await requests.create_draft(uow, farmer.id, description=caption, **parsed_fields)
+    parsed_fields = fields_from_parse(await turn.deps.nlu.parse(caption)) if caption else {}
+    draft = await requests.create_draft(turn.uow, turn.farmer.id, description=caption, **parsed_fields)
     for item in items:
-        await _photo_into_draft(message, state, t, uow, farmer, draft.id, item)
-    await close_form(state)
-    await state.update_data(request_id=draft.id, media_asked=True)
-    await ask_next(message, state, t, uow, draft.id, lead=t(saved))
+        await _photo_into_draft(turn, draft.id, item)
+    await close_form(turn.state)
+    await turn.state.update_data(request_id=draft.id, media_asked=True)
+    await ask_next(turn, draft.id, lead=turn.t(saved))

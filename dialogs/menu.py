@@ -6,18 +6,18 @@ from collections.abc import Callable
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 
 from bot.deps import BotDeps
-from bot.i18n import LOCALES, Translator
+from bot.i18n import LOCALES
+from bot.turn import Turn
 from core.binding import set_advisories, set_language
 from core.queries import farmer_balance
 from dialogs.callbacks import LangCb
 from dialogs.common import menu_keyboard, yuan
 from dialogs.forms import close_form
+from dialogs.keyboards import button, column
 from storage.models import Expert, Farmer
-from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 
@@ -49,10 +49,9 @@ def _button(key: str) -> Callable[[Message, BotDeps], bool]:
 
 @router.message(Command("menu"))
 @router.message(Command("cancel"))
-async def show_menu(
-    message: Message, state: FSMContext, t: Translator, farmer: Farmer | None, expert: Expert | None
-) -> None:
-    await close_form(state)  # an unbound user's language is kept with the chat's other keys
+async def show_menu(message: Message, turn: Turn, farmer: Farmer | None, expert: Expert | None) -> None:
+    t = turn.t
+    await close_form(turn.state)  # an unbound user's language is kept with the chat's other keys
     if farmer is None and expert is None:
         await message.answer(t("bind.unbound"))
         return
@@ -60,56 +59,47 @@ async def show_menu(
 
 
 @router.message(Command("help"))
-async def help_command(message: Message, t: Translator, expert: Expert | None) -> None:
-    await message.answer(t("help.expert" if expert else "help.farmer"))
+async def help_command(message: Message, turn: Turn, expert: Expert | None) -> None:
+    await message.answer(turn.t("help.expert" if expert else "help.farmer"))
 
 
 @router.message(F.text, _button("menu.help"))
-async def help_button(message: Message, t: Translator, expert: Expert | None) -> None:
-    await help_command(message, t, expert)
+async def help_button(message: Message, turn: Turn, expert: Expert | None) -> None:
+    await help_command(message, turn, expert)
 
 
 @router.message(Command("language"))
 @router.message(F.text, _button("menu.language"))
-async def choose_language(message: Message, t: Translator) -> None:
-    buttons = [
-        [InlineKeyboardButton(text=t(f"language.{locale}"), callback_data=LangCb(locale=locale).pack())]
-        for locale in LOCALES
-    ]
-    await message.answer(t("language.choose"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
+async def choose_language(message: Message, turn: Turn) -> None:
+    t = turn.t
+    languages = column(button(t(f"language.{locale}"), LangCb(locale=locale)) for locale in LOCALES)
+    await message.answer(t("language.choose"), reply_markup=languages)
 
 
 @router.callback_query(LangCb.filter())
 async def language_chosen(
-    query: CallbackQuery,
-    callback_data: LangCb,
-    state: FSMContext,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer | None,
-    expert: Expert | None,
+    query: CallbackQuery, callback_data: LangCb, turn: Turn, farmer: Farmer | None, expert: Expert | None
 ) -> None:
     if callback_data.locale not in LOCALES:
         await query.answer()
         return
-    await set_language(uow, query.from_user.id, callback_data.locale)
-    await state.update_data(language=callback_data.locale)
-    t = deps.catalog.translator(callback_data.locale)
+    message = turn.message  # before anything changes: a button on a message gone changes nothing
+    await set_language(turn.uow, query.from_user.id, callback_data.locale)
+    await turn.state.update_data(language=callback_data.locale)
+    t = turn.deps.catalog.translator(callback_data.locale)
     await query.answer()
-    assert query.message is not None
     markup = menu_keyboard(t, expert=expert is not None) if (farmer or expert) else None
-    await query.message.answer(t("language.done"), reply_markup=markup)
+    await message.answer(t("language.done"), reply_markup=markup)
 
 
 @router.message(Command("balance"))
 @router.message(F.text, _button("menu.balance"))
-async def balance(
-    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer | None
-) -> None:
+async def balance(message: Message, turn: Turn, farmer: Farmer | None) -> None:
+    t = turn.t
     if farmer is None:
         await message.answer(t("balance.farmers_only"))
         return
-    current = await farmer_balance(uow, farmer.id, deps.clock())
+    current = await farmer_balance(turn.uow, farmer.id, turn.deps.clock())
     if current is None:
         await message.answer(t("balance.none"))
         return
@@ -119,10 +109,10 @@ async def balance(
 
 
 @router.message(F.text, _button("menu.advisories"))
-async def toggle_advisories(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer | None) -> None:
+async def toggle_advisories(message: Message, turn: Turn, farmer: Farmer | None) -> None:
     if farmer is None:
-        await message.answer(t("balance.farmers_only"))
+        await message.answer(turn.t("balance.farmers_only"))
         return
     enabled = not farmer.advisories_enabled
-    await set_advisories(uow, farmer.id, enabled)
-    await message.answer(t("advisories.on" if enabled else "advisories.off"))
+    await set_advisories(turn.uow, farmer.id, enabled)
+    await message.answer(turn.t("advisories.on" if enabled else "advisories.off"))

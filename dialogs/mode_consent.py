@@ -6,18 +6,17 @@ The question is pushed by the notifier (bot.notifier, on the proposal event); he
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.deps import BotDeps
 from bot.edits import show
 from bot.i18n import Translator
+from bot.refusals import Refusals, alert
+from bot.turn import Turn
 from core import mode_change
 from core.errors import DomainError
 from dialogs.callbacks import ModeChangeCb
 from dialogs.common import yuan
 from dialogs.filters import IS_FARMER
-from storage.models import Farmer
-from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 router.callback_query.filter(IS_FARMER)
@@ -41,27 +40,23 @@ def question(t: Translator, proposal: mode_change.Proposal, expert: str) -> tupl
     return text, InlineKeyboardMarkup(inline_keyboard=[row("consent.yes", "yes"), row("consent.no", "no")])
 
 
+REFUSED = Refusals((DomainError, alert("consent.gone")))
+
+
 @router.callback_query(ModeChangeCb.filter())
-async def answered(
-    query: CallbackQuery,
-    callback_data: ModeChangeCb,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-) -> None:
-    assert isinstance(query.message, Message)
+async def answered(query: CallbackQuery, callback_data: ModeChangeCb, turn: Turn) -> None:
+    t, uow, deps, farmer = turn.t, turn.uow, turn.deps, turn.farmer
     request_id, event_id = callback_data.request_id, callback_data.event_id
     try:
         if callback_data.answer == "yes":
             await mode_change.agree(uow, request_id, farmer.id, event_id, now=deps.clock())
             # The completion's push follows, with the amount and the rating stars (bot.notifier).
             await query.answer(t("consent.agreed"))
-            await show(query.message, t("consent.agreed"))
+            await show(turn.message, t("consent.agreed"))
             return
         proposal = await mode_change.refuse(uow, request_id, farmer.id, event_id, now=deps.clock())
-    except DomainError:
-        await query.answer(t("consent.gone", id=request_id), show_alert=True)
+    except DomainError as error:
+        await turn.refuse(error, REFUSED, query, id=request_id)
         return
     await query.answer()
-    await show(query.message, t("consent.refused", id=request_id, chosen=t(f"mode.{proposal.chosen}")))
+    await show(turn.message, t("consent.refused", id=request_id, chosen=t(f"mode.{proposal.chosen}")))

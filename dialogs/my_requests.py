@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.deps import BotDeps
 from bot.edits import show
 from bot.i18n import Safe, Translator
+from bot.refusals import Refusals, alert
+from bot.turn import Turn
 from core import lifecycle, mode_change, requests, threads
 from core.actors import Actor
 from core.budget import LOCAL_TZ
@@ -22,10 +22,10 @@ from dialogs.filters import IS_FARMER
 from dialogs.fitting import fitted, shortened
 from dialogs.forms import close_form
 from dialogs.intake import ask_next
+from dialogs.keyboards import button, column, keyboard
 from dialogs.states import ComplaintForm
 from storage.enums import ActorKind, MessageKind, RequestStatus
-from storage.models import Farmer, RequestEvent
-from storage.uow import UnitOfWork
+from storage.models import RequestEvent
 
 router = Router(name=__name__)
 router.message.filter(IS_FARMER)
@@ -47,9 +47,8 @@ def rating_keyboard(request_id: int) -> InlineKeyboardMarkup:
 
 @router.message(Command("requests"))
 @router.message(F.text, lambda m, deps: m.text in deps.catalog.all_variants("menu.my_requests"))
-async def list_requests(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
-) -> None:
+async def list_requests(message: Message, turn: Turn) -> None:
+    state, t, uow, farmer = turn.state, turn.t, turn.uow, turn.farmer
     await close_form(state)  # the farmer went elsewhere; a half-filled draft waits in the list below
     mine = await farmer_requests(uow, farmer.id)
     draft = await latest_draft(uow, farmer.id)
@@ -58,22 +57,17 @@ async def list_requests(
         return
     rows = []
     if draft is not None:  # first: it is what the farmer was last doing
-        resume = RequestCb(request_id=draft.id, action="resume").pack()
-        label = t("requests.resume", id=draft.id, subject=draft.subject or "")
-        rows.append([InlineKeyboardButton(text=label, callback_data=resume)])
+        resume = RequestCb(request_id=draft.id, action="resume")
+        rows.append(button(t("requests.resume", id=draft.id, subject=draft.subject or ""), resume))
     rows += [
-        [
-            InlineKeyboardButton(
-                text=f"#{r.id} {r.subject or ''} · {status_label(t, r)}",
-                callback_data=RequestCb(request_id=r.id, action="open").pack(),
-            )
-        ]
+        button(f"#{r.id} {r.subject or ''} · {status_label(t, r)}", RequestCb(request_id=r.id, action="open"))
         for r in mine
     ]
-    await message.answer(t("requests.title"), reply_markup=InlineKeyboardMarkup(inline_keyboard=rows))
+    await message.answer(t("requests.title"), reply_markup=column(rows))
 
 
-async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer, request_id: int) -> None:
+async def _card(turn: Turn, request_id: int) -> None:
+    message, t, uow, farmer = turn.message, turn.t, turn.uow, turn.farmer
     request = await threads.ensure_party(uow, request_id, ActorKind.farmer, farmer.id)
     events = await requests.history(uow, request_id)
     said = await threads.conversation(uow, request_id, limit=10)
@@ -109,33 +103,12 @@ async def _card(message: Message, t: Translator, uow: UnitOfWork, farmer: Farmer
     if request.status is RequestStatus.repick:
         # The push that asked to choose again may be far up the chat, or gone with another device;
         # first, above Cancel, as what the farmer most likely came for.
-        buttons.append(
-            [
-                InlineKeyboardButton(
-                    text=t("push.choose_again"),
-                    callback_data=ExpertCb(request_id=request_id, action="suggest").pack(),
-                )
-            ]
-        )
+        buttons.append(button(t("push.choose_again"), ExpertCb(request_id=request_id, action="suggest")))
     if request.status in lifecycle.CANCELLABLE:
-        buttons.append(
-            [
-                InlineKeyboardButton(
-                    text=t("requests.cancel"),
-                    callback_data=RequestCb(request_id=request_id, action="cancel").pack(),
-                )
-            ]
-        )
+        buttons.append(button(t("requests.cancel"), RequestCb(request_id=request_id, action="cancel")))
     if request.status is not RequestStatus.draft:
-        buttons.append(
-            [
-                InlineKeyboardButton(
-                    text=t("requests.complain"),
-                    callback_data=RequestCb(request_id=request_id, action="complain").pack(),
-                )
-            ]
-        )
-    markup = InlineKeyboardMarkup(inline_keyboard=buttons) if buttons else None
+        buttons.append(button(t("requests.complain"), RequestCb(request_id=request_id, action="complain")))
+    markup = column(buttons) if buttons else None
     await message.answer(card, reply_markup=markup)
     if request.status is RequestStatus.completed:
         await message.answer(t("rating.ask", id=request_id), reply_markup=rating_keyboard(request_id))
@@ -159,64 +132,53 @@ def _event_reason(t: Translator, event: RequestEvent) -> str:
 
 
 def _cancel_confirmation(t: Translator, request_id: int) -> InlineKeyboardMarkup:
-    def button(key: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            text=t(key), callback_data=RequestCb(request_id=request_id, action=action).pack()
-        )
+    def press(key: str, action: str) -> InlineKeyboardButton:
+        return button(t(key), RequestCb(request_id=request_id, action=action))
 
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [button("requests.cancel_yes", "cancel_yes"), button("requests.cancel_no", "cancel_no")]
-        ]
-    )
+    return keyboard([press("requests.cancel_yes", "cancel_yes"), press("requests.cancel_no", "cancel_no")])
 
 
 @router.callback_query(RequestCb.filter())
-async def request_button(
-    query: CallbackQuery,
-    callback_data: RequestCb,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-) -> None:
-    assert isinstance(query.message, Message)
+async def request_button(query: CallbackQuery, callback_data: RequestCb, turn: Turn) -> None:
+    state, t, uow, farmer = turn.state, turn.t, turn.uow, turn.farmer
     request_id = callback_data.request_id
     try:
         if callback_data.action == "open":
-            await _card(query.message, t, uow, farmer, request_id)
+            await _card(turn, request_id)
         elif callback_data.action == "cancel":
             # Asked first: one press could not be undone, and it sits among the card's buttons.
-            await query.message.answer(
+            await turn.answer(
                 t("requests.cancel_confirm", id=request_id), reply_markup=_cancel_confirmation(t, request_id)
             )
         elif callback_data.action == "cancel_yes":
             await requests.cancel(uow, request_id, Actor.farmer(farmer.id), reason="cancelled by the farmer")
-            await show(query.message, t("requests.cancelled", id=request_id))
+            await show(turn.message, t("requests.cancelled", id=request_id))
         elif callback_data.action == "cancel_no":
-            await show(query.message, t("requests.cancel_kept", id=request_id))
+            await show(turn.message, t("requests.cancel_kept", id=request_id))
         elif callback_data.action == "resume":
             await requests.own_draft(uow, request_id, farmer.id)
             await close_form(state)
             # Photos may already be in: go to what is missing, or straight to the summary.
             await state.update_data(media_asked=True)
-            await ask_next(query.message, state, t, uow, request_id)
+            await ask_next(turn, request_id)
         elif callback_data.action == "complain":
             await threads.ensure_party(uow, request_id, ActorKind.farmer, farmer.id)
             await state.set_state(ComplaintForm.text)
             await state.update_data(request_id=request_id)
-            await query.message.answer(t("complaint.ask"))
+            await turn.answer(t("complaint.ask"))
     except DomainError as error:
-        await query.answer(_not_possible(t, request_id, error), show_alert=True)
+        await turn.refuse(error, REFUSED, query, request_id=request_id)
         return
     await query.answer()
 
 
-def _not_possible(t: Translator, request_id: int, error: DomainError) -> str:
+def _not_possible(t: Translator, error: DomainError, request_id: int) -> str:
     """Why a press did nothing. When the request moved meanwhile (the expert accepted as the farmer
     cancelled, the reviewer decided), where it stands now: the farmer's screen still shows before."""
     status = error.details.get("status") if isinstance(error, lifecycle.IllegalTransition) else None
     if status in set(RequestStatus):
         return t("requests.not_possible_now", id=request_id, status=t(f"status.{status}"))
     return t("requests.not_possible")
+
+
+REFUSED = Refusals((DomainError, alert(_not_possible)))

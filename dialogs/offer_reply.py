@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from aiogram import Router
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 
-from bot.deps import BotDeps
 from bot.i18n import Safe, Translator
+from bot.refusals import Refusals, alert, message
+from bot.turn import Turn
 from core import offers
 from core.errors import InsufficientBalance, NotFound, NotPermitted
 from core.membership import NoLongerMember
@@ -17,8 +18,6 @@ from core.requests import Submission
 from dialogs.callbacks import OfferReplyCb
 from dialogs.common import balance_short, local_time, yuan
 from dialogs.filters import IS_FARMER
-from storage.models import Farmer
-from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 router.callback_query.filter(IS_FARMER)
@@ -30,17 +29,19 @@ def closed_text(t: Translator, closed: offers.OfferClosed) -> Safe:
     return t(f"offer.closed_{status}", member=member or "")
 
 
+REFUSED = Refusals(
+    (offers.OfferClosed, message(lambda t, closed: closed_text(t, closed))),
+    # The offer stays open: the county may top the vouchers up.
+    (InsufficientBalance, message(lambda t, short: balance_short(t, "offer.insufficient", short))),
+    (NoLongerMember, message("submit.no_longer_member")),
+    ((NotPermitted, NotFound), alert("offer.not_for_you")),
+)
+
+
 @router.callback_query(OfferReplyCb.filter())
-async def offer_answered(
-    query: CallbackQuery,
-    callback_data: OfferReplyCb,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-) -> None:
-    assert isinstance(query.message, Message)
-    offer_id, now = callback_data.offer_id, deps.clock()
+async def offer_answered(query: CallbackQuery, callback_data: OfferReplyCb, turn: Turn) -> None:
+    t, uow, farmer = turn.t, turn.uow, turn.farmer
+    offer_id, now = callback_data.offer_id, turn.deps.clock()
     try:
         if callback_data.action == "accept":
             submission = await offers.accept(uow, offer_id, farmer.id, now=now)
@@ -51,17 +52,11 @@ async def offer_answered(
         else:
             await query.answer()
             return
-    except offers.OfferClosed as closed:
-        reply = closed_text(t, closed)
-    except InsufficientBalance as short:  # the offer stays open: the county may top the vouchers up
-        reply = balance_short(t, "offer.insufficient", short)
-    except NoLongerMember:
-        reply = t("submit.no_longer_member")
-    except (NotPermitted, NotFound):
-        await query.answer(t("offer.not_for_you"), show_alert=True)
+    except REFUSED.errors as error:
+        await turn.refuse(error, REFUSED, query)
         return
     await query.answer()
-    await query.message.answer(reply)
+    await turn.answer(reply)
 
 
 def _accepted(t: Translator, offer_id: int, submission: Submission, now: datetime) -> Safe:

@@ -15,6 +15,7 @@ from core.queries import expert_queue, expert_queue_size
 from dialogs.callbacks import CompleteCb, InviteCb, QueuePageCb
 from dialogs.common import status_label, yuan
 from dialogs.fitting import shortened
+from dialogs.keyboards import button, keyboard
 from storage.enums import RequestStatus
 from storage.models import Expert, Farmer, ServiceRequest
 from storage.uow import UnitOfWork
@@ -30,22 +31,13 @@ def _quoted(description: str) -> str:
 
 def _buttons(t: Translator, r: ServiceRequest) -> list[InlineKeyboardButton]:
     if r.status is RequestStatus.in_service:
-        complete = CompleteCb(request_id=r.id, mode="").pack()
-        return [
-            InlineKeyboardButton(
-                text=t("queue.complete", id=r.id, subject=r.subject or ""), callback_data=complete
-            )
-        ]
+        complete = CompleteCb(request_id=r.id, mode="")
+        return [button(t("queue.complete", id=r.id, subject=r.subject or ""), complete)]
     # An invitation still open, e.g. approved before the expert had bound their account.
     return [
-        InlineKeyboardButton(
-            text=t("queue.accept", id=r.id), callback_data=InviteCb(request_id=r.id, action="accept").pack()
-        ),
-        InlineKeyboardButton(
-            # With several invitations listed, a bare "Decline" could be the wrong row's.
-            text=t("queue.decline", id=r.id),
-            callback_data=InviteCb(request_id=r.id, action="decline").pack(),
-        ),
+        button(t("queue.accept", id=r.id), InviteCb(request_id=r.id, action="accept")),
+        # With several invitations listed, a bare "Decline" could be the wrong row's.
+        button(t("queue.decline", id=r.id), InviteCb(request_id=r.id, action="decline")),
     ]
 
 
@@ -84,13 +76,9 @@ async def queue_page(
     rows = [_buttons(t, r) for r in mine]
     turn = []
     if page > 0:
-        turn.append(
-            InlineKeyboardButton(text=t("choice.prev"), callback_data=QueuePageCb(page=page - 1).pack())
-        )
+        turn.append(button(t("choice.prev"), QueuePageCb(page=page - 1)))
     if page < pages - 1:
-        turn.append(
-            InlineKeyboardButton(text=t("choice.next"), callback_data=QueuePageCb(page=page + 1).pack())
-        )
+        turn.append(button(t("choice.next"), QueuePageCb(page=page + 1)))
     if turn:
         rows.append(turn)
-    return "\n".join(lines), InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+    return "\n".join(lines), keyboard(*rows) if rows else None

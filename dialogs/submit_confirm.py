@@ -9,11 +9,11 @@ should come: a shared location or a village name (a request went to review as ä½
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.deps import BotDeps
 from bot.i18n import Translator
+from bot.refusals import Refusals, alert, message
+from bot.turn import Turn
 from core import requests
 from core.errors import (
     AlreadyDeclined,
@@ -29,10 +29,9 @@ from dialogs.callbacks import ExpertCb, ModeCb, SubmitCb
 from dialogs.common import balance_short, local_time, screen_text, yuan
 from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
+from dialogs.keyboards import button, column
 from dialogs.states import SubmitForm
 from storage.enums import RequestStatus, ServiceMode
-from storage.models import Farmer
-from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 router.message.filter(IS_FARMER)
@@ -41,32 +40,22 @@ MAX_PLACE = 128  # the column's size
 
 
 def _keyboard(t: Translator, data: ModeCb) -> InlineKeyboardMarkup:
-    def row(text: str, callback: SubmitCb | ExpertCb) -> list[InlineKeyboardButton]:
-        return [InlineKeyboardButton(text=text, callback_data=callback.pack())]
-
     request_id, expert_id = data.request_id, data.expert_id
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            row(t("confirm.go"), SubmitCb(request_id=request_id, expert_id=expert_id, mode=data.mode)),
-            row(
+    return column(
+        [
+            button(t("confirm.go"), SubmitCb(request_id=request_id, expert_id=expert_id, mode=data.mode)),
+            button(
                 t("confirm.change_mode"),
                 ExpertCb(request_id=request_id, action="choose", expert_id=expert_id),
             ),
-            row(t("confirm.change_expert"), ExpertCb(request_id=request_id, action="suggest")),
+            button(t("confirm.change_expert"), ExpertCb(request_id=request_id, action="suggest")),
         ]
     )
 
 
-async def offer(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-    data: ModeCb,
-) -> None:
+async def offer(turn: Turn, data: ModeCb) -> None:
     """The summary to confirm, or first the question where (on-site). Raises what `quote` raises."""
+    message, state, t, uow, deps, farmer = turn.message, turn.state, turn.t, turn.uow, turn.deps, turn.farmer
     mode = ServiceMode(data.mode)
     quote = await requests.quote(
         uow, data.request_id, farmer.id, expert_id=data.expert_id, mode=mode, now=deps.clock()
@@ -95,10 +84,9 @@ async def offer(
     await message.answer(text, reply_markup=_keyboard(t, data))
 
 
-async def submit_now(
-    message: Message, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer, data: ModeCb | SubmitCb
-) -> None:
+async def submit_now(turn: Turn, data: ModeCb | SubmitCb) -> None:
     """Submit (or re-pick after a decline: the hold stays) and say when review comes."""
+    t, uow, deps, farmer = turn.t, turn.uow, turn.deps, turn.farmer
     now = deps.clock()
     request = await requests.load_request(uow, data.request_id, lock=False)
     if request.status is RequestStatus.repick:
@@ -107,7 +95,7 @@ async def submit_now(
         submission = await requests.submit(
             uow, data.request_id, farmer.id, expert_id=data.expert_id, mode=ServiceMode(data.mode), now=now
         )
-    await message.answer(
+    await turn.answer(
         t(
             "submit.done",
             id=submission.request.id,
@@ -120,44 +108,35 @@ async def submit_now(
     )
 
 
-async def refuse_choice(query: CallbackQuery, t: Translator, error: DomainError) -> None:
-    """Answer a choice of expert, mode or confirmation that was refused, saying why."""
-    assert isinstance(query.message, Message)
-    if isinstance(error, InsufficientBalance):  # with the amounts, as a message to keep
-        await query.answer()
-        await query.message.answer(balance_short(t, "submit.insufficient", error))
-        return
-    if isinstance(error, NoLongerMember):  # off the roster: a message to keep, with whom to ask
-        await query.answer()
-        await query.message.answer(t("submit.no_longer_member"))
-        return
-    if isinstance(error, AlreadyDeclined):
-        key = "choice.already_declined"
-    elif isinstance(error, NotPermitted):
-        key = "choice.other_county"
-    elif isinstance(error, NotFound):
-        key = "choice.unavailable"
-    else:
-        key = "submit.not_possible"
-    await query.answer(t(key), show_alert=True)
+def _short(t: Translator, short: InsufficientBalance, **_: object) -> str:
+    return balance_short(t, "submit.insufficient", short)
+
+
+# A choice of expert, mode or confirmation refused, and why.
+CHOICE_REFUSED = Refusals(
+    (InsufficientBalance, message(_short)),  # with the amounts, as a message to keep
+    (NoLongerMember, message("submit.no_longer_member")),  # off the roster: with whom to ask
+    (AlreadyDeclined, alert("choice.already_declined")),
+    (NotPermitted, alert("choice.other_county")),
+    (NotFound, alert("choice.unavailable")),
+    (DomainError, alert("submit.not_possible")),
+)
+# The place of an on-site visit given, and the request no longer a draft or the balance short.
+PLACE_REFUSED = Refusals(
+    (InsufficientBalance, message(_short)),
+    ((IllegalTransition, NotFound, NotPermitted), message("intake.draft_gone")),
+)
+PLACE_AGAIN = Refusals((InvalidInput, message("confirm.ask_place_again")))
 
 
 @router.callback_query(SubmitCb.filter())
-async def confirmed(
-    query: CallbackQuery,
-    callback_data: SubmitCb,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-) -> None:
-    assert isinstance(query.message, Message)
+async def confirmed(query: CallbackQuery, callback_data: SubmitCb, turn: Turn) -> None:
+    t = turn.t
     if callback_data.mode not in set(ServiceMode):
         await query.answer(t("button.gone"), show_alert=True)
         return
-    request = await requests.load_request(uow, callback_data.request_id, lock=False)
-    if request.farmer_id != farmer.id:
+    request = await requests.load_request(turn.uow, callback_data.request_id, lock=False)
+    if request.farmer_id != turn.farmer.id:
         await query.answer(t("button.gone"), show_alert=True)
         return
     if request.status not in (RequestStatus.draft, RequestStatus.blocked):
@@ -165,66 +144,52 @@ async def confirmed(
         await query.answer(t("confirm.already", id=request.id), show_alert=True)
         return
     try:
-        await submit_now(query.message, t, uow, deps, farmer, callback_data)
+        await submit_now(turn, callback_data)
     except DomainError as error:  # e.g. the balance spent meanwhile on another request
-        await refuse_choice(query, t, error)
+        await turn.refuse(error, CHOICE_REFUSED, query)
         return
-    await close_form(state)
+    await close_form(turn.state)
     await query.answer()
 
 
-async def _place_given(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-    **where: object,
-) -> None:
+async def _place_given(turn: Turn, **where: object) -> None:
+    state = turn.state
     data = await state.get_data()
     chosen = ModeCb(request_id=data["request_id"], expert_id=data["expert_id"], mode=data["mode"])
     try:
-        await requests.update_draft(uow, chosen.request_id, farmer.id, **where)
-        await offer(message, state, t, uow, deps, farmer, chosen)
-    except InsufficientBalance as exc:
+        await requests.update_draft(turn.uow, chosen.request_id, turn.farmer.id, **where)
+        await offer(turn, chosen)
+    except PLACE_REFUSED.errors as error:
         await close_form(state)
-        await message.answer(balance_short(t, "submit.insufficient", exc))
-        return
-    except (IllegalTransition, NotFound, NotPermitted):
-        await close_form(state)
-        await message.answer(t("intake.draft_gone", id=chosen.request_id))
+        await turn.refuse(error, PLACE_REFUSED, id=chosen.request_id)
         return
     await close_form(state)
 
 
 @router.message(SubmitForm.place, F.location)
-async def location_given(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
-) -> None:
+async def location_given(message: Message, turn: Turn) -> None:
     assert message.location is not None
     where = {"latitude": message.location.latitude, "longitude": message.location.longitude}
-    await _place_given(message, state, t, uow, deps, farmer, **where)
+    await _place_given(turn, **where)
 
 
 @router.message(SubmitForm.place, F.text)
-async def village_given(
-    message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
-) -> None:
+async def village_given(message: Message, turn: Turn) -> None:
     assert message.text is not None
+    t = turn.t
     place = message.text.strip()
     if len(place) > MAX_PLACE:  # the question stays open: shorten and send again
         await message.answer(t("confirm.place_too_long", limit=MAX_PLACE, length=len(place)))
         return
-    if await screen_text(message, deps, uow, t, place, context="problem") is None:
+    if await screen_text(turn, place, context="problem") is None:
         return  # blocked: explained; the question stays open
     try:
-        await _place_given(message, state, t, uow, deps, farmer, place=place)
-    except InvalidInput:
-        await message.answer(t("confirm.ask_place_again"))
+        await _place_given(turn, place=place)
+    except InvalidInput as error:
+        await turn.refuse(error, PLACE_AGAIN)
 
 
 @router.message(SubmitForm.place)
-async def place_missing(message: Message, t: Translator) -> None:
+async def place_missing(message: Message, turn: Turn) -> None:
     """A photo or a sticker is not a place: ask again, the mode stays chosen."""
-    await message.answer(t("confirm.ask_place_again"))
+    await message.answer(turn.t("confirm.ask_place_again"))

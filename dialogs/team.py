@@ -6,40 +6,38 @@ Offered under 📊 我的统计 to a team's leader only; the figures come from c
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
-from bot.deps import BotDeps
 from bot.i18n import Translator
+from bot.refusals import Refusals, alert
 from bot.telegram_limits import MAX_TEXT
+from bot.turn import Turn
 from core.errors import NotPermitted
 from core.team import LATE_AFTER_HOURS, MemberStatus, TeamOverview, team_overview
 from dialogs.callbacks import TeamCb
 from dialogs.filters import IS_EXPERT
-from storage.models import Expert
-from storage.uow import UnitOfWork
+from dialogs.keyboards import button, keyboard
 
 router = Router(name=__name__)
 router.callback_query.filter(IS_EXPERT)
 
 
 def team_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=t("team.button"), callback_data=TeamCb().pack())]]
-    )
+    return keyboard([button(t("team.button"), TeamCb())])
+
+
+REFUSED = Refusals((NotPermitted, alert("team.leaders_only")))
 
 
 @router.callback_query(TeamCb.filter())
-async def show_team(
-    query: CallbackQuery, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert
-) -> None:
+async def show_team(query: CallbackQuery, turn: Turn) -> None:
     try:
-        overview = await team_overview(uow, expert.id, deps.clock())
-    except NotPermitted:
-        await query.answer(t("team.leaders_only"), show_alert=True)
+        overview = await team_overview(turn.uow, turn.expert.id, turn.deps.clock())
+    except NotPermitted as error:
+        await turn.refuse(error, REFUSED, query)
         return
     await query.answer()
-    assert isinstance(query.message, Message)
-    await query.message.answer(rendered(t, overview))
+    await turn.answer(rendered(turn.t, overview))
 
 
 def rendered(t: Translator, overview: TeamOverview) -> str:

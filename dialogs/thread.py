@@ -14,9 +14,10 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.deps import BotDeps
 from bot.i18n import Translator
 from bot.outbound import TelegramUnreachable
+from bot.refusals import Refusals, message
+from bot.turn import Turn
 from core import threads
 from core.binding import Identity
 from core.errors import DomainError
@@ -25,6 +26,7 @@ from dialogs.common import screen_text
 from dialogs.forms import HELD
 from dialogs.forms import HELD_LATEST as LATEST
 from dialogs.intake import start_intake
+from dialogs.keyboards import button, column
 from dialogs.relay import Content, lane, relay
 from storage.enums import ActorKind, MessageKind
 from storage.models import Expert, Farmer
@@ -62,7 +64,8 @@ def _may_belong_to_a_conversation(
 router.message.filter(_may_belong_to_a_conversation)
 
 
-def _party(farmer: Farmer | None, expert: Expert | None) -> tuple[ActorKind, int, str] | None:
+def _party(identity: Identity | None) -> tuple[ActorKind, int, str] | None:
+    farmer, expert = (identity.farmer, identity.expert) if identity else (None, None)
     if expert is not None:
         return ActorKind.expert, expert.id, expert.name
     if farmer is not None:
@@ -94,20 +97,17 @@ async def _route(
     return None, open_now
 
 
+CLOSED = Refusals((DomainError, message("thread.closed")))
+
+
 async def deliver(
-    message: Message,
-    bot: Bot,
-    deps: BotDeps,
-    uow: UnitOfWork,
-    t: Translator,
-    party: tuple[ActorKind, int, str],
-    request_id: int,
-    content: Content,
+    turn: Turn, bot: Bot, party: tuple[ActorKind, int, str], request_id: int, content: Content
 ) -> bool:
     """Store and relay; whether it reached the other party (the person was told if not)."""
+    message, deps, uow, t = turn.message, turn.deps, turn.uow, turn.t
     kind, person_id, name = party
     if content.text:
-        screened = await screen_text(message, deps, uow, t, content.text, context="thread", request_id=None)
+        screened = await screen_text(turn, content.text, context="thread", request_id=None)
         if screened is None:
             return False
         verdict = str(screened.verdict)
@@ -130,8 +130,8 @@ async def deliver(
                 screening_verdict=verdict,
                 telegram_message_id=message.message_id,
             )
-        except DomainError:
-            await message.answer(t("thread.closed"))
+        except DomainError as error:
+            await turn.refuse(error, CLOSED)
             return False
         if ours and not await threads.waiting_before(uow, stored):
             try:
@@ -147,18 +147,9 @@ async def deliver(
 
 
 @router.message(StateFilter(None), CONTENT)
-async def conversation_message(
-    message: Message,
-    bot: Bot,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer | None,
-    expert: Expert | None,
-    identity: Identity | None = None,
-) -> None:
-    party = _party(farmer, expert)
+async def conversation_message(message: Message, bot: Bot, turn: Turn) -> None:
+    t, uow, identity = turn.t, turn.uow, turn.identity
+    party = _party(identity)
     if party is None:
         raise SkipHandler
     content = Content.of(message)
@@ -170,7 +161,7 @@ async def conversation_message(
         under_way = identity.expert_conversations if is_expert else identity.farmer_conversations
     request_id, candidates = await _route(message, uow, party[0], party[1], under_way)
     if request_id is not None:
-        await deliver(message, bot, deps, uow, t, party, request_id, content)
+        await deliver(turn, bot, party, request_id, content)
         return
     if not candidates:
         if party[0] is ActorKind.farmer:
@@ -185,7 +176,7 @@ async def conversation_message(
         t("thread.which") if unlisted <= 0 else t("thread.which_more", shown=SWITCHER_SIZE, count=unlisted)
     )
     await message.answer(question, reply_markup=_switcher(t, party[0], labels, message.message_id))
-    await _hold(state, message.message_id, content)
+    await _hold(turn.state, message.message_id, content)
 
 
 class HeldPickCb(CallbackData, prefix="th"):
@@ -200,16 +191,13 @@ def _switcher(
     t: Translator, kind: ActorKind, candidates: list[threads.ConversationLabel], held: int
 ) -> InlineKeyboardMarkup:
     def pick(c: threads.ConversationLabel) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            text=t("thread.pick_labelled", id=c.request_id, subject=c.subject, name=c.other_party),
-            callback_data=HeldPickCb(request_id=c.request_id, held=held).pack(),
-        )
+        label = t("thread.pick_labelled", id=c.request_id, subject=c.subject, name=c.other_party)
+        return button(label, HeldPickCb(request_id=c.request_id, held=held))
 
-    rows = [[pick(c)] for c in candidates]
+    picks = [pick(c) for c in candidates]
     if kind is ActorKind.farmer:  # or it is not for an expert at all, but a new problem
-        new = HeldPickCb(request_id=0, held=held).pack()
-        rows.append([InlineKeyboardButton(text=t("thread.new_problem"), callback_data=new)])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+        picks.append(button(t("thread.new_problem"), HeldPickCb(request_id=0, held=held)))
+    return column(picks)
 
 
 async def _hold(state: FSMContext, held: int, content: Content) -> None:
@@ -232,55 +220,40 @@ async def _release(state: FSMContext, held: int | None) -> Content | None:
 @router.callback_query(HeldPickCb.filter())
 @router.callback_query(ThreadPickCb.filter())
 async def conversation_picked(
-    query: CallbackQuery,
-    callback_data: HeldPickCb | ThreadPickCb,
-    bot: Bot,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer | None,
-    expert: Expert | None,
+    query: CallbackQuery, callback_data: HeldPickCb | ThreadPickCb, bot: Bot, turn: Turn
 ) -> None:
+    state, t = turn.state, turn.t
     # Buttons sent before questions named their message (ThreadPickCb) carry no id: they send the
     # latest one.
     held = callback_data.held if isinstance(callback_data, HeldPickCb) else await state.get_value(LATEST)
     content = await _release(state, held)
     request_id = callback_data.request_id
-    party = _party(farmer, expert)
-    assert isinstance(query.message, Message)
+    party = _party(turn.identity)
     if party is None or content is None:
         # Already sent (a second press) or too old: say so rather than leave the button silent.
         await query.answer(t("thread.pick_gone"), show_alert=True)
         return
     await query.answer()
-    if request_id == 0 and farmer is not None:
+    if request_id == 0 and turn.identity is not None and turn.identity.farmer is not None:
         if content.text:
-            await start_intake(query.message, state, t, uow, deps, farmer, content.text)
+            await start_intake(turn, content.text)
         return
-    if await deliver(query.message, bot, deps, uow, t, party, request_id, content):
-        await query.message.answer(t("thread.sent", id=request_id))
+    if await deliver(turn, bot, party, request_id, content):
+        await turn.answer(t("thread.sent", id=request_id))
 
 
 @router.edited_message(F.text | F.caption)
-async def edited(
-    message: Message,
-    bot: Bot,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer | None,
-    expert: Expert | None,
-) -> None:
+async def edited(message: Message, bot: Bot, turn: Turn) -> None:
     """A message of a conversation edited after it was relayed: the other party gets the new
     version, marked as an edit (Telegram cannot edit our copy for us, and the farmer would act on
     the first one: a corrected dose, say). Screened like any text; a refused edit is not relayed
     and the first version stands. Edits of anything else are not the threads' business."""
-    party = _party(farmer, expert)
+    t, uow, deps = turn.t, turn.uow, turn.deps
+    party = _party(turn.identity)
     text = message.text or message.caption
     if party is None or not text:
         return
-    screened = await screen_text(message, deps, uow, t, text, context="thread")
+    screened = await screen_text(turn, text, context="thread")
     if screened is None:
         return
     kind, person_id, name = party

@@ -11,21 +11,19 @@ Small talk and menu-like intents pass through as before (dialogs.intake).
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.deps import BotDeps
 from bot.edits import show
 from bot.i18n import Translator
+from bot.turn import Turn
 from core import requests
-from core.binding import Identity
 from core.errors import DomainError
 from core.queries import latest_waiting
 from dialogs.callbacks import WaitingCb
 from dialogs.filters import IS_FARMER
+from dialogs.keyboards import button, column
 from storage.enums import RequestStatus
-from storage.models import Expert, Farmer, ServiceRequest
-from storage.uow import UnitOfWork
+from storage.models import Expert, ServiceRequest
 
 router = Router(name=__name__)
 router.callback_query.filter(IS_FARMER)
@@ -33,19 +31,14 @@ HELD = "waiting_held"  # FSM data: the text waiting for the farmer's answer, and
 
 
 def _keyboard(t: Translator, request: ServiceRequest) -> InlineKeyboardMarkup:
-    def button(key: str, action: str) -> list[InlineKeyboardButton]:
-        data = WaitingCb(request_id=request.id, action=action).pack()
-        return [InlineKeyboardButton(text=t(key, id=request.id), callback_data=data)]
+    def press(key: str, action: str) -> InlineKeyboardButton:
+        return button(t(key, id=request.id), WaitingCb(request_id=request.id, action=action))
 
     # "New" first: pressed without reading, it loses nothing, while "add" merged a corn problem
     # into a sheep request.
     if request.status is RequestStatus.pending_review:
-        return InlineKeyboardMarkup(
-            inline_keyboard=[button("waiting.new", "new"), button("waiting.add", "add")]
-        )
-    return InlineKeyboardMarkup(
-        inline_keyboard=[button("waiting.new", "new"), button("waiting.keep", "keep")]
-    )
+        return column([press("waiting.new", "new"), press("waiting.add", "add")])
+    return column([press("waiting.new", "new"), press("waiting.keep", "keep")])
 
 
 def may_be_the_same(subject: str | None, waiting: str | None) -> bool:
@@ -57,13 +50,8 @@ def may_be_the_same(subject: str | None, waiting: str | None) -> bool:
 
 
 async def asked_about_waiting(
-    message: Message,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    farmer: Farmer,
+    turn: Turn,
     text: str,
-    identity: Identity | None = None,
     *,
     subject: str | None = None,
     attachments: tuple[str, ...] = (),
@@ -71,12 +59,13 @@ async def asked_about_waiting(
 ) -> bool:
     """Whether the farmer, who wrote `text` (screened, not small talk) about `subject`, or sent
     `attachments` (acknowledged with the catalog key `saved`), has a request waiting that it may be
-    about, and was asked what it is for. False: carry on with a new intake. `identity`, when the
-    update's middleware counted the farmer's waiting requests, spares the query for the many with
-    none."""
-    if identity is not None and identity.farmer_waiting == 0:
+    about, and was asked what it is for. False: carry on with a new intake. The turn's identity,
+    when the update's middleware counted the farmer's waiting requests, spares the query for the
+    many with none."""
+    state, t, uow = turn.state, turn.t, turn.uow
+    if turn.identity is not None and turn.identity.farmer_waiting == 0:
         return False
-    waiting = await latest_waiting(uow, farmer.id)
+    waiting = await latest_waiting(uow, turn.farmer.id)
     if waiting is None or not may_be_the_same(subject, waiting.subject):
         return False
     held = {"request_id": waiting.id, "text": text, "attachments": list(attachments), "saved": saved}
@@ -89,23 +78,15 @@ async def asked_about_waiting(
         question = t(
             "waiting.ask_expert", id=waiting.id, subject=subject, expert=expert.name if expert else ""
         )
-    await message.answer(question, reply_markup=_keyboard(t, waiting))
+    await turn.answer(question, reply_markup=_keyboard(t, waiting))
     return True
 
 
 @router.callback_query(WaitingCb.filter())
-async def answered(
-    query: CallbackQuery,
-    callback_data: WaitingCb,
-    state: FSMContext,
-    t: Translator,
-    uow: UnitOfWork,
-    deps: BotDeps,
-    farmer: Farmer,
-) -> None:
+async def answered(query: CallbackQuery, callback_data: WaitingCb, turn: Turn) -> None:
     from dialogs.intake import start_from_media, start_intake  # intake asks here first: no cycle
 
-    assert isinstance(query.message, Message)
+    state, t = turn.state, turn.t
     held = await state.get_value(HELD)
     if not held or held.get("request_id") != callback_data.request_id:
         # Answered already, or a newer message asked again: that one's buttons are the ones to use.
@@ -117,17 +98,17 @@ async def answered(
     attachments = tuple(held.get("attachments") or ())
     if callback_data.action == "add":
         try:
-            await requests.supplement(uow, request_id, farmer.id, text, attachments=attachments)
+            await requests.supplement(turn.uow, request_id, turn.farmer.id, text, attachments=attachments)
         except DomainError:  # reviewed meanwhile, or too long: it stays the farmer's to send again
-            await show(query.message, t("waiting.not_added", id=request_id))
+            await show(turn.message, t("waiting.not_added", id=request_id))
             return
-        await show(query.message, t("waiting.added", id=request_id))
+        await show(turn.message, t("waiting.added", id=request_id))
     elif callback_data.action == "new":
-        await show(query.message, t("waiting.as_new"))
+        await show(turn.message, t("waiting.as_new"))
         if attachments:
             saved = str(held.get("saved") or "intake.media_saved")
-            await start_from_media(query.message, state, t, uow, deps, farmer, text, attachments, saved)
+            await start_from_media(turn, text, attachments, saved)
         else:
-            await start_intake(query.message, state, t, uow, deps, farmer, text, waiting_checked=True)
+            await start_intake(turn, text, waiting_checked=True)
     else:
-        await show(query.message, t("waiting.kept", id=request_id))
+        await show(turn.message, t("waiting.kept", id=request_id))

@@ -27,6 +27,7 @@ from bot.deps import BotDeps
 from bot.middlewares.reads_end_before_calls import reads_end_before_calls
 from bot.outages import is_transient
 from bot.polling import Redelivery
+from bot.turn import Turn, message_answered
 from core import updates
 from core.binding import identify
 from storage.uow import UnitOfWork
@@ -71,6 +72,14 @@ class ContextMiddleware(BaseMiddleware):
                 if state is not None:
                     language = (await state.get_data()).get("language")
             data["t"] = self.deps.catalog.translator(language)
+            data["turn"] = Turn(
+                t=data["t"],
+                uow=uow,
+                deps=self.deps,
+                identity=who,
+                fsm=data.get("state"),
+                answering=message_answered(event),
+            )
             try:
                 with reads_end_before_calls(uow):
                     result = await handler(event, data)

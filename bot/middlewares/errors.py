@@ -15,22 +15,13 @@ from aiogram.exceptions import (
 from aiogram.types import ErrorEvent
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from bot.outages import is_transient
 from bot.polling import Redelivery
+from bot.refusals import MessageGone, everywhere
 from core.errors import InvalidInput
 
 log = logging.getLogger(__name__)
 TELEGRAM_DOWN = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter)
-
-
-def too_long(error: Exception, t: Translator) -> str | None:
-    """The reply to a text over a length limit, or None for any other error. It is the one refusal
-    any handler can meet (a pasted article, a long caption or comment), and the user can act on it:
-    the message is still theirs to shorten."""
-    if isinstance(error, InvalidInput) and "limit" in error.details:
-        return t("error.too_long", limit=error.details["limit"], length=error.details.get("length", "?"))
-    return None
 
 
 async def on_error(
@@ -41,7 +32,7 @@ async def on_error(
         # The database or Redis is away: the polling loop keeps the update and handles it once the
         # service is back (bot.polling); this raises, so the update is not acknowledged.
         await redelivery.keep(event, bot, deps.catalog)
-    if isinstance(event.exception, InvalidInput):
+    if isinstance(event.exception, (InvalidInput, MessageGone)):
         log.info("update %s refused: %s", update.update_id, event.exception)
     else:
         log.exception("update %s failed", update.update_id, exc_info=event.exception)
@@ -53,7 +44,7 @@ async def on_error(
         # error reply would meet the same Telegram and only double the time this update takes.
         return True
     t = deps.catalog.for_telegram_user(user)
-    reply = too_long(event.exception, t) or t("error.generic")
+    reply = everywhere(event.exception, t) or t("error.generic")
     # Through the bot's session like every call, so tried again while Telegram fails for a moment.
     try:
         if update.callback_query is not None:

@@ -16,6 +16,7 @@ from aiogram.types import (
     CallbackQuery,
     Chat,
     Contact,
+    InaccessibleMessage,
     InlineKeyboardMarkup,
     Location,
     Message,
@@ -141,15 +142,23 @@ class Harness:
         message = self._message(user_id, location=Location(latitude=lat, longitude=lon))
         return await self.feed(Update(update_id=next(self._update_ids), message=message))
 
-    async def press(self, user_id: int, data: str, message_id: int = 1) -> list[TelegramMethod[Any]]:
+    async def press(
+        self, user_id: int, data: str, message_id: int = 1, *, inaccessible: bool = False
+    ) -> list[TelegramMethod[Any]]:
+        """`inaccessible`: the button is on a message the bot can no longer see (Telegram sends it
+        without its content, e.g. once it was deleted)."""
+        chat = Chat(id=user_id, type="private")
+        on = (
+            InaccessibleMessage(message_id=message_id, date=0, chat=chat)
+            if inaccessible
+            else Message(message_id=message_id, date=datetime.now(UTC), chat=chat)
+        )
         query = CallbackQuery(
             id=str(next(self._update_ids)),
             from_user=self.user(user_id),
             chat_instance="ci",
             data=data,
-            message=Message(
-                message_id=message_id, date=datetime.now(UTC), chat=Chat(id=user_id, type="private")
-            ),
+            message=on,
         )
         return await self.feed(Update(update_id=next(self._update_ids), callback_query=query))
 

@@ -35,6 +35,18 @@ async def test_the_expert_card_and_choose_of_a_submitted_request_are_refused_at_
         assert texts(sent) == [refused], old  # nothing else: no card, no modes
 
 
+async def test_a_button_on_a_message_the_bot_cannot_see_says_it_is_gone(harness: Harness) -> None:
+    """Telegram sends the message of a pressed button as inaccessible once it is deleted: the
+    press is refused like any stale button, not with "something went wrong"."""
+    h = harness
+    await bind_both(h)
+    sent = await h.say(FARMER, "我家葵花叶子发黄还有黑斑，种了20亩")
+    done = button(sent, lambda label, _: label == "✅ 完成")
+    for data in (done, "lg:en"):
+        sent = await h.press(FARMER, data, inaccessible=True)
+        assert texts(sent) == ["这个按钮已失效，请从菜单重新开始。"], data
+
+
 async def test_a_rating_button_of_a_rated_request_is_refused_at_the_first_press(harness: Harness) -> None:
     h = harness
     request_id = await _in_service(h)
