@@ -10,28 +10,38 @@ answers from `EVERYWHERE` or with the generic apology.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import Enum
 
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
 from bot.i18n import Translator
 from core.errors import InvalidInput
 
-# The reply, from the translator, the error refused and the handler's own fields (a request id).
-Say = Callable[..., str]
+# The reply, from the translator, the error refused and the handler's own fields (a request id);
+# a coroutine's result when the text needs a lookup (where the request stands now).
+Say = Callable[..., str | Awaitable[str]]
 Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup
+# The keyboard sent with a message, from the translator and the same fields.
+Keys = Callable[..., Keyboard]
 
 
 class MessageGone(Exception):
     """The button pressed is on a message the bot can no longer see or edit (bot.turn)."""
 
 
+class How(Enum):
+    ALERT = "alert"  # a pop-up over the pressed button, gone once read
+    MESSAGE = "message"  # a message in the chat, kept
+    EDIT = "edit"  # the message the button is on becomes the reply (its buttons go)
+
+
 @dataclass(frozen=True, slots=True)
 class Refusal:
     say: Say
-    alert: bool  # a pop-up over the pressed button; otherwise a message in the chat
-    keyboard: Callable[[Translator], Keyboard] | None = None  # with a message only
+    how: How
+    keyboard: Keys | None = None  # with a message only
 
 
 def _said(say: str | Say) -> Say:
@@ -43,12 +53,17 @@ def _said(say: str | Say) -> Say:
 def alert(say: str | Say) -> Refusal:
     """A pop-up over the button: `say` is a catalog key (filled with the handler's fields), or the
     text from (translator, error, **fields)."""
-    return Refusal(_said(say), alert=True)
+    return Refusal(_said(say), How.ALERT)
 
 
-def message(say: str | Say, keyboard: Callable[[Translator], Keyboard] | None = None) -> Refusal:
-    """A message in the chat, to keep: `say` as in `alert`."""
-    return Refusal(_said(say), alert=False, keyboard=keyboard)
+def message(say: str | Say, keyboard: Keys | None = None) -> Refusal:
+    """A message in the chat, to keep: `say` as in `alert`; `keyboard` from (translator, **fields)."""
+    return Refusal(_said(say), How.MESSAGE, keyboard)
+
+
+def edit(say: str | Say) -> Refusal:
+    """The pressed button's message, turned into the reply: `say` as in `alert`."""
+    return Refusal(_said(say), How.EDIT)
 
 
 def too_long_or(key: str) -> Say:

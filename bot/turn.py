@@ -10,6 +10,7 @@ politely (bot.middlewares.errors), so no handler checks it. A refusal from core 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 
 from aiogram.fsm.context import FSMContext
@@ -24,8 +25,9 @@ from aiogram.types import (
 )
 
 from bot.deps import BotDeps
+from bot.edits import show
 from bot.i18n import Translator
-from bot.refusals import MessageGone, Refusals
+from bot.refusals import How, MessageGone, Refusals
 from core.binding import Identity
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
@@ -81,18 +83,22 @@ class Turn:
     ) -> None:
         """Tell the person why core refused, as `table` says; an error it does not name is raised
         again, for the error handler. `query`: the press to answer (an alert needs it); None when
-        the handler answered it already. `fields` fill the reply (e.g. the request's id)."""
+        the handler answered it already, or there is no button (an alert is then a message).
+        `fields` fill the reply (e.g. the request's id)."""
         refusal = table.find(error)
-        if refusal is None or (refusal.alert and query is None):
+        if refusal is None:
             raise error
-        text = refusal.say(self.t, error, **fields)
-        if refusal.alert:
-            assert query is not None
+        said = refusal.say(self.t, error, **fields)
+        text = await said if isinstance(said, Awaitable) else said
+        if refusal.how is How.ALERT and query is not None:
             await query.answer(text, show_alert=True)
             return
         if query is not None:
             await query.answer()
-        keyboard = refusal.keyboard(self.t) if refusal.keyboard else None
+        if refusal.how is How.EDIT:
+            await show(self.message, text)
+            return
+        keyboard = refusal.keyboard(self.t, **fields) if refusal.keyboard else None
         await self.answer(text, reply_markup=keyboard)
 
 

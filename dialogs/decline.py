@@ -8,16 +8,16 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.edits import show
 from bot.i18n import Translator
-from bot.refusals import too_long
+from bot.refusals import Refusals, message, too_long_or
 from bot.turn import Turn
 from core import declining, requests, threads
 from core.declining import DeclineReason
-from core.errors import IllegalTransition, InvalidInput, NotPermitted
+from core.errors import InvalidInput
 from dialogs.callbacks import DeclineCb, InviteCb
 from dialogs.common import decline_reason, screen_text
 from dialogs.filters import IS_EXPERT
 from dialogs.forms import close_form
-from dialogs.invitation import invitation_buttons, why_not_open
+from dialogs.invitation import NOT_OPEN, invitation_buttons, why_not_open
 from dialogs.keyboards import button, column, keyboard
 from dialogs.states import DeclineForm
 from storage.enums import ActorKind, RequestStatus
@@ -39,6 +39,14 @@ def _reasons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
 
 def _back(t: Translator, request_id: int) -> InlineKeyboardButton:
     return _button(t, request_id, BACK, "decline.back")
+
+
+REASON_AGAIN = Refusals(
+    (
+        InvalidInput,
+        message(too_long_or("decline.ask_text"), keyboard=lambda t, id, **_: keyboard([_back(t, id)])),
+    )
+)
 
 
 @router.callback_query(InviteCb.filter(F.action == "decline"))
@@ -84,8 +92,8 @@ async def reason_chosen(query: CallbackQuery, callback_data: DeclineCb, turn: Tu
             await requests.decline(
                 uow, request_id, expert.id, reason=DeclineReason[reason].value, now=deps.clock()
             )
-        except (IllegalTransition, NotPermitted):
-            await query.answer(await why_not_open(uow, t, request_id, expert.id), show_alert=True)
+        except NOT_OPEN.errors as error:
+            await turn.refuse(error, NOT_OPEN, query, uow=uow, id=request_id, expert_id=expert.id)
             return
         await query.answer()
         # The question becomes the outcome, so its buttons cannot be pressed a second time.
@@ -102,22 +110,18 @@ async def reason_written(message: Message, turn: Turn) -> None:
     if request_id is None:
         await close_form(state)
         return
-    back = keyboard([_back(t, request_id)])
     try:
         reason = declining.checked_reason(message.text)
     except InvalidInput as error:  # the form stays open: shorten and send again
-        limit = declining.MAX_REASON_LENGTH
-        await message.answer(
-            too_long(error, t) or t("decline.ask_text", id=request_id, limit=limit), reply_markup=back
-        )
+        await turn.refuse(error, REASON_AGAIN, id=request_id, limit=declining.MAX_REASON_LENGTH)
         return
     if await screen_text(turn, reason, context="decline") is None:
         return  # blocked: explained; the expert can write again or go back
     await close_form(state)
     try:
         await requests.decline(uow, request_id, expert.id, reason=reason, now=deps.clock())
-    except (IllegalTransition, NotPermitted):
-        await message.answer(await why_not_open(uow, t, request_id, expert.id))
+    except NOT_OPEN.errors as error:  # no button to answer: said as a message
+        await turn.refuse(error, NOT_OPEN, uow=uow, id=request_id, expert_id=expert.id)
         return
     await message.answer(t("invite.declined", id=request_id, reason=decline_reason(t, reason)))
 

@@ -11,19 +11,20 @@ from bot.i18n import Safe, Translator
 from bot.refusals import Refusals, message, too_long_or
 from bot.turn import Turn
 from core import advisories, mode_change, requests, threads
-from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
+from core.errors import DomainError, InvalidInput
 from core.evidence import Evidence
 from core.queries import expert_year
 from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, QueuePageCb, SkipCb
 from dialogs.common import evidence_text, screen_text, screening_flags, yuan
 from dialogs.filters import IS_EXPERT
 from dialogs.forms import close_form
-from dialogs.invitation import why_not_open
+from dialogs.invitation import NOT_OPEN
 from dialogs.keyboards import button, column, keyboard
 from dialogs.queue_page import queue_page
 from dialogs.states import AdvisoryForm, CompletionForm
 from dialogs.team import team_keyboard
 from storage.enums import AdvisoryCategory, RequestStatus, ServiceMode
+from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 router.message.filter(IS_EXPERT)
@@ -41,13 +42,27 @@ def _subject_too_long(t: Translator, error: InvalidInput) -> str:
 SUBJECTS_AGAIN = Refusals((InvalidInput, message(_subject_too_long)))
 
 
+async def _not_completed(
+    t: Translator, _error: DomainError, *, uow: UnitOfWork, id: int, expert_id: int
+) -> str:
+    status = await threads.status_for_expert(uow, id, expert_id)
+    done = status in (RequestStatus.completed, RequestStatus.settled)
+    return t("invite.already_completed", id=id) if done else t("complete.not_possible")
+
+
+NOT_COMPLETED = Refusals(
+    (InvalidInput, message("complete.ask_evidence")),  # on site: the evidence is still missing
+    (DomainError, message(_not_completed)),
+)
+
+
 @router.callback_query(InviteCb.filter(F.action == "accept"))  # Decline: dialogs.decline
 async def invitation_accepted(query: CallbackQuery, callback_data: InviteCb, turn: Turn) -> None:
     t, uow, deps, expert = turn.t, turn.uow, turn.deps, turn.expert
     try:
         await requests.accept(uow, callback_data.request_id, expert.id, now=deps.clock())
-    except (IllegalTransition, NotPermitted):
-        await query.answer(await why_not_open(uow, t, callback_data.request_id, expert.id), show_alert=True)
+    except NOT_OPEN.errors as error:
+        await turn.refuse(error, NOT_OPEN, query, uow=uow, id=callback_data.request_id, expert_id=expert.id)
         return
     await query.answer()
     await turn.answer(t("invite.accepted", id=callback_data.request_id))
@@ -106,15 +121,8 @@ async def _complete(turn: Turn, request_id: int, mode: ServiceMode, evidence: Ev
         credited = await mode_change.finish(
             uow, request_id, expert.id, delivered_mode=mode, evidence=evidence, now=deps.clock()
         )
-    except InvalidInput:
-        await message.answer(t("complete.ask_evidence"))
-        return
-    except DomainError:
-        status = await threads.status_for_expert(uow, request_id, expert.id)
-        done = status in (RequestStatus.completed, RequestStatus.settled)
-        await message.answer(
-            t("invite.already_completed", id=request_id) if done else t("complete.not_possible")
-        )
+    except DomainError as error:
+        await turn.refuse(error, NOT_COMPLETED, uow=uow, id=request_id, expert_id=expert.id)
         return
     if isinstance(credited, mode_change.Proposal):  # another mode than the farmer's: asked first
         await message.answer(

@@ -67,7 +67,7 @@ async def _rate(turn: Turn, comment: str | None) -> None:
             comment=comment,
         )
     except DomainError as error:
-        if too_long(error, t) is None:  # too long, the stars stay chosen: shorten and send again
+        if too_long(error, t) is None:  # only too long: the stars stay chosen, to shorten and send
             await close_form(state)
         await turn.refuse(error, NOT_RATED)
         return

@@ -4,6 +4,7 @@ reviewer approves, and shown again to an expert who binds after the invitation w
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from datetime import datetime
 from functools import partial
 
@@ -13,7 +14,9 @@ from aiogram.types.media_union import MediaUnion
 
 from bot.i18n import Translator
 from bot.outbound import deliver_or_defer
+from bot.refusals import Refusals, alert
 from core import threads
+from core.errors import IllegalTransition, NotPermitted
 from dialogs.attachments import split
 from dialogs.callbacks import InviteCb
 from dialogs.common import local_time, request_summary, yuan
@@ -100,3 +103,13 @@ async def why_not_open(uow: UnitOfWork, t: Translator, request_id: int, expert_i
     if status in (RequestStatus.completed, RequestStatus.settled):
         return t("invite.already_completed", id=request_id)
     return t("invite.no_longer_open")
+
+
+def _not_open(
+    t: Translator, _error: Exception, *, uow: UnitOfWork, id: int, expert_id: int
+) -> Awaitable[str]:
+    return why_not_open(uow, t, id, expert_id)
+
+
+# An invitation answered (accepted, declined) when it is no longer open to this expert.
+NOT_OPEN = Refusals(((IllegalTransition, NotPermitted), alert(_not_open)))

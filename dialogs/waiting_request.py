@@ -15,6 +15,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.edits import show
 from bot.i18n import Translator
+from bot.refusals import Refusals, edit
 from bot.turn import Turn
 from core import requests
 from core.errors import DomainError
@@ -28,6 +29,7 @@ from storage.models import Expert, ServiceRequest
 router = Router(name=__name__)
 router.callback_query.filter(IS_FARMER)
 HELD = "waiting_held"  # FSM data: the text waiting for the farmer's answer, and its request
+NOT_ADDED = Refusals((DomainError, edit("waiting.not_added")))
 
 
 def _keyboard(t: Translator, request: ServiceRequest) -> InlineKeyboardMarkup:
@@ -99,8 +101,8 @@ async def answered(query: CallbackQuery, callback_data: WaitingCb, turn: Turn) -
     if callback_data.action == "add":
         try:
             await requests.supplement(turn.uow, request_id, turn.farmer.id, text, attachments=attachments)
-        except DomainError:  # reviewed meanwhile, or too long: it stays the farmer's to send again
-            await show(turn.message, t("waiting.not_added", id=request_id))
+        except DomainError as error:  # reviewed meanwhile, or too long: the farmer's to send again
+            await turn.refuse(error, NOT_ADDED, id=request_id)
             return
         await show(turn.message, t("waiting.added", id=request_id))
     elif callback_data.action == "new":

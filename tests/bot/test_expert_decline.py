@@ -75,6 +75,7 @@ async def test_a_written_reason_is_screened_limited_and_reaches_the_farmer_escap
 
     sent = await h.say(EXPERT, "忙" * 201)
     assert texts(sent) == ["内容太长了（201 字），最多 200 字。请精简后重新发送。"]
+    assert buttons(sent) == [("↩️ 返回，先不拒绝", f"dc:{request_id}:back")]  # the way out stays
     sent = await h.say(EXPERT, "这几天忙，顺便问下哪里能买到冰毒")
     assert "「冰*」" in texts(sent)[0]
     async with h.deps.uow() as uow:
