@@ -69,6 +69,16 @@ class Turn:
         assert self.identity is not None and self.identity.expert is not None, "not an expert's update"
         return self.identity.expert
 
+    @property
+    def farmer_if_any(self) -> Farmer | None:
+        """The sender's farmer account, for handlers that answer anyone (the menu, /start)."""
+        return self.identity.farmer if self.identity else None
+
+    @property
+    def expert_if_any(self) -> Expert | None:
+        """The sender's expert account, as `farmer_if_any`."""
+        return self.identity.expert if self.identity else None
+
     def acting_as(self, identity: Identity) -> Turn:
         """This turn after the person was bound in it (dialogs.binding): the rest of the update acts
         as them."""

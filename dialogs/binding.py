@@ -23,7 +23,6 @@ from dialogs.intake import start_intake
 from dialogs.invitation import send_invitation
 from dialogs.offer_card import offer_keyboard, offer_text
 from storage.enums import RequestStatus
-from storage.models import Expert, Farmer
 
 router = Router(name=__name__)
 # The 8-character codes of before (E208B0C3) are still read as codes, so whoever sends one is told
@@ -144,11 +143,12 @@ async def start_with_code(message: Message, command: CommandObject, turn: Turn) 
 # /start or a shared contact from someone already bound is welcomed back, so the handlers below only
 # ever bind.
 @router.message(MagicData(F.farmer.is_not(None) | F.expert.is_not(None)), or_f(CommandStart(), F.contact))
-async def welcome_back(message: Message, turn: Turn, identity: Identity) -> None:
+async def welcome_back(message: Message, turn: Turn) -> None:
     # /start means "from the beginning": a form left open would take the next words as its answer
     # (an expert's note to a farmer submitted as an advisory).
     await close_form(turn.state)
-    await welcome(turn, identity)
+    assert turn.identity is not None  # the filter let only a bound person through
+    await welcome(turn, turn.identity)
 
 
 @router.message(CommandStart())
@@ -172,7 +172,8 @@ unbound_router = Router(name=__name__ + ".unbound")
 
 
 @unbound_router.message()
-async def refuse_unbound(message: Message, turn: Turn, farmer: Farmer | None, expert: Expert | None) -> None:
+async def refuse_unbound(message: Message, turn: Turn) -> None:
+    farmer, expert = turn.farmer_if_any, turn.expert_if_any
     t, deps, state = turn.t, turn.deps, turn.state
     if farmer is not None or expert is not None:  # bound, but nothing understood this (a sticker, say)
         await message.answer(t("fallback.bound"), reply_markup=menu_keyboard(t, expert=expert is not None))
@@ -195,10 +196,8 @@ async def refuse_unbound(message: Message, turn: Turn, farmer: Farmer | None, ex
 
 
 @unbound_router.callback_query()
-async def refuse_unbound_button(
-    query: CallbackQuery, turn: Turn, farmer: Farmer | None, expert: Expert | None
-) -> None:
-    t = turn.t
+async def refuse_unbound_button(query: CallbackQuery, turn: Turn) -> None:
+    t, farmer, expert = turn.t, turn.farmer_if_any, turn.expert_if_any
     # Everything a bound user's buttons do is handled before this router; what reaches it is a
     # button of a form or card that has since closed, and "bind first" would read as if they had
     # been unbound.

@@ -17,7 +17,6 @@ from dialogs.callbacks import LangCb
 from dialogs.common import menu_keyboard, yuan
 from dialogs.forms import close_form
 from dialogs.keyboards import button, column
-from storage.models import Expert, Farmer
 
 router = Router(name=__name__)
 
@@ -49,7 +48,8 @@ def _button(key: str) -> Callable[[Message, BotDeps], bool]:
 
 @router.message(Command("menu"))
 @router.message(Command("cancel"))
-async def show_menu(message: Message, turn: Turn, farmer: Farmer | None, expert: Expert | None) -> None:
+async def show_menu(message: Message, turn: Turn) -> None:
+    farmer, expert = turn.farmer_if_any, turn.expert_if_any
     t = turn.t
     await close_form(turn.state)  # an unbound user's language is kept with the chat's other keys
     if farmer is None and expert is None:
@@ -59,13 +59,13 @@ async def show_menu(message: Message, turn: Turn, farmer: Farmer | None, expert:
 
 
 @router.message(Command("help"))
-async def help_command(message: Message, turn: Turn, expert: Expert | None) -> None:
-    await message.answer(turn.t("help.expert" if expert else "help.farmer"))
+async def help_command(message: Message, turn: Turn) -> None:
+    await message.answer(turn.t("help.expert" if turn.expert_if_any else "help.farmer"))
 
 
 @router.message(F.text, _button("menu.help"))
-async def help_button(message: Message, turn: Turn, expert: Expert | None) -> None:
-    await help_command(message, turn, expert)
+async def help_button(message: Message, turn: Turn) -> None:
+    await help_command(message, turn)
 
 
 @router.message(Command("language"))
@@ -77,9 +77,8 @@ async def choose_language(message: Message, turn: Turn) -> None:
 
 
 @router.callback_query(LangCb.filter())
-async def language_chosen(
-    query: CallbackQuery, callback_data: LangCb, turn: Turn, farmer: Farmer | None, expert: Expert | None
-) -> None:
+async def language_chosen(query: CallbackQuery, callback_data: LangCb, turn: Turn) -> None:
+    farmer, expert = turn.farmer_if_any, turn.expert_if_any
     if callback_data.locale not in LOCALES:
         await query.answer()
         return
@@ -94,7 +93,8 @@ async def language_chosen(
 
 @router.message(Command("balance"))
 @router.message(F.text, _button("menu.balance"))
-async def balance(message: Message, turn: Turn, farmer: Farmer | None) -> None:
+async def balance(message: Message, turn: Turn) -> None:
+    farmer = turn.farmer_if_any
     t = turn.t
     if farmer is None:
         await message.answer(t("balance.farmers_only"))
@@ -109,7 +109,8 @@ async def balance(message: Message, turn: Turn, farmer: Farmer | None) -> None:
 
 
 @router.message(F.text, _button("menu.advisories"))
-async def toggle_advisories(message: Message, turn: Turn, farmer: Farmer | None) -> None:
+async def toggle_advisories(message: Message, turn: Turn) -> None:
+    farmer = turn.farmer_if_any
     if farmer is None:
         await message.answer(turn.t("balance.farmers_only"))
         return
