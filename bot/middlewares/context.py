@@ -1,4 +1,6 @@
-"""Per update: de-duplication, one unit of work, who the sender is and their language.
+"""Per update: de-duplication, one unit of work, who the sender is and their language, all of it
+handed to the handlers as one `Turn` (bot.turn; data key `turn`). The separate data keys (`uow`,
+`t`, `deps`, `identity`, `farmer`, `expert`) are kept for the routers' filters.
 
 Telegram may deliver an update twice (a retry after a timeout, a restart mid-batch). The update id
 is the first write of the update's unit of work, so a second delivery finds it and is dropped before
