@@ -125,7 +125,7 @@ def redis_client(url: str, settings: RedisSettings) -> Redis:
 
 def events_isolation(storage: BaseStorage) -> BaseEventIsolation:
     """One update at a time per person and chat (aiogram's key: bot, chat, user), taken before the
-    conversation state is read. Five quick taps on one button used to run side by side, each
+    conversation state is read. Without it, five quick taps on one button run side by side, each
     reading the same state before any wrote it (five drafts from one "new problem" button).
     With Redis the lock is Redis's, on the storage's own connection pool, so several bot processes
     take turns too; in memory it holds within this process, which is all there is then."""

@@ -158,7 +158,7 @@ async def post(
         telegram_message_id=telegram_message_id,
         # Waiting for Telegram from the start, committed before anything is sent: a process killed
         # between here and Telegram's answer leaves it to the relay pump of the next start
-        # (bot.relay_retry), where it used to be stored as delivered and never sent.
+        # (bot.relay_retry) instead of staying stored as if delivered.
         relay_pending=True,
     )
     uow.session.add(message)

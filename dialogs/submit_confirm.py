@@ -1,9 +1,9 @@
 """The farmer's yes before money is held: the summary of expert, mode and fee, and where to come.
 
-Choosing a mode used to submit the request and hold the voucher at once. Now it shows what will be
-held and what the voucher keeps after it (core.requests.quote), with confirm, change the mode or
-change the expert; nothing is held until confirmed. An on-site mode first asks where the expert
-should come: a shared location or a village name (a request went to review as 位置：（未填）).
+Choosing a mode shows what will be held and what the voucher keeps after it (core.requests.quote),
+with confirm, change the mode or change the expert; nothing is held until confirmed, because the
+farmer pays only for what they agreed to. An on-site mode first asks where the expert should come:
+a shared location or a village name, so no on-site request reaches review without a place.
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """A farmer writes again while a request waits for review or for the expert: about it, or new?
 
 Farmers write "补充一下，叶子背面也有小虫子" or "专家什么时候回复？" after submitting, as they would to a
-person. Each used to start a new problem ("是什么作物或牲畜？"), and an addition never reached the
-request. Now the bot says where the request stands and asks: added to a request still waiting for
-review (core.requests.supplement), or a new problem. Once approved, the reviewed text stands: the
-farmer is told whose answer is awaited and that the conversation opens when the expert accepts.
-Small talk and menu-like intents pass through as before (dialogs.intake).
+person. Taken as a new problem, an addition would never reach the request. So the bot says where
+the request stands and asks: added to a request still waiting for review
+(core.requests.supplement), or a new problem. Once approved, the reviewed text stands: the farmer
+is told whose answer is awaited and that the conversation opens when the expert accepts. Small
+talk and menu-like intents pass through to dialogs.intake.
 """
 
 from __future__ import annotations
