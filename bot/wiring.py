@@ -30,7 +30,7 @@ def build_nlu(settings: NluSettings) -> NluEngine:
 
 
 async def warm_up(nlu: NluEngine, screener: Screener) -> None:
-    """Build at start-up what the first message would otherwise wait for (issue 17: 4.4 s): the
+    """Build at start-up what the first message would otherwise wait for (seconds of it): the
     NLU model (loaded, or built on a fresh clone) and the screener's dictionary tables. Off the
     event loop, before the first update is taken."""
     started = time.perf_counter()

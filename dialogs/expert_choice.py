@@ -233,7 +233,7 @@ async def _still_choosing(
     query: CallbackQuery, t: Translator, uow: UnitOfWork, farmer: Farmer, request_id: int
 ) -> bool:
     """False, the farmer told why, for a button of a request submitted (or ended) since: an old
-    card or "✅ 选择这位专家" used to open and show the modes, refusing only at the mode."""
+    card or "✅ 选择这位专家" is refused at the first press, not after the modes were shown."""
     try:
         await requests.choosing_expert(uow, request_id, farmer.id)
     except IllegalTransition as refused:

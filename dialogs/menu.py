@@ -22,8 +22,8 @@ from storage.uow import UnitOfWork
 router = Router(name=__name__)
 
 # Every message handler here answers a command or one of these menu buttons. The router sits ahead
-# of intake, so each farmer's problem description used to try its nine handlers one by one; with
-# this router-level check anything else skips the router at once. `_button` is the only way a
+# of intake, so without this router-level check each farmer's problem description would try its
+# nine handlers one by one; with it anything else skips the router at once. `_button` is the only way a
 # handler here recognises a button, and it refuses a key missing from this list.
 BUTTONS = ("menu.help", "menu.language", "menu.balance", "menu.advisories")
 

@@ -42,8 +42,8 @@ def _may_belong_to_a_conversation(
     """Router-level: False exactly where `conversation_message` would skip without looking further.
 
     This router sits ahead of intake, and most farmers' messages are new problems from farmers with
-    no conversation under way (the count comes with the identity): for those the handler used to be
-    called only to raise SkipHandler. An expert is always let through (with nothing under way the
+    no conversation under way (the count comes with the identity): for those the handler need not
+    be called only to raise SkipHandler. An expert is always let through (with nothing under way the
     expert is told so), and so is anything that replies to a message or sits in a topic (those are
     looked up).
     """
