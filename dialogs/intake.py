@@ -12,7 +12,6 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from sqlalchemy import select
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
@@ -21,6 +20,8 @@ from core.actors import Actor
 from core.binding import Identity
 from core.description import is_describable
 from core.errors import IllegalTransition, NotFound, NotPermitted
+from core.queries import request_known
+from core.reference import specialty_name, specialty_names
 from dialogs.attachments import MEDIA, attachment, saved_key
 from dialogs.callbacks import IntakeCb, SpecialtyCb
 from dialogs.common import request_summary, screen_text, screening_flags
@@ -34,7 +35,7 @@ from nlu.interface import ParseResult
 from nlu.non_answer import is_non_answer
 from nlu.problem_text import is_problem_description
 from nlu.small_talk import is_small_talk
-from storage.models import Farmer, ServiceRequest, Specialty
+from storage.models import Farmer, ServiceRequest
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)  # free text and media that start an intake: registered last
@@ -48,19 +49,6 @@ NON_PROBLEM_INTENTS = {"greet", "help", "check_balance", "my_requests", "advisor
 # problem written at the crop question, held until the farmer says what it is.
 SUBJECT_LEFT_OPEN = "subject_left_open"
 HELD_PROBLEM = "held_problem"
-
-
-async def _specialties(uow: UnitOfWork) -> list[Specialty]:
-    return list((await uow.session.scalars(select(Specialty).order_by(Specialty.code))).all())
-
-
-async def _specialty_name(uow: UnitOfWork, t: Translator, code: str | None) -> str | None:
-    if code is None:
-        return None
-    specialty = await uow.session.get(Specialty, code)
-    if specialty is None:
-        return code
-    return specialty.name_zh if t.short == "zh" else specialty.name_en
 
 
 def _intake_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
@@ -93,7 +81,7 @@ async def ask_next(
     message a second in a chat, and an acknowledgement sent apart would spend that on "got it".
     """
     # Usually just written by this update, so the identity map answers without a query.
-    request = await uow.session.get(ServiceRequest, request_id)
+    request = await request_known(uow, request_id)
     if request is None:
         return
 
@@ -108,11 +96,11 @@ async def ask_next(
         buttons = [
             [
                 InlineKeyboardButton(
-                    text=spec.name_zh if t.short == "zh" else spec.name_en,
-                    callback_data=SpecialtyCb(request_id=request_id, code=spec.code).pack(),
+                    text=name,
+                    callback_data=SpecialtyCb(request_id=request_id, code=code).pack(),
                 )
             ]
-            for spec in await _specialties(uow)
+            for code, name in (await specialty_names(uow, t.short)).items()
         ]
         await reply(t("intake.ask_specialty"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
     elif not request.subject and await state.get_value(SUBJECT_LEFT_OPEN) != request_id:
@@ -130,7 +118,7 @@ async def ask_next(
         )
     else:
         await state.set_state(IntakeForm.confirm)
-        name = await _specialty_name(uow, t, request.specialty_code)
+        name = await specialty_name(uow, request.specialty_code, t.short)
         await reply(request_summary(t, request, name), reply_markup=_intake_buttons(t, request_id))
 
 

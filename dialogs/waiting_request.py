@@ -20,11 +20,11 @@ from bot.i18n import Translator
 from core import requests
 from core.binding import Identity
 from core.errors import DomainError
-from core.queries import latest_waiting
+from core.queries import expert_name, latest_waiting
 from dialogs.callbacks import WaitingCb
 from dialogs.filters import IS_FARMER
 from storage.enums import RequestStatus
-from storage.models import Expert, Farmer, ServiceRequest
+from storage.models import Farmer, ServiceRequest
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
@@ -85,10 +85,8 @@ async def asked_about_waiting(
     if waiting.status is RequestStatus.pending_review:
         question = t("waiting.ask_review", id=waiting.id, subject=subject)
     else:
-        expert = await uow.session.get(Expert, waiting.expert_id) if waiting.expert_id else None
-        question = t(
-            "waiting.ask_expert", id=waiting.id, subject=subject, expert=expert.name if expert else ""
-        )
+        expert = await expert_name(uow, waiting.expert_id)
+        question = t("waiting.ask_expert", id=waiting.id, subject=subject, expert=expert)
     await message.answer(question, reply_markup=_keyboard(t, waiting))
     return True
 
