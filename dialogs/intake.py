@@ -30,7 +30,7 @@ from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
 from dialogs.states import IntakeForm
-from dialogs.waiting_request import HELD, asked_about_waiting
+from dialogs.waiting_question import HELD, asked_about_waiting
 from nlu.interface import ParseResult
 from nlu.non_answer import is_non_answer
 from nlu.problem_text import is_problem_description
@@ -135,7 +135,7 @@ async def start_intake(
     identity: Identity | None = None,
 ) -> None:
     """A new problem from free text. `waiting_checked`: the farmer already said it is new, though a
-    request of theirs is waiting (dialogs.waiting_request)."""
+    request of theirs is waiting (dialogs.waiting_question)."""
     screened = await screen_text(message, deps, uow, t, text, context="problem")
     if screened is None:
         return
