@@ -13,11 +13,10 @@ from bot.i18n import Translator
 from core.binding import Identity
 from core.queries import expert_name, latest_waiting
 from dialogs.callbacks import WaitingCb
+from dialogs.form_data import AddOrNewQuestion, WaitingQuestionData, write
 from storage.enums import RequestStatus
 from storage.models import Farmer, ServiceRequest
 from storage.uow import UnitOfWork
-
-HELD = "waiting_held"  # FSM data: the text waiting for the farmer's answer, and its request
 
 
 def _keyboard(t: Translator, request: ServiceRequest) -> InlineKeyboardMarkup:
@@ -67,8 +66,8 @@ async def asked_about_waiting(
     waiting = await latest_waiting(uow, farmer.id)
     if waiting is None or not may_be_the_same(subject, waiting.subject):
         return False
-    held = {"request_id": waiting.id, "text": text, "attachments": list(attachments), "saved": saved}
-    await state.update_data({HELD: held})
+    held = AddOrNewQuestion(request_id=waiting.id, text=text, attachments=list(attachments), saved=saved)
+    await write(state, WaitingQuestionData(waiting_held=held))
     subject = waiting.subject or ""
     if waiting.status is RequestStatus.pending_review:
         question = t("waiting.ask_review", id=waiting.id, subject=subject)

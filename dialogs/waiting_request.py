@@ -22,8 +22,8 @@ from core import requests
 from core.errors import DomainError
 from dialogs.callbacks import WaitingCb
 from dialogs.filters import IS_FARMER
+from dialogs.form_data import WaitingQuestionData, read, write
 from dialogs.intake import start_from_media, start_intake
-from dialogs.waiting_question import HELD
 from storage.models import Farmer
 from storage.uow import UnitOfWork
 
@@ -42,12 +42,12 @@ async def answered(
     farmer: Farmer,
 ) -> None:
     assert isinstance(query.message, Message)
-    held = await state.get_value(HELD)
-    if not held or held.get("request_id") != callback_data.request_id:
+    held = (await read(state, WaitingQuestionData)).get("waiting_held")
+    if not held or held["request_id"] != callback_data.request_id:
         # Answered already, or a newer message asked again: that one's buttons are the ones to use.
         await query.answer(t("waiting.gone"), show_alert=True)
         return
-    await state.update_data({HELD: None})
+    await write(state, WaitingQuestionData(waiting_held=None))
     await query.answer()
     request_id, text = callback_data.request_id, str(held["text"])
     attachments = tuple(held.get("attachments") or ())
