@@ -17,6 +17,7 @@ from core.errors import IllegalTransition, InvalidInput, NotPermitted
 from dialogs.callbacks import DeclineCb, InviteCb
 from dialogs.common import decline_reason, screen_text
 from dialogs.filters import IS_EXPERT
+from dialogs.form_data import RequestFormData, read, write
 from dialogs.forms import close_form
 from dialogs.invitation import invitation_buttons, why_not_open
 from dialogs.states import DeclineForm
@@ -76,7 +77,7 @@ async def reason_chosen(
     request_id, reason = callback_data.request_id, callback_data.reason
     # Whatever is pressed, a reason being written for this request is no longer awaited.
     writing = await state.get_state() == DeclineForm.reason.state
-    if writing and await state.get_value("request_id") == request_id:
+    if writing and (await read(state, RequestFormData)).get("request_id") == request_id:
         await close_form(state)
     if reason == BACK:
         await query.answer()
@@ -86,7 +87,7 @@ async def reason_chosen(
     elif reason == OTHER:
         await query.answer()
         await state.set_state(DeclineForm.reason)
-        await state.update_data(request_id=request_id)
+        await write(state, RequestFormData(request_id=request_id))
         await show(
             query.message,
             t("decline.ask_text", id=request_id, limit=declining.MAX_REASON_LENGTH),
@@ -112,7 +113,7 @@ async def reason_written(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert
 ) -> None:
     assert message.text is not None
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, RequestFormData)).get("request_id")
     if request_id is None:
         await close_form(state)
         return
@@ -138,6 +139,6 @@ async def reason_written(
 
 @router.message(DeclineForm.reason)
 async def reason_not_text(message: Message, state: FSMContext, t: Translator) -> None:
-    request_id = int(await state.get_value("request_id", 0))
+    request_id = int((await read(state, RequestFormData)).get("request_id", 0))
     back = InlineKeyboardMarkup(inline_keyboard=[_button(t, request_id, BACK, "decline.back")])
     await message.answer(t("decline.text_only"), reply_markup=back)

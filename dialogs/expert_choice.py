@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from sqlalchemy import select
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
@@ -23,12 +22,13 @@ from core.errors import (
 )
 from core.matching import county_experts, expert_available_to_farmer, experts_who_passed, suggest_experts
 from core.queries import expert_year, farmer_balance
+from core.reference import specialty_names
 from dialogs import submit_confirm
 from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
 from dialogs.common import listing, yuan
 from dialogs.filters import IS_FARMER
 from storage.enums import RequestStatus, ServiceMode
-from storage.models import Farmer, Specialty
+from storage.models import Farmer
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
@@ -38,12 +38,6 @@ PAGE_SIZE = 5
 
 def _button(text: str, data: ExpertCb | ModeCb) -> list[InlineKeyboardButton]:
     return [InlineKeyboardButton(text=text, callback_data=data.pack())]
-
-
-async def specialty_names(uow: UnitOfWork, t: Translator) -> dict[str, str]:
-    """Every specialty's name in the reader's language, by code (a dozen rows)."""
-    rows = (await uow.session.scalars(select(Specialty))).all()
-    return {s.code: s.name_zh if t.short == "zh" else s.name_en for s in rows}
 
 
 def _specialties_of(t: Translator, names: dict[str, str], codes: Iterable[str]) -> str:
@@ -68,7 +62,7 @@ async def show_suggestions(
     if not suggestions:
         await _none_left(message, t, uow, request_id)
         return
-    names = await specialty_names(uow, t)
+    names = await specialty_names(uow, t.short)
     lines = [t("choice.title")]
     rows = []
     others_marked = request.specialty_code is None  # no specialty asked for: nobody is "other"
@@ -124,7 +118,7 @@ async def _page(
         now=deps.clock(),
         request_id=data.request_id,
     )
-    names = await specialty_names(uow, t)
+    names = await specialty_names(uow, t.short)
     rows = [
         _button(
             f"{card.name} · {card.title} · {_specialties_of(t, names, card.specialty_codes)}",
@@ -167,7 +161,7 @@ async def _card(
         uow, data.expert_id, farmer.county_id, now=deps.clock(), request_id=data.request_id
     )
     year = await expert_year(uow, expert.id, deps.clock())
-    specialties = _specialties_of(t, await specialty_names(uow, t), expert.specialty_codes)
+    specialties = _specialties_of(t, await specialty_names(uow, t.short), expert.specialty_codes)
     rating = (
         f"{year.rating_avg:.1f} ({year.rating_count})" if year.rating_avg is not None else t("card.no_rating")
     )

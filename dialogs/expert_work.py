@@ -18,6 +18,7 @@ from core.queries import expert_year
 from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, QueuePageCb, SkipCb
 from dialogs.common import evidence_text, screen_text, screening_flags, yuan
 from dialogs.filters import IS_EXPERT
+from dialogs.form_data import AdvisoryData, CompletionData, read, write
 from dialogs.forms import close_form
 from dialogs.invitation import why_not_open
 from dialogs.queue_page import queue_page
@@ -107,7 +108,7 @@ async def completion(
     mode = ServiceMode(callback_data.mode)
     if mode in requests.ON_SITE:
         await state.set_state(CompletionForm.evidence)
-        await state.update_data(request_id=callback_data.request_id, mode=mode.value)
+        await write(state, CompletionData(request_id=callback_data.request_id, mode=mode.value))
         await query.message.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
         return
     await _complete(query.message, t, uow, deps, expert, callback_data.request_id, mode, None)
@@ -157,7 +158,7 @@ async def _complete(
 async def evidence_received(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert
 ) -> None:
-    data = await state.get_data()
+    data = await read(state, CompletionData)
     if message.location is not None:
         evidence = Evidence.location(message.location.latitude, message.location.longitude)
     else:
@@ -213,7 +214,7 @@ async def publish_category(
     if callback_data.category not in set(AdvisoryCategory):
         return
     await state.set_state(AdvisoryForm.body)
-    await state.update_data(category=callback_data.category)
+    await write(state, AdvisoryData(category=callback_data.category))
     await query.message.answer(t("advisory.ask_body"), reply_markup=_advisory_cancel(t))
 
 
@@ -230,7 +231,7 @@ async def publish_body(
     screened = await screen_text(message, deps, uow, t, message.text, context="advisory")
     if screened is None:
         return
-    await state.update_data(body=message.text, body_screening=screening_flags(screened))
+    await write(state, AdvisoryData(body=message.text, body_screening=screening_flags(screened)))
     await state.set_state(AdvisoryForm.subjects)
     await message.answer(t("advisory.ask_subjects"), reply_markup=_all_subjects(t))
 
@@ -273,7 +274,7 @@ async def _publish(
     subjects: list[str],
     subjects_screening: dict[str, object] | None = None,
 ) -> None:
-    data = await state.get_data()
+    data = await read(state, AdvisoryData)
     await close_form(state)
     advisory = await advisories.submit_advisory(
         uow,
@@ -336,7 +337,7 @@ def _evidence_cancel(t: Translator) -> InlineKeyboardMarkup:
 async def evidence_cancelled(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
     await query.answer()
     assert isinstance(query.message, Message)
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, CompletionData)).get("request_id")
     await close_form(state)
     await query.message.answer(t("complete.cancelled", id=request_id))
 

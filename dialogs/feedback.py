@@ -14,6 +14,7 @@ from core.errors import DomainError, IllegalTransition
 from dialogs.callbacks import RateCb, SkipCb
 from dialogs.common import screen_text
 from dialogs.filters import IS_FARMER
+from dialogs.form_data import RatingData, RequestFormData, read, write
 from dialogs.forms import close_form
 from dialogs.states import ComplaintForm, RatingForm
 from storage.enums import RequestStatus
@@ -54,7 +55,7 @@ async def stars_chosen(
         await query.answer(t("button.gone"), show_alert=True)
         return
     await state.set_state(RatingForm.comment)
-    await state.update_data(request_id=callback_data.request_id, stars=callback_data.stars)
+    await write(state, RatingData(request_id=callback_data.request_id, stars=callback_data.stars))
     skip = InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=t("rating.skip"), callback_data=SkipCb(what="rating").pack())]
@@ -67,7 +68,7 @@ async def stars_chosen(
 async def _rate(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer, comment: str | None
 ) -> None:
-    data = await state.get_data()
+    data = await read(state, RatingData)
     try:
         await feedback.rate(
             uow, request_id=data["request_id"], farmer_id=farmer.id, stars=data["stars"], comment=comment
@@ -115,7 +116,7 @@ async def complaint_text(
     assert message.text is not None
     if await screen_text(message, deps, uow, t, message.text, context="complaint") is None:
         return
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, RequestFormData)).get("request_id")
     if request_id is None:
         await close_form(state)
         return

@@ -12,7 +12,6 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from sqlalchemy import select
 
 from bot.deps import BotDeps
 from bot.i18n import Translator
@@ -21,20 +20,23 @@ from core.actors import Actor
 from core.binding import Identity
 from core.description import is_describable
 from core.errors import IllegalTransition, NotFound, NotPermitted
+from core.queries import request_known
+from core.reference import specialty_name, specialty_names
 from dialogs.attachments import MEDIA, attachment, saved_key
 from dialogs.callbacks import IntakeCb, SpecialtyCb
 from dialogs.common import request_summary, screen_text, screening_flags
 from dialogs.expert_choice import show_suggestions
 from dialogs.filters import IS_FARMER
+from dialogs.form_data import HeldProblem, IntakeData, WaitingQuestionData, read, write
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
 from dialogs.states import IntakeForm
-from dialogs.waiting_request import HELD, asked_about_waiting
+from dialogs.waiting_question import asked_about_waiting
 from nlu.interface import ParseResult
 from nlu.non_answer import is_non_answer
 from nlu.problem_text import is_problem_description
 from nlu.small_talk import is_small_talk
-from storage.models import Farmer, ServiceRequest, Specialty
+from storage.models import Farmer, ServiceRequest
 from storage.uow import UnitOfWork
 
 router = Router(name=__name__)  # free text and media that start an intake: registered last
@@ -44,23 +46,6 @@ for _router in (router, router_states):
     _router.callback_query.filter(IS_FARMER)
 
 NON_PROBLEM_INTENTS = {"greet", "help", "check_balance", "my_requests", "advisories_on", "advisories_off"}
-# FSM data of the intake form: the draft whose crop the farmer left open ("不知道"), and a new
-# problem written at the crop question, held until the farmer says what it is.
-SUBJECT_LEFT_OPEN = "subject_left_open"
-HELD_PROBLEM = "held_problem"
-
-
-async def _specialties(uow: UnitOfWork) -> list[Specialty]:
-    return list((await uow.session.scalars(select(Specialty).order_by(Specialty.code))).all())
-
-
-async def _specialty_name(uow: UnitOfWork, t: Translator, code: str | None) -> str | None:
-    if code is None:
-        return None
-    specialty = await uow.session.get(Specialty, code)
-    if specialty is None:
-        return code
-    return specialty.name_zh if t.short == "zh" else specialty.name_en
 
 
 def _intake_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
@@ -93,14 +78,14 @@ async def ask_next(
     message a second in a chat, and an acknowledgement sent apart would spend that on "got it".
     """
     # Usually just written by this update, so the identity map answers without a query.
-    request = await uow.session.get(ServiceRequest, request_id)
+    request = await request_known(uow, request_id)
     if request is None:
         return
 
     async def reply(text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
         await message.answer(text if lead is None else f"{lead}\n{text}", reply_markup=reply_markup)
 
-    await state.update_data(request_id=request_id)
+    await write(state, IntakeData(request_id=request_id))
     if not is_describable(request.description):  # none yet, or a caption like "？"
         await state.set_state(IntakeForm.description)
         await reply(t("intake.ask_description"))
@@ -108,18 +93,18 @@ async def ask_next(
         buttons = [
             [
                 InlineKeyboardButton(
-                    text=spec.name_zh if t.short == "zh" else spec.name_en,
-                    callback_data=SpecialtyCb(request_id=request_id, code=spec.code).pack(),
+                    text=name,
+                    callback_data=SpecialtyCb(request_id=request_id, code=code).pack(),
                 )
             ]
-            for spec in await _specialties(uow)
+            for code, name in (await specialty_names(uow, t.short)).items()
         ]
         await reply(t("intake.ask_specialty"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
-    elif not request.subject and await state.get_value(SUBJECT_LEFT_OPEN) != request_id:
+    elif not request.subject and (await read(state, IntakeData)).get("subject_left_open") != request_id:
         await state.set_state(IntakeForm.subject)
         await reply(t("intake.ask_subject"))
-    elif not await state.get_value("media_asked"):
-        await state.update_data(media_asked=True)
+    elif not (await read(state, IntakeData)).get("media_asked"):
+        await write(state, IntakeData(media_asked=True))
         await state.set_state(IntakeForm.media)
         done = IntakeCb(request_id=request_id, action="media_done").pack()
         await reply(
@@ -130,7 +115,7 @@ async def ask_next(
         )
     else:
         await state.set_state(IntakeForm.confirm)
-        name = await _specialty_name(uow, t, request.specialty_code)
+        name = await specialty_name(uow, request.specialty_code, t.short)
         await reply(request_summary(t, request, name), reply_markup=_intake_buttons(t, request_id))
 
 
@@ -147,7 +132,7 @@ async def start_intake(
     identity: Identity | None = None,
 ) -> None:
     """A new problem from free text. `waiting_checked`: the farmer already said it is new, though a
-    request of theirs is waiting (dialogs.waiting_request)."""
+    request of theirs is waiting (dialogs.waiting_question)."""
     screened = await screen_text(message, deps, uow, t, text, context="problem")
     if screened is None:
         return
@@ -233,7 +218,7 @@ async def describe_button(message: Message, state: FSMContext, t: Translator) ->
 async def media_received(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
 ) -> None:
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, IntakeData)).get("request_id")
     item = attachment(message)
     if request_id is None or item is None:
         return
@@ -245,8 +230,9 @@ async def media_received(
         if not await _edit_draft(message, state, t, uow, farmer, request_id, description=described):
             return
     # An album arrives as one message per photo: acknowledge the album once.
-    if message.media_group_id is None or message.media_group_id != await state.get_value("album"):
-        await state.update_data(album=message.media_group_id)
+    acknowledged = (await read(state, IntakeData)).get("album")
+    if message.media_group_id is None or message.media_group_id != acknowledged:
+        await write(state, IntakeData(album=message.media_group_id))
         await message.answer(t(saved_key(message)))
 
 
@@ -254,7 +240,7 @@ async def media_received(
 async def location_received(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
 ) -> None:
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, IntakeData)).get("request_id")
     assert message.location is not None
     if request_id is None:
         return
@@ -268,7 +254,7 @@ async def subject_received(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
 ) -> None:
     assert message.text is not None
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, IntakeData)).get("request_id")
     if request_id is None:  # the form was cleared meanwhile (e.g. /menu): treat as a new problem
         await start_intake(message, state, t, uow, deps, farmer, message.text)
         return
@@ -279,14 +265,14 @@ async def subject_received(
         return
     parsed = await deps.nlu.parse(message.text)
     if is_non_answer(parsed):  # "不知道", "问专家": nothing is filed, the expert will ask
-        await state.update_data({SUBJECT_LEFT_OPEN: request_id})
+        await write(state, IntakeData(subject_left_open=request_id))
         await ask_next(message, state, t, uow, request_id, lead=t("intake.left_open"))
         return
     if is_small_talk(parsed):  # "好的", "😀": no crop or animal in it, ask again
         await message.answer(t("intake.ask_subject_again"))
         return
     if is_problem_description(parsed):  # a new problem, or a long answer: the farmer says which
-        await state.update_data({HELD_PROBLEM: {"request_id": request_id, "text": message.text}})
+        await write(state, IntakeData(held_problem=HeldProblem(request_id=request_id, text=message.text)))
         await message.answer(t("intake.new_or_answer"), reply_markup=_held_buttons(t, request_id, parsed))
         return
     await _file_subject(message, state, t, uow, farmer, request_id, parsed)
@@ -338,7 +324,7 @@ async def no_more_media(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, farmer: Farmer
 ) -> None:
     """At "send photos", "没有" or "没了" means done: on to the summary."""
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, IntakeData)).get("request_id")
     if request_id is not None and await _editable(message, state, t, uow, farmer, request_id) is not None:
         await ask_next(message, state, t, uow, request_id)
 
@@ -348,7 +334,7 @@ async def description_received(
     message: Message, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, farmer: Farmer
 ) -> None:
     assert message.text is not None
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, IntakeData)).get("request_id")
     if is_describable(message.text) and is_non_answer(await deps.nlu.parse(message.text)):
         await message.answer(t("intake.describe_in_words"))  # "不知道" describes nothing
         return
@@ -412,10 +398,10 @@ async def intake_button(
     if callback_data.action == "media_done":
         await ask_next(query.message, state, t, uow, request_id)
     elif callback_data.action == "photos":
-        await state.update_data(request_id=request_id, media_asked=False)
+        await write(state, IntakeData(request_id=request_id, media_asked=False))
         await ask_next(query.message, state, t, uow, request_id)
     elif callback_data.action == "edit":
-        await state.update_data(request_id=request_id)
+        await write(state, IntakeData(request_id=request_id))
         await state.set_state(IntakeForm.description)
         await query.message.answer(t("intake.ask_description"))
     elif callback_data.action == "cancel":
@@ -439,11 +425,11 @@ async def _held_answered(
 ) -> None:
     """The farmer said what the text written at the crop question was: a new problem (the draft
     stays, to finish from 我的请求) or the answer after all."""
-    held = await state.get_value(HELD_PROBLEM)
-    if not held or held.get("request_id") != request_id:
+    held = (await read(state, IntakeData)).get("held_problem")
+    if not held or held["request_id"] != request_id:
         await message.answer(t("button.gone"))
         return
-    await state.update_data({HELD_PROBLEM: None})
+    await write(state, IntakeData(held_problem=None))
     text = str(held["text"])
     if action == "held_new":
         await message.answer(t("intake.held_as_new", id=request_id))
@@ -486,11 +472,11 @@ async def media_first(
         return
     item = attachment(message)
     items = (item,) if item else ()
-    held = await state.get_value(HELD)
+    held = (await read(state, WaitingQuestionData)).get("waiting_held")
     if message.media_group_id is not None and held and held.get("album") == message.media_group_id:
         # The rest of an album whose first photo is being asked about: held with it, asked once.
         held["attachments"] = [*held.get("attachments", []), *items]
-        await state.update_data({HELD: held})
+        await write(state, WaitingQuestionData(waiting_held=held))
         return
     subject = fields_from_parse(await deps.nlu.parse(caption)).get("subject") if caption else None
     if await asked_about_waiting(
@@ -498,11 +484,14 @@ async def media_first(
         subject=subject, attachments=items, saved=saved_key(message),
     ):  # fmt: skip
         if message.media_group_id is not None:
-            asked = await state.get_value(HELD) or {}
-            await state.update_data({HELD: {**asked, "album": message.media_group_id}})
+            asked = (await read(state, WaitingQuestionData)).get("waiting_held")
+            if asked is not None:  # just written by the question
+                await write(
+                    state, WaitingQuestionData(waiting_held={**asked, "album": message.media_group_id})
+                )
         return
     await start_from_media(message, state, t, uow, deps, farmer, caption, items, saved_key(message))
-    await state.update_data(album=message.media_group_id)
+    await write(state, IntakeData(album=message.media_group_id))
 
 
 async def start_from_media(
@@ -523,5 +512,5 @@ async def start_from_media(
     for item in items:
         await _photo_into_draft(message, state, t, uow, farmer, draft.id, item)
     await close_form(state)
-    await state.update_data(request_id=draft.id, media_asked=True)
+    await write(state, IntakeData(request_id=draft.id, media_asked=True))
     await ask_next(message, state, t, uow, draft.id, lead=t(saved))

@@ -13,12 +13,12 @@ from aiogram.types.media_union import MediaUnion
 
 from bot.i18n import Translator
 from bot.outbound import deliver_or_defer
-from core import threads
+from core import reference, threads
 from dialogs.attachments import split
 from dialogs.callbacks import InviteCb
 from dialogs.common import local_time, request_summary, yuan
 from storage.enums import RequestStatus
-from storage.models import County, ServiceRequest, Specialty
+from storage.models import ServiceRequest
 from storage.uow import UnitOfWork
 
 ALBUM_SIZE = 10  # Telegram's most photos in one album
@@ -50,13 +50,12 @@ async def send_invitation(
         # to see where the farm is.
         lat, lon = request.latitude, request.longitude
         await deliver_or_defer(lambda: bot.send_location(chat_id, lat, lon), what="invitation location")
-    specialty = await uow.session.get(Specialty, request.specialty_code) if request.specialty_code else None
-    county = await uow.session.get(County, request.county_id)
-    name = (specialty.name_zh if t.short == "zh" else specialty.name_en) if specialty else None
+    name = await reference.specialty_name(uow, request.specialty_code, t.short)
+    county = await reference.county_name(uow, request.county_id)
     deadline = local_time(t, request.invitation_expires_at, now) if request.invitation_expires_at else ""
     text = "\n".join(
         [
-            t("invite.title", id=request.id, county=county.name if county else ""),
+            t("invite.title", id=request.id, county=county),
             request_summary(t, request, name),
             t(
                 "invite.mode",

@@ -15,6 +15,7 @@ from core.binding import set_advisories, set_language
 from core.queries import farmer_balance
 from dialogs.callbacks import LangCb
 from dialogs.common import menu_keyboard, yuan
+from dialogs.form_data import ChatData, write
 from dialogs.forms import close_form
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
@@ -93,7 +94,7 @@ async def language_chosen(
         await query.answer()
         return
     await set_language(uow, query.from_user.id, callback_data.locale)
-    await state.update_data(language=callback_data.locale)
+    await write(state, ChatData(language=callback_data.locale))
     t = deps.catalog.translator(callback_data.locale)
     await query.answer()
     assert query.message is not None

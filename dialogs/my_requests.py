@@ -20,6 +20,7 @@ from dialogs.callbacks import ExpertCb, RateCb, RequestCb
 from dialogs.common import decline_reason, evidence_text, status_label, yuan
 from dialogs.filters import IS_FARMER
 from dialogs.fitting import fitted, shortened
+from dialogs.form_data import IntakeData, RequestFormData, write
 from dialogs.forms import close_form
 from dialogs.intake import ask_next
 from dialogs.states import ComplaintForm
@@ -200,12 +201,12 @@ async def request_button(
             await requests.own_draft(uow, request_id, farmer.id)
             await close_form(state)
             # Photos may already be in: go to what is missing, or straight to the summary.
-            await state.update_data(media_asked=True)
+            await write(state, IntakeData(media_asked=True))
             await ask_next(query.message, state, t, uow, request_id)
         elif callback_data.action == "complain":
             await threads.ensure_party(uow, request_id, ActorKind.farmer, farmer.id)
             await state.set_state(ComplaintForm.text)
-            await state.update_data(request_id=request_id)
+            await write(state, RequestFormData(request_id=request_id))
             await query.message.answer(t("complaint.ask"))
     except DomainError as error:
         await query.answer(_not_possible(t, request_id, error), show_alert=True)

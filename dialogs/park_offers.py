@@ -20,6 +20,7 @@ from core.offer_cards import available_fen
 from dialogs.callbacks import OfferCb
 from dialogs.common import screen_text, screening_flags, yuan
 from dialogs.filters import IS_EXPERT
+from dialogs.form_data import OfferData, read, write
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
 from dialogs.offer_reply import closed_text
@@ -96,7 +97,7 @@ async def park_chosen(
         return
     await query.answer()
     await state.set_state(OfferForm.description)
-    await state.update_data(offer_park=park.id)
+    await write(state, OfferData(offer_park=park.id))
     await query.message.answer(
         t("offer.ask_description", park=park.name),
         reply_markup=InlineKeyboardMarkup(inline_keyboard=[_cancel(t)]),
@@ -119,15 +120,18 @@ async def description_written(
     # What it is about, read as the intake reads a farmer's problem: the request an accept creates
     # is then named by its crop in the review, the queue and the conversation.
     about = fields_from_parse(await deps.nlu.parse(description))
-    await state.update_data(
-        offer_description=description,
-        offer_screening=screening_flags(screened),
-        offer_specialty=about.get("specialty_code"),
-        offer_subject=about.get("subject"),
+    await write(
+        state,
+        OfferData(
+            offer_description=description,
+            offer_screening=screening_flags(screened),
+            offer_specialty=about.get("specialty_code"),
+            offer_subject=about.get("subject"),
+        ),
     )
     await state.set_state(OfferForm.mode)
     now = deps.clock()
-    balance = await available_fen(uow, (await state.get_data())["offer_park"], now)
+    balance = await available_fen(uow, (await read(state, OfferData))["offer_park"], now)
     rows = [
         _button(
             t("mode.option", mode=t(f"mode.{mode}"), fee=yuan(fee)), OfferCb(action="mode", mode=mode.value)
@@ -161,10 +165,10 @@ async def mode_chosen(
     await query.answer()
     if callback_data.mode not in set(ServiceMode):
         return
-    data = await state.get_data()
+    data = await read(state, OfferData)
     mode = ServiceMode(callback_data.mode)
     park = await offers.park_for(uow, expert.id, data["offer_park"], deps.clock())
-    await state.update_data(offer_mode=mode.value)
+    await write(state, OfferData(offer_mode=mode.value))
     await state.set_state(OfferForm.confirm)
     summary = t(
         "offer.summary",
@@ -184,7 +188,7 @@ async def offer_sent(
     query: CallbackQuery, state: FSMContext, t: Translator, uow: UnitOfWork, deps: BotDeps, expert: Expert
 ) -> None:
     assert isinstance(query.message, Message)
-    data = await state.get_data()
+    data = await read(state, OfferData)
     await close_form(state)
     try:
         offer = await offers.make_offer(

@@ -28,6 +28,7 @@ from core.membership import NoLongerMember
 from dialogs.callbacks import ExpertCb, ModeCb, SubmitCb
 from dialogs.common import balance_short, local_time, screen_text, yuan
 from dialogs.filters import IS_FARMER
+from dialogs.form_data import SubmitData, read, write
 from dialogs.forms import close_form
 from dialogs.states import SubmitForm
 from storage.enums import RequestStatus, ServiceMode
@@ -74,7 +75,7 @@ async def offer(
     if quote.needs_place:
         await close_form(state)
         await state.set_state(SubmitForm.place)
-        await state.update_data(request_id=data.request_id, expert_id=data.expert_id, mode=data.mode)
+        await write(state, SubmitData(request_id=data.request_id, expert_id=data.expert_id, mode=data.mode))
         await message.answer(t("confirm.ask_place", mode=t(f"mode.{mode}")))
         return
     request, expert = quote.request, quote.expert
@@ -182,7 +183,7 @@ async def _place_given(
     farmer: Farmer,
     **where: object,
 ) -> None:
-    data = await state.get_data()
+    data = await read(state, SubmitData)
     chosen = ModeCb(request_id=data["request_id"], expert_id=data["expert_id"], mode=data["mode"])
     try:
         await requests.update_draft(uow, chosen.request_id, farmer.id, **where)

@@ -22,8 +22,7 @@ from core.binding import Identity
 from core.errors import DomainError
 from dialogs.callbacks import ThreadPickCb
 from dialogs.common import screen_text
-from dialogs.forms import HELD
-from dialogs.forms import HELD_LATEST as LATEST
+from dialogs.form_data import ChatData, read, write
 from dialogs.intake import start_intake
 from dialogs.relay import Content, lane, relay
 from storage.enums import ActorKind, MessageKind
@@ -216,16 +215,16 @@ async def _hold(state: FSMContext, held: int, content: Content) -> None:
     """Every message waiting for a choice is kept under its own id: an expert who writes twice
     before choosing must neither lose the first message nor send the second with the first
     question's button."""
-    waiting = dict(await state.get_value(HELD) or {})
+    waiting = dict((await read(state, ChatData)).get("held") or {})
     waiting[str(held)] = content.as_dict()
     # Only the latest few: a question left unanswered for long is not worth keeping forever.
-    await state.update_data({HELD: dict(list(waiting.items())[-MAX_HELD:]), LATEST: held})
+    await write(state, ChatData(held=dict(list(waiting.items())[-MAX_HELD:]), held_latest=held))
 
 
 async def _release(state: FSMContext, held: int | None) -> Content | None:
-    waiting = dict(await state.get_value(HELD) or {})
+    waiting = dict((await read(state, ChatData)).get("held") or {})
     found = waiting.pop(str(held), None)
-    await state.update_data({HELD: waiting})
+    await write(state, ChatData(held=waiting))
     return Content.from_dict(found) if found is not None else None
 
 
@@ -244,7 +243,11 @@ async def conversation_picked(
 ) -> None:
     # Buttons sent before questions named their message (ThreadPickCb) carry no id: they send the
     # latest one.
-    held = callback_data.held if isinstance(callback_data, HeldPickCb) else await state.get_value(LATEST)
+    held = (
+        callback_data.held
+        if isinstance(callback_data, HeldPickCb)
+        else (await read(state, ChatData)).get("held_latest")
+    )
     content = await _release(state, held)
     request_id = callback_data.request_id
     party = _party(farmer, expert)

@@ -1,0 +1,78 @@
+"""The question to a farmer who writes while a request of theirs waits: about it, or new?
+
+Asked from the intake (dialogs.intake) before a new problem is drafted; the answer is handled in
+dialogs.waiting_request, which starts the intake in turn, so the two live apart.
+"""
+
+from __future__ import annotations
+
+from aiogram.fsm.context import FSMContext
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.i18n import Translator
+from core.binding import Identity
+from core.queries import expert_name, latest_waiting
+from dialogs.callbacks import WaitingCb
+from dialogs.form_data import AddOrNewQuestion, WaitingQuestionData, write
+from storage.enums import RequestStatus
+from storage.models import Farmer, ServiceRequest
+from storage.uow import UnitOfWork
+
+
+def _keyboard(t: Translator, request: ServiceRequest) -> InlineKeyboardMarkup:
+    def button(key: str, action: str) -> list[InlineKeyboardButton]:
+        data = WaitingCb(request_id=request.id, action=action).pack()
+        return [InlineKeyboardButton(text=t(key, id=request.id), callback_data=data)]
+
+    # "New" first: pressed without reading, it loses nothing, while "add" merged a corn problem
+    # into a sheep request.
+    if request.status is RequestStatus.pending_review:
+        return InlineKeyboardMarkup(
+            inline_keyboard=[button("waiting.new", "new"), button("waiting.add", "add")]
+        )
+    return InlineKeyboardMarkup(
+        inline_keyboard=[button("waiting.new", "new"), button("waiting.keep", "keep")]
+    )
+
+
+def may_be_the_same(subject: str | None, waiting: str | None) -> bool:
+    """Whether a message naming `subject` can be about a request for `waiting`: the same crop or
+    animal (肉羊 and 羊 alike), or either names none."""
+    if not subject or not waiting:
+        return True
+    return subject in waiting or waiting in subject
+
+
+async def asked_about_waiting(
+    message: Message,
+    state: FSMContext,
+    t: Translator,
+    uow: UnitOfWork,
+    farmer: Farmer,
+    text: str,
+    identity: Identity | None = None,
+    *,
+    subject: str | None = None,
+    attachments: tuple[str, ...] = (),
+    saved: str | None = None,
+) -> bool:
+    """Whether the farmer, who wrote `text` (screened, not small talk) about `subject`, or sent
+    `attachments` (acknowledged with the catalog key `saved`), has a request waiting that it may be
+    about, and was asked what it is for. False: carry on with a new intake. `identity`, when the
+    update's middleware counted the farmer's waiting requests, spares the query for the many with
+    none."""
+    if identity is not None and identity.farmer_waiting == 0:
+        return False
+    waiting = await latest_waiting(uow, farmer.id)
+    if waiting is None or not may_be_the_same(subject, waiting.subject):
+        return False
+    held = AddOrNewQuestion(request_id=waiting.id, text=text, attachments=list(attachments), saved=saved)
+    await write(state, WaitingQuestionData(waiting_held=held))
+    subject = waiting.subject or ""
+    if waiting.status is RequestStatus.pending_review:
+        question = t("waiting.ask_review", id=waiting.id, subject=subject)
+    else:
+        expert = await expert_name(uow, waiting.expert_id)
+        question = t("waiting.ask_expert", id=waiting.id, subject=subject, expert=expert)
+    await message.answer(question, reply_markup=_keyboard(t, waiting))
+    return True
