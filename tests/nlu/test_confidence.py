@@ -16,9 +16,12 @@ from nlu.confidence import (
     cross_validated_target,
     needs_confirmation,
     reliability,
+    surely_out_of_domain,
+    sureness,
 )
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.interface import Intent, ParseResult, Specialty
+from nlu.ranking import decide
 
 CONFIDENCES = [0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4]
 CORRECT = [True, True, True, True, False, True, False, False]
@@ -92,3 +95,44 @@ def test_calibrate_chooses_a_threshold_on_cross_validation(capsys: pytest.Captur
     assert "2-fold cross-validation of the hand-written training examples" in out
     assert "macro-F1" in out and "chosen threshold" in out
     assert f"committed threshold {CONFIRMATION_THRESHOLD:.2f}" in out
+
+
+def test_two_specialties_of_one_group_make_a_sure_guess_of_the_group() -> None:
+    # 园艺 and 作物栽培 are both crop_cultivation: the farmer is not asked which of the two it is about
+    intent, specialty = decide(
+        [
+            ("describe_problem__horticulture", 0.50),
+            ("describe_problem__crop_cultivation", 0.45),
+            ("out_of_scope", 0.05),
+        ]
+    )
+    parsed = ParseResult("葡萄苗咋栽", intent, specialty)
+    assert (specialty.code, specialty.confidence) == ("horticulture", 0.50)
+    assert sureness(parsed) == pytest.approx(0.95)
+    assert not needs_confirmation(parsed, threshold=0.93)
+
+
+def test_a_guess_split_between_two_groups_is_confirmed() -> None:
+    intent, specialty = decide(
+        [
+            ("describe_problem__animal_husbandry", 0.60),
+            ("describe_problem__veterinary", 0.38),
+            ("out_of_scope", 0.02),
+        ]
+    )
+    assert needs_confirmation(ParseResult("牛不太对劲", intent, specialty), threshold=0.93)
+
+
+def test_only_a_sure_no_problem_is_out_of_domain() -> None:
+    sure = ParseResult(
+        "明天会下雨吗", *decide([("out_of_scope", 0.99), ("describe_problem__horticulture", 0.01)])
+    )
+    unsure = ParseResult(
+        "最近总下雨，地里怎么办",
+        *decide([("out_of_scope", 0.64), ("describe_problem__soil_fertilizer", 0.36)]),
+    )
+    assert surely_out_of_domain(sure, threshold=0.93)
+    assert not surely_out_of_domain(unsure, threshold=0.93)
+    assert not surely_out_of_domain(
+        ParseResult("玉米有蚜虫", *decide([("describe_problem__plant_protection", 1.0)]))
+    )
