@@ -26,6 +26,7 @@ from typing import Final
 
 from nlu.interface import ParseResult
 
+OUT_OF_SCOPE: Final = "out_of_scope"  # the trained intent of questions that are not about farming
 TARGET_PRECISION: Final = 0.95
 ERROR_SHARE_KEPT: Final = 1 / 3  # (1 - 0.95) / (1 - 0.85): see the module docstring
 # Chosen by `jingfu nlu calibrate` (embedded engine, 5-fold cross-validation of the training data as
@@ -53,7 +54,11 @@ def surely_out_of_domain(result: ParseResult, threshold: float = CONFIRMATION_TH
     """A question the NLU is sure is no farming problem (weather, phone credit, a joke): the farmer is told
     what the bot is for, and no request is opened. An unsure one still opens a request, whose specialty
     the farmer then chooses: a farming question misread costs a tap, not an answer."""
-    return result.specialty.code is None and not needs_confirmation(result, threshold)
+    return (
+        result.intent.name == OUT_OF_SCOPE
+        and result.specialty.code is None
+        and not needs_confirmation(result, threshold)
+    )
 
 
 @dataclass(frozen=True, slots=True)
