@@ -73,7 +73,7 @@ def test_eval_reports_the_threshold_and_writes_a_reliability_png(
     plot = tmp_path / "reliability.png"
     assert main(["nlu", "eval", "--engine", "embedded", "--data", str(data), "--plot", str(plot)]) == 0
     out = capsys.readouterr().out
-    assert f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f}" in out
+    assert f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f} on sureness" in out
     assert "right above it" in out and "covering" in out
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -93,7 +93,7 @@ def test_calibrate_chooses_a_threshold_on_cross_validation(capsys: pytest.Captur
     assert main(["nlu", "calibrate", "--folds", "2"]) == 0
     out = capsys.readouterr().out
     assert "2-fold cross-validation of the hand-written training examples" in out
-    assert "macro-F1" in out and "chosen threshold" in out
+    assert "macro-F1" in out and "chosen threshold" in out and "on sureness" in out
     assert f"committed threshold {CONFIRMATION_THRESHOLD:.2f}" in out
 
 
