@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.interface import ParseResult
 from nlu.ranking import decide
-from storage.models import ServiceRequest
+from storage.models import ServiceOffer, ServiceRequest
 from tests.bot.conftest import FARMER, FARMER_PHONE
 from tests.bot.harness import Harness, buttons, texts
+from tests.bot.test_park_offers import bind_park, send_offer
 
+OFFER = "我可以到园区讲一次肉羊的饲养和防病"
 # Rankings as a model would give them, fixed here so that new training data cannot make these sure or
 # unsure; the entities still come from the real engine.
 RANKINGS = {
@@ -24,8 +26,13 @@ RANKINGS = {
         ("out_of_scope", 0.02),
     ],
     "玉米叶子上全是蚜虫": [("describe_problem__plant_protection", 0.99), ("out_of_scope", 0.01)],  # sure
+    OFFER: [  # an expert's offer to a park, read unsurely
+        ("describe_problem__animal_husbandry", 0.60),
+        ("describe_problem__veterinary", 0.38),
+        ("out_of_scope", 0.02),
+    ],
 }
-UNSURE, SURE = RANKINGS
+UNSURE, SURE, _ = RANKINGS
 
 
 class Scripted:
@@ -122,3 +129,12 @@ async def test_a_question_surely_not_about_farming_gets_what_the_bot_is_for(
     assert texts(await h.say(FARMER, asked)) == [h.deps.catalog.messages["zh_CN"]["intent.out_of_scope"]]
     async with h.deps.uow() as uow:
         assert await uow.session.scalar(select(func.count()).select_from(ServiceRequest)) == 0
+
+
+async def test_an_experts_offer_keeps_even_an_unsure_guess(harness: Harness) -> None:
+    # No farmer is there to confirm it: the request an accept creates is named by the guess, as before
+    await bind_park(harness)
+    offer_id, _ = await send_offer(harness, OFFER)
+    async with harness.deps.uow() as uow:
+        offer = await uow.session.get(ServiceOffer, offer_id)
+    assert offer is not None and offer.specialty_code == "animal_husbandry"
