@@ -192,6 +192,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         f"committed threshold {CONFIRMATION_THRESHOLD:.2f} (nlu/confidence.py): "
         f"{current.precision:.1%} right above it, covering {current.coverage:.1%}"
     )
+    if round(chosen.threshold, 2) != round(CONFIRMATION_THRESHOLD, 2):
+        # Only the number is committed: the sureness itself comes from the ranking both engines give.
+        print(f"to use it: set CONFIRMATION_THRESHOLD = {chosen.threshold:.2f} in nlu/confidence.py")
     return 0
 
 

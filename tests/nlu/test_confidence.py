@@ -136,3 +136,13 @@ def test_only_a_sure_no_problem_is_out_of_domain() -> None:
     assert not surely_out_of_domain(
         ParseResult("玉米有蚜虫", *decide([("describe_problem__plant_protection", 1.0)]))
     )
+
+
+def test_calibrate_says_which_number_to_commit_when_it_chose_another(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("nlu.confidence.CONFIRMATION_THRESHOLD", 0.05)  # far below any chosen one
+    assert main(["nlu", "calibrate", "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    chosen = out.split("chosen threshold ")[1][:4]
+    assert f"to use it: set CONFIRMATION_THRESHOLD = {chosen} in nlu/confidence.py" in out
