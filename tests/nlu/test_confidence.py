@@ -20,8 +20,10 @@ from nlu.confidence import (
     sureness,
 )
 from nlu.embedded.engine import EmbeddedEngine
+from nlu.evaluation import read_labelled
 from nlu.interface import Intent, ParseResult, Specialty
 from nlu.ranking import decide
+from nlu.taxonomy import coarse_group
 
 CONFIDENCES = [0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4]
 CORRECT = [True, True, True, True, False, True, False, False]
@@ -146,3 +148,16 @@ def test_calibrate_says_which_number_to_commit_when_it_chose_another(
     out = capsys.readouterr().out
     chosen = out.split("chosen threshold ")[1][:4]
     assert f"to use it: set CONFIRMATION_THRESHOLD = {chosen} in nlu/confidence.py" in out
+
+
+FARMER_HOLDOUT = Path(__file__).parent / "data" / "farmer_holdout.jsonl"
+
+
+def test_on_farmers_own_words_the_sure_guesses_are_right(embedded: EmbeddedEngine) -> None:
+    # 114 hand-written questions never trained on: the goal's 95 % / 70 % must hold on our own text at
+    # least (the agri-eval dev set, which is not ours to test on, is reported in docs/nlu.md)
+    rows = read_labelled(FARMER_HOLDOUT)
+    parsed = [embedded.parse_sync(text) for text, _ in rows]
+    correct = [coarse_group(p.specialty.code) == label for p, (_, label) in zip(parsed, rows, strict=True)]
+    kept = above([sureness(p) for p in parsed], correct, CONFIRMATION_THRESHOLD)
+    assert kept.precision >= 0.95 and kept.coverage >= 0.70, kept
