@@ -37,12 +37,20 @@ class HeldProblem(TypedDict):
     text: str
 
 
+class SpecialtyGuess(TypedDict):
+    """An unsure reading of a draft's specialty, kept to be confirmed (dialogs.specialty_confirm)."""
+
+    request_id: int
+    code: str
+
+
 class IntakeData(TypedDict, total=False):
     request_id: int  # the draft being filled
     media_asked: bool
     album: str | None  # the media group acknowledged last: an album is acknowledged once
     subject_left_open: int  # the draft whose crop the farmer left open ("不知道")
     held_problem: HeldProblem | None
+    specialty_guess: SpecialtyGuess | None  # the NLU's unsure guess, asked before it is filed
 
 
 class AddOrNewQuestion(TypedDict):

@@ -30,8 +30,10 @@ from dialogs.filters import IS_FARMER
 from dialogs.form_data import HeldProblem, IntakeData, WaitingQuestionData, read, write
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
+from dialogs.specialty_confirm import remember_guess, specialty_question
 from dialogs.states import IntakeForm
 from dialogs.waiting_question import asked_about_waiting
+from nlu.confidence import surely_out_of_domain
 from nlu.interface import ParseResult
 from nlu.non_answer import is_non_answer
 from nlu.problem_text import is_problem_description
@@ -90,16 +92,10 @@ async def ask_next(
         await state.set_state(IntakeForm.description)
         await reply(t("intake.ask_description"))
     elif request.specialty_code is None:
-        buttons = [
-            [
-                InlineKeyboardButton(
-                    text=name,
-                    callback_data=SpecialtyCb(request_id=request_id, code=code).pack(),
-                )
-            ]
-            for code, name in (await specialty_names(uow, t.short)).items()
-        ]
-        await reply(t("intake.ask_specialty"), reply_markup=InlineKeyboardMarkup(inline_keyboard=buttons))
+        question, buttons = await specialty_question(
+            state, t, request_id, await specialty_names(uow, t.short)
+        )
+        await reply(question, reply_markup=buttons)
     elif not request.subject and (await read(state, IntakeData)).get("subject_left_open") != request_id:
         await state.set_state(IntakeForm.subject)
         await reply(t("intake.ask_subject"))
@@ -143,6 +139,9 @@ async def start_intake(
     if is_small_talk(parsed) or is_non_answer(parsed):  # "谢谢", "不知道": nothing to ask an expert
         await message.answer(t("intent.not_a_problem"))
         return
+    if surely_out_of_domain(parsed):  # weather, phone credit, a joke: what the bot is for, no request
+        await message.answer(t("intent.out_of_scope"))
+        return
     fields = fields_from_parse(parsed)
     if not waiting_checked and await asked_about_waiting(
         message, state, t, uow, farmer, text, identity, subject=fields.get("subject")
@@ -152,6 +151,7 @@ async def start_intake(
     draft = await requests.create_draft(
         uow, farmer.id, description=text, screening=screening_flags(screened), **fields
     )
+    await remember_guess(state, draft.id, parsed)
     await ask_next(message, state, t, uow, draft.id, lead=t("intake.received"))
 
 
@@ -356,6 +356,7 @@ async def description_received(
     known = {k: v for k, v in fields_from_parse(parsed).items() if v is not None and not getattr(request, k)}
     described = {"description": message.text, "screening": screening_flags(screened), **known}
     if await _edit_draft(message, state, t, uow, farmer, request_id, **described):
+        await remember_guess(state, request_id, parsed)
         await ask_next(message, state, t, uow, request_id)
 
 
@@ -507,10 +508,13 @@ async def start_from_media(
 ) -> None:
     """A new draft from attachments and their caption (screened already); the farmer is asked for
     what is missing, the acknowledgement `saved` leading."""
-    parsed_fields = fields_from_parse(await deps.nlu.parse(caption)) if caption else {}
+    parsed = await deps.nlu.parse(caption) if caption else None
+    parsed_fields = fields_from_parse(parsed) if parsed else {}
     draft = await requests.create_draft(uow, farmer.id, description=caption, **parsed_fields)
     for item in items:
         await _photo_into_draft(message, state, t, uow, farmer, draft.id, item)
     await close_form(state)
     await write(state, IntakeData(request_id=draft.id, media_asked=True))
+    if parsed:
+        await remember_guess(state, draft.id, parsed)
     await ask_next(message, state, t, uow, draft.id, lead=t(saved))

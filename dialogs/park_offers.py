@@ -119,13 +119,15 @@ async def description_written(
         return  # blocked: explained, nothing kept as an offer; the question stays open for a rephrase
     # What it is about, read as the intake reads a farmer's problem: the request an accept creates
     # is then named by its crop in the review, the queue and the conversation.
-    about = fields_from_parse(await deps.nlu.parse(description))
+    parsed = await deps.nlu.parse(description)
+    about = fields_from_parse(parsed)
     await write(
         state,
         OfferData(
             offer_description=description,
             offer_screening=screening_flags(screened),
-            offer_specialty=about.get("specialty_code"),
+            # The guess even when unsure: no farmer is here to confirm it.
+            offer_specialty=parsed.specialty.code,
             offer_subject=about.get("subject"),
         ),
     )
