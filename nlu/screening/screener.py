@@ -88,7 +88,9 @@ class _Alphabet:
         used = used[used != _NEWLINE]
         codes = np.zeros(sys.maxunicode + 1, dtype=np.uint16)
         codes[used] = np.arange(1, len(used) + 1, dtype=np.uint16)
-        self._codes = ((0x80 + (codes >> 7)) << 8 | (codes & 0x7F)).astype(">u2")
+        # The big-endian codes' bytes read as native integers: taking from a native array costs
+        # half of taking from a big-endian one, and the bytes are the same.
+        self._codes = ((0x80 + (codes >> 7)) << 8 | (codes & 0x7F)).astype(">u2").view(np.uint16)
 
     @classmethod
     def of(cls, patterns: Iterable[str]) -> _Alphabet | None:
@@ -104,7 +106,7 @@ class _Alphabet:
     def encode_array(self, points: _Array) -> _Array:
         """``encode`` as an array of bytes (the matchers read it in place, a batch's megabytes not
         copied into a bytes object)."""
-        return np.take(self._codes, points).view(np.uint8)  # np.take: faster than indexing on a batch
+        return self._codes.take(points).view(np.uint8)  # take: faster than indexing on a batch
 
     def encode_all(self, patterns: list[str]) -> list[bytes]:
         return self.encode(code_points("\n".join(patterns))).split(self.encode(np.array([_NEWLINE])))
@@ -380,6 +382,14 @@ class Screener(TextByText):
             self._dropped = frozenset(dropped), per_pattern
         return self._dropped
 
+    def may_squeeze(self, folded: str) -> bool:
+        possible = self._across_short.possible_in
+        for match in _REPEAT.finditer(folded):
+            start, end = match.span()
+            if possible(folded[start - 1] if start else "", match.group(1), folded[end : end + 1]):
+                return True
+        return False
+
     def prepared(self) -> Screener:
         """This screener with what it otherwise computes on its first checks done now (the word
         dictionary and its character pairs, the tables of common words and dropped spellings, the
@@ -391,6 +401,7 @@ class Screener(TextByText):
         self._dropped_spellings()
         for initials in (False, True):
             self._spelling(initials)
+        self.may_squeeze("赌赌博")
         # One text of each kind through both paths: letters (pinyin), repeats, digits, addresses.
         sample = "请问falun功fl大法赌赌博1234567890 www.example.com 玉米叶子发黄"
         self.check(sample)
@@ -809,16 +820,15 @@ class _Spelling:
         return self.letters[letters].tobytes(), lengths
 
 
-class _AcrossRepeats(NamedTuple):
+class _AcrossRepeats:
     """What a listed pattern must hold to be found across a squeezed run of repeats (赌赌博 → 赌博)
     but not without squeezing: a match of the squeezed text that covers the run's character c is c
     alone, starts with c and the character after it, ends with the one before it and c, or holds
     all three in a row. Sorted codes of each kind over the patterns of some automata."""
 
-    singles: _Array
-    firsts: _Array
-    lasts: _Array
-    triples: _Array
+    def __init__(self, singles: _Array, firsts: _Array, lasts: _Array, triples: _Array) -> None:
+        self.singles, self.firsts, self.lasts, self.triples = singles, firsts, lasts, triples
+        self._sets: tuple[frozenset[int], ...] | None = None
 
     @classmethod
     def of(cls, *automata: _Automaton) -> _AcrossRepeats:
@@ -851,6 +861,23 @@ class _AcrossRepeats(NamedTuple):
             | member(self.lasts, before << 21 | char)
             | member(self.triples, before << 42 | char << 21 | after)
         )
+
+    def possible_in(self, before: str, char: str, after: str) -> bool:
+        """``possible`` for one run of one text ("" for no neighbour), with sets: for a text
+        checked on its own, array calls cost more than the lookups."""
+        if self._sets is None:
+            self._sets = tuple(
+                frozenset(a.tolist()) for a in (self.singles, self.firsts, self.lasts, self.triples)
+            )
+        singles, firsts, lasts, triples = self._sets
+        point = ord(char)
+        if point in singles:
+            return True
+        if after and point << 21 | ord(after) in firsts:
+            return True
+        if before and ord(before) << 21 | point in lasts:
+            return True
+        return bool(before and after and ord(before) << 42 | point << 21 | ord(after) in triples)
 
 
 _CODED_LETTERS = 12  # letters of a word that a number tells apart: five bits each (60 bits)

@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from nlu.screening import contact, farm
 from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
-from nlu.screening.fold import FoldedBatch, FoldTables
+from nlu.screening.fold import FoldedBatch, FoldTables, one_text_folding
 from nlu.screening.judge import as_read, crosses_farm_word, split_on_purpose
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
 from nlu.screening.patterns import Entry
@@ -70,6 +70,11 @@ class TextByText:
     def dropped_patterns(self) -> npt.NDArray[np.bool_]:
         raise NotImplementedError
 
+    def may_squeeze(self, folded: str) -> bool:
+        """Whether squeezing a run of repeats in the folded text could make a listed pattern appear
+        (``_AcrossRepeats``); False spares a text the pass over its squeezed form."""
+        raise NotImplementedError
+
     def _collapsed_candidates(self, view: CollapsedView) -> Iterable[Candidate]:
         dropped = self.dropped_spellings()
         for automaton in (self._plain, self._collapsed):
@@ -109,7 +114,7 @@ class TextByText:
 
     def _check_text_by_text(self, texts: list[str]) -> list[ScreeningResult]:
         """``check_many`` for a few texts: folded and matched together, then checked text by text."""
-        batch = self._tables.fold_batch(texts)
+        batch = one_text_folding().fold(texts[0]) if len(texts) == 1 else self._tables.fold_batch(texts)
         folded = batch.text
         found = Found(texts, batch)
         matches = self._plain.find_all(folded)
@@ -118,7 +123,7 @@ class TextByText:
         found.add_matches(matches)
         if self.options.pinyin and _LATIN.search(folded):
             found.add_spans(found.latin, self._maybe_spelled(batch))
-        if _REPEAT.search(folded):
+        if _REPEAT.search(folded) and (len(texts) > 1 or self.may_squeeze(folded)):
             found.repeats.update(self._squeezed_found(found))
             found.texts.update(found.repeats)
         if self.options.contact:
