@@ -79,8 +79,8 @@ def test_a_text_alone_finds_terms_across_repeats(text: str, term: str) -> None:
 def test_repeats_no_listed_term_can_cross_are_not_squeezed() -> None:
     screener = builtin_screener()
 
-    assert not screener.may_squeeze(one_text_folding().fold("谢谢专家，看看玉米叶子").text)
-    assert screener.may_squeeze(one_text_folding().fold("赌赌博").text)
+    assert not screener.index.may_squeeze(one_text_folding().fold("谢谢专家，看看玉米叶子").text)
+    assert screener.index.may_squeeze(one_text_folding().fold("赌赌博").text)
 
 
 @settings(max_examples=200, deadline=None)
