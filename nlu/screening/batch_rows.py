@@ -13,14 +13,12 @@ import numpy.typing as npt
 
 from nlu.screening import contact, farm, words
 from nlu.screening.arrays import LONGER_SHAPE_SHIFT, common_pair, member, objects, run_edges, term_columns
+from nlu.screening.candidates import Candidate
 from nlu.screening.farm import inside_farm_word
 from nlu.screening.fold import FoldedBatch
 from nlu.screening.judge import as_read, split_on_purpose
 from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, build_all
 from nlu.screening.patterns import Entry, farmable
-from nlu.screening.text_by_text import (
-    Candidate,
-)
 from nlu.screening.views import PlainView
 
 if TYPE_CHECKING:  # the screener builds the rows; they read its term index

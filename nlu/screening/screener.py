@@ -14,6 +14,7 @@ import numpy.typing as npt
 from nlu.screening import contact
 from nlu.screening.arrays import collector_paused, run_edges
 from nlu.screening.batch_rows import BatchRows, SpelledRows
+from nlu.screening.candidates import ADDRESS_ENTRIES, DIGIT_RUN_ENTRY, Candidate, glued_to_letter
 from nlu.screening.fold import FoldedBatch
 from nlu.screening.index import CJK_MIN, DIGITS, LETTERS, SHORT_TERM, TermIndex
 from nlu.screening.lists import TermLists, builtin_lists
@@ -21,14 +22,7 @@ from nlu.screening.model import ScreeningResult
 from nlu.screening.options import ScreenerOptions
 from nlu.screening.pinyin import CONTEXT as PINYIN_CONTEXT
 from nlu.screening.pinyin import initial_table, looks_spelled, syllable_table
-from nlu.screening.text_by_text import (
-    ADDRESS_ENTRIES,
-    DIGIT_RUN_ENTRY,
-    Candidate,
-    Found,
-    TextByText,
-    glued_to_letter,
-)
+from nlu.screening.text_by_text import Found, TextByText
 from nlu.screening.views import Span, collapsed_view
 
 __all__ = ["Screener", "ScreenerOptions"]
@@ -49,7 +43,7 @@ class _LatinRuns(NamedTuple):
     sender separated (runs with deleted characters inside: fa-lun-gong)."""
 
 
-class Screener(TextByText):
+class Screener:
     """Finds listed terms in a text, seeing through the usual evasions; immutable once built.
 
     Its term index (``index.py``) is built once from the lists; ``check`` takes a text through
@@ -60,6 +54,7 @@ class Screener(TextByText):
         self.index = TermIndex(lists, options)
         self.lists = lists
         self.options = self.index.options
+        self.text_by_text = TextByText(self.index)
         self._spellings: dict[bool, _Spelling] = {}  # _spelling, made on first use
         self._spelling_shape_cache: dict[str, int] = {}
         self._coded_shapes = _WordShapes()
@@ -94,7 +89,7 @@ class Screener(TextByText):
         if not texts:
             return []
         if len(texts) < _BATCH_FROM:
-            return self._check_text_by_text(texts)
+            return self.text_by_text.check(texts)
         with collector_paused():
             return self._check_batch(texts)
 
@@ -114,7 +109,7 @@ class Screener(TextByText):
         if found.repeats:
             self._add_collapsed(rows, sorted(found.repeats))
         for number, at in recomposable.items():
-            rows.add_extra(number, self._recomposed_candidates(rows.view(number), at))
+            rows.add_extra(number, self.text_by_text.recomposed_candidates(rows.view(number), at))
         latin = self._latin_runs(batch, rows) if self.options.pinyin else None
         if latin is not None:
             for initials in (False, True):

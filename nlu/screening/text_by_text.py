@@ -8,19 +8,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nlu.screening import contact, farm
-from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
+from nlu.screening import contact
+from nlu.screening.candidates import ADDRESS_ENTRIES, DIGIT_RUN_ENTRY, Candidate, glued_to_letter
 from nlu.screening.fold import FoldedBatch, one_text_folding
-from nlu.screening.judge import as_read, crosses_farm_word, split_on_purpose
-from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
-from nlu.screening.patterns import Entry
+from nlu.screening.judge import crosses_farm_word, hits_of, split_on_purpose
+from nlu.screening.model import Action, ScreeningResult, Verdict, verdict_of
 from nlu.screening.pinyin import looks_spelled, pinyin_windows
 from nlu.screening.views import CollapsedView, PlainView, Span, collapsed_view
 from nlu.screening.words import inside_longer_word, straddles_words
@@ -32,23 +29,15 @@ if TYPE_CHECKING:
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
 _LATIN = re.compile(r"[a-z]+")
 _REPEAT = re.compile(r"([^\n])\1+")
-DIGIT_RUN_ENTRY = Entry(contact.DIGIT_RUN, "", "", "")
-ADDRESS_ENTRIES = {term: Entry(term, "", "", "") for term in (contact.URL, contact.IPV4)}
-
-
-@dataclass(slots=True)
-class Candidate:
-    span: Span
-    entry: Entry
-    plain: bool = False
-    """Found by the plain automaton: the text's folded characters are those of ``entry.folded``."""
 
 
 class TextByText:
-    """The per-text path, mixed into ``Screener`` (which provides the term index and options)."""
+    """The per-text path: finds the candidates of each text and judges them in plain Python. The
+    screener holds one over its term index and sends it single texts and small batches."""
 
-    options: ScreenerOptions
-    index: TermIndex
+    def __init__(self, index: TermIndex) -> None:
+        self.index = index
+        self.options: ScreenerOptions = index.options
 
     def _collapsed_candidates(self, view: CollapsedView) -> Iterable[Candidate]:
         dropped = self.index.dropped_spellings()
@@ -58,7 +47,7 @@ class TextByText:
                 if entry is not None and entry.folded not in dropped and view.squeezes(start, end):
                     yield Candidate(view.original_span(start, end), entry)
 
-    def _recomposed_candidates(self, plain: PlainView, at: list[int]) -> list[Candidate]:
+    def recomposed_candidates(self, plain: PlainView, at: list[int]) -> list[Candidate]:
         """Hits of the text's recomposed view (recompose.py; ``at``: where its pairs that
         recompose start) that hold a recomposed character, under the rules of plain hits: not
         allowed words, not two words that touch, not a common word inside a longer one, not covered
@@ -87,7 +76,7 @@ class TextByText:
             candidates.append(Candidate(view.original_span(start, end), entry))
         return candidates
 
-    def _check_text_by_text(self, texts: list[str]) -> list[ScreeningResult]:
+    def check(self, texts: list[str]) -> list[ScreeningResult]:
         """``check_many`` for a few texts: folded and matched together, then checked text by text."""
         batch = one_text_folding().fold(texts[0]) if len(texts) == 1 else self.index.tables.fold_batch(texts)
         folded = batch.text
@@ -146,7 +135,7 @@ class TextByText:
         if number in found.repeats:
             candidates.extend(self._collapsed_candidates(collapsed_view(view)))
         if number in found.recomposable:
-            candidates.extend(self._recomposed_candidates(view, found.recomposable[number]))
+            candidates.extend(self.recomposed_candidates(view, found.recomposable[number]))
         if number in found.latin:
             candidates.extend(self._spelled_candidates(view, found.latin[number]))
         for start, end in found.digits.get(number, ()):
@@ -157,7 +146,7 @@ class TextByText:
             candidates.append(Candidate(Span(start, end), ADDRESS_ENTRIES[term]))
         if not candidates:
             return ScreeningResult(text, Verdict.CLEAN, ())
-        hits = self._hits(text, candidates, allow_spans)
+        hits = hits_of(text, candidates, allow_spans, self.index.fold_char, self.index.unjudged)
         return ScreeningResult(text, verdict_of(hits), hits)
 
     def _recomposable(self, found: Found, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -235,68 +224,6 @@ class TextByText:
             return letters > 0
         return letters >= self.options.initials_min_letters and max(source) >= _CJK_MIN
 
-    def _hits(self, text: str, candidates: list[Candidate], allow_spans: list[Span]) -> tuple[Hit, ...]:
-        kept: dict[tuple[int, int], Candidate] = {}
-        for candidate in candidates:
-            span = candidate.span
-            if (
-                allow_spans
-                and candidate.entry.term.action is not Action.ADVISE
-                and self._covered(text, span, allow_spans)
-            ):
-                continue
-            if not self._stands_alone(text, candidate):
-                continue
-            if candidate.entry.term.action is not Action.ADVISE and _farm_word(text, candidate, allow_spans):
-                continue
-            term = candidate.entry.term
-            hit = Hit(
-                span.start, span.end, text[span.start : span.end], term.text, term.category, term.action
-            )
-            seen = as_read(text, hit, self.index.fold_char, self.index.unjudged)
-            if seen is None:
-                continue
-            if seen is not hit:
-                span = Span(seen.start, seen.end)
-                candidate = Candidate(span, candidate.entry, candidate.plain)
-            key = (span.start, span.end)
-            known = kept.get(key)
-            if known is None or candidate.entry.term.action.strength > known.entry.term.action.strength:
-                kept[key] = candidate
-        survivors = [c for c in kept.values() if not _inside_stronger(c, kept.values())]
-        survivors.sort(key=lambda c: (c.span.start, c.span.end))
-        return tuple(
-            Hit(
-                c.span.start,
-                c.span.end,
-                text[c.span.start : c.span.end],
-                c.entry.term.text,
-                c.entry.term.category,
-                c.entry.term.action,
-            )
-            for c in survivors
-        )
-
-    def _covered(self, text: str, span: Span, allow_spans: list[Span]) -> bool:
-        """Whether allowed words cover every letter of the span (方法 + 轮换 cover 法轮 in 方法轮换)."""
-        return all(
-            any(a.start <= i < a.end for a in allow_spans) or not self.index.fold_char(text[i])
-            for i in range(span.start, span.end)
-        )
-
-    def _stands_alone(self, text: str, candidate: Candidate) -> bool:
-        """Latin letters and digits of a term must not run on into the text's own (ass in class)."""
-        entry, span = candidate.entry, candidate.span
-        if candidate.plain and not entry.left_class and not entry.right_class and not entry.single_ascii:
-            return True  # its edges are neither letters nor digits
-        fold = self.index.fold_char
-        before = fold(text[span.start - 1]) if span.start > 0 else ""
-        after = fold(text[span.end]) if span.end < len(text) else ""
-        first, last = fold(text[span.start]), fold(text[span.end - 1])
-        if entry.single_ascii:
-            return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
-        return _separate(first, before) and _separate(last, after)
-
 
 class Found:
     """What the one pass over a batch found, by text number; texts with nothing are clean."""
@@ -368,65 +295,6 @@ class Found:
         return PlainView(text, folded, self.batch.kept[original_start : original_start + len(text)])
 
 
-def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool:
-    """Whether a hit is a pesticide name or part of a longer pest, disease or pesticide word.
-
-    The longer word may not reach into an allowed word, that is a word of its own, except for an
-    allowed word inside its farm ending (``farm.inside_farm_word``)."""
-    if candidate.entry.term.category == contact.CATEGORY or candidate.entry.term.exact:
-        return False
-    if _pesticide_shaped(candidate.entry.folded):
-        return True
-    span = candidate.span
-    if _FARM_WORD_ENDINGS is not None and not any(
-        c in _FARM_WORD_ENDINGS for c in text[span.end - 1 : span.end + farm.REACH]
-    ):
-        return False  # no farm word ends near the hit
-    left = max([0, *(a.end for a in allow_spans if a.end <= span.start)])
-    found = chinese_run(text[left:], span.start - left, span.end - left)
-    if found is None:
-        return False
-    run, start, end = found
-    offset = span.start - start  # where the run starts in the text
-    after = tuple(
-        (a.start - offset, a.end - offset) for a in allow_spans if span.end <= a.start < offset + len(run)
-    )
-    return inside_farm_word(run, start, end, after)
-
-
 def _split_on_purpose(text: str, span: Span) -> bool:
     """``judge.split_on_purpose`` of what lies between the characters of a two-character hit."""
     return span.end - span.start > 2 and split_on_purpose(text[span.start + 1 : span.end - 1])
-
-
-_FARM_WORD_ENDINGS = farm.farm_word_endings()
-_pesticide_shaped = lru_cache(maxsize=1 << 16)(pesticide_shaped)
-
-
-def glued_to_letter(text: str, span: Span) -> bool:
-    """Whether digits directly follow a latin letter: a code (A10021003, X70002), not a number."""
-    return span.start > 0 and text[span.start - 1].isascii() and text[span.start - 1].isalpha()
-
-
-def _char_class(char: str) -> str:
-    if "a" <= char <= "z":
-        return "letter"
-    if "0" <= char <= "9":
-        return "digit"
-    return ""
-
-
-def _separate(edge: str, neighbour: str) -> bool:
-    edge_class = _char_class(edge)
-    return not edge_class or edge_class != _char_class(neighbour)
-
-
-def _inside_stronger(candidate: Candidate, others: Iterable[Candidate]) -> bool:
-    span, strength = candidate.span, candidate.entry.term.action.strength
-    return any(
-        o is not candidate
-        and o.span.start <= span.start
-        and span.end <= o.span.end
-        and o.entry.term.action.strength >= strength
-        for o in others
-    )

@@ -14,8 +14,19 @@ PACKAGE = Path(nlu.screening.__file__).parent
 PREFIX = "nlu.screening"
 
 # Each stage imports only stages before it (and the foundations every stage may use: model,
-# options, fold, lists, words, farm, contact, patterns, pinyin, views, judge, arrays, recompose...).
-STAGES = ["automata", "index", "text_by_text", "batch_rows", "screener", "reloading", "__init__"]
+# options, fold, lists, words, farm, contact, patterns, pinyin, views, arrays, recompose...): the term
+# index, then the candidates and the judge of them, then the two ways of checking, then the screener.
+STAGES = [
+    "automata",
+    "index",
+    "candidates",
+    "judge",
+    "text_by_text",
+    "batch_rows",
+    "screener",
+    "reloading",
+    "__init__",
+]
 # (namedtuple's own API begins with an underscore so as not to clash with field names)
 PUBLIC_UNDERSCORED = {"_replace", "_asdict", "_fields", "_make"}
 
