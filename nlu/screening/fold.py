@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-import re
 import sys
 import unicodedata
 from dataclasses import dataclass
@@ -110,113 +109,21 @@ _NEWLINE = ord("\n")
 DROPPED = np.uint32(0xFFFFFFFF)  # no code point: what ``FoldTables.lines`` maps noise to
 
 
+@dataclass(frozen=True, slots=True)
 class FoldedBatch:
-    """Texts folded together, one per line of ``text`` (line breaks inside a text count as noise).
+    """Texts folded together, one per line of ``text`` (line breaks inside a text count as noise)."""
 
-    A single text folded on its own (``OneTextFolding``) has its arrays computed only when a
-    check asks for them: most texts have no candidate and never do."""
-
-    __slots__ = ("_folded_points", "_kept", "_points", "_tables", "ends", "joined", "text")
-
-    def __init__(
-        self,
-        joined: str,
-        text: str,
-        kept: npt.NDArray[np.bool_] | None,
-        ends: list[int],
-        points: npt.NDArray[np.uint32] | None,
-        folded_points: npt.NDArray[np.uint32] | None,
-        tables: FoldTables | None = None,
-    ) -> None:
-        self.joined = joined
-        """The original texts joined by line breaks."""
-        self.text = text
-        self.ends = ends
-        """Where each text ends in ``text`` (the next one starts one further on)."""
-        self._kept, self._points, self._folded_points, self._tables = kept, points, folded_points, tables
-
-    @property
-    def points(self) -> npt.NDArray[np.uint32]:
-        """The code points of ``joined``."""
-        if self._points is None:
-            self._points = code_points_of(self.joined)
-        return self._points
-
-    @property
-    def kept(self) -> npt.NDArray[np.bool_]:
-        """Which characters of ``joined`` were kept."""
-        if self._kept is None:
-            assert self._tables is not None  # (set wherever the arrays are left to be computed)
-            self._kept = np.take(self._tables.keep, self.points)
-        return self._kept
-
-    @property
-    def folded_points(self) -> npt.NDArray[np.uint32]:
-        """The code points of ``text``."""
-        if self._folded_points is None:
-            self._folded_points = code_points_of(self.text)
-        return self._folded_points
-
-
-def code_points_of(text: str) -> npt.NDArray[np.uint32]:
-    try:
-        encoded = text.encode(_UTF32)
-    except UnicodeEncodeError:  # a lone surrogate
-        encoded = text.encode(_UTF32, "surrogatepass")
-    return np.frombuffer(encoded, dtype=np.uint32)
-
-
-_LAST_BMP = 0xFFFF
-_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
-
-
-class OneTextFolding:
-    """``FoldTables.fold_batch`` for one text with the str methods instead of arrays: a regular
-    expression deletes the noise (most texts hold a few punctuation marks) and ``str.translate``
-    runs only over a text holding a character that folds to another. For one short text this
-    costs a fraction of the array calls, whose fixed cost dominates at that size."""
-
-    def __init__(self, tables: FoldTables) -> None:
-        self._tables = tables
-        noise = np.flatnonzero(~tables.keep)
-        changed = np.flatnonzero(tables.canonical != np.arange(len(tables.canonical), dtype=np.uint32))
-        changed = changed[tables.keep[changed]]
-        # A class of characters beyond the first 65,536 is a list of ranges that the regular
-        # expression tries one by one; one of those only is a table lookup. Texts with a character
-        # beyond are rare and take the expressions of all characters.
-        self._noise = re.compile(_character_class(noise[noise <= _LAST_BMP]) + "+")
-        self._changed = re.compile(_character_class(changed[changed <= _LAST_BMP]) + "+")
-        self._all_noise = re.compile(_character_class(noise) + "+")
-        self._all_changed = re.compile(_character_class(changed) + "+")
-        self._table = dict(zip(changed.tolist(), tables.canonical[changed].tolist(), strict=True))
-
-    def fold(self, text: str) -> FoldedBatch:
-        if "\n" in text:  # (as in a batch, where line breaks separate the texts)
-            text = text.replace("\n", " ")
-        beyond = _BEYOND_BMP.search(text) is not None
-        noise, changed = (self._all_noise, self._all_changed) if beyond else (self._noise, self._changed)
-        folded = noise.sub("", text) if noise.search(text) else text
-        if changed.search(folded):
-            # (runs of characters that all fold: translating a whole text looks every character up,
-            # and a character the table lacks costs a raised KeyError inside)
-            folded = changed.sub(self._translated, folded)
-        return FoldedBatch(text, folded, None, [len(folded)], None, None, self._tables)
-
-    def _translated(self, match: re.Match[str]) -> str:
-        return match.group().translate(self._table)
-
-
-def _character_class(points: npt.NDArray[np.intp]) -> str:
-    """A regular expression character class of these (sorted) code points, as ranges."""
-    if not len(points):
-        return "[^\\s\\S]"
-    breaks = np.flatnonzero(np.diff(points) != 1) + 1
-    starts = np.concatenate([[0], breaks])
-    ends = np.concatenate([breaks, [len(points)]]) - 1
-    parts = []
-    for first, last in zip(points[starts].tolist(), points[ends].tolist(), strict=True):
-        parts.append(f"\\U{first:08x}" if first == last else f"\\U{first:08x}-\\U{last:08x}")
-    return "[" + "".join(parts) + "]"
+    joined: str
+    """The original texts joined by line breaks."""
+    text: str
+    kept: npt.NDArray[np.bool_]
+    """Which characters of ``joined`` were kept."""
+    ends: list[int]
+    """Where each text ends in ``text`` (the next one starts one further on)."""
+    points: npt.NDArray[np.uint32]
+    """The code points of ``joined``."""
+    folded_points: npt.NDArray[np.uint32]
+    """The code points of ``text``."""
 
 
 def _decode(points: npt.NDArray[np.uint32]) -> str:
@@ -314,10 +221,3 @@ def _computed_changes() -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32],
         np.array([ord(table[point]) for point in changed], dtype=np.uint32),
         np.array(sorted(set(noise) - set(table)), dtype=np.uint32),
     )
-
-
-@cache
-def one_text_folding() -> OneTextFolding:
-    """The single-text folding of ``fold_tables``, made once per process (its regular expressions
-    take a moment to compile)."""
-    return OneTextFolding(fold_tables())

@@ -15,7 +15,7 @@ import numpy as np
 
 from nlu.screening import contact
 from nlu.screening.candidates import ADDRESS_ENTRIES, DIGIT_RUN_ENTRY, Candidate, glued_to_letter
-from nlu.screening.fold import FoldedBatch, one_text_folding
+from nlu.screening.fold import FoldedBatch
 from nlu.screening.judge import crosses_farm_word, hits_of, split_on_purpose
 from nlu.screening.model import Action, ScreeningResult, Verdict, verdict_of
 from nlu.screening.pinyin import looks_spelled, pinyin_windows
@@ -78,7 +78,7 @@ class TextByText:
 
     def check(self, texts: list[str]) -> list[ScreeningResult]:
         """``check_many`` for a few texts: folded and matched together, then checked text by text."""
-        batch = one_text_folding().fold(texts[0]) if len(texts) == 1 else self.index.tables.fold_batch(texts)
+        batch = self.index.tables.fold_batch(texts)
         folded = batch.text
         found = Found(texts, batch)
         matches = self.index.plain.find_all(folded)
