@@ -139,13 +139,15 @@ async def start_intake(
     if is_small_talk(parsed) or is_non_answer(parsed):  # "谢谢", "不知道": nothing to ask an expert
         await message.answer(t("intent.not_a_problem"))
         return
-    if surely_out_of_domain(parsed):  # weather, phone credit, a joke: what the bot is for, no request
-        await message.answer(t("intent.out_of_scope"))
-        return
     fields = fields_from_parse(parsed)
+    # Asked first: with a request waiting, "补充一下，昨天又下了一场雨" reads as weather talk but is news
+    # for the expert; the farmer says whether it is, and "new" comes back here with waiting_checked.
     if not waiting_checked and await asked_about_waiting(
         message, state, t, uow, farmer, text, identity, subject=fields.get("subject")
     ):
+        return
+    if surely_out_of_domain(parsed):  # weather, phone credit, a joke: what the bot is for, no request
+        await message.answer(t("intent.out_of_scope"))
         return
     await close_form(state)
     draft = await requests.create_draft(
