@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -21,17 +21,21 @@ from bot.middlewares.errors import on_error
 from bot.middlewares.private_only import PrivateChatsOnly
 from bot.middlewares.reads_end_before_calls import EndReadsBeforeCalls
 from bot.middlewares.retry_sends import RetryPolicy, RetrySends
-from dialogs import routers
-from jingfu.settings import RedisSettings, load_redis_settings
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 
 def create_dispatcher(
-    deps: BotDeps, *, storage: BaseStorage | None = None, isolation: BaseEventIsolation | None = None
+    deps: BotDeps,
+    routers: Sequence[Router],
+    *,
+    storage: BaseStorage | None = None,
+    isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
-    """`isolation`: how one chat's updates wait for each other (default: `events_isolation(storage)`)."""
+    """A Dispatcher running `routers` (the conversations: dialogs.routers, put in by the caller, so
+    this infrastructure never imports them). `isolation`: how one chat's updates wait for each other
+    (default: `events_isolation(storage)`)."""
     storage = storage or MemoryStorage()
     # Text no database stores (NUL, lone surrogates) is cleaned as each update enters (bot.clean_input).
     dispatcher = CleaningDispatcher(
@@ -43,7 +47,7 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(ContextMiddleware(deps))
     dispatcher.update.outer_middleware(SayWhatWasCleaned())
     dispatcher.errors.register(on_error)
-    for router in routers():
+    for router in routers:
         dispatcher.include_router(router)
     run_sync_filters_inline(dispatcher)
     return dispatcher
@@ -92,19 +96,29 @@ def _await_inline(event_filter: FilterObject) -> None:
         event_filter.awaitable = True
 
 
-def fsm_storage(redis_url: str | None, settings: RedisSettings | None = None) -> BaseStorage:
+class RedisPoolSettings(Protocol):
+    """The pool's size and wait (jingfu.settings.RedisSettings, read by the caller)."""
+
+    @property
+    def redis_max_connections(self) -> int: ...
+
+    @property
+    def redis_pool_timeout_s(self) -> float: ...
+
+
+def fsm_storage(redis_url: str | None, settings: RedisPoolSettings) -> BaseStorage:
     """Conversation state in Redis when configured, so a half-filled form survives a restart and
-    several bot processes share it; in memory for the embedded default. `settings`: the pool's size
-    (default: from the environment). Closing the storage closes the pool (aiogram does it at
+    several bot processes share it; in memory for the embedded default. `settings`: the pool's size.
+    Closing the storage closes the pool (aiogram does it at
     shutdown); the per-chat locks use the storage's client (`events_isolation`)."""
     if redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage(redis=redis_client(redis_url, settings or load_redis_settings()))
+        return RedisStorage(redis=redis_client(redis_url, settings))
     return MemoryStorage()
 
 
-def redis_client(url: str, settings: RedisSettings) -> Redis:
+def redis_client(url: str, settings: RedisPoolSettings) -> Redis:
     """A client on a blocking pool of `redis_max_connections`, for everything of the bot's in Redis.
 
     redis-py's default pool refuses a call outright ("Too many connections") once its connections

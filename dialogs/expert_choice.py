@@ -15,7 +15,6 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy import select
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from core import fees, requests
 from core.errors import (
     DomainError,
@@ -24,9 +23,10 @@ from core.errors import (
 from core.matching import county_experts, expert_available_to_farmer, experts_who_passed, suggest_experts
 from core.queries import expert_year, farmer_balance
 from dialogs import submit_confirm
-from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
-from dialogs.common import listing, yuan
 from dialogs.filters import IS_FARMER
+from render.callbacks import ExpertCb, ModeCb, RequestCb
+from render.i18n import Translator
+from render.words import listing, yuan
 from storage.enums import RequestStatus, ServiceMode
 from storage.models import Farmer, Specialty
 from storage.uow import UnitOfWork

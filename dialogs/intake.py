@@ -15,15 +15,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy import select
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from core import requests
 from core.actors import Actor
 from core.binding import Identity
 from core.description import is_describable
 from core.errors import IllegalTransition, NotFound, NotPermitted
-from dialogs.attachments import MEDIA, attachment, saved_key
-from dialogs.callbacks import IntakeCb, SpecialtyCb
-from dialogs.common import request_summary, screen_text, screening_flags
+from dialogs.common import screen_text, screening_flags
 from dialogs.expert_choice import show_suggestions
 from dialogs.filters import IS_FARMER
 from dialogs.forms import close_form
@@ -34,6 +31,10 @@ from nlu.interface import ParseResult
 from nlu.non_answer import is_non_answer
 from nlu.problem_text import is_problem_description
 from nlu.small_talk import is_small_talk
+from render.attachments import MEDIA, attachment, saved_key
+from render.callbacks import IntakeCb, SpecialtyCb
+from render.i18n import Translator
+from render.words import request_summary
 from storage.models import Farmer, ServiceRequest, Specialty
 from storage.uow import UnitOfWork
 

@@ -16,13 +16,13 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.deps import BotDeps
 from bot.edits import show
-from bot.i18n import Translator
 from core import requests
 from core.binding import Identity
 from core.errors import DomainError
 from core.queries import latest_waiting
-from dialogs.callbacks import WaitingCb
 from dialogs.filters import IS_FARMER
+from render.callbacks import WaitingCb
+from render.i18n import Translator
 from storage.enums import RequestStatus
 from storage.models import Expert, Farmer, ServiceRequest
 from storage.uow import UnitOfWork

@@ -19,6 +19,7 @@ from jingfu.settings import (
     load_bot_settings,
     load_database_settings,
     load_nlu_settings,
+    load_redis_settings,
 )
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,10 @@ def checked_api_base(settings: BotSettings) -> str | None:
 
 async def _run(token: str, api_base: str | None) -> None:
     from admin_api.serve import PortInUse
+    from bot.factory import fsm_storage
     from bot.runner import run_polling
     from bot.wiring import bot_deps
+    from dialogs import routers
     from jingfu.cli.admin_serve import api_beside, telegram_photos
     from jingfu.cli.preflight import ready_to_serve  # Redis and Alembic: only for the bot's own command
 
@@ -60,7 +63,8 @@ async def _run(token: str, api_base: str | None) -> None:
         try:
             async with telegram_photos() as photos, api_beside(deps, photos) as url:
                 log.info("back office API at %s/api/v1", url)
-                await run_polling(token, deps, api_base=api_base, redis_url=redis_url)
+                storage = fsm_storage(redis_url, load_redis_settings())
+                await run_polling(token, deps, routers(), api_base=api_base, storage=storage)
         except PortInUse as exc:  # a server must not run half: the operator frees the port or moves it
             raise CliError(str(exc)) from None
 

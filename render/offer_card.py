@@ -7,10 +7,10 @@ from datetime import datetime
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Safe, Translator
 from core.offer_cards import OfferCard
-from dialogs.callbacks import OfferReplyCb
-from dialogs.common import listing, local_time, yuan
+from render.callbacks import OfferReplyCb
+from render.i18n import Safe, Translator
+from render.words import listing, local_time, yuan
 
 
 def offer_text(t: Translator, card: OfferCard, now: datetime) -> Safe:

@@ -1,0 +1,49 @@
+"""The invitation card an expert answers: the problem summary, the county, the mode with its fee and
+the deadline, with Accept / Decline (the farmer's media go before it: bot.invitation)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from render.callbacks import InviteCb
+from render.i18n import Translator
+from render.words import local_time, request_summary, yuan
+from storage.models import County, ServiceRequest, Specialty
+
+
+def invitation_text(
+    t: Translator, request: ServiceRequest, specialty: Specialty | None, county: County | None, now: datetime
+) -> str:
+    name = (specialty.name_zh if t.short == "zh" else specialty.name_en) if specialty else None
+    deadline = local_time(t, request.invitation_expires_at, now) if request.invitation_expires_at else ""
+    return "\n".join(
+        [
+            t("invite.title", id=request.id, county=county.name if county else ""),
+            request_summary(t, request, name),
+            t(
+                "invite.mode",
+                mode=t(f"mode.{request.service_mode}"),
+                fee=yuan(request.fee_fen),
+                deadline=deadline,
+            ),
+        ]
+    )
+
+
+def invitation_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("invite.accept"),
+                    callback_data=InviteCb(request_id=request_id, action="accept").pack(),
+                ),
+                InlineKeyboardButton(
+                    text=t("invite.decline"),
+                    callback_data=InviteCb(request_id=request_id, action="decline").pack(),
+                ),
+            ]
+        ]
+    )
