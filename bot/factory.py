@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
-from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.enums import ParseMode
-from aiogram.filters.logic import _LogicFilter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 
+from bot.aiogram_internals import run_sync_filters_inline
 from bot.clean_input import CleaningDispatcher, SayWhatWasCleaned
 from bot.deps import BotDeps
 from bot.middlewares.context import ContextMiddleware
@@ -49,51 +48,8 @@ def create_dispatcher(
     dispatcher.errors.register(on_error)
     for router in routers:
         dispatcher.include_router(router)
-    run_sync_filters_inline(dispatcher)
+    run_sync_filters_inline(dispatcher)  # plain filters on the loop, not in threads: see there
     return dispatcher
-
-
-def _inline(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
-    async def run(*args: Any, **kwargs: Any) -> Any:
-        return check(*args, **kwargs)
-
-    return run
-
-
-def run_sync_filters_inline(router: Router) -> None:
-    """Evaluate the routers' plain (non-async) filters on the event loop instead of in a thread.
-
-    aiogram runs every non-coroutine callable through `asyncio.to_thread`, and that includes the
-    magic filters (`F.text`, `F.photo | F.voice`), FSM states used as filters and our menu-button
-    lambdas. Ours are all predicates on the update (an attribute, a state name, a set lookup) that
-    take a microsecond; the thread hop around each costs a queue hand-off, a GIL switch and a loop
-    wake-up, about 20 of them for a farmer's free text, and under load they queue for the default
-    executor's few threads. Rule for this code base: a filter never blocks; anything that does I/O is
-    an `async def` (aiogram awaits those directly) or belongs in the handler.
-
-    Idempotent: routers are module singletons that several dispatchers (tests, benchmarks) reuse.
-    """
-    for observer in router.observers.values():
-        handlers = [*observer.handlers]
-        if hasattr(observer, "_handler"):  # filters set with `router.message.filter(...)`
-            handlers.append(observer._handler)
-        for handler in handlers:
-            for event_filter in handler.filters or ():
-                _await_inline(event_filter)
-    for sub_router in router.sub_routers:
-        run_sync_filters_inline(sub_router)
-
-
-def _await_inline(event_filter: FilterObject) -> None:
-    """One filter, and the filters inside it: `or_f`, `and_f` and `~` wrap each operand in a
-    FilterObject of its own, which aiogram calls (through a thread, when plain) on its own."""
-    callback = event_filter.callback
-    if isinstance(callback, _LogicFilter):  # _AndFilter/_OrFilter hold targets, _InvertFilter a target
-        for inner in getattr(callback, "targets", None) or (callback.target,):  # type: ignore[attr-defined]
-            _await_inline(inner)
-    if not event_filter.awaitable:
-        event_filter.callback = _inline(callback)
-        event_filter.awaitable = True
 
 
 class RedisPoolSettings(Protocol):
