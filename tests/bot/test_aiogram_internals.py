@@ -5,6 +5,7 @@ of or_f / and_f / ~) run on the event loop's thread, not in aiogram's worker thr
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from aiogram import Dispatcher, F, Router
@@ -27,7 +28,7 @@ def _update(text: str) -> Update:
 async def test_plain_filters_run_on_the_event_loop() -> None:
     loop_thread, seen = threading.get_ident(), []
 
-    def noted(result: bool) -> object:
+    def noted(result: bool) -> Callable[[Message], bool]:
         def check(message: Message) -> bool:
             seen.append(threading.get_ident())
             return result
