@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 
+from render.buttons import row
 from render.callbacks import InviteCb
 from render.i18n import Translator
 from render.words import local_time, request_summary, yuan
@@ -33,17 +34,7 @@ def invitation_text(
 
 
 def invitation_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=t("invite.accept"),
-                    callback_data=InviteCb(request_id=request_id, action="accept").pack(),
-                ),
-                InlineKeyboardButton(
-                    text=t("invite.decline"),
-                    callback_data=InviteCb(request_id=request_id, action="decline").pack(),
-                ),
-            ]
-        ]
+    return row(
+        (t("invite.accept"), InviteCb(request_id=request_id, action="accept").pack()),
+        (t("invite.decline"), InviteCb(request_id=request_id, action="decline").pack()),
     )

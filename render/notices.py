@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 
 from core.notifications import Buttons, Facts, Notice
+from render.buttons import column
 from render.callbacks import CompleteCb, ExpertCb, ModeChangeCb, RateCb
 from render.i18n import Translator
 from render.words import decline_reason, yuan
@@ -58,14 +59,14 @@ def notice_keyboard(t: Translator, notice: Notice, facts: Facts) -> InlineKeyboa
     """The buttons under a notice; the invitation card draws its own (render.invitation)."""
     rid = facts.request_id
     if notice.buttons is Buttons.choose_again:
-        return _column((t("push.choose_again"), ExpertCb(request_id=rid, action="suggest").pack()))
+        return column((t("push.choose_again"), ExpertCb(request_id=rid, action="suggest").pack()))
     if notice.buttons is Buttons.rate:
         return rating_keyboard(rid)
     if notice.buttons is Buttons.complete:
-        return _column((t("push.thread_complete", id=rid), CompleteCb(request_id=rid, mode="").pack()))
+        return column((t("push.thread_complete", id=rid), CompleteCb(request_id=rid, mode="").pack()))
     if notice.buttons is Buttons.complete_as_chosen:
         label = t("consent.complete_as_chosen", id=rid, mode=_mode(t, facts.chosen))
-        return _column((label, CompleteCb(request_id=rid, mode=str(facts.chosen)).pack()))
+        return column((label, CompleteCb(request_id=rid, mode=str(facts.chosen)).pack()))
     if notice.buttons is Buttons.answer_mode:
         assert facts.proposal_event_id is not None  # the notice holds only while the proposal is open
         return mode_answers(t, rid, facts.proposal_event_id)
@@ -73,23 +74,16 @@ def notice_keyboard(t: Translator, notice: Notice, facts: Facts) -> InlineKeyboa
 
 
 def rating_keyboard(request_id: int) -> InlineKeyboardMarkup:
-    return _column(
+    return column(
         *(("⭐" * stars, RateCb(request_id=request_id, stars=stars).pack()) for stars in range(5, 0, -1))
     )
 
 
 def mode_answers(t: Translator, request_id: int, event_id: int) -> InlineKeyboardMarkup:
     """The farmer's two answers to a completion in another mode (dialogs.mode_consent)."""
-    return _column(
+    return column(
         *(
             (t(key), ModeChangeCb(request_id=request_id, event_id=event_id, answer=answer).pack())
             for key, answer in (("consent.yes", "yes"), ("consent.no", "no"))
         )
-    )
-
-
-def _column(*buttons: tuple[str, str]) -> InlineKeyboardMarkup:
-    """One button a row: (text, callback data)."""
-    return InlineKeyboardMarkup(
-        inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)] for text, data in buttons]
     )
