@@ -24,8 +24,8 @@ from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.types import Chat, TelegramObject, Update
 from pydantic import BaseModel
 
-from bot.i18n import Translator
 from bot.outbound import deliver
+from render.i18n import Translator
 
 log = logging.getLogger(__name__)
 

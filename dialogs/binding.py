@@ -10,7 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
+from bot.invitation import send_invitation
 from core import offers
 from core.binding import BindingRefused, Identity, bind_by_code, bind_by_phone, set_language
 from core.errors import NotFound
@@ -21,8 +21,8 @@ from dialogs.common import menu_keyboard
 from dialogs.form_data import ChatData, read, write
 from dialogs.forms import close_form
 from dialogs.intake import start_intake
-from dialogs.invitation import send_invitation
-from dialogs.offer_card import offer_keyboard, offer_text
+from render.i18n import Translator
+from render.offer_card import offer_keyboard, offer_text
 from storage.enums import RequestStatus
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork

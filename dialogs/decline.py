@@ -9,18 +9,20 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.deps import BotDeps
 from bot.edits import show
-from bot.i18n import Translator
 from bot.middlewares.errors import too_long
 from core import declining, requests, threads
 from core.declining import DeclineReason
 from core.errors import IllegalTransition, InvalidInput, NotPermitted
-from dialogs.callbacks import DeclineCb, InviteCb
-from dialogs.common import decline_reason, screen_text
+from dialogs.common import screen_text
 from dialogs.filters import IS_EXPERT
 from dialogs.form_data import RequestFormData, read, write
 from dialogs.forms import close_form
-from dialogs.invitation import invitation_buttons, why_not_open
+from dialogs.invitation import why_not_open
 from dialogs.states import DeclineForm
+from render.callbacks import DeclineCb, InviteCb
+from render.i18n import Translator
+from render.invitation import invitation_buttons
+from render.words import decline_reason
 from storage.enums import ActorKind, RequestStatus
 from storage.models import Expert
 from storage.uow import UnitOfWork

@@ -14,7 +14,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from core import fees, requests
 from core.errors import (
     DomainError,
@@ -24,9 +23,10 @@ from core.matching import county_experts, expert_available_to_farmer, experts_wh
 from core.queries import expert_year, farmer_balance
 from core.reference import specialty_names
 from dialogs import submit_confirm
-from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
-from dialogs.common import listing, yuan
 from dialogs.filters import IS_FARMER
+from render.callbacks import ExpertCb, ModeCb, RequestCb
+from render.i18n import Translator
+from render.words import listing, yuan
 from storage.enums import RequestStatus, ServiceMode
 from storage.models import Farmer
 from storage.uow import UnitOfWork

@@ -9,14 +9,12 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.deps import BotDeps
 from bot.edits import show
-from bot.i18n import Safe, Translator
 from bot.middlewares.errors import too_long
 from core import advisories, mode_change, requests, threads
 from core.errors import DomainError, IllegalTransition, InvalidInput, NotPermitted
 from core.evidence import Evidence
 from core.queries import expert_year
-from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, QueuePageCb, SkipCb
-from dialogs.common import evidence_text, screen_text, screening_flags, yuan
+from dialogs.common import evidence_text, screen_text, screening_flags
 from dialogs.filters import IS_EXPERT
 from dialogs.form_data import AdvisoryData, CompletionData, read, write
 from dialogs.forms import close_form
@@ -24,6 +22,9 @@ from dialogs.invitation import why_not_open
 from dialogs.queue_page import queue_page
 from dialogs.states import AdvisoryForm, CompletionForm
 from dialogs.team import team_keyboard
+from render.callbacks import AdvisoryCb, CompleteCb, InviteCb, QueuePageCb, SkipCb
+from render.i18n import Safe, Translator
+from render.words import yuan
 from storage.enums import AdvisoryCategory, RequestStatus, ServiceMode
 from storage.models import Expert
 from storage.uow import UnitOfWork

@@ -7,16 +7,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from bot.middlewares.errors import too_long
 from core import feedback
 from core.errors import DomainError, IllegalTransition
-from dialogs.callbacks import RateCb, SkipCb
 from dialogs.common import screen_text
 from dialogs.filters import IS_FARMER
 from dialogs.form_data import RatingData, RequestFormData, read, write
 from dialogs.forms import close_form
 from dialogs.states import ComplaintForm, RatingForm
+from render.callbacks import RateCb, SkipCb
+from render.i18n import Translator
 from storage.enums import RequestStatus
 from storage.models import Farmer
 from storage.uow import UnitOfWork

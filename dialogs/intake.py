@@ -14,7 +14,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from core import requests
 from core.actors import Actor
 from core.binding import Identity
@@ -22,9 +21,7 @@ from core.description import is_describable
 from core.errors import IllegalTransition, NotFound, NotPermitted
 from core.queries import request_known
 from core.reference import specialty_name, specialty_names
-from dialogs.attachments import MEDIA, attachment, saved_key
-from dialogs.callbacks import IntakeCb, SpecialtyCb
-from dialogs.common import request_summary, screen_text, screening_flags
+from dialogs.common import screen_text, screening_flags
 from dialogs.expert_choice import show_suggestions
 from dialogs.filters import IS_FARMER
 from dialogs.form_data import HeldProblem, IntakeData, WaitingQuestionData, read, write
@@ -38,6 +35,10 @@ from nlu.interface import ParseResult
 from nlu.non_answer import is_non_answer
 from nlu.problem_text import is_problem_description
 from nlu.small_talk import is_small_talk
+from render.attachments import MEDIA, attachment, saved_key
+from render.callbacks import IntakeCb, SpecialtyCb
+from render.i18n import Translator
+from render.words import request_summary
 from storage.models import Farmer, ServiceRequest
 from storage.uow import UnitOfWork
 

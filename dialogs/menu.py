@@ -10,13 +10,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
-from bot.i18n import LOCALES, Translator
 from core.binding import set_advisories, set_language
 from core.queries import farmer_balance
-from dialogs.callbacks import LangCb
-from dialogs.common import menu_keyboard, yuan
+from dialogs.common import menu_keyboard
 from dialogs.form_data import ChatData, write
 from dialogs.forms import close_form
+from render.callbacks import LangCb
+from render.i18n import LOCALES, Translator
+from render.words import yuan
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
 

@@ -9,21 +9,23 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from bot.deps import BotDeps
 from bot.edits import show
-from bot.i18n import Safe, Translator
 from core import lifecycle, mode_change, requests, threads
 from core.actors import Actor
 from core.budget import LOCAL_TZ
 from core.errors import DomainError
 from core.evidence import Evidence
 from core.queries import farmer_requests, latest_draft
-from dialogs.callbacks import ExpertCb, RateCb, RequestCb
-from dialogs.common import decline_reason, evidence_text, status_label, yuan
+from dialogs.common import evidence_text, status_label
 from dialogs.filters import IS_FARMER
 from dialogs.fitting import fitted, shortened
 from dialogs.form_data import IntakeData, RequestFormData, write
 from dialogs.forms import close_form
 from dialogs.intake import ask_next
 from dialogs.states import ComplaintForm
+from render.callbacks import ExpertCb, RequestCb
+from render.i18n import Safe, Translator
+from render.notices import rating_keyboard
+from render.words import decline_reason, yuan
 from storage.enums import ActorKind, MessageKind, RequestStatus
 from storage.models import Farmer, RequestEvent
 from storage.uow import UnitOfWork
@@ -31,19 +33,6 @@ from storage.uow import UnitOfWork
 router = Router(name=__name__)
 router.message.filter(IS_FARMER)
 router.callback_query.filter(IS_FARMER)
-
-
-def rating_keyboard(request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text="⭐" * stars, callback_data=RateCb(request_id=request_id, stars=stars).pack()
-                )
-            ]
-            for stars in range(5, 0, -1)
-        ]
-    )
 
 
 @router.message(Command("requests"))

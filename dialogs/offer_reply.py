@@ -9,14 +9,15 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from bot.deps import BotDeps
-from bot.i18n import Safe, Translator
 from core import offers
 from core.errors import InsufficientBalance, NotFound, NotPermitted
 from core.membership import NoLongerMember
 from core.requests import Submission
-from dialogs.callbacks import OfferReplyCb
-from dialogs.common import balance_short, local_time, yuan
+from dialogs.common import balance_short
 from dialogs.filters import IS_FARMER
+from render.callbacks import OfferReplyCb
+from render.i18n import Safe, Translator
+from render.words import local_time, yuan
 from storage.models import Farmer
 from storage.uow import UnitOfWork
 

@@ -12,19 +12,20 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
-from bot.i18n import Safe, Translator
 from bot.middlewares.errors import too_long
 from core import fees, offers
 from core.errors import InvalidInput, NotFound, NotPermitted
 from core.offer_cards import available_fen
-from dialogs.callbacks import OfferCb
-from dialogs.common import screen_text, screening_flags, yuan
+from dialogs.common import screen_text, screening_flags
 from dialogs.filters import IS_EXPERT
 from dialogs.form_data import OfferData, read, write
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
 from dialogs.offer_reply import closed_text
 from dialogs.states import OfferForm
+from render.callbacks import OfferCb
+from render.i18n import Safe, Translator
+from render.words import yuan
 from storage.enums import ServiceMode
 from storage.models import Expert
 from storage.uow import UnitOfWork

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Safe, Translator
 from core.queries import QueueLine, expert_queue_lines, expert_queue_size
-from dialogs.callbacks import CompleteCb, InviteCb, QueuePageCb
-from dialogs.common import status_label, yuan
+from dialogs.common import status_label
 from dialogs.fitting import shortened
+from render.callbacks import CompleteCb, InviteCb, QueuePageCb
+from render.i18n import Safe, Translator
+from render.words import yuan
 from storage.enums import RequestStatus
 from storage.models import Expert, ServiceRequest
 from storage.uow import UnitOfWork

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Translator
-from dialogs.callbacks import SpecialtyCb
 from dialogs.form_data import IntakeData, SpecialtyGuess, read, write
 from nlu.confidence import needs_confirmation
 from nlu.interface import ParseResult
+from render.callbacks import SpecialtyCb
+from render.i18n import Translator
 
 
 def sure_specialty(parsed: ParseResult) -> str | None:

@@ -13,7 +13,6 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from core import requests
 from core.errors import (
     AlreadyDeclined,
@@ -25,12 +24,14 @@ from core.errors import (
     NotPermitted,
 )
 from core.membership import NoLongerMember
-from dialogs.callbacks import ExpertCb, ModeCb, SubmitCb
-from dialogs.common import balance_short, local_time, screen_text, yuan
+from dialogs.common import balance_short, screen_text
 from dialogs.filters import IS_FARMER
 from dialogs.form_data import SubmitData, read, write
 from dialogs.forms import close_form
 from dialogs.states import SubmitForm
+from render.callbacks import ExpertCb, ModeCb, SubmitCb
+from render.i18n import Translator
+from render.words import local_time, yuan
 from storage.enums import RequestStatus, ServiceMode
 from storage.models import Farmer
 from storage.uow import UnitOfWork

@@ -9,12 +9,12 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from bot.telegram_limits import MAX_TEXT
 from core.errors import NotPermitted
 from core.team import LATE_AFTER_HOURS, MemberStatus, TeamOverview, team_overview
-from dialogs.callbacks import TeamCb
 from dialogs.filters import IS_EXPERT
+from render.callbacks import TeamCb
+from render.i18n import Translator
 from storage.models import Expert
 from storage.uow import UnitOfWork
 

@@ -15,16 +15,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from bot.outbound import TelegramUnreachable
+from bot.relay import Content, lane, relay
 from core import threads
 from core.binding import Identity
 from core.errors import DomainError
-from dialogs.callbacks import ThreadPickCb
 from dialogs.common import screen_text
 from dialogs.form_data import ChatData, read, write
 from dialogs.intake import start_intake
-from dialogs.relay import Content, lane, relay
+from render.callbacks import ThreadPickCb
+from render.i18n import Translator
 from storage.enums import ActorKind, MessageKind
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
@@ -115,7 +115,7 @@ async def deliver(
     # The conversation's lane is taken before the message is stored waiting for Telegram, so the
     # relay pump (which sends waiting messages) cannot take it up in between: a message goes from
     # here only when the lane is free and no earlier message waits (it must not overtake one);
-    # otherwise the pump sends it, in order (dialogs.relay.lane).
+    # otherwise the pump sends it, in order (bot.relay.lane).
     with lane(request_id, kind) as ours:
         try:
             stored, request = await threads.post(

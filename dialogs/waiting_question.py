@@ -9,11 +9,11 @@ from __future__ import annotations
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.i18n import Translator
 from core.binding import Identity
 from core.queries import expert_name, latest_waiting
-from dialogs.callbacks import WaitingCb
 from dialogs.form_data import AddOrNewQuestion, WaitingQuestionData, write
+from render.callbacks import WaitingCb
+from render.i18n import Translator
 from storage.enums import RequestStatus
 from storage.models import Farmer, ServiceRequest
 from storage.uow import UnitOfWork

@@ -17,13 +17,13 @@ from aiogram.types import CallbackQuery, Message
 
 from bot.deps import BotDeps
 from bot.edits import show
-from bot.i18n import Translator
 from core import requests
 from core.errors import DomainError
-from dialogs.callbacks import WaitingCb
 from dialogs.filters import IS_FARMER
 from dialogs.form_data import WaitingQuestionData, read, write
 from dialogs.intake import start_from_media, start_intake
+from render.callbacks import WaitingCb
+from render.i18n import Translator
 from storage.models import Farmer
 from storage.uow import UnitOfWork
 

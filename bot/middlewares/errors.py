@@ -15,10 +15,10 @@ from aiogram.exceptions import (
 from aiogram.types import ErrorEvent
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from bot.outages import is_transient
 from bot.polling import Redelivery
 from core.errors import InvalidInput
+from render.i18n import Translator
 
 log = logging.getLogger(__name__)
 TELEGRAM_DOWN = (TelegramNetworkError, TelegramServerError, TelegramRetryAfter)

@@ -12,7 +12,7 @@ from typing import Any
 
 from jingfu.cli.arguments import positive_seconds, whole_number
 from jingfu.cli.errors import CliError
-from jingfu.terminal_text import json_line
+from render.terminal_text import json_line
 
 ENGINES = ("embedded", "rasa")
 

@@ -28,10 +28,11 @@ from aiogram.types import (
 from sqlalchemy import func, select
 
 from bot.deps import BotDeps
-from bot.factory import create_bot, create_dispatcher
+from bot.factory import create_bot
 from bot.middlewares.retry_sends import RetryPolicy
 from bot.offline_session import OfflineSession
 from bot.runner import notifier_pump
+from jingfu.bot_app import create_dispatcher
 from storage.models import ServiceRequest
 
 

@@ -13,8 +13,8 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 
 from dialogs import form_data
-from dialogs.callbacks import IntakeCb, WaitingCb
 from dialogs.states import IntakeForm
+from render.callbacks import IntakeCb, WaitingCb
 from storage.models import ServiceRequest
 from tests.bot.conftest import FARMER
 from tests.bot.harness import Harness, texts

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.i18n import Catalog
 from dialogs.queue_page import PAGE_SIZE, queue_page
+from render.i18n import Catalog
 from storage.enums import RequestStatus
 from storage.models import Expert
 from storage.uow import UnitOfWork
