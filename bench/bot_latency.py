@@ -41,9 +41,10 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from bot_throughput import FARMER_USER_ID, POSTGRES, ErrorCount, Feeder, drafts_since, prepare, problem_texts
 
-from bot.factory import create_bot, create_dispatcher
+from bot.factory import create_bot
 from bot.offline_session import OfflineSession
 from bot.wiring import bot_deps
+from jingfu.bot_app import create_dispatcher
 from jingfu.settings import DatabaseSettings, NluSettings
 
 

@@ -48,7 +48,7 @@ import core.requests
 import core.updates
 import dialogs.intake
 from bot.deps import BotDeps
-from bot.factory import create_bot, create_dispatcher
+from bot.factory import create_bot
 from bot.middlewares.context import ContextMiddleware
 from bot.offline_session import OfflineSession
 from bot.wiring import bot_deps
@@ -56,6 +56,7 @@ from core.binding import bind_by_code, bind_by_phone, identify
 from core.invite_codes import issue_code
 from core.scope import CITY_SYSTEM
 from core.seed.demo import seed_demo
+from jingfu.bot_app import create_dispatcher
 from jingfu.settings import DatabaseSettings, NluSettings
 from nlu.interface import ParseResult
 from storage import migrate

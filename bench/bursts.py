@@ -45,10 +45,11 @@ from bot_throughput import FARMER_USER_ID, ErrorCount, Feeder, drafts_since, pre
 from sqlalchemy import func, select
 
 from bot.deps import BotDeps
-from bot.factory import create_bot, create_dispatcher, fsm_storage
+from bot.factory import create_bot, fsm_storage
 from bot.offline_session import OfflineSession
 from bot.wiring import bot_deps
-from jingfu.settings import DatabaseSettings, NluSettings
+from jingfu.bot_app import create_dispatcher
+from jingfu.settings import DatabaseSettings, NluSettings, RedisSettings
 from storage import migrate
 from storage.models import Farmer
 
@@ -172,7 +173,7 @@ async def run(
         await burst("warm-up", url, deps, MemoryStorage(), 20, 10)
         runs: list[tuple[str, BaseStorage]] = [("memory", MemoryStorage())]
         if redis_url:
-            runs.append(("redis (shared blocking pool)", fsm_storage(redis_url)))
+            runs.append(("redis (shared blocking pool)", fsm_storage(redis_url, RedisSettings())))
             if default_pool:
                 runs.append(("redis (redis-py default pool)", RedisStorage.from_url(redis_url)))
         for label, storage in runs:

@@ -30,9 +30,10 @@ SECOND = "我养了30只羊，最近有5只拉稀不吃草，请专家看看"
 async def _one(url: str) -> dict[str, float]:
     from bot_throughput import FARMER_USER_ID, Feeder, prepare
 
-    from bot.factory import create_bot, create_dispatcher
+    from bot.factory import create_bot
     from bot.offline_session import OfflineSession
     from bot.wiring import bot_deps
+    from jingfu.bot_app import create_dispatcher
     from jingfu.settings import DatabaseSettings, NluSettings
     from storage import migrate
     from storage.engine import create_engine, create_session_factory
@@ -40,9 +41,9 @@ async def _one(url: str) -> dict[str, float]:
     await migrate.upgrade(url)
     engine = create_engine(url)
     from bot.deps import BotDeps
-    from bot.i18n import Catalog
     from nlu.embedded.engine import EmbeddedEngine
     from nlu.screening import Screener
+    from render.i18n import Catalog
 
     # The demo's farmer is bound beforehand with the cheapest deps that can write (no parse, no screen).
     unused = Screener.__new__(Screener)

@@ -50,7 +50,7 @@ from tqdm import tqdm
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bot_throughput import ErrorCount, Feeder, problem_texts, rate
-from bot.factory import create_bot, create_dispatcher
+from bot.factory import create_bot
 from bot.offline_session import OfflineSession
 from bot.wiring import bot_deps
 from core import ledger, queries, requests, review_queue, team, threads
@@ -58,6 +58,7 @@ from core.budget import LOCAL_TZ
 from core.matching import suggest_experts
 from core.scope import Staff
 from core.seed.reference import seed_reference
+from jingfu.bot_app import create_dispatcher
 from jingfu.settings import DatabaseSettings, NluSettings
 from storage import migrate
 from storage.engine import create_engine, create_session_factory

@@ -18,7 +18,7 @@ from aiogram import Bot
 from bot.deps import BotDeps
 from bot.outbound import attempt, deliver
 from core import advisories
-from dialogs.common import listing
+from render.words import listing
 from storage.enums import AdvisoryStatus
 from storage.models import Advisory, County, Expert, Farmer
 from storage.uow import UnitOfWork

@@ -5,8 +5,8 @@ text: a message, a caption, an edited message, a contact card's or a user's name
 both ("invalid byte sequence for encoding UTF8: 0x00"), and no UTF-8 encoder takes a lone surrogate,
 so the SQLite driver fails on it too: the farmer got the generic error and their problem was lost.
 
-Cleaned once, where updates come in (`Dispatcher.feed_update`, which long polling, webhooks, the
-terminal and the tests all call), so no handler and no core function ever meets them: a NUL is
+Cleaned once, where updates come in (`Dispatcher.feed_update`, which long polling, the terminal and
+the tests all call, as a webhook runner would), so no handler and no core function ever meets them: a NUL is
 removed, a lone surrogate becomes U+FFFD (the replacement character, as any decoder would show it).
 Nothing else of the text changes. A person whose message was cleaned is told so, after the update
 was claimed (a second delivery of it says nothing twice).
@@ -24,8 +24,8 @@ from aiogram import BaseMiddleware, Bot, Dispatcher
 from aiogram.types import Chat, TelegramObject, Update
 from pydantic import BaseModel
 
-from bot.i18n import Translator
 from bot.outbound import deliver
+from render.i18n import Translator
 
 log = logging.getLogger(__name__)
 

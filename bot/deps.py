@@ -8,9 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalog
 from nlu.interface import NluEngine
 from nlu.screening import Screener
+from render.i18n import Catalog
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 

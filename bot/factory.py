@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.base import BaseSession
-from aiogram.dispatcher.event.handler import FilterObject
 from aiogram.enums import ParseMode
-from aiogram.filters.logic import _LogicFilter
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 
+from bot.aiogram_internals import run_sync_filters_inline
 from bot.clean_input import CleaningDispatcher, SayWhatWasCleaned
 from bot.deps import BotDeps
 from bot.middlewares.context import ContextMiddleware
@@ -21,17 +20,21 @@ from bot.middlewares.errors import on_error
 from bot.middlewares.private_only import PrivateChatsOnly
 from bot.middlewares.reads_end_before_calls import EndReadsBeforeCalls
 from bot.middlewares.retry_sends import RetryPolicy, RetrySends
-from dialogs import routers
-from jingfu.settings import RedisSettings, load_redis_settings
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
 
 
 def create_dispatcher(
-    deps: BotDeps, *, storage: BaseStorage | None = None, isolation: BaseEventIsolation | None = None
+    deps: BotDeps,
+    routers: Sequence[Router],
+    *,
+    storage: BaseStorage | None = None,
+    isolation: BaseEventIsolation | None = None,
 ) -> Dispatcher:
-    """`isolation`: how one chat's updates wait for each other (default: `events_isolation(storage)`)."""
+    """A Dispatcher running `routers` (the conversations: dialogs.routers, put in by the caller, so
+    this infrastructure never imports them). `isolation`: how one chat's updates wait for each other
+    (default: `events_isolation(storage)`)."""
     storage = storage or MemoryStorage()
     # Text no database stores (NUL, lone surrogates) is cleaned as each update enters (bot.clean_input).
     dispatcher = CleaningDispatcher(
@@ -43,68 +46,35 @@ def create_dispatcher(
     dispatcher.update.outer_middleware(ContextMiddleware(deps))
     dispatcher.update.outer_middleware(SayWhatWasCleaned())
     dispatcher.errors.register(on_error)
-    for router in routers():
+    for router in routers:
         dispatcher.include_router(router)
-    run_sync_filters_inline(dispatcher)
+    run_sync_filters_inline(dispatcher)  # plain filters on the loop, not in threads: see there
     return dispatcher
 
 
-def _inline(check: Callable[..., Any]) -> Callable[..., Awaitable[Any]]:
-    async def run(*args: Any, **kwargs: Any) -> Any:
-        return check(*args, **kwargs)
+class RedisPoolSettings(Protocol):
+    """The pool's size and wait (jingfu.settings.RedisSettings, read by the caller)."""
 
-    return run
+    @property
+    def redis_max_connections(self) -> int: ...
 
-
-def run_sync_filters_inline(router: Router) -> None:
-    """Evaluate the routers' plain (non-async) filters on the event loop instead of in a thread.
-
-    aiogram runs every non-coroutine callable through `asyncio.to_thread`, and that includes the
-    magic filters (`F.text`, `F.photo | F.voice`), FSM states used as filters and our menu-button
-    lambdas. Ours are all predicates on the update (an attribute, a state name, a set lookup) that
-    take a microsecond; the thread hop around each costs a queue hand-off, a GIL switch and a loop
-    wake-up, about 20 of them for a farmer's free text, and under load they queue for the default
-    executor's few threads. Rule for this code base: a filter never blocks; anything that does I/O is
-    an `async def` (aiogram awaits those directly) or belongs in the handler.
-
-    Idempotent: routers are module singletons that several dispatchers (tests, benchmarks) reuse.
-    """
-    for observer in router.observers.values():
-        handlers = [*observer.handlers]
-        if hasattr(observer, "_handler"):  # filters set with `router.message.filter(...)`
-            handlers.append(observer._handler)
-        for handler in handlers:
-            for event_filter in handler.filters or ():
-                _await_inline(event_filter)
-    for sub_router in router.sub_routers:
-        run_sync_filters_inline(sub_router)
+    @property
+    def redis_pool_timeout_s(self) -> float: ...
 
 
-def _await_inline(event_filter: FilterObject) -> None:
-    """One filter, and the filters inside it: `or_f`, `and_f` and `~` wrap each operand in a
-    FilterObject of its own, which aiogram calls (through a thread, when plain) on its own."""
-    callback = event_filter.callback
-    if isinstance(callback, _LogicFilter):  # _AndFilter/_OrFilter hold targets, _InvertFilter a target
-        for inner in getattr(callback, "targets", None) or (callback.target,):  # type: ignore[attr-defined]
-            _await_inline(inner)
-    if not event_filter.awaitable:
-        event_filter.callback = _inline(callback)
-        event_filter.awaitable = True
-
-
-def fsm_storage(redis_url: str | None, settings: RedisSettings | None = None) -> BaseStorage:
+def fsm_storage(redis_url: str | None, settings: RedisPoolSettings) -> BaseStorage:
     """Conversation state in Redis when configured, so a half-filled form survives a restart and
-    several bot processes share it; in memory for the embedded default. `settings`: the pool's size
-    (default: from the environment). Closing the storage closes the pool (aiogram does it at
+    several bot processes share it; in memory for the embedded default. `settings`: the pool's size.
+    Closing the storage closes the pool (aiogram does it at
     shutdown); the per-chat locks use the storage's client (`events_isolation`)."""
     if redis_url:
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage(redis=redis_client(redis_url, settings or load_redis_settings()))
+        return RedisStorage(redis=redis_client(redis_url, settings))
     return MemoryStorage()
 
 
-def redis_client(url: str, settings: RedisSettings) -> Redis:
+def redis_client(url: str, settings: RedisPoolSettings) -> Redis:
     """A client on a blocking pool of `redis_max_connections`, for everything of the bot's in Redis.
 
     redis-py's default pool refuses a call outright ("Too many connections") once its connections
@@ -125,7 +95,7 @@ def redis_client(url: str, settings: RedisSettings) -> Redis:
 
 def events_isolation(storage: BaseStorage) -> BaseEventIsolation:
     """One update at a time per person and chat (aiogram's key: bot, chat, user), taken before the
-    conversation state is read. Five quick taps on one button used to run side by side, each
+    conversation state is read. Without it, five quick taps on one button run side by side, each
     reading the same state before any wrote it (five drafts from one "new problem" button).
     With Redis the lock is Redis's, on the storage's own connection pool, so several bot processes
     take turns too; in memory it holds within this process, which is all there is then."""

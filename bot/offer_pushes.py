@@ -13,7 +13,7 @@ from bot.event_cursor import AuditRowPusher
 from bot.outbound import deliver_or_defer
 from core import offers
 from core.offer_cards import OfferCard, members, offer_card
-from dialogs.offer_card import offer_keyboard, offer_text
+from render.offer_card import offer_keyboard, offer_text
 from storage.enums import OfferStatus
 from storage.models import AuditLog
 from storage.uow import UnitOfWork

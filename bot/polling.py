@@ -32,7 +32,7 @@ from aiogram.types import ErrorEvent, Update
 from aiogram.types.update import UpdateTypeLookupError
 from aiogram.utils.backoff import Backoff, BackoffConfig
 
-from bot.i18n import Catalog
+from render.i18n import Catalog
 
 log = logging.getLogger(__name__)
 

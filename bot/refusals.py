@@ -16,8 +16,8 @@ from enum import Enum
 
 from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup
 
-from bot.i18n import Translator
 from core.errors import InvalidInput
+from render.i18n import Translator
 
 # The reply, from the translator, the error refused and the handler's own fields (a request id);
 # a coroutine's result when the text needs a lookup (where the request stands now).

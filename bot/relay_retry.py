@@ -5,7 +5,7 @@ done (dialogs/thread.py). When Telegram cannot be reached, or the process died b
 it, the message stays waiting (the sender, if still there, is told it will follow); this pump, run
 with the notifier, relays the waiting ones oldest first and stops at the first that still cannot
 go, so the other party never reads them out of order. A conversation whose message an update is
-sending right now is skipped for this round (dialogs.relay.lane): it must not go twice.
+sending right now is skipped for this round (bot.relay.lane): it must not go twice.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from aiogram import Bot
 from bot.deps import BotDeps
 from bot.middlewares.reads_end_before_calls import reads_end_before_calls
 from bot.outbound import TelegramUnreachable
+from bot.relay import Content, Lane, lane, relay
 from core import threads
-from dialogs.relay import Content, Lane, lane, relay
 from storage.models import ServiceRequest, ThreadMessage
 from storage.uow import UnitOfWork
 

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 
-from aiogram import Bot
+from aiogram import Bot, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.fsm.storage.base import BaseStorage
 
 from bot.account_pushes import AccountPusher
 from bot.advisory_sender import PER_SECOND, AdvisorySender
 from bot.commands import register_commands
 from bot.deps import BotDeps
-from bot.factory import create_bot, create_dispatcher, fsm_storage
+from bot.factory import create_bot, create_dispatcher
 from bot.live_terms import TERMS_EVERY_S, LiveTerms
 from bot.notifier import Notifier
 from bot.offer_pushes import OfferPusher
@@ -105,10 +106,17 @@ def telegram_session(api_base: str | None) -> AiohttpSession:
 
 
 async def run_polling(
-    token: str, deps: BotDeps, *, api_base: str | None = None, redis_url: str | None = None
+    token: str,
+    deps: BotDeps,
+    routers: Sequence[Router],
+    *,
+    api_base: str | None = None,
+    storage: BaseStorage | None = None,
 ) -> None:
+    """`routers`: the conversations (dialogs.routers); `storage`: their forms (bot.factory.fsm_storage),
+    in memory when not given."""
     bot = create_bot(token, session=telegram_session(api_base))
-    dispatcher = create_dispatcher(deps, storage=fsm_storage(redis_url))
+    dispatcher = create_dispatcher(deps, routers, storage=storage)
     try:
         me = await bot.get_me()
         log.info("polling as @%s (%s)", me.username, api_base or "api.telegram.org")

@@ -26,9 +26,9 @@ from aiogram.types import (
 
 from bot.deps import BotDeps
 from bot.edits import show
-from bot.i18n import Translator
 from bot.refusals import How, MessageGone, Refusals
 from core.binding import Identity
+from render.i18n import Translator
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
 

@@ -7,21 +7,35 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.deps import BotDeps
-from bot.i18n import Catalog
-from jingfu.settings import DatabaseSettings, NluSettings
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.interface import NluEngine
 from nlu.screening import Screener
+from render.i18n import Catalog
 from storage.engine import create_engine, create_session_factory
 
 log = logging.getLogger(__name__)
 
 
-def build_nlu(settings: NluSettings) -> NluEngine:
+# What the bot reads of the settings (jingfu.settings, read by the caller: the edge above).
+class DatabaseConfig(Protocol):
+    @property
+    def database_url(self) -> str: ...
+
+    @property
+    def database_echo(self) -> bool: ...
+
+
+class NluConfig(Protocol):
+    @property
+    def rasa_url(self) -> str | None: ...
+
+
+def build_nlu(settings: NluConfig) -> NluEngine:
     if settings.rasa_url:
         from nlu.factory import build_engine
 
@@ -30,7 +44,7 @@ def build_nlu(settings: NluSettings) -> NluEngine:
 
 
 async def warm_up(nlu: NluEngine, screener: Screener) -> None:
-    """Build at start-up what the first message would otherwise wait for (issue 17: 4.4 s): the
+    """Build at start-up what the first message would otherwise wait for (seconds of it): the
     NLU model (loaded, or built on a fresh clone) and the screener's dictionary tables. Off the
     event loop, before the first update is taken."""
     started = time.perf_counter()
@@ -44,7 +58,7 @@ async def warm_up(nlu: NluEngine, screener: Screener) -> None:
 
 @asynccontextmanager
 async def bot_deps(
-    db: DatabaseSettings, nlu: NluSettings, *, engine: AsyncEngine | None = None
+    db: DatabaseConfig, nlu: NluConfig, *, engine: AsyncEngine | None = None
 ) -> AsyncIterator[BotDeps]:
     own_engine = engine is None
     engine = engine or create_engine(db.database_url, echo=db.database_echo)

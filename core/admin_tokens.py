@@ -2,7 +2,7 @@
 
 Checking a token is on every API call's path, so a token read from the database is trusted for
 `RECHECK_AFTER_S` in the process that read it, and its last use is written to the minute: a call
-that only reads no longer writes (each one had run a SELECT, an UPDATE and a COMMIT of its own).
+that only reads does not write (else each would run a SELECT, an UPDATE and a COMMIT of its own).
 """
 
 from __future__ import annotations

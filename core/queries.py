@@ -48,6 +48,18 @@ async def latest_waiting(uow: UnitOfWork, farmer_id: int) -> ServiceRequest | No
     )
 
 
+async def request_known(uow: UnitOfWork, request_id: int) -> ServiceRequest | None:
+    """The request as this unit of work knows it: usually just written by the same update, so the
+    identity map answers without a query."""
+    return await uow.session.get(ServiceRequest, request_id)
+
+
+async def expert_name(uow: UnitOfWork, expert_id: int | None) -> str:
+    """The expert's name; empty when there is none (no expert chosen yet, or no such expert)."""
+    expert = await uow.session.get(Expert, expert_id) if expert_id is not None else None
+    return expert.name if expert else ""
+
+
 async def latest_draft(uow: UnitOfWork, farmer_id: int) -> ServiceRequest | None:
     """The farmer's newest unsubmitted request. A farmer who left the intake half-way (the menu, a
     night's pause, "describe again" and then something else) finds it again under My requests;
@@ -93,6 +105,25 @@ async def expert_queue(
     query = select(ServiceRequest).where(*_open_for(expert_id)).order_by(ServiceRequest.id)
     rows = await uow.session.scalars(query.offset(offset).limit(limit))
     return list(rows.all())
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    request: ServiceRequest
+    farmer_name: str  # several farmers often ask about the same crop: the line says whose it is
+
+
+async def expert_queue_lines(uow: UnitOfWork, expert_id: int, *, offset: int, limit: int) -> list[QueueLine]:
+    """A page of the expert's open requests, oldest first, each with its farmer's name: one query
+    however many lines the page has."""
+    query = (
+        select(ServiceRequest, Farmer.name)
+        .outerjoin(Farmer, Farmer.id == ServiceRequest.farmer_id)
+        .where(*_open_for(expert_id))
+        .order_by(ServiceRequest.id)
+    )
+    rows = await uow.session.execute(query.offset(offset).limit(limit))
+    return [QueueLine(request, name or "") for request, name in rows.all()]
 
 
 async def expert_queue_size(uow: UnitOfWork, expert_id: int) -> int:

@@ -39,7 +39,7 @@ from storage.models.admin import RequestClaim, ReviewNote
 from storage.uow import UnitOfWork
 
 THREAD_LIMIT = 200  # the newest messages; a reviewer deciding reads the start of a case, not years of it
-# Attachments other than photos carry their kind as a prefix (dialogs.attachments); a bare id is a photo.
+# Attachments other than photos carry their kind as a prefix (render.attachments); a bare id is a photo.
 _OTHER_KINDS = ("voice", "video", "videonote")
 
 

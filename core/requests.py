@@ -195,8 +195,8 @@ async def supplement(
     them) after submitting to a request still waiting for review, so the reviewer (and then the
     expert) sees the problem whole; once approved, the reviewed request stands.
 
-    Farmers write "补充一下…" or send one more photo after submitting as they would to a person; it
-    used to start a new problem instead, and the request went to review without it.
+    Farmers write "补充一下…" or send one more photo after submitting as they would to a person;
+    taken as a new problem, it would leave the request to go to review without it.
     """
     request = await load_request(uow, request_id)
     _owned_by(request, farmer_id)

@@ -158,7 +158,7 @@ async def post(
         telegram_message_id=telegram_message_id,
         # Waiting for Telegram from the start, committed before anything is sent: a process killed
         # between here and Telegram's answer leaves it to the relay pump of the next start
-        # (bot.relay_retry), where it used to be stored as delivered and never sent.
+        # (bot.relay_retry) instead of staying stored as if delivered.
         relay_pending=True,
     )
     uow.session.add(message)
@@ -273,3 +273,22 @@ async def sender_name(uow: UnitOfWork, message: ThreadMessage) -> str:
     else:
         person = await uow.session.get(Expert, message.sender_id)
     return person.name if person is not None else ""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    chat_id: int
+    language: str
+
+
+async def recipient(uow: UnitOfWork, request: ServiceRequest, sender_kind: ActorKind) -> Recipient | None:
+    """Whom a message from `sender_kind` about `request` goes to: the other party; None when they
+    cannot be reached in Telegram (an expert not bound yet, or no expert on the request)."""
+    person: Farmer | Expert | None
+    if sender_kind is ActorKind.farmer:
+        person = await uow.session.get(Expert, request.expert_id) if request.expert_id is not None else None
+    else:
+        person = await uow.session.get(Farmer, request.farmer_id)
+    if person is None or person.telegram_user_id is None:
+        return None
+    return Recipient(person.telegram_user_id, person.language)

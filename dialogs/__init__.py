@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import Message
 
+from bot.aiogram_internals import detach
 from bot.deps import BotDeps
 
 
@@ -68,7 +69,7 @@ def routers() -> list[Router]:
     for router in (binding.router, *commands_buttons_forms, *after):
         # Handlers are declared once per module, but tests and benchmarks build several dispatchers
         # in one process; aiogram refuses to re-attach a router, so detach it from the previous one.
-        router._parent_router = None
+        detach(router)
     # The group, in the same place and order: a router whose router-level check fails is skipped
     # with everything included in it. Callback queries are not filtered at the group.
     group = Router(name=__name__ + ".commands_buttons_forms")

@@ -8,7 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import CommandObject, CommandStart, MagicData, or_f
 from aiogram.types import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup
 
-from bot.i18n import Translator
+from bot.invitation import send_invitation
 from bot.refusals import Refusals, message
 from bot.turn import Turn
 from core import offers
@@ -18,10 +18,11 @@ from core.invite_codes import canonical
 from core.offer_cards import offer_card
 from core.queries import expert_queue
 from dialogs.common import menu_keyboard
-from dialogs.forms import KEPT_PROBLEM, LANGUAGE, close_form
+from dialogs.form_data import ChatData, read, write
+from dialogs.forms import close_form
 from dialogs.intake import start_intake
-from dialogs.invitation import send_invitation
-from dialogs.offer_card import offer_keyboard, offer_text
+from render.i18n import Translator
+from render.offer_card import offer_keyboard, offer_text
 from storage.enums import RequestStatus
 
 router = Router(name=__name__)
@@ -104,13 +105,14 @@ async def _bind(turn: Turn, code: str | None = None) -> None:
         return
     # The language chosen before binding (the welcome is already in it) becomes the account's:
     # a bound person's replies follow the account, and everything after the welcome was Chinese.
-    if (language := await state.get_value(LANGUAGE)) is not None:
+    chat = await read(state, ChatData)
+    if (language := chat.get("language")) is not None:
         await set_language(uow, user.id, language)
     await welcome(turn, identity)
-    kept = await state.get_value(KEPT_PROBLEM)
+    kept = chat.get("problem_before_binding")
     if kept is None:
         return
-    await state.update_data({KEPT_PROBLEM: None})
+    await write(state, ChatData(problem_before_binding=None))
     if identity.farmer is not None:
         await _take_up_kept_problem(turn.acting_as(identity), kept)
 
@@ -189,7 +191,7 @@ async def refuse_unbound(message: Message, turn: Turn) -> None:
         # Many farmers write their problem first. It is kept in this chat's FSM data only (nothing
         # is stored or screened before they are known); the intake takes it up once they bind.
         # Only a problem is kept: a greeting, or a phone number typed by hand, is not one.
-        await state.update_data({KEPT_PROBLEM: text})
+        await write(state, ChatData(problem_before_binding=text))
         await message.answer(t("bind.unbound_kept"), reply_markup=share_phone_keyboard(t))
         return
     await message.answer(t("bind.unbound"), reply_markup=share_phone_keyboard(t))

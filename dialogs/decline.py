@@ -7,19 +7,22 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.edits import show
-from bot.i18n import Translator
 from bot.refusals import Refusals, message, too_long_or
 from bot.turn import Turn
 from core import declining, requests, threads
 from core.declining import DeclineReason
 from core.errors import InvalidInput
-from dialogs.callbacks import DeclineCb, InviteCb
-from dialogs.common import decline_reason, screen_text
+from dialogs.common import screen_text
 from dialogs.filters import IS_EXPERT
+from dialogs.form_data import RequestFormData, read, write
 from dialogs.forms import close_form
-from dialogs.invitation import NOT_OPEN, invitation_buttons, why_not_open
-from dialogs.keyboards import button, column, keyboard
+from dialogs.invitation import NOT_OPEN, why_not_open
 from dialogs.states import DeclineForm
+from render.callbacks import DeclineCb, InviteCb
+from render.i18n import Translator
+from render.invitation import invitation_buttons
+from render.keyboards import button, column, keyboard
+from render.words import decline_reason
 from storage.enums import ActorKind, RequestStatus
 
 router = Router(name=__name__)
@@ -71,7 +74,7 @@ async def reason_chosen(query: CallbackQuery, callback_data: DeclineCb, turn: Tu
     request_id, reason = callback_data.request_id, callback_data.reason
     # Whatever is pressed, a reason being written for this request is no longer awaited.
     writing = await state.get_state() == DeclineForm.reason.state
-    if writing and await state.get_value("request_id") == request_id:
+    if writing and (await read(state, RequestFormData)).get("request_id") == request_id:
         await close_form(state)
     if reason == BACK:
         await query.answer()
@@ -81,7 +84,7 @@ async def reason_chosen(query: CallbackQuery, callback_data: DeclineCb, turn: Tu
     elif reason == OTHER:
         await query.answer()
         await state.set_state(DeclineForm.reason)
-        await state.update_data(request_id=request_id)
+        await write(state, RequestFormData(request_id=request_id))
         await show(
             turn.message,
             t("decline.ask_text", id=request_id, limit=declining.MAX_REASON_LENGTH),
@@ -106,7 +109,7 @@ async def reason_chosen(query: CallbackQuery, callback_data: DeclineCb, turn: Tu
 async def reason_written(message: Message, turn: Turn) -> None:
     assert message.text is not None
     state, t, uow, deps, expert = turn.state, turn.t, turn.uow, turn.deps, turn.expert
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, RequestFormData)).get("request_id")
     if request_id is None:
         await close_form(state)
         return
@@ -129,5 +132,5 @@ async def reason_written(message: Message, turn: Turn) -> None:
 @router.message(DeclineForm.reason)
 async def reason_not_text(message: Message, turn: Turn) -> None:
     t = turn.t
-    request_id = int(await turn.state.get_value("request_id", 0))
+    request_id = int((await read(turn.state, RequestFormData)).get("request_id", 0))
     await message.answer(t("decline.text_only"), reply_markup=keyboard([_back(t, request_id)]))

@@ -11,9 +11,7 @@ from collections.abc import Iterable
 
 from aiogram import Router
 from aiogram.types import CallbackQuery
-from sqlalchemy import select
 
-from bot.i18n import Translator
 from bot.refusals import Refusals, alert
 from bot.turn import Turn
 from core import fees, requests
@@ -23,24 +21,18 @@ from core.errors import (
 )
 from core.matching import county_experts, expert_available_to_farmer, experts_who_passed, suggest_experts
 from core.queries import expert_year, farmer_balance
+from core.reference import specialty_names
 from dialogs import submit_confirm
-from dialogs.callbacks import ExpertCb, ModeCb, RequestCb
-from dialogs.common import listing, yuan
 from dialogs.filters import IS_FARMER
-from dialogs.keyboards import button, column, keyboard
+from render.callbacks import ExpertCb, ModeCb, RequestCb
+from render.i18n import Translator
+from render.keyboards import button, column, keyboard
+from render.words import listing, yuan
 from storage.enums import RequestStatus, ServiceMode
-from storage.models import Specialty
-from storage.uow import UnitOfWork
 
 router = Router(name=__name__)
 router.callback_query.filter(IS_FARMER)
 PAGE_SIZE = 5
-
-
-async def specialty_names(uow: UnitOfWork, t: Translator) -> dict[str, str]:
-    """Every specialty's name in the reader's language, by code (a dozen rows)."""
-    rows = (await uow.session.scalars(select(Specialty))).all()
-    return {s.code: s.name_zh if t.short == "zh" else s.name_en for s in rows}
 
 
 def _specialties_of(t: Translator, names: dict[str, str], codes: Iterable[str]) -> str:
@@ -64,7 +56,7 @@ async def show_suggestions(turn: Turn, request_id: int) -> None:
     if not suggestions:
         await _none_left(turn, request_id)
         return
-    names = await specialty_names(uow, t)
+    names = await specialty_names(uow, t.short)
     lines = [t("choice.title")]
     rows = []
     others_marked = request.specialty_code is None  # no specialty asked for: nobody is "other"
@@ -117,7 +109,7 @@ async def _page(turn: Turn, data: ExpertCb) -> None:
         now=deps.clock(),
         request_id=data.request_id,
     )
-    names = await specialty_names(uow, t)
+    names = await specialty_names(uow, t.short)
     rows = [
         button(
             f"{card.name} · {card.title} · {_specialties_of(t, names, card.specialty_codes)}",
@@ -148,7 +140,7 @@ async def _card(turn: Turn, data: ExpertCb) -> None:
         uow, data.expert_id, farmer.county_id, now=deps.clock(), request_id=data.request_id
     )
     year = await expert_year(uow, expert.id, deps.clock())
-    specialties = _specialties_of(t, await specialty_names(uow, t), expert.specialty_codes)
+    specialties = _specialties_of(t, await specialty_names(uow, t.short), expert.specialty_codes)
     rating = (
         f"{year.rating_avg:.1f} ({year.rating_count})" if year.rating_avg is not None else t("card.no_rating")
     )
@@ -209,7 +201,7 @@ NOT_CHOOSING = Refusals((IllegalTransition, alert(_submitted)), (DomainError, al
 
 async def _still_choosing(query: CallbackQuery, turn: Turn, request_id: int) -> bool:
     """False, the farmer told why, for a button of a request submitted (or ended) since: an old
-    card or "✅ 选择这位专家" used to open and show the modes, refusing only at the mode."""
+    card or "✅ 选择这位专家" is refused at the first press, not after the modes were shown."""
     try:
         await requests.choosing_expert(turn.uow, request_id, turn.farmer.id)
     except DomainError as error:

@@ -7,22 +7,24 @@ from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
 from bot.edits import show
-from bot.i18n import Safe, Translator
 from bot.refusals import Refusals, message, too_long_or
 from bot.turn import Turn
 from core import advisories, mode_change, requests, threads
 from core.errors import DomainError, InvalidInput
 from core.evidence import Evidence
 from core.queries import expert_year
-from dialogs.callbacks import AdvisoryCb, CompleteCb, InviteCb, QueuePageCb, SkipCb
-from dialogs.common import evidence_text, screen_text, screening_flags, yuan
+from dialogs.common import evidence_text, screen_text, screening_flags
 from dialogs.filters import IS_EXPERT
+from dialogs.form_data import AdvisoryData, CompletionData, read, write
 from dialogs.forms import close_form
 from dialogs.invitation import NOT_OPEN
-from dialogs.keyboards import button, column, keyboard
 from dialogs.queue_page import queue_page
 from dialogs.states import AdvisoryForm, CompletionForm
 from dialogs.team import team_keyboard
+from render.callbacks import AdvisoryCb, CompleteCb, InviteCb, QueuePageCb, SkipCb
+from render.i18n import Safe, Translator
+from render.keyboards import button, column, keyboard
+from render.words import yuan
 from storage.enums import AdvisoryCategory, RequestStatus, ServiceMode
 from storage.uow import UnitOfWork
 
@@ -109,7 +111,7 @@ async def completion(query: CallbackQuery, callback_data: CompleteCb, turn: Turn
     mode = ServiceMode(callback_data.mode)
     if mode in requests.ON_SITE:
         await state.set_state(CompletionForm.evidence)
-        await state.update_data(request_id=callback_data.request_id, mode=mode.value)
+        await write(state, CompletionData(request_id=callback_data.request_id, mode=mode.value))
         await turn.answer(t("complete.ask_evidence"), reply_markup=_evidence_cancel(t))
         return
     await _complete(turn, callback_data.request_id, mode, None)
@@ -143,7 +145,7 @@ async def _complete(turn: Turn, request_id: int, mode: ServiceMode, evidence: Ev
 @router.message(CompletionForm.evidence, F.location | F.photo)
 async def evidence_received(message: Message, turn: Turn) -> None:
     state = turn.state
-    data = await state.get_data()
+    data = await read(state, CompletionData)
     if message.location is not None:
         evidence = Evidence.location(message.location.latitude, message.location.longitude)
     else:
@@ -192,7 +194,7 @@ async def publish_category(query: CallbackQuery, callback_data: AdvisoryCb, turn
     if callback_data.category not in set(AdvisoryCategory):
         return
     await turn.state.set_state(AdvisoryForm.body)
-    await turn.state.update_data(category=callback_data.category)
+    await write(turn.state, AdvisoryData(category=callback_data.category))
     await turn.answer(turn.t("advisory.ask_body"), reply_markup=_advisory_cancel(turn.t))
 
 
@@ -208,7 +210,7 @@ async def publish_body(message: Message, turn: Turn) -> None:
     screened = await screen_text(turn, message.text, context="advisory")
     if screened is None:
         return
-    await state.update_data(body=message.text, body_screening=screening_flags(screened))
+    await write(state, AdvisoryData(body=message.text, body_screening=screening_flags(screened)))
     await state.set_state(AdvisoryForm.subjects)
     await message.answer(t("advisory.ask_subjects"), reply_markup=_all_subjects(t))
 
@@ -241,7 +243,7 @@ async def publish_body_not_text(message: Message, turn: Turn) -> None:
 async def _publish(
     turn: Turn, subjects: list[str], subjects_screening: dict[str, object] | None = None
 ) -> None:
-    data = await turn.state.get_data()
+    data = await read(turn.state, AdvisoryData)
     await close_form(turn.state)
     advisory = await advisories.submit_advisory(
         turn.uow,
@@ -296,7 +298,7 @@ def _evidence_cancel(t: Translator) -> InlineKeyboardMarkup:
 @router.callback_query(SkipCb.filter(F.what == "evidence"), CompletionForm.evidence)
 async def evidence_cancelled(query: CallbackQuery, turn: Turn) -> None:
     await query.answer()
-    request_id = await turn.state.get_value("request_id")
+    request_id = (await read(turn.state, CompletionData)).get("request_id")
     await close_form(turn.state)
     await turn.answer(turn.t("complete.cancelled", id=request_id))
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 
-from bot.i18n import Translator
 from bot.refusals import Refusals, alert, message, too_long, too_long_or
 from bot.turn import Turn
 from core import feedback
 from core.errors import DomainError, IllegalTransition
-from dialogs.callbacks import RateCb, SkipCb
 from dialogs.common import screen_text
 from dialogs.filters import IS_FARMER
+from dialogs.form_data import RatingData, RequestFormData, read, write
 from dialogs.forms import close_form
-from dialogs.keyboards import button, keyboard
 from dialogs.states import ComplaintForm, RatingForm
+from render.callbacks import RateCb, SkipCb
+from render.i18n import Translator
+from render.keyboards import button, keyboard
 from storage.enums import RequestStatus
 
 router = Router(name=__name__)
@@ -49,7 +50,7 @@ async def stars_chosen(query: CallbackQuery, callback_data: RateCb, turn: Turn) 
         await turn.refuse(error, NOT_RATABLE, query, id=request_id)
         return
     await state.set_state(RatingForm.comment)
-    await state.update_data(request_id=callback_data.request_id, stars=callback_data.stars)
+    await write(state, RatingData(request_id=callback_data.request_id, stars=callback_data.stars))
     skip = keyboard([button(t("rating.skip"), SkipCb(what="rating"))])
     await query.answer()
     await turn.answer(t("rating.ask_comment", stars=callback_data.stars), reply_markup=skip)
@@ -57,7 +58,7 @@ async def stars_chosen(query: CallbackQuery, callback_data: RateCb, turn: Turn) 
 
 async def _rate(turn: Turn, comment: str | None) -> None:
     message, state, t = turn.message, turn.state, turn.t
-    data = await state.get_data()
+    data = await read(state, RatingData)
     try:
         await feedback.rate(
             turn.uow,
@@ -101,7 +102,7 @@ async def complaint_text(message: Message, turn: Turn) -> None:
     state, t = turn.state, turn.t
     if await screen_text(turn, message.text, context="complaint") is None:
         return
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, RequestFormData)).get("request_id")
     if request_id is None:
         await close_form(state)
         return

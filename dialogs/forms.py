@@ -18,11 +18,9 @@ from __future__ import annotations
 
 from aiogram.fsm.context import FSMContext
 
-LANGUAGE = "language"  # an unbound user's choice (a bound one's is stored with the account)
-HELD = "held"  # the id of a message waiting for "which request?" -> its content
-HELD_LATEST = "held_latest"
-KEPT_PROBLEM = "problem_before_binding"  # what an unbound farmer wrote before binding
-CHAT_KEYS = (LANGUAGE, HELD, HELD_LATEST, KEPT_PROBLEM)
+from dialogs.form_data import ChatData
+
+CHAT_KEYS = ChatData.__optional_keys__
 
 
 async def close_form(state: FSMContext) -> None:

@@ -11,32 +11,36 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from sqlalchemy import select
 
 from bot.deps import BotDeps
-from bot.i18n import Translator
 from bot.refusals import Refusals, message
 from bot.turn import Turn
 from core import requests
 from core.actors import Actor
 from core.description import is_describable
 from core.errors import IllegalTransition, NotFound, NotPermitted
-from dialogs.attachments import MEDIA, attachment, saved_key
-from dialogs.callbacks import IntakeCb, SpecialtyCb
-from dialogs.common import request_summary, screen_text, screening_flags
+from core.queries import request_known
+from core.reference import specialty_name, specialty_names
+from dialogs.common import screen_text, screening_flags
 from dialogs.expert_choice import show_suggestions
 from dialogs.filters import IS_FARMER
+from dialogs.form_data import HeldProblem, IntakeData, WaitingQuestionData, read, write
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
-from dialogs.keyboards import button, column, keyboard
+from dialogs.specialty_confirm import remember_guess, specialty_question
 from dialogs.states import IntakeForm
-from dialogs.waiting_request import HELD, asked_about_waiting
+from dialogs.waiting_question import asked_about_waiting
+from nlu.confidence import surely_out_of_domain
 from nlu.interface import ParseResult
 from nlu.non_answer import is_non_answer
 from nlu.problem_text import is_problem_description
 from nlu.small_talk import is_small_talk
-from storage.models import ServiceRequest, Specialty
-from storage.uow import UnitOfWork
+from render.attachments import MEDIA, attachment, saved_key
+from render.callbacks import IntakeCb, SpecialtyCb
+from render.i18n import Translator
+from render.keyboards import button, column, keyboard
+from render.words import request_summary
+from storage.models import ServiceRequest
 
 router = Router(name=__name__)  # free text and media that start an intake: registered last
 router_states = Router(name=__name__ + ".states")
@@ -45,23 +49,6 @@ for _router in (router, router_states):
     _router.callback_query.filter(IS_FARMER)
 
 NON_PROBLEM_INTENTS = {"greet", "help", "check_balance", "my_requests", "advisories_on", "advisories_off"}
-# FSM data of the intake form: the draft whose crop the farmer left open ("不知道"), and a new
-# problem written at the crop question, held until the farmer says what it is.
-SUBJECT_LEFT_OPEN = "subject_left_open"
-HELD_PROBLEM = "held_problem"
-
-
-async def _specialties(uow: UnitOfWork) -> list[Specialty]:
-    return list((await uow.session.scalars(select(Specialty).order_by(Specialty.code))).all())
-
-
-async def _specialty_name(uow: UnitOfWork, t: Translator, code: str | None) -> str | None:
-    if code is None:
-        return None
-    specialty = await uow.session.get(Specialty, code)
-    if specialty is None:
-        return code
-    return specialty.name_zh if t.short == "zh" else specialty.name_en
 
 
 def _intake_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
@@ -83,43 +70,39 @@ async def ask_next(turn: Turn, request_id: int, *, lead: str | None = None) -> N
     """
     message, state, t, uow = turn.message, turn.state, turn.t, turn.uow
     # Usually just written by this update, so the identity map answers without a query.
-    request = await uow.session.get(ServiceRequest, request_id)
+    request = await request_known(uow, request_id)
     if request is None:
         return
 
     async def reply(text: str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
         await message.answer(text if lead is None else f"{lead}\n{text}", reply_markup=reply_markup)
 
-    await state.update_data(request_id=request_id)
+    await write(state, IntakeData(request_id=request_id))
     if not is_describable(request.description):  # none yet, or a caption like "？"
         await state.set_state(IntakeForm.description)
         await reply(t("intake.ask_description"))
     elif request.specialty_code is None:
-        specialties = column(
-            button(
-                spec.name_zh if t.short == "zh" else spec.name_en,
-                SpecialtyCb(request_id=request_id, code=spec.code),
-            )
-            for spec in await _specialties(uow)
+        question, buttons = await specialty_question(
+            state, t, request_id, await specialty_names(uow, t.short)
         )
-        await reply(t("intake.ask_specialty"), reply_markup=specialties)
-    elif not request.subject and await state.get_value(SUBJECT_LEFT_OPEN) != request_id:
+        await reply(question, reply_markup=buttons)
+    elif not request.subject and (await read(state, IntakeData)).get("subject_left_open") != request_id:
         await state.set_state(IntakeForm.subject)
         await reply(t("intake.ask_subject"))
-    elif not await state.get_value("media_asked"):
-        await state.update_data(media_asked=True)
+    elif not (await read(state, IntakeData)).get("media_asked"):
+        await write(state, IntakeData(media_asked=True))
         await state.set_state(IntakeForm.media)
         done = IntakeCb(request_id=request_id, action="media_done")
         await reply(t("intake.ask_media"), reply_markup=keyboard([button(t("intake.media_done"), done)]))
     else:
         await state.set_state(IntakeForm.confirm)
-        name = await _specialty_name(uow, t, request.specialty_code)
+        name = await specialty_name(uow, request.specialty_code, t.short)
         await reply(request_summary(t, request, name), reply_markup=_intake_buttons(t, request_id))
 
 
 async def start_intake(turn: Turn, text: str, *, waiting_checked: bool = False) -> None:
     """A new problem from free text. `waiting_checked`: the farmer already said it is new, though a
-    request of theirs is waiting (dialogs.waiting_request)."""
+    request of theirs is waiting (dialogs.waiting_question)."""
     message, t, deps = turn.message, turn.t, turn.deps
     screened = await screen_text(turn, text, context="problem")
     if screened is None:
@@ -132,12 +115,18 @@ async def start_intake(turn: Turn, text: str, *, waiting_checked: bool = False) 
         await message.answer(t("intent.not_a_problem"))
         return
     fields = fields_from_parse(parsed)
+    # Asked first: with a request waiting, "补充一下，昨天又下了一场雨" reads as weather talk but is news
+    # for the expert; the farmer says whether it is, and "new" comes back here with waiting_checked.
     if not waiting_checked and await asked_about_waiting(turn, text, subject=fields.get("subject")):
+        return
+    if surely_out_of_domain(parsed):  # weather, phone credit, a joke: what the bot is for, no request
+        await message.answer(t("intent.out_of_scope"))
         return
     await close_form(turn.state)
     draft = await requests.create_draft(
         turn.uow, turn.farmer.id, description=text, screening=screening_flags(screened), **fields
     )
+    await remember_guess(turn.state, draft.id, parsed)
     await ask_next(turn, draft.id, lead=t("intake.received"))
 
 
@@ -186,7 +175,7 @@ async def describe_button(message: Message, turn: Turn) -> None:
 @router_states.message(StateFilter(*IntakeForm.__all_states__), MEDIA)
 async def media_received(message: Message, turn: Turn) -> None:
     state, t, uow = turn.state, turn.t, turn.uow
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, IntakeData)).get("request_id")
     item = attachment(message)
     if request_id is None or item is None:
         return
@@ -198,14 +187,15 @@ async def media_received(message: Message, turn: Turn) -> None:
         if not await _edit_draft(turn, request_id, description=described):
             return
     # An album arrives as one message per photo: acknowledge the album once.
-    if message.media_group_id is None or message.media_group_id != await state.get_value("album"):
-        await state.update_data(album=message.media_group_id)
+    acknowledged = (await read(state, IntakeData)).get("album")
+    if message.media_group_id is None or message.media_group_id != acknowledged:
+        await write(state, IntakeData(album=message.media_group_id))
         await message.answer(t(saved_key(message)))
 
 
 @router_states.message(StateFilter(*IntakeForm.__all_states__), F.location)
 async def location_received(message: Message, turn: Turn) -> None:
-    request_id = await turn.state.get_value("request_id")
+    request_id = (await read(turn.state, IntakeData)).get("request_id")
     assert message.location is not None
     if request_id is None:
         return
@@ -218,7 +208,7 @@ async def location_received(message: Message, turn: Turn) -> None:
 async def subject_received(message: Message, turn: Turn) -> None:
     assert message.text is not None
     state, t, deps = turn.state, turn.t, turn.deps
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, IntakeData)).get("request_id")
     if request_id is None:  # the form was cleared meanwhile (e.g. /menu): treat as a new problem
         await start_intake(turn, message.text)
         return
@@ -226,14 +216,14 @@ async def subject_received(message: Message, turn: Turn) -> None:
         return
     parsed = await deps.nlu.parse(message.text)
     if is_non_answer(parsed):  # "不知道", "问专家": nothing is filed, the expert will ask
-        await state.update_data({SUBJECT_LEFT_OPEN: request_id})
+        await write(state, IntakeData(subject_left_open=request_id))
         await ask_next(turn, request_id, lead=t("intake.left_open"))
         return
     if is_small_talk(parsed):  # "好的", "😀": no crop or animal in it, ask again
         await message.answer(t("intake.ask_subject_again"))
         return
     if is_problem_description(parsed):  # a new problem, or a long answer: the farmer says which
-        await state.update_data({HELD_PROBLEM: {"request_id": request_id, "text": message.text}})
+        await write(state, IntakeData(held_problem=HeldProblem(request_id=request_id, text=message.text)))
         await message.answer(t("intake.new_or_answer"), reply_markup=_held_buttons(t, request_id, parsed))
         return
     await _file_subject(turn, request_id, parsed)
@@ -266,7 +256,7 @@ async def _says_none(message: Message, deps: BotDeps) -> bool:
 @router_states.message(IntakeForm.media, F.text, _says_none)
 async def no_more_media(message: Message, turn: Turn) -> None:
     """At "send photos", "没有" or "没了" means done: on to the summary."""
-    request_id = await turn.state.get_value("request_id")
+    request_id = (await read(turn.state, IntakeData)).get("request_id")
     if request_id is not None and await _editable(turn, request_id) is not None:
         await ask_next(turn, request_id)
 
@@ -275,7 +265,7 @@ async def no_more_media(message: Message, turn: Turn) -> None:
 async def description_received(message: Message, turn: Turn) -> None:
     assert message.text is not None
     state, t, uow, deps = turn.state, turn.t, turn.uow, turn.deps
-    request_id = await state.get_value("request_id")
+    request_id = (await read(state, IntakeData)).get("request_id")
     if is_describable(message.text) and is_non_answer(await deps.nlu.parse(message.text)):
         await message.answer(t("intake.describe_in_words"))  # "不知道" describes nothing
         return
@@ -295,6 +285,7 @@ async def description_received(message: Message, turn: Turn) -> None:
     known = {k: v for k, v in fields_from_parse(parsed).items() if v is not None and not getattr(request, k)}
     described = {"description": message.text, "screening": screening_flags(screened), **known}
     if await _edit_draft(turn, request_id, **described):
+        await remember_guess(state, request_id, parsed)
         await ask_next(turn, request_id)
 
 
@@ -321,10 +312,10 @@ async def intake_button(query: CallbackQuery, callback_data: IntakeCb, turn: Tur
     if callback_data.action == "media_done":
         await ask_next(turn, request_id)
     elif callback_data.action == "photos":
-        await state.update_data(request_id=request_id, media_asked=False)
+        await write(state, IntakeData(request_id=request_id, media_asked=False))
         await ask_next(turn, request_id)
     elif callback_data.action == "edit":
-        await state.update_data(request_id=request_id)
+        await write(state, IntakeData(request_id=request_id))
         await state.set_state(IntakeForm.description)
         await turn.answer(t("intake.ask_description"))
     elif callback_data.action == "cancel":
@@ -341,11 +332,11 @@ async def _held_answered(turn: Turn, request_id: int, action: str) -> None:
     """The farmer said what the text written at the crop question was: a new problem (the draft
     stays, to finish from 我的请求) or the answer after all."""
     message, state, t = turn.message, turn.state, turn.t
-    held = await state.get_value(HELD_PROBLEM)
-    if not held or held.get("request_id") != request_id:
+    held = (await read(state, IntakeData)).get("held_problem")
+    if not held or held["request_id"] != request_id:
         await message.answer(t("button.gone"))
         return
-    await state.update_data({HELD_PROBLEM: None})
+    await write(state, IntakeData(held_problem=None))
     text = str(held["text"])
     if action == "held_new":
         await message.answer(t("intake.held_as_new", id=request_id))
@@ -373,29 +364,35 @@ async def media_first(message: Message, turn: Turn) -> None:
         return
     item = attachment(message)
     items = (item,) if item else ()
-    held = await state.get_value(HELD)
+    held = (await read(state, WaitingQuestionData)).get("waiting_held")
     if message.media_group_id is not None and held and held.get("album") == message.media_group_id:
         # The rest of an album whose first photo is being asked about: held with it, asked once.
         held["attachments"] = [*held.get("attachments", []), *items]
-        await state.update_data({HELD: held})
+        await write(state, WaitingQuestionData(waiting_held=held))
         return
     subject = fields_from_parse(await deps.nlu.parse(caption)).get("subject") if caption else None
     if await asked_about_waiting(turn, caption, subject=subject, attachments=items, saved=saved_key(message)):
         if message.media_group_id is not None:
-            asked = await state.get_value(HELD) or {}
-            await state.update_data({HELD: {**asked, "album": message.media_group_id}})
+            asked = (await read(state, WaitingQuestionData)).get("waiting_held")
+            if asked is not None:  # just written by the question
+                await write(
+                    state, WaitingQuestionData(waiting_held={**asked, "album": message.media_group_id})
+                )
         return
     await start_from_media(turn, caption, items, saved_key(message))
-    await state.update_data(album=message.media_group_id)
+    await write(state, IntakeData(album=message.media_group_id))
 
 
 async def start_from_media(turn: Turn, caption: str, items: tuple[str, ...], saved: str) -> None:
     """A new draft from attachments and their caption (screened already); the farmer is asked for
     what is missing, the acknowledgement `saved` leading."""
-    parsed_fields = fields_from_parse(await turn.deps.nlu.parse(caption)) if caption else {}
+    parsed = await turn.deps.nlu.parse(caption) if caption else None
+    parsed_fields = fields_from_parse(parsed) if parsed else {}
     draft = await requests.create_draft(turn.uow, turn.farmer.id, description=caption, **parsed_fields)
     for item in items:
         await _photo_into_draft(turn, draft.id, item)
     await close_form(turn.state)
-    await turn.state.update_data(request_id=draft.id, media_asked=True)
+    await write(turn.state, IntakeData(request_id=draft.id, media_asked=True))
+    if parsed:
+        await remember_guess(turn.state, draft.id, parsed)
     await ask_next(turn, draft.id, lead=turn.t(saved))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.requests import MAX_SCALE_WORDS
+from dialogs.specialty_confirm import sure_specialty
 from nlu.interface import ParseResult
 from nlu.quantity import parse_quantity
 
@@ -13,7 +14,7 @@ def fields_from_parse(parsed: ParseResult) -> dict[str, Any]:
     by_kind: dict[str, list[str]] = {}
     for entity in parsed.entities:
         by_kind.setdefault(entity.entity, []).append(entity.value)
-    fields: dict[str, Any] = {"specialty_code": parsed.specialty.code}
+    fields: dict[str, Any] = {"specialty_code": sure_specialty(parsed)}  # unsure: the farmer is asked
     subjects = by_kind.get("crop", []) + by_kind.get("livestock", [])
     if subjects:
         fields["subject"] = subjects[0]

@@ -1,98 +1,16 @@
-"""The invitation card an expert answers: the farmer's photos, voice notes and location, the problem
-summary, the county, the mode with its fee and the deadline, with Accept / Decline. Pushed when a
-reviewer approves, and shown again to an expert who binds after the invitation was approved."""
+"""What an old invitation card pressed again says: the card itself is render.invitation, sent by
+bot.invitation."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from datetime import datetime
-from functools import partial
 
-from aiogram import Bot
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
-from aiogram.types.media_union import MediaUnion
-
-from bot.i18n import Translator
-from bot.outbound import deliver_or_defer
 from bot.refusals import Refusals, alert
 from core import threads
 from core.errors import IllegalTransition, NotPermitted
-from dialogs.attachments import split
-from dialogs.callbacks import InviteCb
-from dialogs.common import local_time, request_summary, yuan
+from render.i18n import Translator
 from storage.enums import RequestStatus
-from storage.models import County, ServiceRequest, Specialty
 from storage.uow import UnitOfWork
-
-ALBUM_SIZE = 10  # Telegram's most photos in one album
-
-
-async def send_invitation(
-    bot: Bot, uow: UnitOfWork, t: Translator, request: ServiceRequest, chat_id: int, now: datetime
-) -> None:
-    items = [split(item) for item in request.photo_file_ids]
-    photos = [file_id for kind, file_id in items if kind == "photo"]
-    # An album holds 2 to 10 photos: more go in further albums, and a last one alone as a photo
-    # (the expert judges from all of them, not the first ten).
-    for start in range(0, len(photos), ALBUM_SIZE):
-        album = photos[start : start + ALBUM_SIZE]
-        if len(album) > 1:
-            media: list[MediaUnion] = [InputMediaPhoto(media=p) for p in album]
-            await deliver_or_defer(partial(bot.send_media_group, chat_id, media), what="invitation photos")
-        else:
-            await deliver_or_defer(partial(bot.send_photo, chat_id, album[0]), what="invitation photo")
-    for kind, file_id in items:
-        if kind == "voice":
-            await deliver_or_defer(partial(bot.send_voice, chat_id, file_id), what="invitation voice")
-        elif kind == "video":
-            await deliver_or_defer(partial(bot.send_video, chat_id, file_id), what="invitation video")
-        elif kind == "videonote":
-            await deliver_or_defer(partial(bot.send_video_note, chat_id, file_id), what="invitation video")
-    if request.latitude is not None and request.longitude is not None:
-        # The summary only says a location was given; an expert deciding on an on-site visit needs
-        # to see where the farm is.
-        lat, lon = request.latitude, request.longitude
-        await deliver_or_defer(lambda: bot.send_location(chat_id, lat, lon), what="invitation location")
-    specialty = await uow.session.get(Specialty, request.specialty_code) if request.specialty_code else None
-    county = await uow.session.get(County, request.county_id)
-    name = (specialty.name_zh if t.short == "zh" else specialty.name_en) if specialty else None
-    deadline = local_time(t, request.invitation_expires_at, now) if request.invitation_expires_at else ""
-    text = "\n".join(
-        [
-            t("invite.title", id=request.id, county=county.name if county else ""),
-            request_summary(t, request, name),
-            t(
-                "invite.mode",
-                mode=t(f"mode.{request.service_mode}"),
-                fee=yuan(request.fee_fen),
-                deadline=deadline,
-            ),
-        ]
-    )
-    buttons = invitation_buttons(t, request.id)
-    sent = await deliver_or_defer(
-        lambda: bot.send_message(chat_id, text, reply_markup=buttons),
-        what=f"invitation for request {request.id}",
-    )
-    if sent is not None:  # a reply to the card belongs to its request
-        await threads.link_messages(uow, chat_id, [sent.message_id], request.id)
-
-
-def invitation_buttons(t: Translator, request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=t("invite.accept"),
-                    callback_data=InviteCb(request_id=request_id, action="accept").pack(),
-                ),
-                InlineKeyboardButton(
-                    text=t("invite.decline"),
-                    callback_data=InviteCb(request_id=request_id, action="decline").pack(),
-                ),
-            ]
-        ]
-    )
 
 
 async def why_not_open(uow: UnitOfWork, t: Translator, request_id: int, expert_id: int) -> str:

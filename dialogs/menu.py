@@ -9,20 +9,22 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.deps import BotDeps
-from bot.i18n import LOCALES
 from bot.turn import Turn
 from core.binding import set_advisories, set_language
 from core.queries import farmer_balance
-from dialogs.callbacks import LangCb
-from dialogs.common import menu_keyboard, yuan
+from dialogs.common import menu_keyboard
+from dialogs.form_data import ChatData, write
 from dialogs.forms import close_form
-from dialogs.keyboards import button, column
+from render.callbacks import LangCb
+from render.i18n import LOCALES
+from render.keyboards import button, column
+from render.words import yuan
 
 router = Router(name=__name__)
 
 # Every message handler here answers a command or one of these menu buttons. The router sits ahead
-# of intake, so each farmer's problem description used to try its nine handlers one by one; with
-# this router-level check anything else skips the router at once. `_button` is the only way a
+# of intake, so without this router-level check each farmer's problem description would try its
+# nine handlers one by one; with it anything else skips the router at once. `_button` is the only way a
 # handler here recognises a button, and it refuses a key missing from this list.
 BUTTONS = ("menu.help", "menu.language", "menu.balance", "menu.advisories")
 
@@ -84,7 +86,7 @@ async def language_chosen(query: CallbackQuery, callback_data: LangCb, turn: Tur
         return
     message = turn.message  # before anything changes: a button on a message gone changes nothing
     await set_language(turn.uow, query.from_user.id, callback_data.locale)
-    await turn.state.update_data(language=callback_data.locale)
+    await write(turn.state, ChatData(language=callback_data.locale))
     t = turn.deps.catalog.translator(callback_data.locale)
     await query.answer()
     markup = menu_keyboard(t, expert=expert is not None) if (farmer or expert) else None

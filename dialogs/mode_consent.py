@@ -1,43 +1,23 @@
 """The farmer answers an expert's completion in another mode than the one chosen (core.mode_change).
 
-The question is pushed by the notifier (bot.notifier, on the proposal event); here the answer.
+The question is pushed by the notifier (core.notifications, render.notices); here the answer.
 """
 
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery
 
 from bot.edits import show
-from bot.i18n import Translator
 from bot.refusals import Refusals, alert
 from bot.turn import Turn
 from core import mode_change
 from core.errors import DomainError
-from dialogs.callbacks import ModeChangeCb
-from dialogs.common import yuan
 from dialogs.filters import IS_FARMER
+from render.callbacks import ModeChangeCb
 
 router = Router(name=__name__)
 router.callback_query.filter(IS_FARMER)
-
-
-def question(t: Translator, proposal: mode_change.Proposal, expert: str) -> tuple[str, InlineKeyboardMarkup]:
-    """The farmer's question and its two buttons."""
-
-    def row(key: str, answer: str) -> list[InlineKeyboardButton]:
-        data = ModeChangeCb(request_id=proposal.request_id, event_id=proposal.event_id, answer=answer)
-        return [InlineKeyboardButton(text=t(key), callback_data=data.pack())]
-
-    text = t(
-        "consent.ask",
-        id=proposal.request_id,
-        expert=expert,
-        chosen=t(f"mode.{proposal.chosen}"),
-        proposed=t(f"mode.{proposal.proposed}"),
-        fee=yuan(proposal.amount_fen),
-    )
-    return text, InlineKeyboardMarkup(inline_keyboard=[row("consent.yes", "yes"), row("consent.no", "no")])
 
 
 REFUSED = Refusals((DomainError, alert("consent.gone")))

@@ -7,7 +7,6 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.edits import show
-from bot.i18n import Safe, Translator
 from bot.refusals import Refusals, alert
 from bot.turn import Turn
 from core import lifecycle, mode_change, requests, threads
@@ -16,33 +15,24 @@ from core.budget import LOCAL_TZ
 from core.errors import DomainError
 from core.evidence import Evidence
 from core.queries import farmer_requests, latest_draft
-from dialogs.callbacks import ExpertCb, RateCb, RequestCb
-from dialogs.common import decline_reason, evidence_text, status_label, yuan
+from dialogs.common import evidence_text, status_label
 from dialogs.filters import IS_FARMER
 from dialogs.fitting import fitted, shortened
+from dialogs.form_data import IntakeData, RequestFormData, write
 from dialogs.forms import close_form
 from dialogs.intake import ask_next
-from dialogs.keyboards import button, column, keyboard
 from dialogs.states import ComplaintForm
+from render.callbacks import ExpertCb, RequestCb
+from render.i18n import Safe, Translator
+from render.keyboards import button, column, keyboard
+from render.notices import rating_keyboard
+from render.words import decline_reason, yuan
 from storage.enums import ActorKind, MessageKind, RequestStatus
 from storage.models import RequestEvent
 
 router = Router(name=__name__)
 router.message.filter(IS_FARMER)
 router.callback_query.filter(IS_FARMER)
-
-
-def rating_keyboard(request_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text="⭐" * stars, callback_data=RateCb(request_id=request_id, stars=stars).pack()
-                )
-            ]
-            for stars in range(5, 0, -1)
-        ]
-    )
 
 
 @router.message(Command("requests"))
@@ -159,12 +149,12 @@ async def request_button(query: CallbackQuery, callback_data: RequestCb, turn: T
             await requests.own_draft(uow, request_id, farmer.id)
             await close_form(state)
             # Photos may already be in: go to what is missing, or straight to the summary.
-            await state.update_data(media_asked=True)
+            await write(state, IntakeData(media_asked=True))
             await ask_next(turn, request_id)
         elif callback_data.action == "complain":
             await threads.ensure_party(uow, request_id, ActorKind.farmer, farmer.id)
             await state.set_state(ComplaintForm.text)
-            await state.update_data(request_id=request_id)
+            await write(state, RequestFormData(request_id=request_id))
             await turn.answer(t("complaint.ask"))
     except DomainError as error:
         await turn.refuse(error, REFUSED, query, request_id=request_id)

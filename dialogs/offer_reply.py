@@ -8,16 +8,17 @@ from datetime import datetime
 from aiogram import Router
 from aiogram.types import CallbackQuery
 
-from bot.i18n import Safe, Translator
 from bot.refusals import Refusals, alert, message
 from bot.turn import Turn
 from core import offers
 from core.errors import InsufficientBalance, NotFound, NotPermitted
 from core.membership import NoLongerMember
 from core.requests import Submission
-from dialogs.callbacks import OfferReplyCb
-from dialogs.common import balance_short, local_time, yuan
+from dialogs.common import balance_short
 from dialogs.filters import IS_FARMER
+from render.callbacks import OfferReplyCb
+from render.i18n import Safe, Translator
+from render.words import local_time, yuan
 
 router = Router(name=__name__)
 router.callback_query.filter(IS_FARMER)

@@ -10,20 +10,22 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 
-from bot.i18n import Safe, Translator
 from bot.refusals import Refusals, alert, message, too_long_or
 from bot.turn import Turn
 from core import fees, offers
 from core.errors import InvalidInput, NotFound, NotPermitted
 from core.offer_cards import available_fen
-from dialogs.callbacks import OfferCb
-from dialogs.common import screen_text, screening_flags, yuan
+from dialogs.common import screen_text, screening_flags
 from dialogs.filters import IS_EXPERT
+from dialogs.form_data import OfferData, read, write
 from dialogs.forms import close_form
 from dialogs.intake_fields import fields_from_parse
-from dialogs.keyboards import button, column, keyboard
 from dialogs.offer_reply import closed_text
 from dialogs.states import OfferForm
+from render.callbacks import OfferCb
+from render.i18n import Safe, Translator
+from render.keyboards import button, column, keyboard
+from render.words import yuan
 from storage.enums import ServiceMode
 
 router = Router(name=__name__)
@@ -91,7 +93,7 @@ async def park_chosen(query: CallbackQuery, callback_data: OfferCb, turn: Turn) 
         return
     await query.answer()
     await state.set_state(OfferForm.description)
-    await state.update_data(offer_park=park.id)
+    await write(state, OfferData(offer_park=park.id))
     await turn.answer(
         t("offer.ask_description", park=park.name),
         reply_markup=keyboard([_cancel(t)]),
@@ -112,16 +114,21 @@ async def description_written(message: Message, turn: Turn) -> None:
         return  # blocked: explained, nothing kept as an offer; the question stays open for a rephrase
     # What it is about, read as the intake reads a farmer's problem: the request an accept creates
     # is then named by its crop in the review, the queue and the conversation.
-    about = fields_from_parse(await deps.nlu.parse(description))
-    await state.update_data(
-        offer_description=description,
-        offer_screening=screening_flags(screened),
-        offer_specialty=about.get("specialty_code"),
-        offer_subject=about.get("subject"),
+    parsed = await deps.nlu.parse(description)
+    about = fields_from_parse(parsed)
+    await write(
+        state,
+        OfferData(
+            offer_description=description,
+            offer_screening=screening_flags(screened),
+            # The guess even when unsure: no farmer is here to confirm it.
+            offer_specialty=parsed.specialty.code,
+            offer_subject=about.get("subject"),
+        ),
     )
     await state.set_state(OfferForm.mode)
     now = deps.clock()
-    balance = await available_fen(uow, (await state.get_data())["offer_park"], now)
+    balance = await available_fen(uow, (await read(state, OfferData))["offer_park"], now)
     rows = [
         button(
             t("mode.option", mode=t(f"mode.{mode}"), fee=yuan(fee)), OfferCb(action="mode", mode=mode.value)
@@ -146,10 +153,10 @@ async def mode_chosen(query: CallbackQuery, callback_data: OfferCb, turn: Turn) 
     await query.answer()
     if callback_data.mode not in set(ServiceMode):
         return
-    data = await state.get_data()
+    data = await read(state, OfferData)
     mode = ServiceMode(callback_data.mode)
     park = await offers.park_for(uow, expert.id, data["offer_park"], deps.clock())
-    await state.update_data(offer_mode=mode.value)
+    await write(state, OfferData(offer_mode=mode.value))
     await state.set_state(OfferForm.confirm)
     summary = t(
         "offer.summary",
@@ -167,7 +174,7 @@ async def mode_chosen(query: CallbackQuery, callback_data: OfferCb, turn: Turn) 
 @router.callback_query(OfferCb.filter(F.action == "send"), OfferForm.confirm)
 async def offer_sent(query: CallbackQuery, turn: Turn) -> None:
     state, t, uow, deps, expert = turn.state, turn.t, turn.uow, turn.deps, turn.expert
-    data = await state.get_data()
+    data = await read(state, OfferData)
     await close_form(state)
     try:
         offer = await offers.make_offer(

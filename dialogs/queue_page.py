@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.i18n import Safe, Translator
-from core.queries import expert_queue, expert_queue_size
-from dialogs.callbacks import CompleteCb, InviteCb, QueuePageCb
-from dialogs.common import status_label, yuan
+from core.queries import QueueLine, expert_queue_lines, expert_queue_size
+from dialogs.common import status_label
 from dialogs.fitting import shortened
-from dialogs.keyboards import button, keyboard
+from render.callbacks import CompleteCb, InviteCb, QueuePageCb
+from render.i18n import Safe, Translator
+from render.keyboards import button, keyboard
+from render.words import yuan
 from storage.enums import RequestStatus
-from storage.models import Expert, Farmer, ServiceRequest
+from storage.models import Expert, ServiceRequest
 from storage.uow import UnitOfWork
 
 PAGE_SIZE = 10
@@ -41,7 +42,8 @@ def _buttons(t: Translator, r: ServiceRequest) -> list[InlineKeyboardButton]:
     ]
 
 
-async def _line(t: Translator, uow: UnitOfWork, r: ServiceRequest) -> Safe:
+def _line(t: Translator, line: QueueLine) -> Safe:
+    r = line.request
     shown = {
         "id": r.id,
         "subject": r.subject or "",
@@ -53,8 +55,7 @@ async def _line(t: Translator, uow: UnitOfWork, r: ServiceRequest) -> Safe:
         return t("queue.line_offer", mode=t(f"mode.{r.service_mode}"), fee=yuan(r.fee_fen), **shown)
     if r.status is RequestStatus.in_service:
         # A request in service shows whose it is: several farmers often ask about the same crop.
-        farmer = await uow.session.get(Farmer, r.farmer_id)
-        return t("queue.line_in_service", farmer=farmer.name if farmer else "", **shown)
+        return t("queue.line_in_service", farmer=line.farmer_name, **shown)
     return t("queue.line", **shown)
 
 
@@ -68,12 +69,12 @@ async def queue_page(
         return None
     pages = -(-total // PAGE_SIZE)
     page = min(max(page, 0), pages - 1)
-    mine = await expert_queue(uow, expert.id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    mine = await expert_queue_lines(uow, expert.id, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
     title = (
         t("queue.title") if pages == 1 else t("queue.title_paged", page=page + 1, pages=pages, total=total)
     )
-    lines = [title] + [await _line(t, uow, r) for r in mine]
-    rows = [_buttons(t, r) for r in mine]
+    lines = [title] + [_line(t, line) for line in mine]
+    rows = [_buttons(t, line.request) for line in mine]
     turn = []
     if page > 0:
         turn.append(button(t("choice.prev"), QueuePageCb(page=page - 1)))

@@ -1,9 +1,9 @@
 """The farmer's yes before money is held: the summary of expert, mode and fee, and where to come.
 
-Choosing a mode used to submit the request and hold the voucher at once. Now it shows what will be
-held and what the voucher keeps after it (core.requests.quote), with confirm, change the mode or
-change the expert; nothing is held until confirmed. An on-site mode first asks where the expert
-should come: a shared location or a village name (a request went to review as 位置：（未填）).
+Choosing a mode shows what will be held and what the voucher keeps after it (core.requests.quote),
+with confirm, change the mode or change the expert; nothing is held until confirmed, because the
+farmer pays only for what they agreed to. An on-site mode first asks where the expert should come:
+a shared location or a village name, so no on-site request reaches review without a place.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.i18n import Translator
 from bot.refusals import Refusals, alert, message
 from bot.turn import Turn
 from core import requests
@@ -25,12 +24,15 @@ from core.errors import (
     NotPermitted,
 )
 from core.membership import NoLongerMember
-from dialogs.callbacks import ExpertCb, ModeCb, SubmitCb
-from dialogs.common import balance_short, local_time, screen_text, yuan
+from dialogs.common import balance_short, screen_text
 from dialogs.filters import IS_FARMER
+from dialogs.form_data import SubmitData, read, write
 from dialogs.forms import close_form
-from dialogs.keyboards import button, column
 from dialogs.states import SubmitForm
+from render.callbacks import ExpertCb, ModeCb, SubmitCb
+from render.i18n import Translator
+from render.keyboards import button, column
+from render.words import local_time, yuan
 from storage.enums import RequestStatus, ServiceMode
 
 router = Router(name=__name__)
@@ -63,7 +65,7 @@ async def offer(turn: Turn, data: ModeCb) -> None:
     if quote.needs_place:
         await close_form(state)
         await state.set_state(SubmitForm.place)
-        await state.update_data(request_id=data.request_id, expert_id=data.expert_id, mode=data.mode)
+        await write(state, SubmitData(request_id=data.request_id, expert_id=data.expert_id, mode=data.mode))
         await message.answer(t("confirm.ask_place", mode=t(f"mode.{mode}")))
         return
     request, expert = quote.request, quote.expert
@@ -154,7 +156,7 @@ async def confirmed(query: CallbackQuery, callback_data: SubmitCb, turn: Turn) -
 
 async def _place_given(turn: Turn, **where: object) -> None:
     state = turn.state
-    data = await state.get_data()
+    data = await read(state, SubmitData)
     chosen = ModeCb(request_id=data["request_id"], expert_id=data["expert_id"], mode=data["mode"])
     try:
         await requests.update_draft(turn.uow, chosen.request_id, turn.farmer.id, **where)

@@ -8,15 +8,15 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
 
-from bot.i18n import Translator
 from bot.refusals import Refusals, alert
 from bot.telegram_limits import MAX_TEXT
 from bot.turn import Turn
 from core.errors import NotPermitted
 from core.team import LATE_AFTER_HOURS, MemberStatus, TeamOverview, team_overview
-from dialogs.callbacks import TeamCb
 from dialogs.filters import IS_EXPERT
-from dialogs.keyboards import button, keyboard
+from render.callbacks import TeamCb
+from render.i18n import Translator
+from render.keyboards import button, keyboard
 
 router = Router(name=__name__)
 router.callback_query.filter(IS_EXPERT)

@@ -14,20 +14,19 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.i18n import Translator
 from bot.outbound import TelegramUnreachable
 from bot.refusals import Refusals, message
+from bot.relay import Content, lane, relay
 from bot.turn import Turn
 from core import threads
 from core.binding import Identity
 from core.errors import DomainError
-from dialogs.callbacks import ThreadPickCb
 from dialogs.common import screen_text
-from dialogs.forms import HELD
-from dialogs.forms import HELD_LATEST as LATEST
+from dialogs.form_data import ChatData, read, write
 from dialogs.intake import start_intake
-from dialogs.keyboards import button, column
-from dialogs.relay import Content, lane, relay
+from render.callbacks import ThreadPickCb
+from render.i18n import Translator
+from render.keyboards import button, column
 from storage.enums import ActorKind, MessageKind
 from storage.models import Expert, Farmer
 from storage.uow import UnitOfWork
@@ -44,8 +43,8 @@ def _may_belong_to_a_conversation(
     """Router-level: False exactly where `conversation_message` would skip without looking further.
 
     This router sits ahead of intake, and most farmers' messages are new problems from farmers with
-    no conversation under way (the count comes with the identity): for those the handler used to be
-    called only to raise SkipHandler. An expert is always let through (with nothing under way the
+    no conversation under way (the count comes with the identity): for those the handler need not
+    be called only to raise SkipHandler. An expert is always let through (with nothing under way the
     expert is told so), and so is anything that replies to a message or sits in a topic (those are
     looked up).
     """
@@ -116,7 +115,7 @@ async def deliver(
     # The conversation's lane is taken before the message is stored waiting for Telegram, so the
     # relay pump (which sends waiting messages) cannot take it up in between: a message goes from
     # here only when the lane is free and no earlier message waits (it must not overtake one);
-    # otherwise the pump sends it, in order (dialogs.relay.lane).
+    # otherwise the pump sends it, in order (bot.relay.lane).
     with lane(request_id, kind) as ours:
         try:
             stored, request = await threads.post(
@@ -204,16 +203,16 @@ async def _hold(state: FSMContext, held: int, content: Content) -> None:
     """Every message waiting for a choice is kept under its own id: an expert who writes twice
     before choosing must neither lose the first message nor send the second with the first
     question's button."""
-    waiting = dict(await state.get_value(HELD) or {})
+    waiting = dict((await read(state, ChatData)).get("held") or {})
     waiting[str(held)] = content.as_dict()
     # Only the latest few: a question left unanswered for long is not worth keeping forever.
-    await state.update_data({HELD: dict(list(waiting.items())[-MAX_HELD:]), LATEST: held})
+    await write(state, ChatData(held=dict(list(waiting.items())[-MAX_HELD:]), held_latest=held))
 
 
 async def _release(state: FSMContext, held: int | None) -> Content | None:
-    waiting = dict(await state.get_value(HELD) or {})
+    waiting = dict((await read(state, ChatData)).get("held") or {})
     found = waiting.pop(str(held), None)
-    await state.update_data({HELD: waiting})
+    await write(state, ChatData(held=waiting))
     return Content.from_dict(found) if found is not None else None
 
 
@@ -225,7 +224,11 @@ async def conversation_picked(
     state, t = turn.state, turn.t
     # Buttons sent before questions named their message (ThreadPickCb) carry no id: they send the
     # latest one.
-    held = callback_data.held if isinstance(callback_data, HeldPickCb) else await state.get_value(LATEST)
+    held = (
+        callback_data.held
+        if isinstance(callback_data, HeldPickCb)
+        else (await read(state, ChatData)).get("held_latest")
+    )
     content = await _release(state, held)
     request_id = callback_data.request_id
     party = _party(turn.identity)

@@ -1,100 +1,43 @@
 """A farmer writes again while a request waits for review or for the expert: about it, or new?
 
 Farmers write "补充一下，叶子背面也有小虫子" or "专家什么时候回复？" after submitting, as they would to a
-person. Each used to start a new problem ("是什么作物或牲畜？"), and an addition never reached the
-request. Now the bot says where the request stands and asks: added to a request still waiting for
-review (core.requests.supplement), or a new problem. Once approved, the reviewed text stands: the
-farmer is told whose answer is awaited and that the conversation opens when the expert accepts.
-Small talk and menu-like intents pass through as before (dialogs.intake).
+person. Taken as a new problem, an addition would never reach the request. So the bot says where
+the request stands and asks: added to a request still waiting for review
+(core.requests.supplement), or a new problem. Once approved, the reviewed text stands: the farmer
+is told whose answer is awaited and that the conversation opens when the expert accepts. Small
+talk and menu-like intents pass through to dialogs.intake. The question is asked in
+dialogs.waiting_question; the answer is taken here.
 """
 
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import CallbackQuery
 
 from bot.edits import show
-from bot.i18n import Translator
 from bot.refusals import Refusals, edit
 from bot.turn import Turn
 from core import requests
 from core.errors import DomainError
-from core.queries import latest_waiting
-from dialogs.callbacks import WaitingCb
 from dialogs.filters import IS_FARMER
-from dialogs.keyboards import button, column
-from storage.enums import RequestStatus
-from storage.models import Expert, ServiceRequest
+from dialogs.form_data import WaitingQuestionData, read, write
+from dialogs.intake import start_from_media, start_intake
+from render.callbacks import WaitingCb
 
 router = Router(name=__name__)
 router.callback_query.filter(IS_FARMER)
-HELD = "waiting_held"  # FSM data: the text waiting for the farmer's answer, and its request
 NOT_ADDED = Refusals((DomainError, edit("waiting.not_added")))
-
-
-def _keyboard(t: Translator, request: ServiceRequest) -> InlineKeyboardMarkup:
-    def press(key: str, action: str) -> InlineKeyboardButton:
-        return button(t(key, id=request.id), WaitingCb(request_id=request.id, action=action))
-
-    # "New" first: pressed without reading, it loses nothing, while "add" merged a corn problem
-    # into a sheep request.
-    if request.status is RequestStatus.pending_review:
-        return column([press("waiting.new", "new"), press("waiting.add", "add")])
-    return column([press("waiting.new", "new"), press("waiting.keep", "keep")])
-
-
-def may_be_the_same(subject: str | None, waiting: str | None) -> bool:
-    """Whether a message naming `subject` can be about a request for `waiting`: the same crop or
-    animal (肉羊 and 羊 alike), or either names none."""
-    if not subject or not waiting:
-        return True
-    return subject in waiting or waiting in subject
-
-
-async def asked_about_waiting(
-    turn: Turn,
-    text: str,
-    *,
-    subject: str | None = None,
-    attachments: tuple[str, ...] = (),
-    saved: str | None = None,
-) -> bool:
-    """Whether the farmer, who wrote `text` (screened, not small talk) about `subject`, or sent
-    `attachments` (acknowledged with the catalog key `saved`), has a request waiting that it may be
-    about, and was asked what it is for. False: carry on with a new intake. The turn's identity,
-    when the update's middleware counted the farmer's waiting requests, spares the query for the
-    many with none."""
-    state, t, uow = turn.state, turn.t, turn.uow
-    if turn.identity is not None and turn.identity.farmer_waiting == 0:
-        return False
-    waiting = await latest_waiting(uow, turn.farmer.id)
-    if waiting is None or not may_be_the_same(subject, waiting.subject):
-        return False
-    held = {"request_id": waiting.id, "text": text, "attachments": list(attachments), "saved": saved}
-    await state.update_data({HELD: held})
-    subject = waiting.subject or ""
-    if waiting.status is RequestStatus.pending_review:
-        question = t("waiting.ask_review", id=waiting.id, subject=subject)
-    else:
-        expert = await uow.session.get(Expert, waiting.expert_id) if waiting.expert_id else None
-        question = t(
-            "waiting.ask_expert", id=waiting.id, subject=subject, expert=expert.name if expert else ""
-        )
-    await turn.answer(question, reply_markup=_keyboard(t, waiting))
-    return True
 
 
 @router.callback_query(WaitingCb.filter())
 async def answered(query: CallbackQuery, callback_data: WaitingCb, turn: Turn) -> None:
-    from dialogs.intake import start_from_media, start_intake  # intake asks here first: no cycle
-
     state, t = turn.state, turn.t
-    held = await state.get_value(HELD)
-    if not held or held.get("request_id") != callback_data.request_id:
+    held = (await read(state, WaitingQuestionData)).get("waiting_held")
+    if not held or held["request_id"] != callback_data.request_id:
         # Answered already, or a newer message asked again: that one's buttons are the ones to use.
         await query.answer(t("waiting.gone"), show_alert=True)
         return
-    await state.update_data({HELD: None})
+    await write(state, WaitingQuestionData(waiting_held=None))
     await query.answer()
     request_id, text = callback_data.request_id, str(held["text"])
     attachments = tuple(held.get("attachments") or ())

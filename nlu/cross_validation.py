@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.model_selection import StratifiedKFold
 
+from nlu.confidence import sureness
 from nlu.embedded.model import SEED, train
+from nlu.interface import ParseResult
 from nlu.ranking import decide
 from nlu.taxonomy import OUT_OF_DOMAIN, coarse_group, split_trained_intent
 from nlu.training_data import TRAINING_DATA_DIR, TrainingData, load_training_data
@@ -41,7 +43,7 @@ class HeldOut:
     text: str
     label: str  # coarse group of the example's trained intent
     predicted: str  # coarse group of the prediction
-    confidence: float  # the parse's specialty confidence
+    confidence: float  # the parse's sureness (nlu.confidence.sureness)
 
 
 def coarse_label(trained_intent: str) -> str:
@@ -64,13 +66,14 @@ def cross_validate(data: TrainingData, composed: set[str], folds: int = 5) -> li
         model = train(fold)
         for i in test_rows:
             ranking, _ = model.analyse(examples[i].text)
-            _, specialty = decide(ranking)
+            intent, specialty = decide(ranking)
+            parsed = ParseResult(examples[i].text, intent, specialty)
             held.append(
                 HeldOut(
                     examples[i].text,
                     coarse_label(examples[i].intent),
                     coarse_group(specialty.code),
-                    specialty.confidence,
+                    sureness(parsed),
                 )
             )
     return held

@@ -14,10 +14,15 @@ class Intent:
 
 @dataclass(frozen=True, slots=True)
 class Specialty:
-    """A taxonomy code of PRODUCT.md; ``code`` is None when the text is not an agricultural problem."""
+    """A taxonomy code of PRODUCT.md; ``code`` is None when the text is not an agricultural problem.
+
+    ``sureness`` is the summed confidence of the code's coarse group (of no problem at all when ``code``
+    is None): what the intake's confirmation is decided on (nlu.confidence). None where a parse was made
+    by hand without a ranking; the confidence stands for it then."""
 
     code: str | None
     confidence: float
+    sureness: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,11 @@ BIN=.venv/bin
 export PATH="$PWD/$BIN:$PATH"
 PG_TEST_URL=${PG_TEST_URL:-postgresql+asyncpg://postgres@127.0.0.1:5432/test}
 
-echo "== checks (ruff, mypy)"
+echo "== checks (ruff, mypy, the import layers)"
 ruff check .
 ruff format --check .
 mypy .
+lint-imports --no-cache
 
 echo "== services"
 scripts/services.sh

@@ -1,9 +1,9 @@
 """Every call to Telegram is tried again when Telegram, not the request, failed: a reply included.
 
-A reply (message.answer, query.answer, an edit) used to get one try: one 429 or one 502 from Telegram
-turned the answer into the generic error, and three in a row left the person with nothing. Pushes had
-their own retry loop (bot.outbound); now the session does it once for every call, and bot.outbound
-only sorts what is left after these tries (blocked recipient, or Telegram still unreachable).
+With one try, one 429 or one 502 from Telegram would turn a reply (message.answer, query.answer, an
+edit) into the generic error, and three in a row would leave the person with nothing. So the session
+tries again, once for every call, replies and pushes alike, and bot.outbound only sorts what is left
+after these tries (blocked recipient, or Telegram still unreachable).
 
 What is tried again, and for how long:
 - 429 Too Many Requests: wait the `retry_after` Telegram names, as long as the waits stay within

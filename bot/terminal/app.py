@@ -7,9 +7,10 @@ import itertools
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from aiogram import Router
 from aiogram.fsm.storage.base import BaseStorage
 
 from bot.deps import BotDeps
@@ -35,6 +36,7 @@ def _read_lines(source: TextIO, loop: asyncio.AbstractEventLoop, queue: asyncio.
 
 async def run_terminal(
     deps: BotDeps,
+    routers: Sequence[Router],
     *,
     source: TextIO = sys.stdin,
     write: Callable[[str], None] = print,
@@ -42,8 +44,8 @@ async def run_terminal(
     storage: BaseStorage | None = None,
     kept: KeptScreen | None = None,
 ) -> None:
-    """`storage` keeps the conversations' forms and `kept` the last keyboards; both only in memory
-    (lost at /quit) when not given."""
+    """`routers`: the conversations (dialogs.routers). `storage` keeps the conversations' forms and
+    `kept` the last keyboards; both only in memory (lost at /quit) when not given."""
     interactive = source.isatty()
     personas = demo_personas()
     names = {p.user_id: p.label for p in personas}
@@ -60,7 +62,7 @@ async def run_terminal(
     bot = create_bot(OFFLINE_TOKEN, session=session)
     channel = TerminalChannel(
         bot,
-        create_dispatcher(deps, storage=storage),
+        create_dispatcher(deps, routers, storage=storage),
         session,
         personas,
         write=write,

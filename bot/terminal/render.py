@@ -17,7 +17,7 @@ from aiogram.methods import (
 )
 from aiogram.types import InlineKeyboardMarkup, InputFile, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
-from jingfu.terminal_text import lines, one_line
+from render.terminal_text import lines, one_line
 
 BOLD, RESET = "\033[1m", "\033[0m"
 _BOLD_TAGS = re.compile(r"<(/?)(?:b|strong)\b[^>]*>", re.IGNORECASE)

@@ -63,9 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     try:
         code = func(args)
-    except CliError as exc:  # may quote what was typed or stored: escaped (jingfu.terminal_text)
+    except CliError as exc:  # may quote what was typed or stored: escaped (render.terminal_text)
         from jingfu.log_setup import redact
-        from jingfu.terminal_text import one_line
+        from render.terminal_text import one_line
 
         # and may quote a library's error naming the Bot API URL: redacted (jingfu.log_setup)
         print(f"jingfu: error: {one_line(redact(str(exc)))}", file=sys.stderr)
@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if message is None:
             raise  # not the database's state: a bug, and its traceback is what fixes it
         from jingfu.log_setup import redact
-        from jingfu.terminal_text import one_line
+        from render.terminal_text import one_line
 
         print(f"jingfu: error: {one_line(redact(message))}", file=sys.stderr)
         return 2

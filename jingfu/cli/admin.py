@@ -24,7 +24,7 @@ from core.scope import CITY_SYSTEM
 from jingfu.cli.admin_serve import register_serve
 from jingfu.cli.arguments import row_id, whole_number
 from jingfu.cli.errors import CliError
-from jingfu.runtime import run_with_uow
+from jingfu.cli.runtime import run_with_uow
 from storage.enums import AdminRole
 from storage.uow import UnitOfWork
 

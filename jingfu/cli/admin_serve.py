@@ -34,7 +34,7 @@ def admin_settings() -> AdminSettings:
 async def telegram_photos() -> AsyncIterator[PhotoSource | None]:
     """Farmers' photos fetched through the Bot API with TELEGRAM_BOT_TOKEN (TELEGRAM_API_BASE too),
     on a client session of their own, closed after; None without a token (the API answers 503)."""
-    from jingfu.cli.run import checked_api_base, checked_token
+    from jingfu.cli.bot_token import checked_api_base, checked_token
 
     settings = load_bot_settings()
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():

@@ -6,7 +6,7 @@ import argparse
 import re
 from collections.abc import Callable
 
-from jingfu.terminal_text import one_line
+from render.terminal_text import one_line
 
 # Every id column is INTEGER (storage/models, tests/cli/test_malformed_arguments.py holds it): int4 on
 # PostgreSQL. A larger id is not "not found" there but an error of the database, so it never gets there.

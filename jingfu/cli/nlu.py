@@ -12,7 +12,7 @@ from typing import Any
 
 from jingfu.cli.arguments import positive_seconds, whole_number
 from jingfu.cli.errors import CliError
-from jingfu.terminal_text import json_line
+from render.terminal_text import json_line
 
 ENGINES = ("embedded", "rasa")
 
@@ -99,7 +99,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 async def _predict(args: argparse.Namespace, texts: list[str]) -> list[tuple[str, float]]:
-    """Each text's coarse group and the parse's specialty confidence."""
+    """Each text's coarse group and the parse's sureness (nlu.confidence.sureness)."""
+    from nlu.confidence import sureness
     from nlu.rasa_client import RasaUnavailable, parse_many
     from nlu.taxonomy import coarse_group
 
@@ -112,7 +113,7 @@ async def _predict(args: argparse.Namespace, texts: list[str]) -> list[tuple[str
         raise CliError(f"Rasa at {_rasa_url(args)} did not answer: {exc}") from exc
     finally:
         await engine.close()
-    return [(coarse_group(r.specialty.code), r.specialty.confidence) for r in results]
+    return [(coarse_group(r.specialty.code), sureness(r)) for r in results]
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -143,7 +144,8 @@ def _threshold_line(confidences: list[float], correct: list[bool]) -> str:
 
     kept = above(confidences, correct, CONFIRMATION_THRESHOLD)
     return (
-        f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f}: {kept.precision:.1%} right above it "
+        f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f} on sureness (the coarse group's confidence): "
+        f"{kept.precision:.1%} right above it "
         f"(goal {TARGET_PRECISION:.0%}), covering {kept.coverage:.1%} of the questions ({kept.count})"
     )
 
@@ -182,7 +184,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     target = cross_validated_target(report.accuracy)
     chosen = choose_threshold(confidences, correct, target)
     print(
-        f"chosen threshold {chosen.threshold:.2f} (asked {target:.1%} right above it): "
+        f"chosen threshold {chosen.threshold:.2f} on sureness (asked {target:.1%} right above it): "
         f"{chosen.precision:.1%} right above it, covering {chosen.coverage:.1%}"
     )
     current = above(confidences, correct, CONFIRMATION_THRESHOLD)
@@ -190,6 +192,9 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         f"committed threshold {CONFIRMATION_THRESHOLD:.2f} (nlu/confidence.py): "
         f"{current.precision:.1%} right above it, covering {current.coverage:.1%}"
     )
+    if round(chosen.threshold, 2) != round(CONFIRMATION_THRESHOLD, 2):
+        # Only the number is committed: the sureness itself comes from the ranking both engines give.
+        print(f"to use it: set CONFIRMATION_THRESHOLD = {chosen.threshold:.2f} in nlu/confidence.py")
     return 0
 
 

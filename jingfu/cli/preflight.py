@@ -1,9 +1,9 @@
 """What `jingfu run` and `jingfu shell` check before they take any update.
 
-A database that is down or behind, a malformed REDIS_URL, a Redis that is down: each used to be found
-by the first farmer's message (then by every message, each answered "something went wrong"), and a
-malformed REDIS_URL ended in a traceback. All are the operator's to fix, so all are said in one line
-at start (jingfu.cli.database_errors words the database's).
+A database that is down or behind, a malformed REDIS_URL, a Redis that is down: unchecked, each
+would be found by the first farmer's message (then by every message, each answered "something went
+wrong"). All are the operator's to fix, so all are said in one line at start, never as a traceback
+(jingfu.cli.database_errors words the database's).
 """
 
 from __future__ import annotations

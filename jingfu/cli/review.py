@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypeVar
 from jingfu.cli.arguments import row_id
 from jingfu.cli.errors import CliError
 from jingfu.cli.words import catalog_name, local_time, say
-from jingfu.terminal_text import one_line
+from render.terminal_text import one_line
 
 # The core, the database and their libraries are imported by the command that runs, not here:
 # `jingfu review --help` builds this parser, and must not wait for them (tests/cli/test_startup.py).
@@ -115,7 +115,7 @@ def _token(args: argparse.Namespace) -> str | None:
 def _as_staff(args: argparse.Namespace, work: Callable[[UnitOfWork, Staff], Awaitable[T]]) -> T:
     from core import review
     from core.scope import CITY_SYSTEM  # the local operator
-    from jingfu.runtime import run_with_uow
+    from jingfu.cli.runtime import run_with_uow
 
     token = _token(args)
 

@@ -3,7 +3,7 @@
 The same use case as the API's `GET /api/v1/requests/{id}` (core.request_detail): the farmer's whole
 text with screening's hits, what the NLU read, the expert, the service object and its voucher, the
 claim, the timeline, the thread and the reviewers' notes. Everything a person typed is escaped
-(jingfu.terminal_text.one_line), line by line.
+(render.terminal_text.one_line), line by line.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from jingfu.cli.words import catalog_name, local_time, say
-from jingfu.terminal_text import one_line
+from render.terminal_text import one_line
 
 if TYPE_CHECKING:
     from core.request_detail import RequestDetail

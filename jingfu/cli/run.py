@@ -10,46 +10,26 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import re
 
+from jingfu.cli.bot_token import checked_api_base, checked_token
 from jingfu.cli.errors import CliError
 from jingfu.log_setup import configure_logging
 from jingfu.settings import (
-    BotSettings,
     load_bot_settings,
     load_database_settings,
     load_nlu_settings,
+    load_redis_settings,
 )
 
 log = logging.getLogger(__name__)
-TOKEN_SHAPE = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
-
-
-def checked_token(settings: BotSettings) -> str:
-    token = settings.telegram_bot_token.get_secret_value().strip() if settings.telegram_bot_token else ""
-    if not token:
-        raise CliError("TELEGRAM_BOT_TOKEN is not set; put the token @BotFather gave you in the environment")
-    if not TOKEN_SHAPE.match(token):
-        # Never echo the value: a mistyped token is still mostly a secret.
-        raise CliError(
-            "TELEGRAM_BOT_TOKEN is malformed; expected <digits>:<at least 30 letters, digits, _ or ->"
-        )
-    return token
-
-
-def checked_api_base(settings: BotSettings) -> str | None:
-    base = (settings.telegram_api_base or "").strip().rstrip("/")
-    if base and not re.match(r"^https?://[^\s/]+", base):
-        raise CliError(
-            f"TELEGRAM_API_BASE must be an http(s) URL such as http://127.0.0.1:8081, not {base!r}"
-        )
-    return base or None
 
 
 async def _run(token: str, api_base: str | None) -> None:
     from admin_api.serve import PortInUse
+    from bot.factory import fsm_storage
     from bot.runner import run_polling
     from bot.wiring import bot_deps
+    from dialogs import routers
     from jingfu.cli.admin_serve import api_beside, telegram_photos
     from jingfu.cli.preflight import ready_to_serve  # Redis and Alembic: only for the bot's own command
 
@@ -60,7 +40,8 @@ async def _run(token: str, api_base: str | None) -> None:
         try:
             async with telegram_photos() as photos, api_beside(deps, photos) as url:
                 log.info("back office API at %s/api/v1", url)
-                await run_polling(token, deps, api_base=api_base, redis_url=redis_url)
+                storage = fsm_storage(redis_url, load_redis_settings())
+                await run_polling(token, deps, routers(), api_base=api_base, storage=storage)
         except PortInUse as exc:  # a server must not run half: the operator frees the port or moves it
             raise CliError(str(exc)) from None
 

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TextIO
 
 from jingfu.cli.errors import CliError
-from jingfu.terminal_text import json_line
 from nlu.screening import Screener, TermLists, builtin_lists, read_lists
 from nlu.screening.lists import ListFormatError
+from render.terminal_text import json_line
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

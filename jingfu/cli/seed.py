@@ -8,7 +8,7 @@ import asyncio
 
 from core.seed.demo import seed_demo
 from core.seed.demo_queue import seed_demo_queue
-from jingfu.runtime import run_with_uow
+from jingfu.cli.runtime import run_with_uow
 from storage.uow import UnitOfWork
 
 

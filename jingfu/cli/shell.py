@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jingfu.log_setup import configure_logging
-from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_settings
+from jingfu.settings import PROJECT_ROOT, load_database_settings, load_nlu_settings, load_redis_settings
 
 if TYPE_CHECKING:
     from bot.deps import BotDeps
@@ -31,6 +31,7 @@ async def _run(ansi: bool) -> None:
     from bot.terminal.kept_screen import KeptScreen
     from bot.terminal.state_file import FileStorage, state_file_for
     from bot.wiring import bot_deps
+    from dialogs import routers
     from jingfu.cli.preflight import ready_to_serve
 
     database = load_database_settings()
@@ -38,13 +39,13 @@ async def _run(ansi: bool) -> None:
     # Forms survive leaving the shell, as a Telegram chat survives the bot: in Redis when the bot
     # is configured with it, otherwise in a file beside the database.
     state_file, mark = state_file_for(database.database_url, VAR)
-    storage = fsm_storage(redis_url) if redis_url else FileStorage(state_file, mark)
+    storage = fsm_storage(redis_url, load_redis_settings()) if redis_url else FileStorage(state_file, mark)
     # The buttons on screen are kept beside the forms: quitting half-way must not strand the user.
     kept = KeptScreen(state_file.with_name(state_file.name.replace("shell-state", "shell-screen")), mark)
     async with bot_deps(database, load_nlu_settings()) as deps, AsyncExitStack() as beside:
         try:
             await _serve_the_api(beside, deps)
-            await run_terminal(deps, ansi=ansi, storage=storage, kept=kept)
+            await run_terminal(deps, routers(), ansi=ansi, storage=storage, kept=kept)
         finally:
             await storage.close()
 

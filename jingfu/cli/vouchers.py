@@ -12,7 +12,7 @@ import asyncio
 
 from core.scope import CITY_SYSTEM
 from core.voucher_desk import expire_year
-from jingfu.runtime import run_with_uow
+from jingfu.cli.runtime import run_with_uow
 from storage.types import utcnow
 from storage.uow import UnitOfWork
 

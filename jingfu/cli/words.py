@@ -1,7 +1,7 @@
 """What `jingfu review` prints, in the configured language: Chinese for county staff, English second.
 
 `JINGFU_LANGUAGE` is `zh_CN` (the default, as the bot's) or `en`. The names of statuses and service
-modes come from the bot's own catalog (bot/locales), so the terminal and the bot say them alike.
+modes come from the bot's own catalog (render/locales), so the terminal and the bot say them alike.
 Messages of the core's rules (a refusal, a missing object) stay as the core words them.
 """
 
@@ -146,7 +146,7 @@ def say(key: str, /, **values: object) -> str:
 
 @cache
 def _catalog() -> dict[str, dict[str, str]]:
-    from bot.i18n import Catalog
+    from render.i18n import Catalog
 
     return Catalog.load().messages
 

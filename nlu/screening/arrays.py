@@ -4,6 +4,7 @@ the pause of the garbage collector while a batch is checked."""
 from __future__ import annotations
 
 import gc
+import operator
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from itertools import chain
@@ -13,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlu.screening import words
+from nlu.screening.model import Term
 
 _Array = npt.NDArray[Any]
 
@@ -109,3 +111,11 @@ def objects(values: Iterable[object], count: int) -> _Array:
     """An object array of the values, kept as they are (``np.array`` would make strings of str
     enums, and arrays of tuples)."""
     return np.fromiter(values, dtype=object, count=count)
+
+
+def term_columns(terms: list[Term]) -> tuple[_Array, ...]:
+    """The texts, categories and actions of the terms (what a Hit carries), as three object arrays."""
+    return tuple(objects(map(operator.itemgetter(i), terms), len(terms)) for i in range(_HIT_TERM_FIELDS))
+
+
+_HIT_TERM_FIELDS = 3  # text, category, action: the Term fields a Hit repeats

@@ -12,19 +12,17 @@ import numpy as np
 import numpy.typing as npt
 
 from nlu.screening import contact, farm, words
-from nlu.screening.arrays import LONGER_SHAPE_SHIFT, common_pair, member, objects, run_edges
+from nlu.screening.arrays import LONGER_SHAPE_SHIFT, common_pair, member, objects, run_edges, term_columns
+from nlu.screening.candidates import Candidate
 from nlu.screening.farm import inside_farm_word
 from nlu.screening.fold import FoldedBatch
 from nlu.screening.judge import as_read, split_on_purpose
-from nlu.screening.model import Action, Hit, ScreeningResult, Term, Verdict, build_all
-from nlu.screening.patterns import Entry
-from nlu.screening.text_by_text import (
-    Candidate,
-)
+from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, build_all
+from nlu.screening.patterns import Entry, farmable
 from nlu.screening.views import PlainView
 
-if TYPE_CHECKING:  # the screener builds the rows; they read its pattern tables
-    from nlu.screening.screener import Screener
+if TYPE_CHECKING:  # the screener builds the rows; they read its term index
+    from nlu.screening.index import TermIndex
 
 _Array = npt.NDArray[Any]
 
@@ -48,8 +46,8 @@ class BatchRows:
     rows at once (allow-list, latin boundaries, word edges, farm words, overlaps); only rows that a
     cheap test cannot decide meet the Python rules one by one."""
 
-    def __init__(self, screener: Screener, texts: list[str], batch: FoldedBatch) -> None:
-        self.screener = screener
+    def __init__(self, index: TermIndex, texts: list[str], batch: FoldedBatch) -> None:
+        self.index = index
         self.texts = texts
         self.batch = batch
         count = len(texts)
@@ -81,14 +79,14 @@ class BatchRows:
         index, start, end = found[:, 0], found[:, 1], found[:, 2]
         number = np.searchsorted(self.fend, start, side="right")
         ostart, oend = self.original(start, end)
-        screener = self.screener
-        allowed = screener._p_allowed[index]
+        term_index = self.index
+        allowed = term_index.allowed_patterns[index]
         if allowed.any():
             self.allowed = AllowedSpans(
                 start[allowed], end[allowed], ostart[allowed], oend[allowed], self.batch
             )
-        listed = (screener._p_strength[index] > 0) & ~screener.dropped_patterns()[index]
-        two = np.flatnonzero(listed & screener._p_two[index])
+        listed = (term_index.strength[index] > 0) & ~term_index.dropped_patterns()[index]
+        two = np.flatnonzero(listed & term_index.two_chinese[index])
         if len(two):
             straddling = two[self._straddling(start[two], end[two], number[two], index[two])]
             # (a two-character hit written apart with a symbol is one word split on purpose)
@@ -99,9 +97,9 @@ class BatchRows:
                 listed[i] = split_on_purpose(joined[int(ostart[i]) + 1 : int(oend[i]) - 1])
         if self.allowed is not None:
             # A two-character hit sharing one character with an allowed word (judge.crosses_farm_word)
-            two = np.flatnonzero(listed & screener._p_two[index] & screener._p_farmable[index])
+            two = np.flatnonzero(listed & term_index.two_chinese[index] & term_index.farmable[index])
             listed[two[self.allowed.crossed_at(start[two] + 1)]] = False
-        common = np.flatnonzero(listed & screener.common_patterns()[index])
+        common = np.flatnonzero(listed & term_index.common_patterns()[index])
         if len(common):
             inside = self._inside_longer(start[common], end[common], number[common], index[common])
             listed[common[inside]] = False
@@ -112,7 +110,7 @@ class BatchRows:
         with a pair of characters across an edge that some word more common than the hit holds
         (``words.crossing_pairs``, most hits have none) need their words looked up."""
         points = self.batch.folded_points
-        own = self.screener._two_frequencies()[index]
+        own = self.index.two_frequencies()[index]
         # (at the batch's edges the pair is made of whatever character wraps around: a hit too many
         # is looked up, none is missed)
         across = common_pair(points[start - 1], points[start], own) | common_pair(
@@ -123,13 +121,13 @@ class BatchRows:
         if not len(check):
             return straddling
         start, end, number = start[check], end[check], number[check]
-        reach = words._LONGEST - 1
+        reach = words.LONGEST - 1
         left = np.maximum(start - reach, self.fstart[number])
         right = np.minimum(end + reach, self.fend[number])
         if self.allowed is not None:
             left = np.maximum(left, self.allowed.folded_end_before(start))
             right = np.minimum(right, self.allowed.folded_start_after(end))
-        folded, straddles = self.batch.text, words._straddles
+        folded, straddles = self.batch.text, words.straddles_window
         straddling[check] = [
             straddles(folded[a:b], s - a, e - a)
             for a, b, s, e in zip(left.tolist(), right.tolist(), start.tolist(), end.tolist(), strict=True)
@@ -142,14 +140,14 @@ class BatchRows:
         code of the characters there is looked up among those of the longer words that hold the
         hit's word (``Screener.common_words``). The longer word stays inside the text and out of
         allowed words."""
-        common, codes = self.screener.common_words()
+        common, codes = self.index.common_words()
         shape = common[index] << 4
         points, last = self.batch.folded_points, len(self.batch.folded_points) - 1
         left, right = self.fstart[number], self.fend[number]
         if self.allowed is not None:
             left = np.maximum(left, self.allowed.folded_end_before(start))
             right = np.minimum(right, self.allowed.folded_start_after(end))
-        room = words._LONGEST - (end - start)
+        room = words.LONGEST - (end - start)
         inside = np.zeros(len(start), dtype=np.bool_)
         for before, after in ((1, 0), (0, 1), (2, 0), (1, 1), (0, 2)):
             fits = (before + after <= room) & (start - before >= left) & (end + after <= right)
@@ -186,7 +184,7 @@ class BatchRows:
     @cached_property
     def run_classes(self) -> _Array:
         """Per folded character: a latin letter, a digit (of ``contact.DIGITS``) or neither."""
-        return np.take(self.screener._run_classes, self.batch.folded_points)  # faster than indexing
+        return np.take(self.index.run_classes, self.batch.folded_points)  # faster than indexing
 
     def url_hinted(self) -> list[int]:
         """The texts that ``contact.URL_HINT`` finds something in (a dot between letters or digits)."""
@@ -198,7 +196,7 @@ class BatchRows:
         """Where ``contact.URL_HINT`` finds a dot in the joined texts."""
         points = self.batch.points
         dots = np.flatnonzero(points[1:-1] == ord(".")) + 1
-        alnum = self.screener._ascii_alnum
+        alnum = self.index.ascii_alnum
         return dots[alnum[points[dots - 1]] & alnum[points[dots + 1]]]
 
     def addresses(self) -> dict[int, list[tuple[int, int, contact.Term]]]:
@@ -220,7 +218,7 @@ class BatchRows:
         offsets = np.cumsum(sizes) - sizes
         at = np.repeat(self.ostart[numbers] - offsets, sizes) + np.arange(int(sizes.sum()))
         points = self.batch.points
-        address = np.take(self.screener._address_chars, np.take(points, np.minimum(at, len(points) - 1)))
+        address = np.take(self.index.address_chars, np.take(points, np.minimum(at, len(points) - 1)))
         address &= at < len(points)
         edges = run_edges(address)
         run_starts, run_ends = edges[0::2], edges[1::2]
@@ -248,7 +246,7 @@ class BatchRows:
             self.extra.append(candidate.entry)
 
     def results(self) -> list[ScreeningResult]:
-        screener, texts = self.screener, self.texts
+        term_index, texts = self.index, self.texts
         rows = self._rows()
         if rows is None:
             return build_all(ScreeningResult, texts, [Verdict.CLEAN] * len(texts), [()] * len(texts))
@@ -257,7 +255,7 @@ class BatchRows:
         if self.allowed is not None:
             keep &= ~(self.allowed.covers(ostart, oend) & ~advise)
         self._drop_farm_words(keep, farmable, number, ostart, oend, ref)
-        terms = screener._plain_terms
+        terms = term_index.plain_terms
         if self.extra:
             extra = term_columns([entry.term for entry in self.extra])
             terms = tuple(np.concatenate(pair) for pair in zip(terms, extra, strict=True))
@@ -299,16 +297,16 @@ class BatchRows:
         characters deleted inside, and those of patterns that are not their term as written or
         begin with a digit (``Screener.p_judged``). Rows it leaves out are unkept; a row it reads
         as the word as written takes that span."""
-        screener = self.screener
-        count = len(screener._plain_keys)
+        term_index = self.index
+        count = len(term_index.plain_keys)
         plain = ref < count
         at = np.where(plain, ref, 0)
-        asked = keep & (~plain | (oend - ostart != screener._p_length[at]) | screener.p_judged[at])
+        asked = keep & (~plain | (oend - ostart != term_index.lengths[at]) | term_index.judged[at])
         (rows,) = np.nonzero(asked)
         if not len(rows):
             return
         texts, offsets = self.texts, self.ostart
-        fold_char, unjudged = screener._fold_char, screener.unjudged
+        fold_char, unjudged = term_index.fold_char, term_index.unjudged
         term_text, category, action = (column[ref[rows]].tolist() for column in terms)
         for row, n, r_start, r_end, t, c, a in zip(
             rows.tolist(),
@@ -336,19 +334,19 @@ class BatchRows:
         the sender wrote as the pattern is, no character deleted or changed by folding: their text
         is the pattern itself. Only the others are sliced, from the texts themselves (in the joined
         texts line breaks are spaces)."""
-        screener = self.screener
-        keys = screener._plain_keys
+        term_index = self.index
+        keys = term_index.plain_keys
         # Plain hits as long as their pattern (nothing deleted), then those whose characters all
         # fold to themselves.
         (plain,) = np.nonzero(refs < len(keys))
-        plain = plain[oend[plain] - ostart[plain] == screener._p_length[refs[plain]]]
+        plain = plain[oend[plain] - ostart[plain] == term_index.lengths[refs[plain]]]
         same = np.zeros(len(refs), dtype=np.bool_)
         if len(plain):
             sizes = oend[plain] - ostart[plain]
             firsts = np.cumsum(sizes) - sizes
             at = np.repeat(ostart[plain] - firsts, sizes) + np.arange(int(sizes.sum()))
             code = np.take(self.batch.points, at)
-            folds_to_itself = np.take(screener._tables.canonical, code) == code
+            folds_to_itself = np.take(term_index.tables.canonical, code) == code
             same[plain[np.logical_and.reduceat(folds_to_itself, firsts)]] = True
         matched = np.empty(len(refs), dtype=object)
         matched[same] = keys[refs[same]]
@@ -360,7 +358,7 @@ class BatchRows:
 
     def _rows(self) -> tuple[_Array, ...] | None:
         """All rows (plain matches first, then the others) with what the checks need of each pattern."""
-        screener = self.screener
+        term_index = self.index
         parts = []
         if self.plain is not None:
             number, ostart, oend, index = self.plain
@@ -370,15 +368,15 @@ class BatchRows:
                     ostart,
                     oend,
                     index,
-                    screener._p_strength[index],
-                    screener._p_advise[index],
-                    screener._p_single[index],
-                    screener._p_farmable[index],
+                    term_index.strength[index],
+                    term_index.advise[index],
+                    term_index.single_ascii[index],
+                    term_index.farmable[index],
                 )
             )
         if self.extra:
             extra = np.array(self.extra_rows, dtype=np.int64)
-            first = len(screener._plain.entries)
+            first = len(term_index.plain.entries)
             parts.append(
                 (
                     extra[:, 0],
@@ -400,7 +398,7 @@ class BatchRows:
     def _stand_alone(self, number: _Array, ostart: _Array, oend: _Array, single: _Array) -> _Array:
         """Latin letters and digits of a hit must not run on into the text's own (ass in class); a
         one-character latin or digit term must stand alone."""
-        points, classes = self.batch.points, self.screener._point_class
+        points, classes = self.batch.points, self.index.point_class
         last_point = len(points) - 1
         first = classes[points[ostart]]
         last = classes[points[oend - 1]]
@@ -417,21 +415,21 @@ class BatchRows:
         rows = np.flatnonzero(keep & farmable)
         if not len(rows):
             return
-        pesticide = self.screener._pesticide_shaped(ref[rows], self.extra)
+        pesticide = self.index.pesticide_shaped_patterns(ref[rows], self.extra)
         keep[rows[pesticide]] = False
         rows = rows[~pesticide]
-        ends = self.screener._farm_word_ends
+        ends = self.index.farm_word_ends
         if ends is not None:
             # Only an all-Chinese hit can be inside a farm word, and only with a farm-word ending
             # near its end: its own last character (then the word starts before it), or one up
-            # to farm._REACH after it with nothing but Chinese between.
-            points, chinese = self.batch.points, self.screener._chinese
+            # to farm.REACH after it with nothing but Chinese between.
+            points, chinese = self.batch.points, self.index.chinese
             last_point = len(points) - 1
             start, end = ostart[rows], oend[rows]
             whole = chinese[points[start]] & chinese[points[end - 1]]
             near = ends[points[end - 1]] & (start > self.ostart[number[rows]]) & chinese[points[start - 1]]
             run_on = np.ones(len(rows), dtype=np.bool_)
-            for step in range(farm._REACH):
+            for step in range(farm.REACH):
                 at = np.minimum(end + step, last_point)
                 run_on &= chinese[points[at]] & (end + step <= last_point)
                 near |= run_on & ends[points[at]]
@@ -444,8 +442,8 @@ class BatchRows:
         if self.allowed is not None:
             left = np.maximum(left, self.allowed.original_end_before(ostart[rows]))
         # farm.chinese_run of each hit's window: the run of Chinese around an all-Chinese hit,
-        # at most 2 characters before it and farm._REACH after it.
-        points, chinese = self.batch.points, self.screener._chinese
+        # at most 2 characters before it and farm.REACH after it.
+        points, chinese = self.batch.points, self.index.chinese
         last_point = len(points) - 1
         start, end = ostart[rows], oend[rows]
         sizes = end - start
@@ -457,7 +455,7 @@ class BatchRows:
             on = (run_start == start - back + 1) & (start - back >= left) & chinese[points[start - back]]
             run_start[on] = start[on] - back
         run_end = end.copy()
-        for step in range(farm._REACH):
+        for step in range(farm.REACH):
             on = (run_end == end + step) & (end + step < right)
             on &= chinese[points[np.minimum(end + step, last_point)]]
             run_end[on] = end[on] + step + 1
@@ -562,14 +560,6 @@ class AllowedSpans:
         return tuple((starts[i] - offset, ends[i] - offset) for i in range(first, last))
 
 
-def term_columns(terms: list[Term]) -> tuple[_Array, ...]:
-    """The texts, categories and actions of the terms (what a Hit carries), as three object arrays."""
-    return tuple(objects(map(operator.itemgetter(i), terms), len(terms)) for i in range(_HIT_TERM_FIELDS))
-
-
-_HIT_TERM_FIELDS = 3  # text, category, action: the Term fields a Hit repeats
-
-
 def verdict_table() -> _Array:
     """The verdict of a text by the strength of its strongest hit (0: it has none)."""
     verdicts = [Verdict.CLEAN] * (max(action.strength for action in Action) + 1)
@@ -579,13 +569,3 @@ def verdict_table() -> _Array:
 
 
 VERDICTS = verdict_table()
-
-
-def farmable(entry: Entry | None) -> bool:
-    """Whether the farm-word rules apply to hits of the entry (not to advice, not to contact details)."""
-    return (
-        entry is not None
-        and entry.term.action is not Action.ADVISE
-        and entry.term.category != contact.CATEGORY
-        and not entry.term.exact
-    )

@@ -29,7 +29,7 @@ _CLASS_END = re.compile("(?:威|磷|隆|菊酯|乐果|螨醇|虫腈|菌灵|草�
 _CHEMISTRY = re.compile("[杀灭克抗除治虫螨菌草鼠螟蚜蝇甲乙丙丁戊苯氯氟溴硫磷氰肟胺酰醚效害多百敌稻棉]")
 CHINESE = ("\u4e00", "\u9fff")  # the first and last character of a run of Chinese here
 _CHINESE = re.compile(f"[{CHINESE[0]}-{CHINESE[1]}]+")
-_REACH = 4  # characters a farm word may run on past the hit
+REACH = 4  # characters a farm word may run on past the hit
 
 
 def pesticide_shaped(term: str) -> bool:
@@ -45,14 +45,14 @@ def pesticide_shaped(term: str) -> bool:
 def inside_farm_word(run: str, start: int, end: int, allowed: tuple[tuple[int, int], ...] = ()) -> bool:
     """Whether ``run[start:end]`` lies strictly inside a longer word of ``run`` shaped like a farm
     word: one that starts at most two characters before it and ends in a farm ending at most
-    ``_REACH`` characters after it (or at its end, after a chemistry character: 甲哌啶).
+    ``REACH`` characters after it (or at its end, after a chemistry character: 甲哌啶).
 
     ``allowed``: the spans of allowed words that start at or after ``end``. An allowed word is a
     word of its own, so the farm word may not reach into one (冰毒|杀虫剂 is no pest word) — unless
     the allowed word is a piece of the farm ending itself: 病毒 in 东格鲁|病毒病 belongs to the
     ending 病毒病, and cutting the run there left 东格鲁 blocked for its 格鲁. The hit and an
     allowed word that is the whole ending right after it (政府|乐果, the pesticide) are two words."""
-    for right in range(end, min(len(run), end + _REACH) + 1):
+    for right in range(end, min(len(run), end + REACH) + 1):
         for left in range(max(0, start - 2), start + 1):
             if (left, right) == (start, end):
                 continue
@@ -77,7 +77,17 @@ def inside_farm_word(run: str, start: int, end: int, allowed: tuple[tuple[int, i
 def chinese_run(text: str, start: int, end: int) -> tuple[str, int, int] | None:
     """The run of Chinese characters around ``text[start:end]`` (the span within it), if the span
     is all Chinese."""
-    for match in _CHINESE.finditer(text, max(0, start - 2), min(len(text), end + _REACH)):
+    for match in _CHINESE.finditer(text, max(0, start - 2), min(len(text), end + REACH)):
         if match.start() <= start and end <= match.end():
             return match.group(), start - match.start(), end - match.start()
     return None
+
+
+def farm_word_endings() -> frozenset[str] | None:
+    """The characters that end a farm word (the last characters of farm.py's endings), or None when
+    the endings are not a plain list of words (then every hit meets the farm rules)."""
+    endings = "|".join((_DISEASE, _PEST, _PESTICIDE))
+    alternatives = endings.split("|")
+    if _FARM_WORD_END.pattern != f"(?:{endings})$" or any(not a or re.escape(a) != a for a in alternatives):
+        return None
+    return frozenset(a[-1] for a in alternatives)

@@ -158,7 +158,7 @@ def _canonical(char: str, t2s: dict[str, str]) -> str:
     return "".join(_FINANCIAL_NUMERALS.get(c, t2s.get(c, c)) for c in folded)
 
 
-def _cache_file() -> Path:
+def cache_file() -> Path:
     """Where the computed tables are kept between processes, keyed by what they are computed from."""
     versions = "|".join(
         [
@@ -177,7 +177,7 @@ def _cache_file() -> Path:
 def fold_tables() -> FoldTables:
     """The tables, computed once per machine (about 0.5 s: Unicode data and OpenCC) and then read
     from ``~/.cache/jingfu`` (a few milliseconds); an unwritable cache only costs the computing."""
-    path = _cache_file()
+    path = cache_file()
     try:
         with np.load(path) as stored:
             changed, targets, noise = stored["changed"], stored["targets"], stored["noise"]

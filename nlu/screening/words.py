@@ -25,11 +25,11 @@ import jieba
 import numpy as np
 import numpy.typing as npt
 
-_LONGEST = 4  # dictionary words up to this long are considered across an edge
+LONGEST = 4  # dictionary words up to this long are considered across an edge
 
 
 @cache
-def _frequencies() -> dict[str, int]:
+def frequencies_table() -> dict[str, int]:
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
@@ -42,18 +42,18 @@ def straddles_words(text: str, start: int, end: int, known_words: Sequence[tuple
     ``known_words`` are spans already known to be words (allowed words): a crossing word may not
     reach into one, so an allowed word never swallows a listed word next to it.
     """
-    left = max([start - _LONGEST + 1, 0, *(e for s, e in known_words if e <= start)])
-    right = min([end + _LONGEST - 1, len(text), *(s for s, e in known_words if s >= end)])
-    return _straddles(text[left:right], start - left, end - left)
+    left = max([start - LONGEST + 1, 0, *(e for s, e in known_words if e <= start)])
+    right = min([end + LONGEST - 1, len(text), *(s for s, e in known_words if s >= end)])
+    return straddles_window(text[left:right], start - left, end - left)
 
 
 @lru_cache(maxsize=1 << 16)  # the same neighbourhoods recur across messages (common phrases)
-def _straddles(window: str, start: int, end: int) -> bool:
-    frequencies = _frequencies()
+def straddles_window(window: str, start: int, end: int) -> bool:
+    frequencies = frequencies_table()
     own = frequencies.get(window[start:end]) or 0
     for edge in (start, end):
-        for i in range(max(0, edge - _LONGEST + 1), edge):
-            for j in range(edge + 1, min(len(window), i + _LONGEST) + 1):
+        for i in range(max(0, edge - LONGEST + 1), edge):
+            for j in range(edge + 1, min(len(window), i + LONGEST) + 1):
                 if (i, j) != (start, end) and (frequencies.get(window[i:j]) or 0) > own:
                     return True
     return False
@@ -61,14 +61,14 @@ def _straddles(window: str, start: int, end: int) -> bool:
 
 @cache
 def crossing_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Every pair of neighbouring characters in a dictionary word of 2 to ``_LONGEST`` characters
+    """Every pair of neighbouring characters in a dictionary word of 2 to ``LONGEST`` characters
     (as ``first << 21 | second``, code points needing 21 bits), sorted, and the highest frequency
     of such a word that holds it. A word that runs across an edge of a hit holds the pair of
     characters either side of that edge: where that pair is in no word more common than the hit,
     no word straddles that edge."""
-    frequencies = _frequencies()
+    frequencies = frequencies_table()
     # jieba also lists every prefix of its words, with frequency 0: those are no words.
-    found = [(word, count) for word, count in frequencies.items() if count > 0 and 2 <= len(word) <= _LONGEST]
+    found = [(word, count) for word, count in frequencies.items() if count > 0 and 2 <= len(word) <= LONGEST]
     points = np.frombuffer("\n".join(word for word, _ in found).encode("utf-32-le"), dtype=np.uint32)
     points = points.astype(np.int64)
     lengths = np.fromiter((len(word) for word, _ in found), dtype=np.int64, count=len(found))
@@ -86,7 +86,7 @@ def crossing_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
 
 
 def frequency(word: str) -> int:
-    return _frequencies().get(word) or 0
+    return frequencies_table().get(word) or 0
 
 
 # Common words. On the Zipf scale (log10 of a word's frequency per billion words; van Heuven et
@@ -108,7 +108,7 @@ SPLIT_WORD_ZIPF = 3.0
 
 @cache
 def _total() -> int:
-    return sum(_frequencies().values())
+    return sum(frequencies_table().values())
 
 
 def zipf_count(zipf: float) -> int:
@@ -128,38 +128,38 @@ def inside_longer_word(
     known_words: Sequence[tuple[int, int]] = (),
 ) -> bool:
     """Whether ``text[start:end]`` is part of a longer dictionary word of the text (up to
-    ``_LONGEST`` characters) that is not itself ``listed``: 政府 in 市政府, 革命 in 革命性.
+    ``LONGEST`` characters) that is not itself ``listed``: 政府 in 市政府, 革命 in 革命性.
 
     Meant for the hits of common listed words (``is_common``): where such a word is only a piece
     of a longer word, a reader reads the longer word. ``known_words`` as in ``straddles_words``:
     the longer word may not reach into an allowed word."""
-    left = max([start - _LONGEST + 1, 0, *(e for s, e in known_words if e <= start)])
-    right = min([end + _LONGEST - 1, len(text), *(s for s, e in known_words if s >= end)])
+    left = max([start - LONGEST + 1, 0, *(e for s, e in known_words if e <= start)])
+    right = min([end + LONGEST - 1, len(text), *(s for s, e in known_words if s >= end)])
     return _inside_longer(text[left:right], start - left, end - left, listed)
 
 
 def _inside_longer(window: str, start: int, end: int, listed: Container[str]) -> bool:
-    frequencies = _frequencies()
-    for i in range(max(0, end - _LONGEST), start + 1):
-        for j in range(end, min(len(window), i + _LONGEST) + 1):
+    frequencies = frequencies_table()
+    for i in range(max(0, end - LONGEST), start + 1):
+        for j in range(end, min(len(window), i + LONGEST) + 1):
             if (i, j) != (start, end) and frequencies.get(window[i:j]) and window[i:j] not in listed:
                 return True
     return False
 
 
 def in_a_word(text: str, start: int, end: int, least: int = 1) -> bool:
-    """Whether a dictionary word of 2 to ``_LONGEST`` characters of the text, with a count of at
+    """Whether a dictionary word of 2 to ``LONGEST`` characters of the text, with a count of at
     least ``least``, holds a character of ``text[start:end]``."""
-    frequencies = _frequencies()
-    for i in range(max(0, start - _LONGEST + 1), end):
-        for j in range(max(i + 2, start + 1), min(len(text), i + _LONGEST) + 1):
+    frequencies = frequencies_table()
+    for i in range(max(0, start - LONGEST + 1), end):
+        for j in range(max(i + 2, start + 1), min(len(text), i + LONGEST) + 1):
             if (frequencies.get(text[i:j]) or 0) >= least:
                 return True
     return False
 
 
 def holding_words(terms: Sequence[str]) -> list[tuple[int, int, str]]:
-    """The dictionary words of up to ``_LONGEST`` characters that hold one of the terms and are
+    """The dictionary words of up to ``LONGEST`` characters that hold one of the terms and are
     longer: (the term's index, where it starts in the word, the word). All words are searched in
     one pass over them."""
     if not terms:
@@ -179,8 +179,8 @@ def holding_words(terms: Sequence[str]) -> list[tuple[int, int, str]]:
 
 @cache
 def _joined_words() -> tuple[str, list[int]]:
-    """The dictionary words of 3 to ``_LONGEST`` characters, one a line, and where each starts."""
-    found = [word for word, count in _frequencies().items() if count > 0 and 3 <= len(word) <= _LONGEST]
+    """The dictionary words of 3 to ``LONGEST`` characters, one a line, and where each starts."""
+    found = [word for word, count in frequencies_table().items() if count > 0 and 3 <= len(word) <= LONGEST]
     starts = list(accumulate((len(word) + 1 for word in found[:-1]), initial=0))
     return "\n".join(found), starts
 

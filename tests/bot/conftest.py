@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.deps import BotDeps
-from bot.i18n import Catalog
 from core.seed.demo import seed_demo
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.screening import Screener
+from render.i18n import Catalog
 from storage.uow import UnitOfWork
 from tests.bot.harness import Harness
 

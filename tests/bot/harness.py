@@ -29,10 +29,11 @@ from aiogram.types import (
 from sqlalchemy import func, select
 
 from bot.deps import BotDeps
-from bot.factory import create_bot, create_dispatcher
+from bot.factory import create_bot
 from bot.middlewares.retry_sends import RetryPolicy
 from bot.offline_session import OfflineSession
 from bot.runner import notifier_pump
+from jingfu.bot_app import create_dispatcher
 from storage.models import ServiceRequest
 
 
@@ -214,3 +215,14 @@ def button(methods: list[TelegramMethod[Any]], predicate: Callable[[str, str], b
 
 def sent_messages(methods: list[TelegramMethod[Any]]) -> list[SendMessage]:
     return [m for m in methods if isinstance(m, SendMessage)]
+
+
+async def past_the_specialty(
+    h: Harness, user: int, sent: list[TelegramMethod[Any]]
+) -> list[TelegramMethod[Any]]:
+    """Yes to "是关于「X」的问题吗？" when the intake asks it (an unsure reading, issue 19); else `sent`.
+    For stories about what comes after: whether a text is read surely depends on the training data."""
+    offered = buttons(sent)
+    if offered and offered[0][0] in ("✅ 是", "✅ Yes") and offered[0][1].startswith("sp:"):
+        return await h.press(user, offered[0][1])
+    return sent

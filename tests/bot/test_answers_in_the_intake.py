@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from storage.models import ServiceRequest
 from tests.bot.conftest import FARMER
-from tests.bot.harness import Harness, button, buttons, texts
+from tests.bot.harness import Harness, button, buttons, past_the_specialty, texts
 from tests.bot.test_farmer_story import bind_both
 
 NO_CROP = "百草枯现在还能买到吗？打了以后会不会有残留"
@@ -24,7 +24,7 @@ async def _draft(h: Harness, request_id: int) -> ServiceRequest:
 
 async def _at_the_subject_question(h: Harness) -> int:
     await bind_both(h)
-    sent = await h.say(FARMER, NO_CROP)
+    sent = await past_the_specialty(h, FARMER, await h.say(FARMER, NO_CROP))
     assert texts(sent)[-1].endswith("是什么作物或牲畜？（例如：向日葵、番茄、肉羊）"), texts(sent)
     return await h.latest_request_id()
 

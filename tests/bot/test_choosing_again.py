@@ -14,7 +14,7 @@ from core import requests
 from storage.enums import ExpertStatus, RequestStatus
 from storage.models import Expert, ServiceRequest
 from tests.bot.conftest import EXPERT, EXPERT_2, EXPERT_2_PHONE, FARMER
-from tests.bot.harness import Harness, button, buttons, texts
+from tests.bot.harness import Harness, button, buttons, past_the_specialty, texts
 from tests.bot.test_farmer_story import approve, bind_both, describe_and_submit
 
 ALREADY_DECLINED = "这位专家已经拒绝过（或未及时答复）这个请求，请选择其他专家。"
@@ -128,9 +128,12 @@ async def english(h: Harness, user: int) -> None:
 
 async def suggestions_in_english(h: Harness, problem: str, subject: str | None = None) -> str:
     """Describe in English, (name the crop), skip photos, confirm. The NLU reads English (issue 19):
-    the specialty is plant protection without asking the farmer."""
+    the specialty is plant protection, asked at most as a yes (issue 19: when the NLU is unsure)."""
     sent = await h.say(FARMER, problem)
-    assert "Plant protection" not in [label for label, _ in buttons(sent)], "the specialty was not read"
+    offered = buttons(sent)
+    assert "Plant protection" not in [label for label, _ in offered], "the specialty was not read"
+    assert not offered or offered[0][1].endswith(":plant_protection") or offered[0][0] == "✅ Done"
+    sent = await past_the_specialty(h, FARMER, sent)
     if subject is not None:
         assert texts(sent)[-1].endswith("Which crop or animal is it? (e.g. sunflower, tomato, sheep)")
         sent = await h.say(FARMER, subject)

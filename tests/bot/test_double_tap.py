@@ -6,7 +6,7 @@ leave the message as the first one made it, with no "something went wrong" alert
 
 from __future__ import annotations
 
-from dialogs.callbacks import RequestCb
+from render.callbacks import RequestCb
 from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, alerts, button, texts
 from tests.bot.test_expert_decline import _invited

@@ -14,7 +14,7 @@ from core.scope import CITY_SYSTEM
 from storage.enums import RequestStatus
 from storage.models import Rating, Reimbursement, ScreeningAttempt, ServiceRequest, ThreadMessage
 from tests.bot.conftest import EXPERT, EXPERT_PHONE, FARMER, FARMER_PHONE
-from tests.bot.harness import Harness, button, buttons, texts
+from tests.bot.harness import Harness, button, buttons, past_the_specialty, texts
 
 PROBLEM = "我家葵花叶子发黄还有黑斑，种了20亩，现在是开花期"
 
@@ -26,7 +26,9 @@ async def bind_both(h: Harness) -> None:
 
 async def describe_and_submit(h: Harness, text: str = PROBLEM, mode_label: str = "视频解答") -> int:
     """Describe, skip the photos, confirm, pick the first suggestion, choose the mode; the request id."""
-    return await submit_draft(h, await h.say(FARMER, text), mode_label=mode_label)
+    return await submit_draft(
+        h, await past_the_specialty(h, FARMER, await h.say(FARMER, text)), mode_label=mode_label
+    )
 
 
 async def submit_draft(

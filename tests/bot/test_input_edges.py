@@ -20,7 +20,7 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from sqlalchemy import select
 
-import dialogs.callbacks
+import render.callbacks
 from bot.clean_input import cleaned
 from storage.models import Rating, ServiceRequest, ThreadMessage
 from tests.bot.conftest import EXPERT, FARMER
@@ -135,7 +135,7 @@ async def test_a_name_with_a_nul_binds_with_the_name_cleaned(harness: Harness) -
 def _callback_classes() -> list[type[CallbackData]]:
     found = [
         value
-        for value in vars(dialogs.callbacks).values()
+        for value in vars(render.callbacks).values()
         if isinstance(value, type) and issubclass(value, CallbackData) and value is not CallbackData
     ]
     assert len(found) >= 17

@@ -1,9 +1,9 @@
-"""The one way inline keyboards are built (dialogs.keyboards): rows as given, nothing empty sent."""
+"""The one way inline keyboards are built (render.keyboards): rows as given, nothing empty sent."""
 
 from __future__ import annotations
 
-from dialogs.callbacks import QueuePageCb
-from dialogs.keyboards import button, column, keyboard
+from render.callbacks import QueuePageCb
+from render.keyboards import button, column, keyboard
 
 
 def test_an_empty_row_is_left_out_and_the_others_keep_their_layout() -> None:

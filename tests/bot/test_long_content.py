@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from aiogram.methods import SendMessage
 
-from dialogs.callbacks import RequestCb
 from dialogs.fitting import fitted, shortened
+from render.callbacks import RequestCb
 from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, texts
 from tests.bot.test_expert_side import _in_service

@@ -4,13 +4,13 @@ each with their specialty; the whole list names every expert's specialty (issue 
 from __future__ import annotations
 
 from tests.bot.conftest import FARMER
-from tests.bot.harness import Harness, button, buttons, texts
+from tests.bot.harness import Harness, button, buttons, past_the_specialty, texts
 from tests.bot.test_farmer_story import bind_both
 
 
 async def _suggestions(h: Harness, problem: str) -> tuple[str, list[str]]:
     await bind_both(h)
-    sent = await h.say(FARMER, problem)
+    sent = await past_the_specialty(h, FARMER, await h.say(FARMER, problem))
     sent = await h.press(FARMER, button(sent, lambda label, _: label == "✅ 完成"))
     sent = await h.press(FARMER, button(sent, lambda label, _: label.startswith("✅ 确认")))
     return texts(sent)[0], [label for label, _ in buttons(sent)]

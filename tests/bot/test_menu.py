@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import LOCALES
 from dialogs import menu
+from render.i18n import LOCALES
 from tests.bot.conftest import EXPERT, EXPERT_PHONE, FARMER, FARMER_PHONE
 from tests.bot.harness import Harness, texts
 

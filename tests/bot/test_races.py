@@ -25,13 +25,15 @@ from aiogram.types import CallbackQuery, Chat, Message, Update
 from sqlalchemy import func, select
 
 from bot.deps import BotDeps
-from bot.factory import create_dispatcher, fsm_storage
+from bot.factory import fsm_storage
 from core import ledger, requests, review
 from core.actors import Actor
 from core.budget import budget_year
 from core.errors import IllegalTransition
 from core.scope import CITY_SYSTEM
-from dialogs.callbacks import InviteCb, RequestCb, WaitingCb
+from jingfu.bot_app import create_dispatcher
+from jingfu.settings import RedisSettings
+from render.callbacks import InviteCb, RequestCb, WaitingCb
 from storage.enums import LedgerKind, RequestStatus, ServiceMode
 from storage.models import Expert, Farmer, LedgerEntry, ServiceRequest
 from tests.bot.conftest import EXPERT, FARMER
@@ -76,7 +78,7 @@ async def storage(request: pytest.FixtureRequest) -> AsyncIterator[BaseStorage]:
     if request.param == "memory":
         yield Distant(MemoryStorage())
         return
-    redis = fsm_storage(REDIS_URL)
+    redis = fsm_storage(REDIS_URL, RedisSettings())
     # This run's keys only: the Redis server is shared with whatever else runs on the machine.
     redis.key_builder.prefix = f"jingfu-test-{uuid.uuid4().hex}"  # type: ignore[attr-defined]
     assert isinstance(redis, RedisStorage)
@@ -128,7 +130,7 @@ async def test_five_taps_on_new_problem_make_one_draft(deps: BotDeps, storage: B
 
 
 async def test_with_redis_one_chat_s_updates_take_turns_across_processes(deps: BotDeps) -> None:
-    storage = fsm_storage(REDIS_URL)
+    storage = fsm_storage(REDIS_URL, RedisSettings())
     dispatcher = create_dispatcher(deps, storage=storage)
     assert isinstance(dispatcher.fsm.events_isolation, RedisEventIsolation)
     await storage.close()

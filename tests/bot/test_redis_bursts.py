@@ -42,7 +42,7 @@ def _start(n: int) -> Update:
 async def test_a_burst_of_updates_with_redis_state_all_succeed(
     deps: BotDeps, caplog: pytest.LogCaptureFixture
 ) -> None:
-    storage = fsm_storage(REDIS_URL)
+    storage = fsm_storage(REDIS_URL, RedisSettings())
     assert isinstance(storage, RedisStorage)
     storage.key_builder.prefix = f"jingfu-test-{uuid.uuid4().hex}"  # type: ignore[attr-defined]
     h = await Harness.build(deps, storage=storage)

@@ -12,12 +12,12 @@ import logging
 import pytest
 from aiogram.methods import AnswerCallbackQuery, EditMessageText, SendPhoto
 
-from bot.i18n import Catalog
 from bot.middlewares.retry_sends import CALLBACK_PAUSES_S, PAUSES_S
 from bot.offline_session import Failure
 from core import advisories
 from core.scope import CITY_SYSTEM
-from dialogs.callbacks import RequestCb
+from render.callbacks import RequestCb
+from render.i18n import Catalog
 from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, alerts, texts
 from tests.bot.test_advisories import _bind_everyone, _publish

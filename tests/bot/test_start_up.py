@@ -17,4 +17,4 @@ async def test_the_deps_come_with_nlu_and_screening_built(tmp_path: Path) -> Non
         assert isinstance(deps.nlu, EmbeddedEngine)
         assert deps.nlu._model is not None  # loaded (or built), not left for the first parse
         # The tables the dictionary gives, built on a screener's first check before
-        assert deps.screener._p_common is not None and deps.screener._dropped is not None
+        assert deps.screener.index.dictionary_tables_ready

@@ -24,6 +24,7 @@ from bot.terminal.render import BOLD, RESET, keyboard_lines, plain_text, render
 from bot.terminal.session import TerminalSession
 from core.binding import identify
 from core.seed.demo import seed_demo
+from dialogs import routers
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.screening import Screener
 from storage.uow import UnitOfWork
@@ -114,7 +115,7 @@ async def test_a_piped_script_binds_a_farmer_and_an_expert(
     deps = BotDeps(session_factory=session_factory, nlu=EmbeddedEngine(), screener=Screener.builtin())
     script = "/start\n1\n/who\n/as expert 1\n/start\n1\n/quit\nnever read\n"
     lines: list[str] = []
-    await run_terminal(deps, source=io.StringIO(script), write=lines.append, ansi=False)
+    await run_terminal(deps, routers(), source=io.StringIO(script), write=lines.append, ansi=False)
     output = "\n".join(lines)
     assert "王二牛> /start" in output and "── 王二牛(农户 1)" in output
     assert "── 王建国(专家 1)" in output and "/as expert 1" in output

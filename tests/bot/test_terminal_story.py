@@ -15,13 +15,14 @@ from bot.terminal.kept_screen import KeptScreen
 from bot.terminal.state_file import FileStorage, state_file_for
 from core import requests
 from core.scope import CITY_SYSTEM
+from dialogs import routers
 from storage.enums import RequestStatus
 from storage.models import Rating, ServiceRequest
 
 
 async def _run(deps: BotDeps, script: str) -> str:
     lines: list[str] = []
-    await run_terminal(deps, source=io.StringIO(script), write=lines.append, ansi=False)
+    await run_terminal(deps, routers(), source=io.StringIO(script), write=lines.append, ansi=False)
     return "\n".join(lines)
 
 
@@ -94,7 +95,9 @@ async def test_a_form_left_open_is_open_in_the_next_shell_session(deps: BotDeps,
     lines: list[str] = []
     for script in ("/start\n1\n我家葵花叶子发黄还有黑斑，种了20亩\n/quit\n", "/photo 叶子背面\n/quit\n"):
         storage = FileStorage(state, "db-1")  # a new process each time: only the file carries the form
-        await run_terminal(deps, source=io.StringIO(script), write=lines.append, ansi=False, storage=storage)
+        await run_terminal(
+            deps, routers(), source=io.StringIO(script), write=lines.append, ansi=False, storage=storage
+        )
     second = "\n".join(lines[lines.index("王二牛> /photo 叶子背面") :])
     assert "照片已收到。" in second and "是什么作物或牲畜" not in second  # into the same draft
     async with deps.uow() as uow:
@@ -132,6 +135,7 @@ async def test_the_buttons_on_screen_are_there_in_the_next_shell_session(
     for script in scripts:
         await run_terminal(
             deps,
+            routers(),
             source=io.StringIO(script),
             write=lines.append,
             ansi=False,
@@ -149,6 +153,7 @@ async def test_buttons_kept_for_another_database_are_not_offered(deps: BotDeps, 
     lines: list[str] = []
     await run_terminal(
         deps,
+        routers(),
         source=io.StringIO("/start\n/quit\n"),
         write=lines.append,
         ansi=False,

@@ -18,9 +18,10 @@ from aiogram.types import Chat, Message, Update, User
 from sqlalchemy import insert, select
 
 from bot.deps import BotDeps
-from bot.factory import create_bot, create_dispatcher
+from bot.factory import create_bot
 from bot.middlewares.context import ContextMiddleware
 from bot.offline_session import OfflineSession
+from jingfu.bot_app import create_dispatcher
 from storage.models import Cursor, ProcessedUpdate
 from storage.uow import UnitOfWork
 from tests.bot.conftest import EXPERT, FARMER, FARMER_PHONE, OTHER_FARMER, OTHER_FARMER_PHONE

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from core.binding import identify
-from dialogs.callbacks import WaitingCb
+from render.callbacks import WaitingCb
 from storage.models import AuditLog, ServiceRequest
 from tests.bot.conftest import EXPERT, FARMER
 from tests.bot.harness import Harness, buttons, texts

@@ -19,7 +19,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.terminal.render import BOLD, RESET, render
 from core import advisories, requests
-from jingfu.terminal_text import json_line, lines, one_line
+from render.terminal_text import json_line, lines, one_line
 from storage.enums import AdvisoryCategory, ServiceMode
 from storage.uow import UnitOfWork
 from tests.bot.test_review_cli import cli_database, jingfu

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bot.deps import BotDeps
-from bot.i18n import Catalog
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.screening import Screener
+from render.i18n import Catalog
 from storage import migrate
 from storage.engine import create_engine, create_session_factory
 from tests.bot.conftest import EVENING, OTHER_FARMER, OTHER_FARMER_PHONE

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 
 from bot.deps import BotDeps
 from bot.runner import run_polling
-from dialogs.callbacks import IntakeCb
+from dialogs import routers
+from render.callbacks import IntakeCb
 from storage.enums import RequestStatus
 from storage.models import ProcessedUpdate, ServiceRequest, ThreadMessage
 from tests.bot.conftest import EXPERT, FARMER, OTHER_FARMER
@@ -39,7 +40,7 @@ async def test_updates_sent_while_the_database_is_down_are_handled_after_it_retu
 
 async def _outage(private_postgres: PrivatePostgres, telegram: FakeTelegram, deps: BotDeps) -> None:
     request_id = await world_in_service(deps)
-    bot = asyncio.create_task(run_polling(TOKEN, deps, api_base=telegram.base))
+    bot = asyncio.create_task(run_polling(TOKEN, deps, routers(), api_base=telegram.base))
     try:
         await wait_until(lambda: len(telegram.called("getUpdates")) >= 1, within=60, what="the bot polls")
 
@@ -101,7 +102,7 @@ async def test_button_presses_met_by_the_outage_are_acted_on_after_it(
     though Telegram by then refuses to answer the old press a second time."""
     async with bot_deps_on(postgres_url) as deps:
         await world_in_service(deps)
-        bot = asyncio.create_task(run_polling(TOKEN, deps, api_base=telegram.base))
+        bot = asyncio.create_task(run_polling(TOKEN, deps, routers(), api_base=telegram.base))
         try:
             await wait_until(lambda: len(telegram.called("getUpdates")) >= 1, within=60, what="the bot polls")
             first = await _draft(telegram, deps)

@@ -14,10 +14,10 @@ import pytest
 from aiogram import Bot, Dispatcher, F
 from aiogram.types import Message
 
-from bot.i18n import Catalog
 from bot.middlewares.errors import on_error
 from bot.polling import poll
 from bot.runner import telegram_session
+from render.i18n import Catalog
 from tests.faults.telegram_server import TOKEN, FakeTelegram, wait_until
 
 KEPT = "暂时无法处理，您的消息已保留，恢复后会自动处理，不用重发。"

@@ -12,7 +12,10 @@ import asyncio
 from sqlalchemy import select
 
 from bot.deps import BotDeps
+from bot.factory import fsm_storage
 from bot.runner import run_polling
+from dialogs import routers
+from jingfu.settings import RedisSettings
 from storage.models import ServiceRequest
 from tests.bot.conftest import OTHER_FARMER
 from tests.faults.conftest import bot_deps_on, world_in_service
@@ -29,7 +32,13 @@ async def test_a_form_step_made_while_redis_is_down_is_taken_after_it_returns(
     async with bot_deps_on(sqlite_url) as deps:
         await world_in_service(deps)
         bot = asyncio.create_task(
-            run_polling(TOKEN, deps, api_base=telegram.base, redis_url=private_redis.url)
+            run_polling(
+                TOKEN,
+                deps,
+                routers(),
+                api_base=telegram.base,
+                storage=fsm_storage(private_redis.url, RedisSettings()),
+            )
         )
         try:
             await _outage(private_redis, telegram)

@@ -16,9 +16,14 @@ from nlu.confidence import (
     cross_validated_target,
     needs_confirmation,
     reliability,
+    surely_out_of_domain,
+    sureness,
 )
 from nlu.embedded.engine import EmbeddedEngine
+from nlu.evaluation import read_labelled
 from nlu.interface import Intent, ParseResult, Specialty
+from nlu.ranking import decide
+from nlu.taxonomy import coarse_group
 
 CONFIDENCES = [0.99, 0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4]
 CORRECT = [True, True, True, True, False, True, False, False]
@@ -70,7 +75,7 @@ def test_eval_reports_the_threshold_and_writes_a_reliability_png(
     plot = tmp_path / "reliability.png"
     assert main(["nlu", "eval", "--engine", "embedded", "--data", str(data), "--plot", str(plot)]) == 0
     out = capsys.readouterr().out
-    assert f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f}" in out
+    assert f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f} on sureness" in out
     assert "right above it" in out and "covering" in out
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -90,5 +95,69 @@ def test_calibrate_chooses_a_threshold_on_cross_validation(capsys: pytest.Captur
     assert main(["nlu", "calibrate", "--folds", "2"]) == 0
     out = capsys.readouterr().out
     assert "2-fold cross-validation of the hand-written training examples" in out
-    assert "macro-F1" in out and "chosen threshold" in out
+    assert "macro-F1" in out and "chosen threshold" in out and "on sureness" in out
     assert f"committed threshold {CONFIRMATION_THRESHOLD:.2f}" in out
+
+
+def test_two_specialties_of_one_group_make_a_sure_guess_of_the_group() -> None:
+    # 园艺 and 作物栽培 are both crop_cultivation: the farmer is not asked which of the two it is about
+    intent, specialty = decide(
+        [
+            ("describe_problem__horticulture", 0.50),
+            ("describe_problem__crop_cultivation", 0.45),
+            ("out_of_scope", 0.05),
+        ]
+    )
+    parsed = ParseResult("葡萄苗咋栽", intent, specialty)
+    assert (specialty.code, specialty.confidence) == ("horticulture", 0.50)
+    assert sureness(parsed) == pytest.approx(0.95)
+    assert not needs_confirmation(parsed, threshold=0.93)
+
+
+def test_a_guess_split_between_two_groups_is_confirmed() -> None:
+    intent, specialty = decide(
+        [
+            ("describe_problem__animal_husbandry", 0.60),
+            ("describe_problem__veterinary", 0.38),
+            ("out_of_scope", 0.02),
+        ]
+    )
+    assert needs_confirmation(ParseResult("牛不太对劲", intent, specialty), threshold=0.93)
+
+
+def test_only_a_sure_no_problem_is_out_of_domain() -> None:
+    sure = ParseResult(
+        "明天会下雨吗", *decide([("out_of_scope", 0.99), ("describe_problem__horticulture", 0.01)])
+    )
+    unsure = ParseResult(
+        "最近总下雨，地里怎么办",
+        *decide([("out_of_scope", 0.64), ("describe_problem__soil_fertilizer", 0.36)]),
+    )
+    assert surely_out_of_domain(sure, threshold=0.93)
+    assert not surely_out_of_domain(unsure, threshold=0.93)
+    assert not surely_out_of_domain(
+        ParseResult("玉米有蚜虫", *decide([("describe_problem__plant_protection", 1.0)]))
+    )
+
+
+def test_calibrate_says_which_number_to_commit_when_it_chose_another(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("nlu.confidence.CONFIRMATION_THRESHOLD", 0.05)  # far below any chosen one
+    assert main(["nlu", "calibrate", "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    chosen = out.split("chosen threshold ")[1][:4]
+    assert f"to use it: set CONFIRMATION_THRESHOLD = {chosen} in nlu/confidence.py" in out
+
+
+FARMER_HOLDOUT = Path(__file__).parent / "data" / "farmer_holdout.jsonl"
+
+
+def test_on_farmers_own_words_the_sure_guesses_are_right(embedded: EmbeddedEngine) -> None:
+    # 114 hand-written questions never trained on: the goal's 95 % / 70 % must hold on our own text at
+    # least (the agri-eval dev set, which is not ours to test on, is reported in docs/nlu.md)
+    rows = read_labelled(FARMER_HOLDOUT)
+    parsed = [embedded.parse_sync(text) for text, _ in rows]
+    correct = [coarse_group(p.specialty.code) == label for p, (_, label) in zip(parsed, rows, strict=True)]
+    kept = above([sureness(p) for p in parsed], correct, CONFIRMATION_THRESHOLD)
+    assert kept.precision >= 0.95 and kept.coverage >= 0.70, kept

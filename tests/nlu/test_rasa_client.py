@@ -102,7 +102,7 @@ async def test_a_rasa_answer_becomes_intent_specialty_and_entities(fake: tuple[F
     await engine.close()
     assert result.intent.name == "describe_problem"
     assert result.intent.confidence == pytest.approx(0.9)
-    assert result.specialty == Specialty("plant_protection", 0.7)
+    assert result.specialty == Specialty("plant_protection", 0.7, 0.7)  # sureness: its group's sum
     assert result.entities == (Entity("crop", "向日葵", 2, 4),)
     assert result.engine == "rasa"
     assert fallback.texts == [] and engine.stats["rasa"] == 1

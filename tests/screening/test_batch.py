@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from nlu.screening import Action, Screener, TermLists, builtin_lists, contact
 from nlu.screening.batch_rows import BatchRows
+from nlu.screening.index import SHORT_TERM
 from nlu.screening.model import Hit, ScreeningResult, Term, Verdict, build_all
 from nlu.screening.pinyin import initial_table, syllable_table
-from nlu.screening.screener import _BATCH_FROM, _SHORT_TERM, _WordShapes
+from nlu.screening.screener import _BATCH_FROM, _WordShapes
 
 LISTS = builtin_lists()
 # Terms that exercise every rule: two-character words (word edges), latin and digit edges, a
@@ -40,8 +41,8 @@ EXTRA = (
     "下三滥",
     "assert",
     "妹妹",
-    "中华人民共和国国务院总理",  # longer than _SHORT_TERM
-    "一二三四五六七八九十",  # exactly _SHORT_TERM
+    "中华人民共和国国务院总理",  # longer than SHORT_TERM
+    "一二三四五六七八九十",  # exactly SHORT_TERM
     "习近平",
     "共产党",
     "falungong",
@@ -133,7 +134,7 @@ def _text_by_text(texts: list[str]) -> list[object]:
 
 
 def test_the_long_term_is_longer_than_the_short_stretch() -> None:
-    assert len("中华人民共和国国务院总理") > _SHORT_TERM == len("一二三四五六七八九十")
+    assert len("中华人民共和国国务院总理") > SHORT_TERM == len("一二三四五六七八九十")
 
 
 @settings(max_examples=150, deadline=None)
@@ -151,8 +152,8 @@ def test_a_large_batch_answers_as_text_by_text() -> None:
 
 def test_digit_runs_of_a_batch_are_the_regex_runs() -> None:
     texts = ["电话13812345678和一三八一二三四五六七八", "1234567", "幺三八零零零零零零零零", "x" * 2500]
-    batch = screener()._tables.fold_batch(texts)
-    rows = BatchRows(screener(), texts, batch)
+    batch = screener().index.tables.fold_batch(texts)
+    rows = BatchRows(screener().index, texts, batch)
     rows.small = False
 
     found = screener()._digit_runs(batch, rows)
@@ -210,7 +211,7 @@ def test_addresses_of_many_texts_are_those_of_each_text(texts: list[str]) -> Non
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(ADDRESS_PIECES, max_size=10).map("".join), min_size=2, max_size=40))
 def test_addresses_of_a_batch_are_those_of_each_text(texts: list[str]) -> None:
-    rows = BatchRows(screener(), texts, screener()._tables.fold_batch(texts))
+    rows = BatchRows(screener().index, texts, screener().index.tables.fold_batch(texts))
     rows.small = False
 
     found = rows.addresses()
@@ -227,8 +228,8 @@ def test_address_characters_are_those_the_patterns_match() -> None:
 
 def test_url_hints_of_a_batch_are_the_regex_hints() -> None:
     texts = ["a.b", "。.", "1.2", "x. y", "Ａ.b", ".a", "a."] * 3
-    batch = screener()._tables.fold_batch(texts)
-    rows = BatchRows(screener(), texts, batch)
+    batch = screener().index.tables.fold_batch(texts)
+    rows = BatchRows(screener().index, texts, batch)
     expected = [n for n, text in enumerate(texts) if "." in text and contact.URL_HINT.search(text)]
 
     assert rows.small
@@ -265,7 +266,7 @@ LETTERS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=35
 @given(st.lists(LETTERS, min_size=1, max_size=40))
 def test_word_shapes_of_a_batch_are_those_of_each_word(words: list[str]) -> None:
     screener_ = Screener(TermLists((Term("法轮功", "test", Action.BLOCK),), ()))
-    batch = screener_._tables.fold_batch(["中".join(words)])
+    batch = screener_.index.tables.fold_batch(["中".join(words)])
     ends = np.cumsum([len(word) + 1 for word in words]) - 1
     starts = ends - [len(word) for word in words]
 

@@ -138,17 +138,17 @@ TEXT = st.lists(st.sampled_from(PIECES) | st.text(max_size=2), max_size=10).map(
 @given(st.lists(TEXT, min_size=1, max_size=8))
 def test_recomposing_over_arrays_is_recomposing_a_few_in_python(texts: list[str]) -> None:
     screener = builtin_screener()
-    assert screener._recomposer is not None
-    batch = screener._tables.fold_batch(texts)
-    numbers = screener._plain.also_numbers
-    matches = screener._plain.find_all(batch.text)
+    assert screener.index.recomposer is not None
+    batch = screener.index.tables.fold_batch(texts)
+    numbers = screener.index.plain.also_numbers
+    matches = screener.index.plain.find_all(batch.text)
     found = sorted((start, numbers[index]) for index, start, _ in matches if index in numbers)
     at = np.array([start for start, _ in found], dtype=np.int64)
     pairs = np.array([number for _, number in found], dtype=np.int64)
 
-    over_arrays = screener._recomposer.recomposing(batch, at, pairs, lambda: deleted_before(batch))
+    over_arrays = screener.index.recomposer.recomposing(batch, at, pairs, lambda: deleted_before(batch))
 
-    assert over_arrays.tolist() == screener._recomposer.recomposing_few(batch, found)
+    assert over_arrays.tolist() == screener.index.recomposer.recomposing_few(batch, found)
 
 
 @cache

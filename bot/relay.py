@@ -15,7 +15,7 @@ from bot.deps import BotDeps
 from bot.outbound import deliver_or_defer
 from core import threads
 from storage.enums import ActorKind, MessageKind
-from storage.models import Expert, Farmer, ServiceRequest, ThreadMessage
+from storage.models import ServiceRequest, ThreadMessage
 from storage.uow import UnitOfWork
 
 TEXT_LIMIT = 4096  # Telegram's limits on a message's text and on a media caption
@@ -169,15 +169,10 @@ async def relay(
     the bot). Raises TelegramUnreachable when Telegram itself cannot be reached (after a few tries):
     the caller keeps the message for later. `header_key`: the catalog key of the line that says
     whose message it is; `stored`: the record relayed, marked no longer waiting once delivered."""
-    if sender_kind is ActorKind.farmer:
-        expert = await uow.session.get(Expert, request.expert_id)
-        chat_id, language = (expert.telegram_user_id, expert.language) if expert else (None, None)
-    else:
-        farmer = await uow.session.get(Farmer, request.farmer_id)
-        chat_id, language = (farmer.telegram_user_id, farmer.language) if farmer else (None, None)
-    if chat_id is None:
+    to = await threads.recipient(uow, request, sender_kind)
+    if to is None:
         return False
-    t = deps.catalog.translator(language)
+    chat_id, t = to.chat_id, deps.catalog.translator(to.language)
     thread_id = (
         await threads.topic_for_request(uow, chat_id, request.id) if sender_kind is ActorKind.farmer else None
     )

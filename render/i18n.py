@@ -1,6 +1,6 @@
 """Every user-facing string, by key, in zh_CN (default) and en; parameters are HTML-escaped.
 
-Catalogs are YAML files in bot/locales. Parameters passed to a translator are escaped unless wrapped
+Catalogs are YAML files in render/locales. Parameters passed to a translator are escaped unless wrapped
 in `Safe`, so text a user typed can never inject markup into an HTML reply.
 """
 
@@ -38,7 +38,7 @@ class Catalog:
 
     @classmethod
     def load(cls) -> Catalog:
-        folder = resources.files("bot.locales")
+        folder = resources.files("render.locales")
         return cls(
             {
                 locale: yaml.safe_load(folder.joinpath(f"{locale}.yaml").read_text("utf-8"))

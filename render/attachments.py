@@ -4,7 +4,7 @@ file ids on the request (`photo_file_ids`; the name is older than the voice note
 A plain id is a photo; a voice note or a video carries its kind as a prefix ("voice:…",
 "video:…", "videonote:…"), so the invitation resends each with the right Bot API method and the
 summary counts them apart. A farmer's video of a limping sheep or of wilting rows says more than a
-photo; it used to be answered "I did not understand this message".
+photo, so it joins the problem as a photo does.
 """
 
 from __future__ import annotations

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup
 
-from bot.i18n import Safe, Translator
 from core.offer_cards import OfferCard
-from dialogs.callbacks import OfferReplyCb
-from dialogs.common import listing, local_time, yuan
+from render.callbacks import OfferReplyCb
+from render.i18n import Safe, Translator
+from render.keyboards import button, row
+from render.words import listing, local_time, yuan
 
 
 def offer_text(t: Translator, card: OfferCard, now: datetime) -> Safe:
@@ -31,17 +32,7 @@ def offer_text(t: Translator, card: OfferCard, now: datetime) -> Safe:
 
 
 def offer_keyboard(t: Translator, offer_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        inline_keyboard=[
-            [
-                InlineKeyboardButton(
-                    text=t("offer.accept"),
-                    callback_data=OfferReplyCb(offer_id=offer_id, action="accept").pack(),
-                ),
-                InlineKeyboardButton(
-                    text=t("offer.decline"),
-                    callback_data=OfferReplyCb(offer_id=offer_id, action="decline").pack(),
-                ),
-            ]
-        ]
+    return row(
+        button(t("offer.accept"), OfferReplyCb(offer_id=offer_id, action="accept")),
+        button(t("offer.decline"), OfferReplyCb(offer_id=offer_id, action="decline")),
     )
