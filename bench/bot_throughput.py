@@ -51,7 +51,7 @@ from bot.deps import BotDeps
 from bot.factory import create_bot
 from bot.middlewares.context import ContextMiddleware
 from bot.offline_session import OfflineSession
-from bot.wiring import bot_deps
+from bot.wiring import bot_deps, freeze_start_up_heap
 from core.binding import bind_by_code, bind_by_phone, identify
 from core.invite_codes import issue_code
 from core.scope import CITY_SYSTEM
@@ -199,6 +199,7 @@ async def measure(url: str, count: int, concurrency: int) -> tuple[float, float]
     errors = ErrorCount()
     logging.getLogger().addHandler(errors)
     async with bot_deps(DatabaseSettings(database_url=url), NluSettings(rasa_url=None)) as deps:
+        freeze_start_up_heap()  # as jingfu run does
         await prepare(url, deps, users)
         session = OfflineSession()
         bot: Bot = create_bot("42:BENCH-bench-bench-bench-bench-bench", session=session)
@@ -280,6 +281,7 @@ async def breakdown(url: str, count: int) -> None:
     warm_up, texts = texts[:100], texts[100:]
     users = [FARMER_USER_ID]
     async with bot_deps(DatabaseSettings(database_url=url), NluSettings(rasa_url=None)) as deps:
+        freeze_start_up_heap()  # as jingfu run does
         await prepare(url, deps, users)
         session = OfflineSession()
         bot: Bot = create_bot("42:BENCH-bench-bench-bench-bench-bench", session=session)

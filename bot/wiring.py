@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -54,6 +55,19 @@ async def warm_up(nlu: NluEngine, screener: Screener) -> None:
             await warm()
     await asyncio.to_thread(screener.prepared)
     log.info("NLU and screening ready in %.1f s", time.perf_counter() - started)
+
+
+def freeze_start_up_heap() -> None:
+    """Take what start-up built (the NLU model, the screener's tables, the catalog: long-lived objects
+    by the million) out of the cyclic garbage collector's sight. A full collection walks every
+    tracked object, so with the start-up heap in it each one costs milliseconds, paid by whichever
+    update allocated past the threshold: an intake whose reply carries a dozen buttons allocates
+    enough to pay it often (`bench/bot_throughput.py`, docs/bot.md). Called once by the long-running
+    processes (`jingfu run`, `jingfu shell`) after `bot_deps`, and by the benches that stand for them.
+    Frozen objects are still freed by reference counting; only cycles among them stay (a screener
+    replaced after a term-list edit, which is rare)."""
+    gc.collect()
+    gc.freeze()
 
 
 @asynccontextmanager

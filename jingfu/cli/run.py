@@ -28,7 +28,7 @@ async def _run(token: str, api_base: str | None) -> None:
     from admin_api.serve import PortInUse
     from bot.factory import fsm_storage
     from bot.runner import run_polling
-    from bot.wiring import bot_deps
+    from bot.wiring import bot_deps, freeze_start_up_heap
     from dialogs import routers
     from jingfu.cli.admin_serve import api_beside, telegram_photos
     from jingfu.cli.preflight import ready_to_serve  # Redis and Alembic: only for the bot's own command
@@ -36,6 +36,7 @@ async def _run(token: str, api_base: str | None) -> None:
     database = load_database_settings()
     redis_url = await ready_to_serve(database)
     async with bot_deps(database, load_nlu_settings()) as deps:
+        freeze_start_up_heap()
         # The reviewers' API on the bot's loop and connection pool, listening before the first update.
         try:
             async with telegram_photos() as photos, api_beside(deps, photos) as url:

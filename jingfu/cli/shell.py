@@ -30,7 +30,7 @@ async def _run(ansi: bool) -> None:
     from bot.terminal.app import run_terminal
     from bot.terminal.kept_screen import KeptScreen
     from bot.terminal.state_file import FileStorage, state_file_for
-    from bot.wiring import bot_deps
+    from bot.wiring import bot_deps, freeze_start_up_heap
     from dialogs import routers
     from jingfu.cli.preflight import ready_to_serve
 
@@ -43,6 +43,7 @@ async def _run(ansi: bool) -> None:
     # The buttons on screen are kept beside the forms: quitting half-way must not strand the user.
     kept = KeptScreen(state_file.with_name(state_file.name.replace("shell-state", "shell-screen")), mark)
     async with bot_deps(database, load_nlu_settings()) as deps, AsyncExitStack() as beside:
+        freeze_start_up_heap()
         try:
             await _serve_the_api(beside, deps)
             await run_terminal(deps, routers(), ansi=ansi, storage=storage, kept=kept)
