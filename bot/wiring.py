@@ -63,7 +63,7 @@ def freeze_start_up_heap() -> None:
     tracked object, so with the start-up heap in it each one costs milliseconds, paid by whichever
     update allocated past the threshold: an intake whose reply carries a dozen buttons allocates
     enough to pay it often (`bench/bot_throughput.py`, docs/bot.md). Called once by the long-running
-    processes (`jingfu run`, `jingfu shell`) after `bot_deps`, and by the benches that stand for them.
+    processes (`jingfu run`, `jingfu shell`) after `bot_deps`, and by `bench/bot_throughput.py`.
     Frozen objects are still freed by reference counting; only cycles among them stay (a screener
     replaced after a term-list edit, which is rare)."""
     gc.collect()

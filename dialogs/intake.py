@@ -78,18 +78,18 @@ async def ask_next(turn: Turn, request_id: int, *, lead: str | None = None) -> N
         await message.answer(text if lead is None else f"{lead}\n{text}", reply_markup=reply_markup)
 
     await write(state, IntakeData(request_id=request_id))
+    form = await read(state, IntakeData)  # one read: with Redis, each is a round trip
     if not is_describable(request.description):  # none yet, or a caption like "？"
         await state.set_state(IntakeForm.description)
         await reply(t("intake.ask_description"))
     elif request.specialty_code is None:
-        question, buttons = await specialty_question(
-            state, t, request_id, await specialty_names(uow, t.short)
-        )
+        names = await specialty_names(uow, t.short)
+        question, buttons = specialty_question(t, request_id, names, form.get("specialty_guess"))
         await reply(question, reply_markup=buttons)
-    elif not request.subject and (await read(state, IntakeData)).get("subject_left_open") != request_id:
+    elif not request.subject and form.get("subject_left_open") != request_id:
         await state.set_state(IntakeForm.subject)
         await reply(t("intake.ask_subject"))
-    elif not (await read(state, IntakeData)).get("media_asked"):
+    elif not form.get("media_asked"):
         await write(state, IntakeData(media_asked=True))
         await state.set_state(IntakeForm.media)
         done = IntakeCb(request_id=request_id, action="media_done")

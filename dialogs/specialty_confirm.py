@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from dialogs.form_data import IntakeData, SpecialtyGuess, read, write
+from dialogs.form_data import IntakeData, SpecialtyGuess, write
 from nlu.confidence import needs_confirmation
 from nlu.interface import ParseResult
 from render.callbacks import SpecialtyCb
@@ -36,12 +36,12 @@ async def remember_guess(state: FSMContext, request_id: int, parsed: ParseResult
         )
 
 
-async def specialty_question(
-    state: FSMContext, t: Translator, request_id: int, names: Mapping[str, str]
+def specialty_question(
+    t: Translator, request_id: int, names: Mapping[str, str], guess: SpecialtyGuess | None
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The question and its buttons: "is it about X?" with the guess first, or "which kind?".
-    `names`: every specialty's name by code, in the order the buttons list them."""
-    guess = (await read(state, IntakeData)).get("specialty_guess")
+    `names`: every specialty's name by code, in the order the buttons list them; `guess`: the unsure
+    reading kept by `remember_guess` (the intake form's data)."""
     guessed = guess["code"] if guess is not None and guess["request_id"] == request_id else None
 
     def press(text: str, code: str) -> InlineKeyboardButton:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from jingfu.cli import main
+from nlu.confidence import CONFIRMATION_THRESHOLD
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.taxonomy import SPECIALTY_CODES
 
@@ -29,7 +30,7 @@ def test_parse_writes_one_contract_object_per_input_line(
     assert lines[1]["specialty"]["code"] is None
 
 
-def test_eval_prints_per_class_scores_and_macro_f1(
+def test_eval_prints_scores_and_the_threshold_and_writes_a_reliability_png(
     embedded: EmbeddedEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = tmp_path / "tiny.jsonl"
@@ -39,9 +40,13 @@ def test_eval_prints_per_class_scores_and_macro_f1(
         ("明天会下雨吗", "out_of_domain"),
     ]
     data.write_text("".join(json.dumps({"text": t, "label": label}) + "\n" for t, label in rows))
-    assert main(["nlu", "eval", "--engine", "embedded", "--data", str(data)]) == 0
+    plot = tmp_path / "reliability.png"
+    assert main(["nlu", "eval", "--engine", "embedded", "--data", str(data), "--plot", str(plot)]) == 0
     out = capsys.readouterr().out
     assert "macro-F1" in out and "veterinary" in out and "out_of_domain" in out
+    assert f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f} on sureness" in out
+    assert "right above it" in out and "covering" in out
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_rasa_engine_without_a_server_is_a_one_line_error(

@@ -62,24 +62,6 @@ def test_an_unsure_parse_is_confirmed_and_a_sure_one_is_not() -> None:
     assert not needs_confirmation(parse(CONFIRMATION_THRESHOLD))
 
 
-def test_eval_reports_the_threshold_and_writes_a_reliability_png(
-    embedded: EmbeddedEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    data = tmp_path / "tiny.jsonl"
-    rows = [
-        ("羊羔拉稀咋办", "veterinary"),
-        ("玉米上有蚜虫", "plant_protection"),
-        ("明天会下雨吗", "out_of_domain"),
-    ]
-    data.write_text("".join(json.dumps({"text": t, "label": label}) + "\n" for t, label in rows))
-    plot = tmp_path / "reliability.png"
-    assert main(["nlu", "eval", "--engine", "embedded", "--data", str(data), "--plot", str(plot)]) == 0
-    out = capsys.readouterr().out
-    assert f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f} on sureness" in out
-    assert "right above it" in out and "covering" in out
-    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
 def test_a_plot_that_cannot_be_written_is_a_one_line_error(
     embedded: EmbeddedEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
