@@ -464,7 +464,7 @@ class BatchRows:
             rows.tolist(), run_start.tolist(), run_end.tolist(), start.tolist(), end.tolist(), strict=True
         ):
             after = () if allowed is None else allowed.starting_in(e, b, a)
-            if inside_farm_word(joined[a:b], s - a, e - a, after):
+            if inside_farm_word(joined[a:b], s - a, e - a, after, self.index.listed_words):
                 keep[row] = False
 
     @staticmethod

@@ -8,12 +8,21 @@ hit lie strictly inside a longer run of Chinese characters that ends like this (
 characters), the hit is part of a farm word and is not blocked or flagged. A listed term that is
 itself shaped like a pesticide name (a kill-and-pest pair such as 杀螨, 灭鼠, or a pesticide class
 ending such as 威 or 磷) is a pesticide, which the pesticide lists advise about instead.
+
+Farm nouns are also made of a modifier word and a one-character farm noun, its head: an attribute
+(遗传性|病), a verb (排毒|药), a colour and a coat (花毛|鸡, 白羽|鸭). A listed two-character word
+made of the modifier's last character and the head (性病, 毒药, 毛鸡) is two pieces of two words
+there (``farm_compound``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
+
+from nlu.screening import words
+from nlu.screening.lists import one_character_animals
 
 _DISEASE = "病|病害|霉病|腐病|枯病|斑病|锈病|萎病|病毒病"
 _PEST = "虫|蛾|蝗|螟|蚜|螨|蝽|蚧|象甲|叶蝉|飞虱|蓟马|线虫|蝇|蚊"
@@ -30,6 +39,14 @@ _CHEMISTRY = re.compile("[杀灭克抗除治虫螨菌草鼠螟蚜蝇甲乙丙丁
 CHINESE = ("\u4e00", "\u9fff")  # the first and last character of a run of Chinese here
 _CHINESE = re.compile(f"[{CHINESE[0]}-{CHINESE[1]}]+")
 REACH = 4  # characters a farm word may run on past the hit
+# The heads of farm nouns: the one-character animals of the NLU lexicon, and what farmers fight
+# and treat with: diseases (病), pests (虫 and the one-character pest endings above), drugs (药)
+# and microbes (菌).
+FARM_HEADS = (
+    one_character_animals() | frozenset("病药菌") | frozenset(a for a in _PEST.split("|") if len(a) == 1)
+)
+# A coat described by its colour (花毛, 白羽, 杂毛): farm nouns name breeds so (花毛鸡, 黑毛猪).
+_COLOUR_COAT = re.compile("[黑白红黄青蓝绿灰紫褐棕赤乌花麻杂金银][毛羽]")
 
 
 def pesticide_shaped(term: str) -> bool:
@@ -41,8 +58,31 @@ def pesticide_shaped(term: str) -> bool:
     return _CLASS_END.search(term) is not None and _CHEMISTRY.search(term[:-1]) is not None
 
 
+def farm_compound(run: str, start: int, end: int, listed: AbstractSet[str] = frozenset()) -> bool:
+    """Whether the two-character ``run[start:end]`` is the last character of a modifier word and a
+    farm head after it (遗传性|病, 排毒|药, 花毛|鸡): the modifier, of two or three characters,
+    starts before the hit and is a word of the general dictionary or a colour and a coat, and is
+    not ``listed`` itself (卖春|药 holds two listed words, and each must not explain the other away).
+
+    Junk glued to a listed word (啊毛鸡, 买毒药) makes no word before it, and a second character
+    that is no farm noun (黑毛|片) no farm noun either: those still hit."""
+    if end - start != 2 or run[end - 1] not in FARM_HEADS:
+        return False
+    for left in range(max(0, start - 2), start):
+        modifier = run[left : start + 1]
+        if (words.frequency(modifier) > 0 or _COLOUR_COAT.fullmatch(modifier)) and modifier not in listed:
+            return True
+    return False
+
+
 @lru_cache(maxsize=1 << 16)
-def inside_farm_word(run: str, start: int, end: int, allowed: tuple[tuple[int, int], ...] = ()) -> bool:
+def inside_farm_word(
+    run: str,
+    start: int,
+    end: int,
+    allowed: tuple[tuple[int, int], ...] = (),
+    listed: AbstractSet[str] = frozenset(),
+) -> bool:
     """Whether ``run[start:end]`` lies strictly inside a longer word of ``run`` shaped like a farm
     word: one that starts at most two characters before it and ends in a farm ending at most
     ``REACH`` characters after it (or at its end, after a chemistry character: 甲哌啶).
@@ -51,7 +91,12 @@ def inside_farm_word(run: str, start: int, end: int, allowed: tuple[tuple[int, i
     word of its own, so the farm word may not reach into one (冰毒|杀虫剂 is no pest word) — unless
     the allowed word is a piece of the farm ending itself: 病毒 in 东格鲁|病毒病 belongs to the
     ending 病毒病, and cutting the run there left 东格鲁 blocked for its 格鲁. The hit and an
-    allowed word that is the whole ending right after it (政府|乐果, the pesticide) are two words."""
+    allowed word that is the whole ending right after it (政府|乐果, the pesticide) are two words.
+
+    Also a modifier and a farm head (``farm_compound``; ``listed``: the listed patterns, a frozenset
+    as the cache keys it)."""
+    if farm_compound(run, start, end, listed):
+        return True
     for right in range(end, min(len(run), end + REACH) + 1):
         for left in range(max(0, start - 2), start + 1):
             if (left, right) == (start, end):
@@ -84,10 +129,11 @@ def chinese_run(text: str, start: int, end: int) -> tuple[str, int, int] | None:
 
 
 def farm_word_endings() -> frozenset[str] | None:
-    """The characters that end a farm word (the last characters of farm.py's endings), or None when
-    the endings are not a plain list of words (then every hit meets the farm rules)."""
+    """The characters that end a farm word (the last characters of farm.py's endings, and the farm
+    heads), or None when the endings are not a plain list of words (then every hit meets the farm
+    rules)."""
     endings = "|".join((_DISEASE, _PEST, _PESTICIDE))
     alternatives = endings.split("|")
     if _FARM_WORD_END.pattern != f"(?:{endings})$" or any(not a or re.escape(a) != a for a in alternatives):
         return None
-    return frozenset(a[-1] for a in alternatives)
+    return frozenset(a[-1] for a in alternatives) | FARM_HEADS

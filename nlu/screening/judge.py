@@ -12,6 +12,7 @@ judged here: that is the list owner's choice.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from nlu.screening import contact, farm, words
@@ -179,11 +180,13 @@ def hits_of(
     allow_spans: list[Span],
     fold_char: Callable[[str], str],
     unjudged: Container[str],
+    listed: AbstractSet[str],
 ) -> tuple[Hit, ...]:
     """The hits a reader of ``text`` sees among the candidates: not covered by allowed words
     (``allow_spans``; advice excepted), standing apart from the text's own letters and digits, not
-    part of a farm word or a pesticide name, as read (``as_read``), the strongest per span, and
-    none inside a stronger one; in text order."""
+    part of a farm word or a pesticide name (``listed``: the listed patterns, which are no part of
+    a farm word), as read (``as_read``), the strongest per span, and none inside a stronger one; in
+    text order."""
     kept: dict[tuple[int, int], Candidate] = {}
     for candidate in candidates:
         span = candidate.span
@@ -195,7 +198,9 @@ def hits_of(
             continue
         if not _stands_alone(text, candidate, fold_char):
             continue
-        if candidate.entry.term.action is not Action.ADVISE and _farm_word(text, candidate, allow_spans):
+        if candidate.entry.term.action is not Action.ADVISE and _farm_word(
+            text, candidate, allow_spans, listed
+        ):
             continue
         term = candidate.entry.term
         hit = Hit(span.start, span.end, text[span.start : span.end], term.text, term.category, term.action)
@@ -246,7 +251,7 @@ def _stands_alone(text: str, candidate: Candidate, fold_char: Callable[[str], st
     return _separate(first, before) and _separate(last, after)
 
 
-def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool:
+def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span], listed: AbstractSet[str]) -> bool:
     """Whether a hit is a pesticide name or part of a longer pest, disease or pesticide word.
 
     The longer word may not reach into an allowed word, that is a word of its own, except for an
@@ -269,7 +274,7 @@ def _farm_word(text: str, candidate: Candidate, allow_spans: list[Span]) -> bool
     after = tuple(
         (a.start - offset, a.end - offset) for a in allow_spans if span.end <= a.start < offset + len(run)
     )
-    return inside_farm_word(run, start, end, after)
+    return inside_farm_word(run, start, end, after, listed)
 
 
 _FARM_WORD_ENDINGS = farm.farm_word_endings()

@@ -168,6 +168,24 @@ def builtin_lists() -> TermLists:
     return TermLists(tuple(terms), tuple(allowed))
 
 
+def one_character_animals() -> frozenset[str]:
+    """The animals the NLU lexicon names with one character (鸡, 猪, 鱼, 蚕…; its ``livestock`` and
+    ``aquatic`` sections): the heads of farm nouns (乌骨|鸡, 断奶仔|猪)."""
+    found: set[str] = set()
+    section = ""
+    for line in _lexicon_lines():
+        if line.startswith("["):
+            section = line.strip("[]")
+        elif line[0] != "#" and section in ("livestock", "aquatic"):
+            found.update(word for word in line.split() if len(word) == 1)
+    return frozenset(found)
+
+
+def _lexicon_lines() -> list[str]:
+    lexicon = resources.files("nlu").joinpath("rasa", "templates", "lexicon.txt")
+    return [line.strip() for line in lexicon.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def farm_vocabulary() -> list[str]:
     """The words of the NLU lexicon (``nlu/rasa/templates/lexicon.txt``): the crops, livestock,
     pests, diseases, symptoms and places the bot itself is taught to recognise. A general list bans
@@ -176,10 +194,8 @@ def farm_vocabulary() -> list[str]:
     Single characters are left out: allowed words together protect what they cover, so 鸡 + 鸡
     would hide a listed 鸡鸡. Words the team lists as terms are left out by ``builtin_lists``.
     """
-    lexicon = resources.files("nlu").joinpath("rasa", "templates", "lexicon.txt")
     words: dict[str, None] = {}
-    for line in lexicon.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and line[0] not in "#[":
+    for line in _lexicon_lines():
+        if line[0] not in "#[":
             words.update((word, None) for word in line.split() if len(word) > 1)
     return list(words)

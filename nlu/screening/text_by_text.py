@@ -146,7 +146,9 @@ class TextByText:
             candidates.append(Candidate(Span(start, end), ADDRESS_ENTRIES[term]))
         if not candidates:
             return ScreeningResult(text, Verdict.CLEAN, ())
-        hits = hits_of(text, candidates, allow_spans, self.index.fold_char, self.index.unjudged)
+        hits = hits_of(
+            text, candidates, allow_spans, self.index.fold_char, self.index.unjudged, self.index.listed_words
+        )
         return ScreeningResult(text, verdict_of(hits), hits)
 
     def _recomposable(self, found: Found, matches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:

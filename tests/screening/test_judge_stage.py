@@ -16,7 +16,7 @@ def _entry(term: str, action: Action = Action.BLOCK, left: str = "", right: str 
 
 
 def _judged(text: str, *candidates: Candidate, allowed: tuple[Span, ...] = ()) -> list[tuple[str, str]]:
-    hits = hits_of(text, list(candidates), list(allowed), fold_tables().fold_char, frozenset())
+    hits = hits_of(text, list(candidates), list(allowed), fold_tables().fold_char, frozenset(), frozenset())
     return [(hit.matched, hit.term) for hit in hits]
 
 
