@@ -1,7 +1,8 @@
 """The term index: everything a screener builds from its term lists, once, before any text: the
 fold tables, the automata (plain, collapsed, long, pinyin, initials), and what the checks need to
 know of each plain pattern as arrays indexed like its entries. Immutable once built, except for
-tables computed from the word dictionary on first use (``prepare`` computes them at once).
+tables computed from the word dictionary, the pinyin automata and what repeats a pattern can be
+found across, computed on first use (``prepare`` computes them at once).
 
 Both ways of checking read it: ``text_by_text.py`` one text at a time, ``batch_rows.py`` a batch over
 arrays. It knows nothing of texts beyond what repeats a pattern could be found across."""
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -88,12 +89,6 @@ class TermIndex:
         self.long = Automaton(
             {k: e for k, e in (*patterns.items(), *collapsed.items()) if len(k) > SHORT_TERM}, alphabet
         )
-        self.across_short = AcrossRepeats.of(self.plain, self.collapsed)
-        self.across_long = AcrossRepeats.of(self.long)
-        self.pinyin = Automaton(self._spelled(terms, syllable_table(), min_chars=2), ascii=True)
-        self.initials = Automaton(
-            self._spelled(terms, initial_table(), min_chars=self.options.initials_min_chars), ascii=True
-        )
         # What the checks need to know of each plain pattern, as arrays indexed like its entries.
         entries, count = self.plain.entries, len(self.plain.entries)
         kinds: dict[tuple[Action, str, bool], int] = {}  # strength, and 4 for advise, 8 for the farm rules
@@ -144,6 +139,29 @@ class TermIndex:
         self.unjudged = frozenset(t.text for t in lists.terms if t.exact) | {contact.CATEGORY}
         self.terms = terms
         self._dropped: tuple[frozenset[str], _Array] | None = None  # dropped_spellings
+
+    # Built on first use (``prepare`` builds them at once): they are needed only for texts with
+    # repeats or latin letters, and the pinyin automata alone took a third of the build.
+    @cached_property
+    def across_short(self) -> AcrossRepeats:
+        """What a pattern of the plain or collapsed automaton needs to be found across repeats."""
+        return AcrossRepeats.of(self.plain, self.collapsed)
+
+    @cached_property
+    def across_long(self) -> AcrossRepeats:
+        return AcrossRepeats.of(self.long)
+
+    @cached_property
+    def pinyin(self) -> Automaton:
+        """The terms of two characters or more spelled in pinyin syllables."""
+        return Automaton(self._spelled(self.terms, syllable_table(), min_chars=2), ascii=True)
+
+    @cached_property
+    def initials(self) -> Automaton:
+        """The terms of ``initials_min_chars`` or more spelled in pinyin initials."""
+        return Automaton(
+            self._spelled(self.terms, initial_table(), min_chars=self.options.initials_min_chars), ascii=True
+        )
 
     def two_frequencies(self) -> _Array:
         """Per plain pattern: its frequency as a dictionary word if it is two Chinese characters
@@ -227,8 +245,11 @@ class TermIndex:
 
     def prepare(self) -> None:
         """Compute now what the first checks would otherwise compute: the word dictionary and its
-        character pairs, the tables of common words and dropped spellings, the sets of repeats."""
+        character pairs, the tables of common words and dropped spellings, the pinyin automata and
+        what repeats a pattern can be found across, the sets of repeats."""
         words.warm_up()
+        for lazy in ("pinyin", "initials", "across_short", "across_long"):
+            getattr(self, lazy)  # (reading a cached property builds it)
         self.two_frequencies()
         self._common_words()
         self._dropped_spellings()
@@ -236,8 +257,10 @@ class TermIndex:
 
     @property
     def dictionary_tables_ready(self) -> bool:
-        """Whether the tables computed from the word dictionary are there (``prepare``)."""
-        return self._common is not None and self._dropped is not None
+        """Whether what is otherwise computed on first use is there (``prepare``): the tables from
+        the word dictionary, the pinyin automata and what repeats a pattern can be found across."""
+        lazy = ("pinyin", "initials", "across_short", "across_long")
+        return self._common is not None and self._dropped is not None and all(n in vars(self) for n in lazy)
 
     def may_squeeze(self, folded: str) -> bool:
         possible = self.across_short.possible_in

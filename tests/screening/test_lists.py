@@ -72,6 +72,17 @@ def test_reload_swaps_in_edited_lists_without_a_restart(tmp_path: Path) -> None:
     assert screener.check("斗地主").verdict is Verdict.BLOCK
 
 
+def test_a_prepared_screener_leaves_nothing_for_the_first_message() -> None:
+    # A build leaves the pinyin automata and the dictionary tables for first use (a quicker
+    # build); what the bot runs is prepared, so no farmer's message pays for them.
+    lists = TermLists((Term("法轮功", "politics", Action.BLOCK),), ())
+    built = Screener(lists)
+    assert not built.index.dictionary_tables_ready
+    assert built.prepared().index.dictionary_tables_ready
+    assert ReloadableScreener(lambda: lists).current.index.dictionary_tables_ready
+    assert built.check("falun功").verdict is Verdict.BLOCK
+
+
 def test_a_failed_reload_keeps_the_current_lists(tmp_path: Path) -> None:
     listed = tmp_path / "terms.txt"
     listed.write_text("赌博\n", encoding="utf-8")
