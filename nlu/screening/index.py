@@ -92,8 +92,9 @@ class TermIndex:
         # What the checks need to know of each plain pattern, as arrays indexed like its entries.
         entries, count = self.plain.entries, len(self.plain.entries)
         kinds: dict[tuple[Action, str, bool], int] = {}  # strength, and 4 for advise, 8 for the farm rules
+        categories = {e.term.category for e in terms.values()} | {contact.CATEGORY}
         for action in Action:
-            for category in {e.term.category for e in terms.values()} | {contact.CATEGORY}:
+            for category in categories:
                 for exact in (False, True):
                     entry = Entry(Term("", category, action, exact), "", "", "")
                     kinds[action, category, exact] = (

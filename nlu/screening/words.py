@@ -66,9 +66,7 @@ def crossing_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     of such a word that holds it. A word that runs across an edge of a hit holds the pair of
     characters either side of that edge: where that pair is in no word more common than the hit,
     no word straddles that edge."""
-    frequencies = frequencies_table()
-    # jieba also lists every prefix of its words, with frequency 0: those are no words.
-    found = [(word, count) for word, count in frequencies.items() if count > 0 and 2 <= len(word) <= LONGEST]
+    found = _short_words()
     points = np.frombuffer("\n".join(word for word, _ in found).encode("utf-32-le"), dtype=np.uint32)
     points = points.astype(np.int64)
     lengths = np.fromiter((len(word) for word, _ in found), dtype=np.int64, count=len(found))
@@ -83,6 +81,18 @@ def crossing_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     pairs, pair_counts = pairs[order], pair_counts[order]
     last = np.append(pairs[1:] != pairs[:-1], True)  # of each pair, with its highest count
     return pairs[last], pair_counts[last]
+
+
+@cache
+def _short_words() -> list[tuple[str, int]]:
+    """The dictionary words of 2 to ``LONGEST`` characters and their counts (one pass over the
+    dictionary's 580k entries for both tables built from them)."""
+    # jieba also lists every prefix of its words, with frequency 0: those are no words.
+    return [
+        (word, count)
+        for word, count in frequencies_table().items()
+        if count > 0 and 2 <= len(word) <= LONGEST
+    ]
 
 
 def frequency(word: str) -> int:
@@ -180,7 +190,7 @@ def holding_words(terms: Sequence[str]) -> list[tuple[int, int, str]]:
 @cache
 def _joined_words() -> tuple[str, list[int]]:
     """The dictionary words of 3 to ``LONGEST`` characters, one a line, and where each starts."""
-    found = [word for word, count in frequencies_table().items() if count > 0 and 3 <= len(word) <= LONGEST]
+    found = [word for word, _ in _short_words() if len(word) >= 3]
     starts = list(accumulate((len(word) + 1 for word in found[:-1]), initial=0))
     return "\n".join(found), starts
 
