@@ -75,7 +75,6 @@ def farm_compound(run: str, start: int, end: int, listed: AbstractSet[str] = fro
     return False
 
 
-@lru_cache(maxsize=1 << 16)
 def inside_farm_word(
     run: str,
     start: int,
@@ -93,10 +92,14 @@ def inside_farm_word(
     ending 病毒病, and cutting the run there left 东格鲁 blocked for its 格鲁. The hit and an
     allowed word that is the whole ending right after it (政府|乐果, the pesticide) are two words.
 
-    Also a modifier and a farm head (``farm_compound``; ``listed``: the listed patterns, a frozenset
-    as the cache keys it)."""
-    if farm_compound(run, start, end, listed):
-        return True
+    Also a modifier and a farm head (``farm_compound``; ``listed``: the listed patterns)."""
+    return farm_compound(run, start, end, listed) or _farm_shaped(run, start, end, allowed)
+
+
+# (the list of listed patterns stays out of the cache's keys: a reload must not leave the old
+# screener's patterns held by the cache)
+@lru_cache(maxsize=1 << 16)
+def _farm_shaped(run: str, start: int, end: int, allowed: tuple[tuple[int, int], ...]) -> bool:
     for right in range(end, min(len(run), end + REACH) + 1):
         for left in range(max(0, start - 2), start + 1):
             if (left, right) == (start, end):

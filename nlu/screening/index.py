@@ -134,8 +134,8 @@ class TermIndex:
         self._two_frequency: _Array | None = None  # _two_frequencies
         self._common: tuple[_Array, _Array, _Array] | None = None  # _common_words
         self.listed = patterns  # what words.inside_longer_word may not read as a longer word
-        # (and what farm.farm_compound may not read as a modifier: a frozenset, hashed once)
-        self.listed_words = frozenset(patterns)
+        # (and what farm.farm_compound may not read as a modifier)
+        self.listed_words = patterns.keys()
         # What judge.as_read leaves as found: the team's own terms and contact details.
         self.unjudged = frozenset(t.text for t in lists.terms if t.exact) | {contact.CATEGORY}
         self.terms = terms
