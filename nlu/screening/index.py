@@ -18,7 +18,14 @@ import numpy as np
 import numpy.typing as npt
 
 from nlu.screening import contact, farm, words
-from nlu.screening.arrays import code_points, first_last_length, longer_word_code, objects, term_columns
+from nlu.screening.arrays import (
+    code_points,
+    collector_paused,
+    first_last_length,
+    longer_word_code,
+    objects,
+    term_columns,
+)
 from nlu.screening.automata import AcrossRepeats, Alphabet, Automaton
 from nlu.screening.farm import pesticide_shaped
 from nlu.screening.fold import FoldTables, fold_tables
@@ -51,95 +58,100 @@ class TermIndex:
     """The tables and automata of a screener's term lists."""
 
     def __init__(self, lists: TermLists, options: ScreenerOptions | None = None) -> None:
-        self.lists = lists
-        self.options = options or ScreenerOptions()
-        self.tables = fold_tables()
-        # Boundary checks fold single characters over and over; the same few hundred recur.
-        self.fold_char = lru_cache(maxsize=1 << 16)(self.tables.fold_char)
-        self.point_class = _point_classes(self.tables)
-        self.farm_word_ends = _farm_word_end_table()
-        self.chinese = np.zeros(sys.maxunicode + 1, dtype=np.bool_)  # what farm.chinese_run takes in
-        self.chinese[ord(farm.CHINESE[0]) : ord(farm.CHINESE[1]) + 1] = True
-        self.run_classes = np.zeros(sys.maxunicode + 1, dtype=np.int8)  # latin letters and digits
-        self.run_classes[ord("a") : ord("z") + 1] = LETTERS
-        self.run_classes[[ord(c) for c in contact.DIGITS]] = DIGITS
-        self.ascii_alnum = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
-        self.ascii_alnum[
-            [ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]
-        ] = True
-        self.address_chars = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
-        self.address_chars[[ord(c) for c in contact.ADDRESS_CHARS]] = True
-        terms = merge_terms(lists.terms, self.tables)
-        patterns = with_number_variants(terms)
-        allowed = {word for word in fold_all(list(lists.allowed), self.tables) if word}
-        self.allowed = allowed
-        plain = {**dict.fromkeys(allowed), **patterns}
-        self.recomposer = Recomposer(patterns) if self.options.split_chars else None
-        pairs = self.recomposer.keys if self.recomposer is not None else []
-        # (collapsed and long patterns use the same characters)
-        alphabet = Alphabet.of([*plain, *pairs])
-        # The plain automaton also finds the pairs of components that recompose (recompose.py).
-        self.plain = Automaton(plain, alphabet, also=pairs)
-        # Collapsed texts are matched by the plain automaton too; only terms that repeat a
-        # character themselves (assert, 妹妹…) need a collapsed spelling of their own.
-        collapsed = self._collapsed_patterns(patterns)
-        self.collapsed = Automaton(collapsed, alphabet)
-        # Terms (and their collapsed spellings) too long to fit the stretches around repeats that
-        # squeezing looks at.
-        self.long = Automaton(
-            {k: e for k, e in (*patterns.items(), *collapsed.items()) if len(k) > SHORT_TERM}, alphabet
-        )
-        # What the checks need to know of each plain pattern, as arrays indexed like its entries.
-        entries, count = self.plain.entries, len(self.plain.entries)
-        kinds: dict[tuple[Action, str, bool], int] = {}  # strength, and 4 for advise, 8 for the farm rules
-        categories = {e.term.category for e in terms.values()} | {contact.CATEGORY}
-        for action in Action:
-            for category in categories:
-                for exact in (False, True):
-                    entry = Entry(Term("", category, action, exact), "", "", "")
-                    kinds[action, category, exact] = (
-                        action.strength | 4 * (action is Action.ADVISE) | 8 * farmable(entry)
-                    )
-        kind = np.fromiter(
-            (0 if e is None else kinds[e.term.action, e.term.category, e.term.exact] for e in entries),
-            dtype=np.int8,
-            count=count,
-        )
-        self.strength = kind & 3
-        self.advise = (kind & 4) > 0
-        self.farmable = (kind & 8) > 0
-        listed = kind > 0
-        self.allowed_patterns = ~listed | np.fromiter(
-            (key in allowed for key in self.plain.keys), dtype=np.bool_, count=count
-        )
-        first, last, length = first_last_length(self.plain.keys)
-        cjk = ord(CJK_MIN)
-        self.two_chinese = listed & (length == 2) & (first >= cjk) & (last >= cjk)
-        self.single_ascii = listed & (length == 1) & (first < 0x80)
-        # The term of each plain pattern, field by field, to be picked for all hits at once.
-        self.plain_terms = term_columns([e.term if e is not None else _NO_TERM for e in entries])
-        self.plain_keys = objects(self.plain.keys, count)  # (a hit's text, when it is the key)
-        # Per plain pattern: whether judge.as_read looks at its hits even when written as the
-        # pattern (a spelling other than the term's own, a term beginning with a digit).
-        self.judged = np.fromiter(
-            (
-                e is not None and (key != e.term.text or e.term.text[:1].isdigit())
-                for key, e in zip(self.plain.keys, entries, strict=True)
-            ),
-            dtype=np.bool_,
-            count=count,
-        )
-        self.lengths = length
-        self._pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
-        self._two_frequency: _Array | None = None  # _two_frequencies
-        self._common: tuple[_Array, _Array, _Array] | None = None  # _common_words
-        self.listed = patterns  # what words.inside_longer_word may not read as a longer word
-        # (and what farm.farm_compound may not read as a modifier)
-        self.listed_words = patterns.keys()
-        # What judge.as_read leaves as found: the team's own terms and contact details.
-        self.unjudged = frozenset(t.text for t in lists.terms if t.exact) | {contact.CATEGORY}
-        self.terms = terms
-        self._dropped: tuple[frozenset[str], _Array] | None = None  # dropped_spellings
+        # (the build makes some 300,000 lasting objects and no cyclic garbage: the collector
+        # would only walk over them again and again, a fifth of the build)
+        with collector_paused():
+            self.lists = lists
+            self.options = options or ScreenerOptions()
+            self.tables = fold_tables()
+            # Boundary checks fold single characters over and over; the same few hundred recur.
+            self.fold_char = lru_cache(maxsize=1 << 16)(self.tables.fold_char)
+            self.point_class = _point_classes(self.tables)
+            self.farm_word_ends = _farm_word_end_table()
+            self.chinese = np.zeros(sys.maxunicode + 1, dtype=np.bool_)  # what farm.chinese_run takes in
+            self.chinese[ord(farm.CHINESE[0]) : ord(farm.CHINESE[1]) + 1] = True
+            self.run_classes = np.zeros(sys.maxunicode + 1, dtype=np.int8)  # latin letters and digits
+            self.run_classes[ord("a") : ord("z") + 1] = LETTERS
+            self.run_classes[[ord(c) for c in contact.DIGITS]] = DIGITS
+            self.ascii_alnum = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
+            self.ascii_alnum[
+                [ord(c) for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"]
+            ] = True
+            self.address_chars = np.zeros(sys.maxunicode + 1, dtype=np.bool_)
+            self.address_chars[[ord(c) for c in contact.ADDRESS_CHARS]] = True
+            terms = merge_terms(lists.terms, self.tables)
+            patterns = with_number_variants(terms)
+            allowed = {word for word in fold_all(list(lists.allowed), self.tables) if word}
+            self.allowed = allowed
+            plain = {**dict.fromkeys(allowed), **patterns}
+            self.recomposer = Recomposer(patterns) if self.options.split_chars else None
+            pairs = self.recomposer.keys if self.recomposer is not None else []
+            # (collapsed and long patterns use the same characters)
+            alphabet = Alphabet.of([*plain, *pairs])
+            # The plain automaton also finds the pairs of components that recompose (recompose.py).
+            self.plain = Automaton(plain, alphabet, also=pairs)
+            # Collapsed texts are matched by the plain automaton too; only terms that repeat a
+            # character themselves (assert, 妹妹…) need a collapsed spelling of their own.
+            collapsed = self._collapsed_patterns(patterns)
+            self.collapsed = Automaton(collapsed, alphabet)
+            # Terms (and their collapsed spellings) too long to fit the stretches around repeats that
+            # squeezing looks at.
+            self.long = Automaton(
+                {k: e for k, e in (*patterns.items(), *collapsed.items()) if len(k) > SHORT_TERM}, alphabet
+            )
+            # What the checks need to know of each plain pattern, as arrays indexed like its entries.
+            entries, count = self.plain.entries, len(self.plain.entries)
+            kinds: dict[
+                tuple[Action, str, bool], int
+            ] = {}  # strength, and 4 for advise, 8 for the farm rules
+            categories = {e.term.category for e in terms.values()} | {contact.CATEGORY}
+            for action in Action:
+                for category in categories:
+                    for exact in (False, True):
+                        entry = Entry(Term("", category, action, exact), "", "", "")
+                        kinds[action, category, exact] = (
+                            action.strength | 4 * (action is Action.ADVISE) | 8 * farmable(entry)
+                        )
+            kind = np.fromiter(
+                (0 if e is None else kinds[e.term.action, e.term.category, e.term.exact] for e in entries),
+                dtype=np.int8,
+                count=count,
+            )
+            self.strength = kind & 3
+            self.advise = (kind & 4) > 0
+            self.farmable = (kind & 8) > 0
+            listed = kind > 0
+            self.allowed_patterns = ~listed | np.fromiter(
+                (key in allowed for key in self.plain.keys), dtype=np.bool_, count=count
+            )
+            first, last, length = first_last_length(self.plain.keys)
+            cjk = ord(CJK_MIN)
+            self.two_chinese = listed & (length == 2) & (first >= cjk) & (last >= cjk)
+            self.single_ascii = listed & (length == 1) & (first < 0x80)
+            # The term of each plain pattern, field by field, to be picked for all hits at once.
+            self.plain_terms = term_columns([e.term if e is not None else _NO_TERM for e in entries])
+            self.plain_keys = objects(self.plain.keys, count)  # (a hit's text, when it is the key)
+            # Per plain pattern: whether judge.as_read looks at its hits even when written as the
+            # pattern (a spelling other than the term's own, a term beginning with a digit).
+            self.judged = np.fromiter(
+                (
+                    e is not None and (key != e.term.text or e.term.text[:1].isdigit())
+                    for key, e in zip(self.plain.keys, entries, strict=True)
+                ),
+                dtype=np.bool_,
+                count=count,
+            )
+            self.lengths = length
+            self._pesticide = np.full(count, -1, dtype=np.int8)  # pesticide_shaped, filled in when first met
+            self._two_frequency: _Array | None = None  # _two_frequencies
+            self._common: tuple[_Array, _Array, _Array] | None = None  # _common_words
+            self.listed = patterns  # what words.inside_longer_word may not read as a longer word
+            # (and what farm.farm_compound may not read as a modifier)
+            self.listed_words = patterns.keys()
+            # What judge.as_read leaves as found: the team's own terms and contact details.
+            self.unjudged = frozenset(t.text for t in lists.terms if t.exact) | {contact.CATEGORY}
+            self.terms = terms
+            self._dropped: tuple[frozenset[str], _Array] | None = None  # dropped_spellings
 
     # Built on first use (``prepare`` builds them at once): they are needed only for texts with
     # repeats or latin letters, and the pinyin automata alone took a third of the build.
@@ -248,13 +260,14 @@ class TermIndex:
         """Compute now what the first checks would otherwise compute: the word dictionary and its
         character pairs, the tables of common words and dropped spellings, the pinyin automata and
         what repeats a pattern can be found across, the sets of repeats."""
-        words.warm_up()
-        for lazy in ("pinyin", "initials", "across_short", "across_long"):
-            getattr(self, lazy)  # (reading a cached property builds it)
-        self.two_frequencies()
-        self._common_words()
-        self._dropped_spellings()
-        self.may_squeeze("赌赌博")
+        with collector_paused():  # (as for the build: the dictionary alone is 580k lasting entries)
+            words.warm_up()
+            for lazy in ("pinyin", "initials", "across_short", "across_long"):
+                getattr(self, lazy)  # (reading a cached property builds it)
+            self.two_frequencies()
+            self._common_words()
+            self._dropped_spellings()
+            self.may_squeeze("赌赌博")
 
     @property
     def dictionary_tables_ready(self) -> bool:
