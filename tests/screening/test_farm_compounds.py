@@ -33,7 +33,7 @@ def screener() -> Screener:
         "这窝乌毛猪长得快",
         "遗传性病能治好吗",  # an attribute word (…性) before the disease
         "营养性病和代谢性病都要查",
-        "细菌性病多发季节",
+        "条件性病原菌引起的条件性病多发",
         "排毒药什么时候喂",  # a verb word before the drug
     ],
 )
