@@ -97,7 +97,7 @@ class FoldTables:
             folded = np.compress(kept, mapped)
             ends = np.flatnonzero(folded == _NEWLINE).tolist()
             ends.append(len(folded))
-        return FoldedBatch(joined, _decode(folded), kept, ends, points, folded)
+        return FoldedBatch(joined, _decode(folded), kept, ends)
 
     def fold_char(self, char: str) -> str:
         """The canonical form of one character, or "" for noise (used for boundaries)."""
@@ -120,10 +120,6 @@ class FoldedBatch:
     """Which characters of ``joined`` were kept."""
     ends: list[int]
     """Where each text ends in ``text`` (the next one starts one further on)."""
-    points: npt.NDArray[np.uint32]
-    """The code points of ``joined``."""
-    folded_points: npt.NDArray[np.uint32]
-    """The code points of ``text``."""
 
 
 def _decode(points: npt.NDArray[np.uint32]) -> str:
@@ -132,6 +128,14 @@ def _decode(points: npt.NDArray[np.uint32]) -> str:
         return codecs.utf_32_le_decode(points.data, "strict", True)[0]
     except UnicodeDecodeError:
         return codecs.utf_32_le_decode(points.data, "surrogatepass", True)[0]
+
+
+def code_points(text: str) -> npt.NDArray[np.uint32]:
+    return np.frombuffer(text.encode(_UTF32, "surrogatepass"), dtype=np.uint32)
+
+
+def decode_points(points: npt.NDArray[np.uint32]) -> str:
+    return points.tobytes().decode(_UTF32, "surrogatepass")
 
 
 def is_noise(char: str) -> bool:

@@ -159,7 +159,7 @@ class TextByText:
         count = len(self.index.plain.entries)
         matches = [match for match in matches if match[0] < count]
         found_pairs.sort()
-        for start in recomposer.recomposing_few(found.batch, found_pairs):
+        for start in recomposer.recomposing(found.batch, found_pairs):
             number, offset = found.text_at(start)
             found.recomposable.setdefault(number, []).append(start - offset)
         found.texts.update(found.recomposable)
