@@ -92,15 +92,16 @@ class Automaton:
         count = self._count
         return found if count is None else [match for match in found if match[0] < count]
 
-    def find_all(self, text: str) -> list[tuple[int, int, int]]:
-        """``find``, with the strings of ``also``."""
+    def find_all(self, text: str, points: _Array | None = None) -> list[tuple[int, int, int]]:
+        """``find``, with the strings of ``also``. ``points``: the text's code points, if at hand
+        (folding made them: not encoding the text again saves a step)."""
         if self._matcher is None:
             return []
         if self._ascii:
             return self._matcher.find_matches_as_indexes(text.encode("ascii", "replace"), overlapping=True)  # type: ignore[arg-type]
         if self._alphabet is None:
             return self._matcher.find_matches_as_indexes(text, overlapping=True)  # type: ignore[arg-type]
-        haystack = self._alphabet.encode(code_points(text))
+        haystack = self._alphabet.encode(code_points(text) if points is None else points)
         found = self._matcher.find_matches_as_indexes(haystack, overlapping=True)  # type: ignore[arg-type]
         return [(index, start >> 1, end >> 1) for index, start, end in found]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from itertools import accumulate
 
 from pypinyin.pinyin_dict import pinyin_dict
@@ -104,18 +104,22 @@ class PinyinWindow:
     text: str  # their spelling
     letters: list[tuple[int, int]]  # spans of ``text`` that the sender typed as letters
     table: dict[int, str]
+    _ends: list[int] = field(default_factory=list, repr=False)  # _unit_ends, once made
 
-    @cached_property
     def _unit_ends(self) -> list[int]:
-        table = self.table
-        return list(accumulate(len(table.get(ord(c), c)) for c in self.source))
+        """Where each source character's spelling ends in ``text`` (made once, on first use)."""
+        ends = self._ends
+        if not ends:
+            table = self.table
+            ends.extend(accumulate(len(table.get(ord(c), c)) for c in self.source))
+        return ends
 
     def touches_letters(self, start: int, end: int) -> bool:
         return any(a < end and start < b for a, b in self.letters)
 
     def units(self, start: int, end: int) -> tuple[int, int] | None:
         """The plain-view [start, end) spelled exactly by this window span, if the span is whole units."""
-        ends = self._unit_ends
+        ends = self._unit_ends()
         first = bisect_left(ends, start + 1)
         last = bisect_left(ends, end)
         unit_start = ends[first - 1] if first else 0

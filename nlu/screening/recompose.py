@@ -196,13 +196,10 @@ class Recomposer:
                 continue
             if not words.in_a_word(text, i, i + 2, least):
                 chosen.append(i)
-        if not chosen:
-            return []
-        gaps = deleted_before(batch)
-        if gaps is None:
+        kept = batch.kept
+        if not chosen or kept is None:
             return chosen
-        apart = set(gaps.tolist())
-        return [i for i in chosen if i + 1 not in apart]
+        return [i for i in chosen if kept[i + 1] == kept[i] + 1]  # nothing deleted between
 
     def view(self, plain: PlainView, at: list[int]) -> RecomposedView:
         """The recomposed view of a text whose pairs at these positions (sorted) recompose: taken
@@ -228,12 +225,3 @@ class Recomposer:
         starts.extend(range(position, len(text)))
         recomposed.extend([False] * (len(text) - position))
         return RecomposedView(plain, "".join(parts), starts, recomposed)
-
-
-def deleted_before(batch: FoldedBatch) -> _Array | None:
-    """For each character folding deleted, the folded position it was deleted before (None: none
-    deleted)."""
-    if len(batch.text) == len(batch.joined):
-        return None
-    deleted = np.flatnonzero(~batch.kept)
-    return deleted - np.arange(len(deleted))

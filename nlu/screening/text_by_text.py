@@ -1,7 +1,8 @@
-"""Screening text by text: the rules of ``Screener.check_many`` applied to one text at a time, with
-plain Python over the hits. For one text (``check``) or a few this is faster than the batch path of
-``screener.py``, which applies the same rules to the arrays of a whole batch at once; both must
-give the same answers (``tests/screening/test_batch.py`` holds them to it)."""
+"""Screening text by text, the one path of ``Screener.check`` and ``check_many``: the texts (one, or
+a chunk) are folded together and matched in one automaton pass; then each text with something to
+look at gets its views and candidates, and the judge (``judge.py``) settles its hits, in plain
+Python. A text's answer does not depend on the texts checked with it
+(``tests/screening/test_many.py``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from nlu.screening import contact
 from nlu.screening.candidates import ADDRESS_ENTRIES, DIGIT_RUN_ENTRY, Candidate, glued_to_letter
@@ -78,10 +77,11 @@ class TextByText:
 
     def check(self, texts: list[str]) -> list[ScreeningResult]:
         """``check_many`` for a few texts: folded and matched together, then checked text by text."""
-        batch = self.index.tables.fold_batch(texts)
+        tables = self.index.tables
+        batch = tables.fold_text(texts[0]) if len(texts) == 1 else tables.fold_batch(texts)
         folded = batch.text
         found = Found(texts, batch)
-        matches = self.index.plain.find_all(folded)
+        matches = self.index.plain.find_all(folded, batch.points)
         if self.index.recomposer is not None and matches:
             matches = self._recomposable(found, matches)
         found.add_matches(matches)
@@ -169,8 +169,7 @@ class TextByText:
     def _maybe_spelled(batch: FoldedBatch) -> Iterable[tuple[int, int]]:
         """Runs of letters that may be pinyin: as a whole, or with something deleted between them
         (then each word the sender separated is looked at in the slow path)."""
-        folded = batch.text
-        kept: list[int] | None = None
+        folded, kept = batch.text, batch.kept
         for match in _LATIN.finditer(folded):
             start, end = match.span()
             if looks_spelled(match.group(), False) or looks_spelled(match.group(), True):
@@ -178,9 +177,7 @@ class TextByText:
                 continue
             if end - start < 2:
                 continue
-            if kept is None:
-                kept = np.flatnonzero(batch.kept).tolist()
-            if kept[end - 1] - kept[start] != end - start - 1:
+            if kept is not None and kept[end - 1] - kept[start] != end - start - 1:
                 yield start, end
 
     def _squeezed_found(self, found: Found) -> set[int]:
@@ -289,10 +286,13 @@ class Found:
     def view(self, number: int, text: str) -> PlainView:
         start = self.ends[number - 1] + 1 if number else 0
         folded = self.batch.text[start : self.ends[number]]
-        if len(folded) == len(text):
+        kept = self.batch.kept
+        if kept is None or len(folded) == len(text):
             return PlainView(text, folded, None)
-        original_start = self._original_start(number)
-        return PlainView(text, folded, self.batch.kept[original_start : original_start + len(text)])
+        if self._single:
+            return PlainView(text, folded, kept)
+        offset = self._original_start(number)
+        return PlainView(text, folded, [at - offset for at in kept[start : self.ends[number]]])
 
 
 def _split_on_purpose(text: str, span: Span) -> bool:
