@@ -71,9 +71,9 @@ class FoldTables:
             encoded = text.encode(_UTF32, "surrogatepass")
         points = np.frombuffer(encoded, dtype=np.uint32)
         mapped = self.single.take(points)
-        if mapped.max(initial=0) != DROPPED:
+        (kept,) = (mapped != DROPPED).nonzero()
+        if len(kept) == len(points):
             return FoldedBatch(text, _decode(mapped), [len(points)], None, mapped)
-        (kept,) = np.nonzero(mapped != DROPPED)
         folded = mapped.take(kept)
         return FoldedBatch(text, _decode(folded), [len(folded)], kept.tolist(), folded)
 

@@ -66,29 +66,27 @@ class TermIndex:
         self.initials = Automaton(
             self._spelled(terms, initial_table(), min_chars=self.options.initials_min_chars), ascii=True
         )
-        self._common: _Array | None = None  # common_patterns
+        self._common: list[bool] | None = None  # common_patterns
         self.listed = patterns  # what words.inside_longer_word may not read as a longer word
         # What judge.as_read leaves as found: the team's own terms and contact details.
         self.unjudged = frozenset(t.text for t in lists.terms if t.exact) | {contact.CATEGORY}
         self.terms = terms
-        self._dropped: tuple[frozenset[str], _Array] | None = None  # dropped_spellings
+        self._dropped: tuple[frozenset[str], list[bool]] | None = None  # dropped_spellings
 
-    def common_patterns(self) -> _Array:
+    def common_patterns(self) -> list[bool]:
         """Per plain pattern: whether it is a listed common word (``words.is_common``) of Chinese
-        characters, short enough for a longer dictionary word to hold it (computed on first use)."""
+        characters, short enough for a longer dictionary word to hold it (computed on first use).
+        (Lists, not arrays, here and below: each check reads a few items, and reading an item
+        of a list costs a tenth of reading one of an array.)"""
         if self._common is None:
             frequencies, least = words.frequencies_table(), words.zipf_count(words.COMMON_ZIPF)
-            self._common = np.fromiter(
-                (
-                    entry is not None
-                    and 2 <= len(key) < words.LONGEST
-                    and (frequencies.get(key) or 0) >= least
-                    and min(key) >= CJK_MIN
-                    for key, entry in zip(self.plain.keys, self.plain.entries, strict=True)
-                ),
-                dtype=np.bool_,
-                count=len(self.plain.keys),
-            )
+            self._common = [
+                entry is not None
+                and 2 <= len(key) < words.LONGEST
+                and (frequencies.get(key) or 0) >= least
+                and min(key) >= CJK_MIN
+                for key, entry in zip(self.plain.keys, self.plain.entries, strict=True)
+            ]
         return self._common
 
     def dropped_spellings(self) -> frozenset[str]:
@@ -96,11 +94,11 @@ class TermIndex:
         (``patterns.lone_numeral_word``; computed on first use, the dictionary being loaded then)."""
         return self._dropped_spellings()[0]
 
-    def dropped_patterns(self) -> _Array:
+    def dropped_patterns(self) -> list[bool]:
         """``dropped_spellings`` per plain pattern."""
         return self._dropped_spellings()[1]
 
-    def _dropped_spellings(self) -> tuple[frozenset[str], _Array]:
+    def _dropped_spellings(self) -> tuple[frozenset[str], list[bool]]:
         if self._dropped is None:
             terms = self.terms
             folded_of = {id(entry.term): folded for folded, entry in terms.items()}
@@ -116,8 +114,7 @@ class TermIndex:
                 ) >= least:
                     dropped.add(spelling)
             keys = self.plain.keys
-            per_pattern = np.fromiter((key in dropped for key in keys), dtype=np.bool_, count=len(keys))
-            self._dropped = frozenset(dropped), per_pattern
+            self._dropped = frozenset(dropped), [key in dropped for key in keys]
         return self._dropped
 
     def prepare(self) -> None:

@@ -106,12 +106,14 @@ class TextByText:
 
     def _screen(self, text: str, view: PlainView, found: Found, number: int) -> ScreeningResult:
         matches = found.matches.get(number, ())
+        entries, allowed_words, folded = self.index.plain.entries, self.index.allowed, view.text
         allowed = [
-            (start, end) for index, start, end in matches if self._is_allowed(index, view.text[start:end])
+            (start, end)
+            for index, start, end in matches
+            if entries[index] is None or folded[start:end] in allowed_words  # (_is_allowed)
         ]
         allow_spans = [view.original_span(start, end) for start, end in allowed]
         candidates: list[Candidate] = []
-        entries = self.index.plain.entries
         common, dropped = self.index.common_patterns(), self.index.dropped_patterns()
         for index, start, end in matches:
             entry = entries[index]
@@ -119,7 +121,7 @@ class TextByText:
                 continue
             if entry.two_chinese and (
                 (
-                    straddles_words(view.text, start, end, allowed)
+                    straddles_words(folded, start, end, allowed)
                     and not _split_on_purpose(text, view.original_span(start, end))
                 )
                 or (
@@ -129,7 +131,7 @@ class TextByText:
                 )
             ):
                 continue  # two words that touch (母畜|生产, 消毒|药)
-            if common[index] and inside_longer_word(view.text, start, end, self.index.listed, allowed):
+            if common[index] and inside_longer_word(folded, start, end, self.index.listed, allowed):
                 continue  # a common word inside a longer one (市政府 holds 政府)
             candidates.append(Candidate(view.original_span(start, end), entry, plain=True))
         if number in found.repeats:
