@@ -24,6 +24,7 @@ from nlu.screening.words import inside_longer_word, straddles_words
 if TYPE_CHECKING:
     from nlu.screening.index import TermIndex
     from nlu.screening.options import ScreenerOptions
+    from nlu.screening.patterns import Entry
 
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
 _LATIN = re.compile(r"[a-z]+")
@@ -84,7 +85,7 @@ class TextByText:
         matches = self.index.plain.find_all(folded, batch.points)
         if self.index.recomposer is not None and matches:
             matches = self._recomposable(found, matches)
-        found.add_matches(matches)
+        found.add_matches(matches, self.index.plain.entries)
         if self.options.pinyin and _LATIN.search(folded):
             found.add_spans(found.latin, self._maybe_spelled(batch))
         if _REPEAT.search(folded) and (len(texts) > 1 or self.index.may_squeeze(folded)):
@@ -249,16 +250,21 @@ class Found:
         number = bisect_right(self.ends, position)
         return number, (self.ends[number - 1] + 1 if number else 0)
 
-    def add_matches(self, matches: list[tuple[int, int, int]]) -> None:
+    def add_matches(self, matches: list[tuple[int, int, int]], entries: list[Entry | None]) -> None:
+        """The plain automaton's matches, by text. Only a text with a listed one (an entry) has
+        something to look at for them: allowed words alone make no candidate (farm prose is full of
+        them), they only keep candidates found otherwise from being hits."""
         if self._single:
             if matches:
                 self.matches[0] = matches
-                self.texts.add(0)
+                if any(entries[index] is not None for index, _, _ in matches):
+                    self.texts.add(0)
             return
         for index, start, end in matches:
             number, offset = self.text_at(start)
             self.matches.setdefault(number, []).append((index, start - offset, end - offset))
-        self.texts.update(self.matches)
+            if entries[index] is not None:
+                self.texts.add(number)
 
     def add_spans(self, into: dict[int, list[tuple[int, int]]], spans: Iterable[tuple[int, int]]) -> None:
         for start, end in spans:
