@@ -11,7 +11,7 @@ import ahocorasick_rs
 import numpy as np
 import numpy.typing as npt
 
-from nlu.screening.arrays import code_points, decode_points, member, rows_of
+from nlu.screening.fold import code_points
 from nlu.screening.patterns import Entry
 
 _Array = npt.NDArray[Any]
@@ -44,12 +44,7 @@ class Alphabet:
         return cls(used)
 
     def encode(self, points: _Array) -> bytes:
-        return self.encode_array(points).tobytes()
-
-    def encode_array(self, points: _Array) -> _Array:
-        """``encode`` as an array of bytes (the matchers read it in place, a batch's megabytes not
-        copied into a bytes object)."""
-        return self._codes.take(points).view(np.uint8)  # take: faster than indexing on a batch
+        return self._codes.take(points).tobytes()  # take: faster than indexing on a long text
 
     def encode_all(self, patterns: list[str]) -> list[bytes]:
         return self.encode(code_points("\n".join(patterns))).split(self.encode(np.array([_NEWLINE])))
@@ -66,9 +61,9 @@ class Automaton:
         also: list[str] | None = None,
     ) -> None:
         """``ascii``: the patterns are ASCII, and so matched in texts encoded one byte a character
-        (``find_bytes``; ``find`` encodes any other character as "?"). ``also``: more strings to
-        look for in the same pass (pairs of components, recompose.py), numbered in their order:
-        ``find_all`` and ``find_points_all`` report them too, ``also_of`` says which each is."""
+        (``find`` encodes any other character as "?"). ``also``: more strings to look for in the
+        same pass (pairs of components, recompose.py), numbered in their order: ``find_all``
+        reports them too, ``also_numbers`` says which each is."""
         self.entries = list(patterns.values())
         self.keys = list(patterns)
         self.listed = np.array([entry is not None for entry in self.entries], dtype=np.bool_)
@@ -76,14 +71,11 @@ class Automaton:
         also = also or []
         extra = [key for key in dict.fromkeys(also) if key not in patterns]
         keys = self.keys + extra
-        self.also_of = np.full(len(keys), -1, dtype=np.int64)
-        """Per pattern (``keys`` and then the strings of ``also`` that are not among them): the
-        number of its string in ``also``, or -1."""
         where = {key: index for index, key in enumerate(keys)} if also else {}
-        self.also_of[[where[key] for key in also]] = np.arange(len(also))
         self.also_numbers = {where[key]: number for number, key in enumerate(also)}
-        """``also_of`` as a dict, for the patterns of ``also`` only."""
-        self._count = count if extra else None  # (None: nothing to leave out of find and find_points)
+        """Per pattern (``keys`` and then the strings of ``also`` that are not among them) that is
+        a string of ``also``: the number of that string."""
+        self._count = count if extra else None  # (None: nothing to leave out of find)
         self._alphabet = alphabet
         self._ascii = ascii
         self._matcher: ahocorasick_rs.AhoCorasick | ahocorasick_rs.BytesAhoCorasick | None = None
@@ -100,52 +92,30 @@ class Automaton:
         count = self._count
         return found if count is None else [match for match in found if match[0] < count]
 
-    def find_points(self, points: _Array) -> _Array:
-        """Matches in the text of these code points, as an array of (pattern, start, end) rows
-        (those of ``also`` only when they are patterns too)."""
-        found = self.find_points_all(points)
-        return found if self._count is None else found[found[:, 0] < self._count]
-
-    def find_all(self, text: str) -> list[tuple[int, int, int]]:
-        """``find``, with the strings of ``also``."""
+    def find_all(self, text: str, points: _Array | None = None) -> list[tuple[int, int, int]]:
+        """``find``, with the strings of ``also``. ``points``: the text's code points, if at hand
+        (folding made them: not encoding the text again saves a step)."""
         if self._matcher is None:
             return []
         if self._ascii:
             return self._matcher.find_matches_as_indexes(text.encode("ascii", "replace"), overlapping=True)  # type: ignore[arg-type]
         if self._alphabet is None:
             return self._matcher.find_matches_as_indexes(text, overlapping=True)  # type: ignore[arg-type]
-        haystack = self._alphabet.encode(code_points(text))
+        haystack = self._alphabet.encode(code_points(text) if points is None else points)
         found = self._matcher.find_matches_as_indexes(haystack, overlapping=True)  # type: ignore[arg-type]
         return [(index, start >> 1, end >> 1) for index, start, end in found]
-
-    def find_bytes(self, haystack: bytes) -> _Array:
-        """Matches in a text encoded one byte a character (``ascii`` patterns), as ``find_points``."""
-        if self._matcher is None:
-            return np.empty((0, 3), dtype=np.int64)
-        return rows_of(self._matcher.find_matches_as_indexes(haystack, overlapping=True))  # type: ignore[arg-type]
-
-    def find_points_all(self, points: _Array) -> _Array:
-        """``find_points``, with the strings of ``also``."""
-        if self._matcher is None:
-            return np.empty((0, 3), dtype=np.int64)
-        if self._alphabet is None:
-            text = decode_points(points)
-            return rows_of(self._matcher.find_matches_as_indexes(text, overlapping=True))  # type: ignore[arg-type]
-        haystack = self._alphabet.encode_array(points)
-        found = rows_of(self._matcher.find_matches_as_indexes(haystack, overlapping=True))  # type: ignore[arg-type]
-        found[:, 1:] //= 2
-        return found
 
 
 class AcrossRepeats:
     """What a listed pattern must hold to be found across a squeezed run of repeats (赌赌博 → 赌博)
     but not without squeezing: a match of the squeezed text that covers the run's character c is c
     alone, starts with c and the character after it, ends with the one before it and c, or holds
-    all three in a row. Sorted codes of each kind over the patterns of some automata."""
+    all three in a row. Codes of each kind (21 bits a code point) over the patterns of some automata."""
 
     def __init__(self, singles: _Array, firsts: _Array, lasts: _Array, triples: _Array) -> None:
-        self.singles, self.firsts, self.lasts, self.triples = singles, firsts, lasts, triples
-        self._sets: tuple[frozenset[int], ...] | None = None
+        self._singles, self._firsts, self._lasts, self._triples = (
+            frozenset(codes.tolist()) for codes in (singles, firsts, lasts, triples)
+        )
 
     @classmethod
     def of(cls, *automata: Automaton) -> AcrossRepeats:
@@ -169,29 +139,14 @@ class AcrossRepeats:
             np.unique(triples),
         )
 
-    def possible(self, before: _Array, char: _Array, after: _Array) -> _Array:
-        """Per run (its character and the squeezed neighbours, int64): whether some pattern could be
-        found across it."""
-        return (
-            member(self.singles, char)
-            | member(self.firsts, char << 21 | after)
-            | member(self.lasts, before << 21 | char)
-            | member(self.triples, before << 42 | char << 21 | after)
-        )
-
     def possible_in(self, before: str, char: str, after: str) -> bool:
-        """``possible`` for one run of one text ("" for no neighbour), with sets: for a text
-        checked on its own, array calls cost more than the lookups."""
-        if self._sets is None:
-            self._sets = tuple(
-                frozenset(a.tolist()) for a in (self.singles, self.firsts, self.lasts, self.triples)
-            )
-        singles, firsts, lasts, triples = self._sets
+        """Whether some pattern could be found across a run of ``char`` between these neighbours
+        in the squeezed text ("" for none)."""
         point = ord(char)
-        if point in singles:
+        if point in self._singles:
             return True
-        if after and point << 21 | ord(after) in firsts:
+        if after and point << 21 | ord(after) in self._firsts:
             return True
-        if before and ord(before) << 21 | point in lasts:
+        if before and ord(before) << 21 | point in self._lasts:
             return True
-        return bool(before and after and ord(before) << 42 | point << 21 | ord(after) in triples)
+        return bool(before and after and ord(before) << 42 | point << 21 | ord(after) in self._triples)

@@ -16,8 +16,6 @@ phone numbers legitimately, so a message with one goes through and the reviewer 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from itertools import accumulate
 
 from nlu.screening.model import Action, Term
 
@@ -65,50 +63,3 @@ def addresses(text: str) -> list[tuple[int, int, Term]]:
         if not any(s <= m.start() < e for s, e, _ in found)
     )
     return found
-
-
-def addresses_many(texts: list[str]) -> list[list[tuple[int, int, Term]]]:
-    """``addresses`` of each text, matched in one pass over all of them."""
-    joined = "\n".join(texts)
-    starts = list(accumulate((len(text) + 1 for text in texts[:-1]), initial=0))
-    found: list[list[tuple[int, int, Term]]] = [[] for _ in texts]
-    stretches = [m.span() for m in _ADDRESS_STRETCHES.finditer(joined)]
-    for start, end, term in addresses_in_stretches(joined, stretches):
-        number = bisect_right(starts, start) - 1
-        found[number].append((start - starts[number], end - starts[number], term))
-    return found
-
-
-def addresses_in_stretches(text: str, stretches: list[tuple[int, int]]) -> list[tuple[int, int, Term]]:
-    """``addresses`` of the text, given its ``_ADDRESS_STRETCHES`` (spans, in order): the IPv4
-    addresses, then the web addresses. Only the stretches are matched: an address never runs past
-    one, and the character before or after it (no address character) passes the look-arounds of
-    the patterns just as the start or end of a text does."""
-    if not stretches:
-        return []
-    # The stretches joined by line breaks, and where each one is in ``text``.
-    lines = "\n".join([text[start:end] for start, end in stretches])
-    line_starts = list(accumulate((end - start + 1 for start, end in stretches[:-1]), initial=0))
-    shifts = [start - at for (start, _), at in zip(stretches, line_starts, strict=True)]
-
-    def placed(start: int, end: int, term: Term) -> tuple[int, int, Term]:
-        shift = shifts[bisect_right(line_starts, start) - 1]
-        return start + shift, end + shift, term
-
-    ips = [match.span() for match in IPV4S.finditer(lines)]
-    found = [placed(start, end, IPV4) for start, end in ips]
-    ip_starts = [start for start, _ in ips]
-    for match in URLS.finditer(lines):
-        before = bisect_right(ip_starts, match.start()) - 1
-        if before < 0 or not ips[before][0] <= match.start() < ips[before][1]:
-            found.append(placed(match.start(), match.end(), URL))
-    return found
-
-
-ADDRESS_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:/_~%?#=&+@"
-"""Every character an address (web or IPv4) can hold, and those its look-arounds look for."""
-_ADDRESS_CHARS = r"[a-z0-9.\-:/_~%?#=&+@]"  # the same, matched ignoring case
-_ADDRESS_STRETCHES = re.compile(
-    rf"(?<!{_ADDRESS_CHARS}){_ADDRESS_CHARS}*{URL_HINT.pattern}{_ADDRESS_CHARS}*", re.ASCII | re.IGNORECASE
-)
-"""Whole stretches of ``_ADDRESS_CHARS`` that hold a ``URL_HINT``."""

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any, NamedTuple, TypeVar
+from typing import NamedTuple
 
 
 class Action(StrEnum):
@@ -77,14 +75,8 @@ class ScreeningResult(NamedTuple):
 def verdict_of(hits: tuple[Hit, ...]) -> Verdict:
     if not hits:
         return Verdict.CLEAN
-    return Verdict(max(hits, key=lambda hit: hit.action.strength).action.value)
+    # (a dict, not Verdict(value): making an enum member from its value costs a few microseconds)
+    return _VERDICT_OF[max(hits, key=lambda hit: _STRENGTH[hit.action]).action]
 
 
-_Record = TypeVar("_Record", "Hit", "ScreeningResult")
-
-
-def build_all(cls: type[_Record], *columns: Sequence[Any]) -> list[_Record]:
-    """``cls(*row)`` for each row of the columns (one per field, in order). A batch makes tens of
-    thousands of these records: creating each as a tuple of its class straight from the zipped
-    columns skips the generated ``__new__`` and is over ten times faster than calling ``cls``."""
-    return list(map(functools.partial(tuple.__new__, cls), zip(*columns, strict=True)))
+_VERDICT_OF = {Action.ADVISE: Verdict.ADVISE, Action.FLAG: Verdict.FLAG, Action.BLOCK: Verdict.BLOCK}

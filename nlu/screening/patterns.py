@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from itertools import product
 from typing import NamedTuple
 
-from nlu.screening import contact
 from nlu.screening.fold import FoldTables
-from nlu.screening.model import Action, Term
+from nlu.screening.model import Term
 
 _DIGIT_FOR_NUMERAL = dict(zip("〇零一二三四五六七八九", "00123456789", strict=True))
 _NUMERAL_FOR_DIGIT = dict(zip("0123456789", "〇一二三四五六七八九", strict=True))
@@ -122,13 +121,3 @@ def with_number_variants(entries: dict[str, Entry]) -> dict[str, Entry]:
                     entry.term, variant, _edge_class(variant[0]), _edge_class(variant[-1])
                 )
     return entries | variants
-
-
-def farmable(entry: Entry | None) -> bool:
-    """Whether the farm-word rules apply to hits of the entry (not to advice, not to contact details)."""
-    return (
-        entry is not None
-        and entry.term.action is not Action.ADVISE
-        and entry.term.category != contact.CATEGORY
-        and not entry.term.exact
-    )

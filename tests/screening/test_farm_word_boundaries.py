@@ -19,7 +19,7 @@ def _listed(*words: str) -> tuple[Term, ...]:
     return tuple(Term(w, "test", Action.BLOCK) for w in words)
 
 
-@pytest.mark.parametrize("copies", [1, 40])  # text by text, and the batch path
+@pytest.mark.parametrize("copies", [1, 40])  # alone (check), and among others (check_many)
 @pytest.mark.parametrize("text", ["用消毒药喷洒圈舍", "肠道性病菌感染", "断奶子猪拉稀"])
 def test_a_listed_word_across_a_farm_words_edge_is_no_hit(text: str, copies: int) -> None:
     screener = _screener(*_listed("毒药", "性病", "奶子"))

@@ -80,7 +80,7 @@ def test_the_same_rules_hold_on_the_batch_path() -> None:
     assert {r.verdict for r in evasions} == {Verdict.BLOCK}
 
 
-@pytest.mark.parametrize("copies", [1, 40])  # text by text, and the batch path
+@pytest.mark.parametrize("copies", [1, 40])  # alone (check), and among others (check_many)
 def test_a_word_split_on_purpose_is_no_word_boundary(copies: int) -> None:
     # 中国|人 holds 国人 by accident; 中]国【人 writes both words apart on purpose (published case E19).
     screener = _screener("中国", "国人")
@@ -90,7 +90,7 @@ def test_a_word_split_on_purpose_is_no_word_boundary(copies: int) -> None:
     assert screener.check_many(["我是中国 人"] * copies)[0].hits[0].matched == "中国"
 
 
-@pytest.mark.parametrize("copies", [1, 40])  # text by text, and the batch path
+@pytest.mark.parametrize("copies", [1, 40])  # alone (check), and among others (check_many)
 @pytest.mark.parametrize(
     ("term", "text", "matched"),
     [

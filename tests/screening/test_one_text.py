@@ -1,6 +1,6 @@
 """A text checked on its own squeezes its repeats only where a listed pattern could be found across
-them (issue 20's speed on the path the bot runs): it must still find every term the batch path
-finds across repeats."""
+them (issue 20's speed on the path the bot runs): it must still find every term that checking it
+among other texts (``check_many``, which squeezes every text of a chunk with repeats) finds."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_repeats_no_listed_term_can_cross_are_not_squeezed() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(st.sampled_from(list("赌博法轮功玉米谢专家看"))))
-def test_a_text_alone_gets_the_batch_answer(text: str) -> None:
+def test_a_text_alone_gets_its_answer_among_others(text: str) -> None:
     screener = builtin_screener()
 
     assert screener.check(text) == screener.check_many([text] * 40)[0]

