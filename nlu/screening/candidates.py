@@ -44,3 +44,8 @@ class Candidate:
     end: int = 0
     common: bool = False
     """Its pattern is a listed common word (``TermIndex.common_patterns``)."""
+    spelled_on: str = ""
+    """A pinyin match: the folded text it stands on (letters the sender typed, Chinese characters
+    spelled out); empty for every other candidate."""
+    initials: bool = False
+    """A pinyin match of the initials of the term's syllables (fl for 法轮), not of whole syllables."""

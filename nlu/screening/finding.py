@@ -5,8 +5,8 @@ yields: the plain automaton's matches, squeezed repeats, recomposed components, 
 windows, digit runs and addresses, each a ``Candidate`` with the facts the judge needs (which view,
 plain or not, the view's allowed words). Finding judges nothing: what drops a candidate is the
 judge's (``judge``). What it leaves out is what a view does not add: a squeezed or recomposed match
-the plain view has, a pinyin match that stands on no letter the sender typed, and the number
-spellings the index does not look for (``TermIndex.dropped_spellings``)."""
+the plain view has, a pinyin match away from the letters the sender typed (or on none of the
+text), and the number spellings the index does not look for (``TermIndex.dropped_spellings``)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from nlu.screening.options import ScreenerOptions
     from nlu.screening.patterns import Entry
 
-_CJK_MIN = "\u2e80"  # anything from the CJK radicals up counts as a Chinese character here
 _LATIN = re.compile(r"[a-z]+")
 _REPEAT = re.compile(r"([^\n])\1+")
 
@@ -183,6 +182,8 @@ class Finder:
         return self.index.plain.entries[index] is None or matched in self.index.allowed
 
     def _spelled_candidates(self, plain: PlainView, runs: list[tuple[int, int]]) -> Iterable[Candidate]:
+        """Matches of the pinyin and initials automata in windows around the text's letters that
+        touch the letters (``PinyinWindow.touches_letters``), on what they stand on in the text."""
         for initials, automaton in ((False, self.index.pinyin), (True, self.index.initials)):
             for window in pinyin_windows(plain, initials=initials, runs=runs):
                 for index, start, end in automaton.find(window.text):
@@ -190,15 +191,11 @@ class Finder:
                     if entry is None or not window.touches_letters(start, end):
                         continue
                     units = window.units(start, end)
-                    if units and self._spelling_counts(plain.text[units[0] : units[1]], initials):
-                        yield Candidate(plain.original_span(*units), entry)
-
-    def _spelling_counts(self, source: str, initials: bool) -> bool:
-        """Whether a pinyin match stands on latin letters the sender typed (not on Chinese alone)."""
-        letters = sum(1 for c in source if "a" <= c <= "z")
-        if not initials:
-            return letters > 0
-        return letters >= self.options.initials_min_letters and max(source) >= _CJK_MIN
+                    if units:
+                        source = plain.text[units[0] : units[1]]
+                        yield Candidate(
+                            plain.original_span(*units), entry, spelled_on=source, initials=initials
+                        )
 
 
 class Found:

@@ -3,7 +3,7 @@ fold tables, the automata (plain, collapsed, pinyin, initials), and what the che
 know of each plain pattern, indexed like its entries. Immutable once built, except for tables
 computed from the word dictionary on first use (``prepare`` computes them at once).
 
-The checks (``text_by_text.py``) read it; it knows nothing of texts beyond what repeats a pattern
+Finding candidates (``finding.py``) reads it; it knows nothing of texts beyond what repeats a pattern
 could be found across."""
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class TermIndex:
             self.listed = patterns  # what words.inside_longer_word may not read as a longer word
             # (and what farm.farm_compound may not read as a modifier)
             self.listed_words = patterns.keys()
-            # What judge.as_read leaves as found: the team's own terms and contact details.
+            # What the judge's as_read leaves as found: the team's own terms and contact details.
             self.unjudged = frozenset(t.text for t in lists.terms if t.exact) | {contact.CATEGORY}
             self.terms = terms
             self._dropped: tuple[frozenset[str], list[bool]] | None = None  # dropped_spellings

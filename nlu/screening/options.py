@@ -14,7 +14,7 @@ class ScreenerOptions:
     """Look for terms of at least this many characters written partly in pinyin initials (fl功)."""
     initials_min_letters: int = 1
     """…and only where the initials are at least this many latin letters. A lone letter counts only
-    where every other character of the term is written as listed (毛二B, h色小说; judge.py), so B超,
+    where every other character of the term is written as listed (毛二B, h色小说; the judge), so B超,
     维生素K or a list marker b． is not read as an initial."""
     contact: bool = True
     """Flag contact details: runs of 8+ digits, web and IPv4 addresses (category ``contact``)."""

@@ -22,7 +22,7 @@ class Screener:
 
     Its term index (``index.py``) is built once from the lists; every text, alone (``check``) or
     among many (``check_many``), then takes the one path of ``text_by_text.py``: fold, find the
-    candidates, judge them (``judge.py``), verdict."""
+    candidates (``finding.py``), judge them (``judge``), verdict."""
 
     def __init__(self, lists: TermLists, options: ScreenerOptions | None = None) -> None:
         self.index = TermIndex(lists, options)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from nlu.screening.finding import Finder
-from nlu.screening.judge import hits_of
+from nlu.screening.judge import JudgeTables, hits_of
 from nlu.screening.model import ScreeningResult, Verdict, verdict_of
 
 if TYPE_CHECKING:
@@ -20,13 +20,14 @@ class TextByText:
     screener holds one over its term index and sends it single texts and small batches."""
 
     def __init__(self, index: TermIndex) -> None:
-        self.index = index
         self.finder = Finder(index)
+        self.judge_tables = JudgeTables(
+            index.fold_char, index.unjudged, index.listed_words, index.options.initials_min_letters
+        )
 
     def check(self, texts: list[str]) -> list[ScreeningResult]:
         """``check_many`` for a few texts: folded and matched together, then checked text by text."""
         found = self.finder.find(texts)
-        index = self.index
         results: list[ScreeningResult] = []
         for number, text in enumerate(texts):
             if number not in found.texts:
@@ -36,6 +37,6 @@ class TextByText:
             if not candidates:
                 results.append(ScreeningResult(text, Verdict.CLEAN, ()))
                 continue
-            hits = hits_of(text, candidates, allow_spans, index.fold_char, index.unjudged, index.listed_words)
+            hits = hits_of(text, candidates, allow_spans, self.judge_tables)
             results.append(ScreeningResult(text, verdict_of(hits), hits))
         return results

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from nlu.screening.candidates import DIGIT_RUN_ENTRY, Candidate, ViewWords
 from nlu.screening.fold import fold_tables
-from nlu.screening.judge import hits_of
+from nlu.screening.judge import JudgeTables, hits_of
 from nlu.screening.model import Action, Term
 from nlu.screening.patterns import Entry
 from nlu.screening.views import Span
@@ -17,9 +17,14 @@ def _entry(term: str, action: Action = Action.BLOCK, left: str = "", right: str 
 
 
 def _judged(
-    text: str, *candidates: Candidate, allowed: tuple[Span, ...] = (), listed: frozenset[str] = frozenset()
+    text: str,
+    *candidates: Candidate,
+    allowed: tuple[Span, ...] = (),
+    listed: frozenset[str] = frozenset(),
+    initials_min_letters: int = 1,
 ) -> list[tuple[str, str]]:
-    hits = hits_of(text, list(candidates), list(allowed), fold_tables().fold_char, frozenset(), listed)
+    tables = JudgeTables(fold_tables().fold_char, frozenset(), listed, initials_min_letters)
+    hits = hits_of(text, list(candidates), list(allowed), tables)
     return [(hit.matched, hit.term) for hit in hits]
 
 
@@ -148,3 +153,25 @@ def test_a_digit_run_that_is_a_date_a_time_or_a_code_is_no_phone_number() -> Non
     ]
     assert _judged("编号A10021003", digits("编号A10021003", "10021003")) == []
     assert _judged("2024-01-01 12:00", digits("2024-01-01 12:00", "2024-01-01 12:00")) == []
+
+
+def test_initials_count_inside_chinese_text_and_not_on_letters_alone() -> None:
+    def initials(text: str, matched: str, minimum: int = 1) -> list[tuple[str, str]]:
+        start = text.index(matched)
+        span = Span(start, start + len(matched))
+        candidate = Candidate(span, _entry("催眠药"), spelled_on=matched.lower(), initials=True)
+        return _judged(text, candidate, initials_min_letters=minimum)
+
+    assert initials("买cm药", "cm药") == [("cm药", "催眠药")]
+    assert initials("买cm药", "cm药", minimum=3) == []  # fewer letters than the options ask for
+    assert initials("see CMY now", "CMY") == []  # letters alone read as initials
+
+
+def test_full_pinyin_must_stand_on_letters_the_sender_typed() -> None:
+    def spelled(text: str, matched: str) -> list[tuple[str, str]]:
+        start = text.index(matched)
+        span = Span(start, start + len(matched))
+        return _judged(text, Candidate(span, _entry("法轮功"), spelled_on=matched))
+
+    assert spelled("练falun功", "falun功") == [("falun功", "法轮功")]
+    assert spelled("练发轮功", "发轮功") == []  # a homophone in Chinese characters alone

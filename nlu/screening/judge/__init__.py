@@ -4,6 +4,7 @@ function that says why, in the order ``hits_of`` asks them:
 
 - the word rules, in the view the candidate was found in (``word_edges``): two words that touch, a
   piece of a farm word, a common word inside a longer one, allowed words of a recomposed view;
+- pinyin on too few of the sender's letters, initials outside Chinese text (``spelling``);
 - digit runs that are dates, times or codes (``standing``);
 - the rules in the original text (``standing``): the allow-list's cover, latin and digit
   boundaries, farm words and pesticide names;
@@ -17,9 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable
 from collections.abc import Set as AbstractSet
+from typing import NamedTuple
 
 from nlu.screening.candidates import Candidate
 from nlu.screening.judge.matcher_made import as_read
+from nlu.screening.judge.spelling import initials_outside_chinese_text, spelled_on_too_few_letters
 from nlu.screening.judge.standing import (
     covered_by_allowed_words,
     date_time_or_code,
@@ -35,21 +38,28 @@ from nlu.screening.judge.word_edges import (
 from nlu.screening.model import Action, Hit
 from nlu.screening.views import Span
 
-__all__ = ["as_read", "hits_of"]
+__all__ = ["JudgeTables", "as_read", "hits_of"]
+
+
+class JudgeTables(NamedTuple):
+    """What the judge knows of a screener's lists and options, the same for every text."""
+
+    fold_char: Callable[[str], str]
+    unjudged: Container[str]
+    """The terms (as listed) and categories ``as_read`` leaves as found."""
+    listed: AbstractSet[str]
+    """The listed patterns, which are no part of a longer word (``common_word_inside_longer``,
+    ``part_of_farm_word``)."""
+    initials_min_letters: int
+    """``ScreenerOptions.initials_min_letters``."""
 
 
 def hits_of(
-    text: str,
-    candidates: list[Candidate],
-    allow_spans: list[Span],
-    fold_char: Callable[[str], str],
-    unjudged: Container[str],
-    listed: AbstractSet[str],
+    text: str, candidates: list[Candidate], allow_spans: list[Span], tables: JudgeTables
 ) -> tuple[Hit, ...]:
     """The hits a reader of ``text`` sees among the candidates, in text order. ``allow_spans``: the
-    allowed words of the text's plain view (original spans); ``unjudged``: the terms (as listed)
-    and categories ``as_read`` leaves as found; ``listed``: the listed patterns, which are no part
-    of a longer word (``common_word_inside_longer``, ``part_of_farm_word``)."""
+    allowed words of the text's plain view (original spans)."""
+    fold_char, unjudged, listed, initials_min_letters = tables
     kept: dict[tuple[int, int], Candidate] = {}
     for candidate in candidates:
         words = candidate.words
@@ -58,6 +68,11 @@ def hits_of(
             or piece_of_farm_word(candidate, words)
             or common_word_inside_longer(candidate, words, listed)
             or covered_by_its_views_words(candidate, words)
+        ):
+            continue
+        if candidate.spelled_on and (
+            spelled_on_too_few_letters(candidate, initials_min_letters)
+            or initials_outside_chinese_text(candidate)
         ):
             continue
         if date_time_or_code(text, candidate):
