@@ -20,7 +20,7 @@ from collections.abc import Callable, Container, Iterable
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
-from nlu.screening.candidates import Candidate
+from nlu.screening.candidates import DIGIT_RUN_ENTRY, Candidate
 from nlu.screening.judge.matcher_made import as_read
 from nlu.screening.judge.spelling import initials_outside_chinese_text, spelled_on_too_few_letters
 from nlu.screening.judge.standing import (
@@ -62,12 +62,16 @@ def hits_of(
     fold_char, unjudged, listed, initials_min_letters = tables
     kept: dict[tuple[int, int], Candidate] = {}
     for candidate in candidates:
+        # (each rule's cheapest condition is asked here first as well: this loop runs for every
+        # candidate of every message, and most candidates need none of the rules' calls)
         words = candidate.words
         if words is not None and (
-            two_words_touch(text, candidate, words)
-            or piece_of_farm_word(candidate, words)
-            or common_word_inside_longer(candidate, words, listed)
-            or covered_by_its_views_words(candidate, words)
+            (
+                candidate.entry.two_chinese
+                and (two_words_touch(text, candidate, words) or piece_of_farm_word(candidate, words))
+            )
+            or (candidate.common and common_word_inside_longer(candidate, words, listed))
+            or (words.recomposed and covered_by_its_views_words(candidate, words))
         ):
             continue
         if candidate.spelled_on and (
@@ -75,7 +79,7 @@ def hits_of(
             or initials_outside_chinese_text(candidate)
         ):
             continue
-        if date_time_or_code(text, candidate):
+        if candidate.entry is DIGIT_RUN_ENTRY and date_time_or_code(text, candidate):
             continue
         span = candidate.span
         if (
