@@ -106,6 +106,8 @@ def hits_of(
         known = kept.get(key)
         if known is None or candidate.entry.term.action.strength > known.entry.term.action.strength:
             kept[key] = candidate
+    if not kept:
+        return ()  # (most farm prose with a listed word: all its candidates dropped)
     survivors = [c for c in kept.values() if not _inside_stronger(c, kept.values())]
     survivors.sort(key=lambda c: (c.span.start, c.span.end))
     return tuple(
