@@ -219,7 +219,10 @@ async def subject_received(message: Message, turn: Turn) -> None:
         await write(state, IntakeData(subject_left_open=request_id))
         await ask_next(turn, request_id, lead=t("intake.left_open"))
         return
-    if is_small_talk(parsed):  # "好的", "😀": no crop or animal in it, ask again
+    # "好的", "😀", or "今天天气咋样" (surely no farming, no crop or animal named): ask again
+    if is_small_talk(parsed) or (
+        surely_out_of_domain(parsed) and not fields_from_parse(parsed).get("subject")
+    ):
         await message.answer(t("intake.ask_subject_again"))
         return
     if is_problem_description(parsed):  # a new problem, or a long answer: the farmer says which

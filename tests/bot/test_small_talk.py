@@ -50,3 +50,22 @@ async def test_the_crop_question_asks_again_for_small_talk_and_keeps_the_named_c
     async with harness.deps.uow() as uow:
         draft = await uow.session.get(ServiceRequest, await harness.latest_request_id())
     assert draft is not None and draft.subject == "向日葵"  # the canonical name experts are matched on
+
+
+@pytest.mark.parametrize("said", ["今天天气咋样", "手机没话费了"])
+async def test_the_crop_question_asks_again_for_a_question_surely_not_about_farming(
+    harness: Harness, said: str
+) -> None:
+    # Stored as the crop, "今天天气咋样" would be matched on and shown to the reviewer as the subject
+    await harness.contact(FARMER, FARMER_PHONE)
+    sent = texts(await harness.say(FARMER, "叶子发黄还有黑斑，种了20亩"))
+    zh = harness.deps.catalog.messages["zh_CN"]
+    assert zh["intake.ask_subject"] in sent[0]
+    assert texts(await harness.say(FARMER, said)) == [zh["intake.ask_subject_again"]]
+    async with harness.deps.uow() as uow:
+        draft = await uow.session.get(ServiceRequest, await harness.latest_request_id())
+    assert draft is not None and draft.subject is None
+    await harness.say(FARMER, "沙棘")  # a crop the farmer names is still taken
+    async with harness.deps.uow() as uow:
+        draft = await uow.session.get(ServiceRequest, await harness.latest_request_id())
+    assert draft is not None and draft.subject == "沙棘"

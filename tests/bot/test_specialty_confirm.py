@@ -88,6 +88,8 @@ async def test_an_unsure_specialty_is_asked_with_the_guess_first(harness: Harnes
     assert ("兽医防疫", f"sp:{request_id}:veterinary") in labels[1:]
     assert "畜牧养殖" not in [label for label, _ in labels]  # the guess is the yes, not listed again
     assert len(labels) == 11  # every specialty once
+    # the others in the taxonomy's order (crops, plant protection, animals, veterinary), not by code
+    assert [label for label, _ in labels[1:4]] == ["作物栽培", "设施园艺与果蔬", "土壤肥料"]
     assert (await _draft(h)).specialty_code is None  # nothing filed before the farmer answers
 
 
