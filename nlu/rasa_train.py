@@ -47,7 +47,11 @@ def jieba_userdict(data_dir: Path = TRAINING_DATA_DIR) -> str:
 
 def stage_project(home: RasaHome, digest: str, project_dir: Path = RASA_PROJECT_DIR) -> Path:
     """A copy of the project with its generated jieba dictionary: Rasa runs there; the repo stays clean."""
-    stage = home.projects / digest
+    return stage_into(home.projects / digest, project_dir)
+
+
+def stage_into(stage: Path, project_dir: Path = RASA_PROJECT_DIR) -> Path:
+    """The staged copy of the project in folder `stage` (emptied first)."""
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)

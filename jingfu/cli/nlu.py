@@ -133,28 +133,31 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(report.render())
     confidences = [confidence for _, confidence in parsed]
     correct = [g == p for g, p in zip(gold, predicted, strict=True)]
-    print(_threshold_line(confidences, correct))
+    print(_threshold_line(args.engine, confidences, correct))
     if args.plot:
-        _plot(confidences, correct, f"{args.engine} on {path.name} ({len(rows)} rows)", args.plot)
+        _plot(
+            args.engine, confidences, correct, f"{args.engine} on {path.name} ({len(rows)} rows)", args.plot
+        )
     return 0
 
 
-def _threshold_line(confidences: list[float], correct: list[bool]) -> str:
-    from nlu.confidence import CONFIRMATION_THRESHOLD, TARGET_PRECISION, above
+def _threshold_line(engine: str, confidences: list[float], correct: list[bool]) -> str:
+    from nlu.confidence import TARGET_PRECISION, above, threshold_for
 
-    kept = above(confidences, correct, CONFIRMATION_THRESHOLD)
+    threshold = threshold_for(engine)  # the evaluated engine's own: its answers are the ones asked
+    kept = above(confidences, correct, threshold)
     return (
-        f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f} on sureness (the coarse group's confidence): "
+        f"confirmation threshold {threshold:.2f} ({engine}) on sureness (the coarse group's confidence): "
         f"{kept.precision:.1%} right above it "
         f"(goal {TARGET_PRECISION:.0%}), covering {kept.coverage:.1%} of the questions ({kept.count})"
     )
 
 
-def _plot(confidences: list[float], correct: list[bool], title: str, path: str) -> None:
-    from nlu.confidence import CONFIRMATION_THRESHOLD, plot_reliability
+def _plot(engine: str, confidences: list[float], correct: list[bool], title: str, path: str) -> None:
+    from nlu.confidence import plot_reliability, threshold_for
 
     try:
-        plot_reliability(confidences, correct, CONFIRMATION_THRESHOLD, title, path)
+        plot_reliability(confidences, correct, threshold_for(engine), title, path)
     except ImportError as exc:
         raise CliError(
             "--plot needs matplotlib: pip install 'jingfu[dev]' (or pip install matplotlib)"
@@ -164,20 +167,35 @@ def _plot(confidences: list[float], correct: list[bool], title: str, path: str) 
     print(f"reliability curve written to {path}")
 
 
-def cmd_calibrate(args: argparse.Namespace) -> int:
-    from nlu.confidence import CONFIRMATION_THRESHOLD, above, choose_threshold, cross_validated_target
+def _cross_validate(engine: str, folds: int) -> list[Any]:
     from nlu.cross_validation import composed_texts, cross_validate
-    from nlu.evaluation import score
+    from nlu.rasa_cross_validation import cross_validate_rasa
+    from nlu.rasa_env import RasaHome
     from nlu.training_data import load_training_data
 
+    data, composed = load_training_data(), composed_texts()
+    if engine == "rasa":
+        return list(_rasa_step(lambda: cross_validate_rasa(RasaHome.from_env(), data, composed, folds)))
+    return cross_validate(data, composed, folds=folds)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from nlu.confidence import CONFIRMATION_THRESHOLDS, above, choose_threshold, cross_validated_target
+    from nlu.evaluation import score
+
     started = time.perf_counter()
-    held = cross_validate(load_training_data(), composed_texts(), folds=args.folds)
+    held = _cross_validate(args.engine, args.folds)
     elapsed = time.perf_counter() - started
     confidences = [h.confidence for h in held]
     correct = [h.label == h.predicted for h in held]
+    how = (
+        " (its intent pipeline: config.yml without the entity-only components)"
+        if args.engine == "rasa"
+        else ""
+    )
     print(
-        f"embedded engine, {args.folds}-fold cross-validation of the hand-written training examples "
-        f"(composed ones always trained on): {len(held)} held out, {elapsed:.0f} s"
+        f"{args.engine} engine{how}, {args.folds}-fold cross-validation of the hand-written training "
+        f"examples (composed ones always trained on): {len(held)} held out, {elapsed:.0f} s"
     )
     report = score([h.label for h in held], [h.predicted for h in held])
     print(report.render())
@@ -187,14 +205,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         f"chosen threshold {chosen.threshold:.2f} on sureness (asked {target:.1%} right above it): "
         f"{chosen.precision:.1%} right above it, covering {chosen.coverage:.1%}"
     )
-    current = above(confidences, correct, CONFIRMATION_THRESHOLD)
+    committed = CONFIRMATION_THRESHOLDS[args.engine]
+    current = above(confidences, correct, committed)
     print(
-        f"committed threshold {CONFIRMATION_THRESHOLD:.2f} (nlu/confidence.py): "
+        f"committed threshold {committed:.2f} for {args.engine} (nlu/confidence.py): "
         f"{current.precision:.1%} right above it, covering {current.coverage:.1%}"
     )
-    if round(chosen.threshold, 2) != round(CONFIRMATION_THRESHOLD, 2):
-        # Only the number is committed: the sureness itself comes from the ranking both engines give.
-        print(f"to use it: set CONFIRMATION_THRESHOLD = {chosen.threshold:.2f} in nlu/confidence.py")
+    if round(chosen.threshold, 2) != round(committed, 2):
+        # Only the number is committed: the sureness itself comes from the ranking the engine gives.
+        print(
+            f'to use it: set CONFIRMATION_THRESHOLDS["{args.engine}"] = {chosen.threshold:.2f} '
+            "in nlu/confidence.py"
+        )
     return 0
 
 
@@ -238,4 +260,10 @@ def register(subparsers: Any) -> None:
         "calibrate", help="choose the confirmation threshold on k-fold cross-validation of the training data"
     )
     calibrate.add_argument("--folds", type=whole_number(2, 20), default=5)
+    calibrate.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="embedded",
+        help="rasa: trains one intent-only Rasa model per fold in the Rasa venv (`jingfu nlu setup`)",
+    )
     calibrate.set_defaults(func=cmd_calibrate)

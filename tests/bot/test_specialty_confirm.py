@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
+from nlu.confidence import threshold_for
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.interface import ParseResult
 from nlu.ranking import decide
@@ -33,22 +34,27 @@ RANKINGS = {
     ],
 }
 UNSURE, SURE, _ = RANKINGS
+# Read as sure as halfway between the two engines' thresholds: sure from one engine, unsure from the other.
+BETWEEN = "葵花叶子上有斑"
+BETWEEN_SHARE = (threshold_for("rasa") + threshold_for("embedded")) / 2
+RANKINGS[BETWEEN] = [("describe_problem__plant_protection", BETWEEN_SHARE), ("greet", 1 - BETWEEN_SHARE)]
 
 
 class Scripted:
-    """The embedded engine, with the ranking of the texts above replaced."""
+    """The embedded engine, with the ranking of the texts above replaced, as if `answering` had parsed it."""
 
     name = "scripted"
 
     def __init__(self, engine: EmbeddedEngine) -> None:
         self._engine = engine
+        self.answering = "embedded"
 
     async def parse(self, text: str) -> ParseResult:
         parsed = await self._engine.parse(text)
         if text not in RANKINGS:
             return parsed
         intent, specialty = decide(RANKINGS[text])
-        return replace(parsed, intent=intent, specialty=specialty)
+        return replace(parsed, intent=intent, specialty=specialty, engine=self.answering)
 
     async def close(self) -> None:
         return None
@@ -91,6 +97,22 @@ async def test_an_unsure_specialty_is_asked_with_the_guess_first(harness: Harnes
     # the others in the taxonomy's order (crops, plant protection, animals, veterinary), not by code
     assert [label for label, _ in labels[1:4]] == ["作物栽培", "设施园艺与果蔬", "土壤肥料"]
     assert (await _draft(h)).specialty_code is None  # nothing filed before the farmer answers
+
+
+@pytest.mark.parametrize("answering", ["rasa", "embedded"])
+async def test_the_specialty_is_asked_by_the_threshold_of_the_engine_that_read_it(
+    harness: Harness, nlu_engine: Scripted, answering: str
+) -> None:
+    # Rasa's confidences run lower than the embedded engine's, so its threshold is lower; when Rasa is
+    # down the embedded engine answers, and its own threshold applies.
+    h = harness
+    nlu_engine.answering = answering
+    await h.contact(FARMER, FARMER_PHONE)
+    sent = await h.say(FARMER, BETWEEN)
+    asked = "是关于「植物保护」的问题吗？" in "\n".join(texts(sent))
+    assert asked is (threshold_for(answering) > BETWEEN_SHARE)
+    assert (await _draft(h)).specialty_code == (None if asked else "plant_protection")
+    assert {"rasa": False, "embedded": True}[answering] is asked
 
 
 async def test_yes_keeps_the_guess(harness: Harness) -> None:

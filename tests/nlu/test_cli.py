@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from jingfu.cli import main
-from nlu.confidence import CONFIRMATION_THRESHOLD
+from nlu.confidence import CONFIRMATION_THRESHOLDS
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.taxonomy import SPECIALTY_CODES
 
@@ -44,7 +44,7 @@ def test_eval_prints_scores_and_the_threshold_and_writes_a_reliability_png(
     assert main(["nlu", "eval", "--engine", "embedded", "--data", str(data), "--plot", str(plot)]) == 0
     out = capsys.readouterr().out
     assert "macro-F1" in out and "veterinary" in out and "out_of_domain" in out
-    assert f"confirmation threshold {CONFIRMATION_THRESHOLD:.2f} on sureness" in out
+    assert f"confirmation threshold {CONFIRMATION_THRESHOLDS['embedded']:.2f} (embedded) on sureness" in out
     assert "right above it" in out and "covering" in out
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -10,7 +10,7 @@ import pytest
 
 from jingfu.cli import main
 from nlu.confidence import (
-    CONFIRMATION_THRESHOLD,
+    CONFIRMATION_THRESHOLDS,
     above,
     choose_threshold,
     cross_validated_target,
@@ -18,6 +18,7 @@ from nlu.confidence import (
     reliability,
     surely_out_of_domain,
     sureness,
+    threshold_for,
 )
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.evaluation import read_labelled
@@ -52,14 +53,20 @@ def test_reliability_bins_count_and_score_every_prediction() -> None:
     assert (top.low, top.count, top.accuracy) == (0.9, 3, 1.0)
 
 
-def test_an_unsure_parse_is_confirmed_and_a_sure_one_is_not() -> None:
+@pytest.mark.parametrize("engine", ["embedded", "rasa"])
+def test_an_unsure_parse_is_confirmed_and_a_sure_one_is_not_by_its_engines_threshold(engine: str) -> None:
     def parse(confidence: float) -> ParseResult:
         return ParseResult(
-            "羊拉稀", Intent("describe_problem", 0.99), Specialty("veterinary", confidence), ()
+            "羊拉稀", Intent("describe_problem", 0.99), Specialty("veterinary", confidence), (), engine
         )
 
-    assert needs_confirmation(parse(CONFIRMATION_THRESHOLD - 0.01))
-    assert not needs_confirmation(parse(CONFIRMATION_THRESHOLD))
+    threshold = CONFIRMATION_THRESHOLDS[engine]
+    assert needs_confirmation(parse(threshold - 0.01))
+    assert not needs_confirmation(parse(threshold))
+
+
+def test_a_parse_made_by_no_engine_is_held_to_the_embedded_threshold() -> None:
+    assert threshold_for("") == threshold_for("none") == CONFIRMATION_THRESHOLDS["embedded"]
 
 
 def test_a_plot_that_cannot_be_written_is_a_one_line_error(
@@ -78,7 +85,7 @@ def test_calibrate_chooses_a_threshold_on_cross_validation(capsys: pytest.Captur
     out = capsys.readouterr().out
     assert "2-fold cross-validation of the hand-written training examples" in out
     assert "macro-F1" in out and "chosen threshold" in out and "on sureness" in out
-    assert f"committed threshold {CONFIRMATION_THRESHOLD:.2f}" in out
+    assert f"committed threshold {CONFIRMATION_THRESHOLDS['embedded']:.2f} for embedded" in out
 
 
 def test_two_specialties_of_one_group_make_a_sure_guess_of_the_group() -> None:
@@ -125,11 +132,11 @@ def test_only_a_sure_no_problem_is_out_of_domain() -> None:
 def test_calibrate_says_which_number_to_commit_when_it_chose_another(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("nlu.confidence.CONFIRMATION_THRESHOLD", 0.05)  # far below any chosen one
+    monkeypatch.setattr("nlu.confidence.CONFIRMATION_THRESHOLDS", {"embedded": 0.05})  # below any chosen
     assert main(["nlu", "calibrate", "--folds", "2"]) == 0
     out = capsys.readouterr().out
     chosen = out.split("chosen threshold ")[1][:4]
-    assert f"to use it: set CONFIRMATION_THRESHOLD = {chosen} in nlu/confidence.py" in out
+    assert f'to use it: set CONFIRMATION_THRESHOLDS["embedded"] = {chosen} in nlu/confidence.py' in out
 
 
 FARMER_HOLDOUT = Path(__file__).parent / "data" / "farmer_holdout.jsonl"
@@ -141,5 +148,5 @@ def test_on_farmers_own_words_the_sure_guesses_are_right(embedded: EmbeddedEngin
     rows = read_labelled(FARMER_HOLDOUT)
     parsed = [embedded.parse_sync(text) for text, _ in rows]
     correct = [coarse_group(p.specialty.code) == label for p, (_, label) in zip(parsed, rows, strict=True)]
-    kept = above([sureness(p) for p in parsed], correct, CONFIRMATION_THRESHOLD)
+    kept = above([sureness(p) for p in parsed], correct, CONFIRMATION_THRESHOLDS["embedded"])
     assert kept.precision >= 0.95 and kept.coverage >= 0.70, kept

@@ -10,6 +10,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from nlu.circuit import CircuitBreaker
+from nlu.confidence import needs_confirmation, sureness, threshold_for
 from nlu.interface import Entity, Intent, ParseResult, Specialty
 from nlu.rasa_client import NoFallback, RasaEngine, RasaUnavailable
 
@@ -170,3 +171,53 @@ async def test_without_fallback_a_failure_is_an_error(fake: tuple[FakeRasa, str]
     with pytest.raises(RasaUnavailable):
         await engine.parse(TEXT)
     await engine.close()
+
+
+def answer_sure_by(share: float) -> Behaviour:
+    """A Rasa answer that reads plant protection with `share` of the confidence, greet the rest."""
+
+    async def answer(request: web.Request) -> web.StreamResponse:
+        ranking = [
+            {"name": "describe_problem__plant_protection", "confidence": share},
+            {"name": "greet", "confidence": 1.0 - share},
+        ]
+        return web.json_response(
+            {"text": TEXT, "intent": ranking[0], "intent_ranking": ranking, "entities": []}
+        )
+
+    return answer
+
+
+class EmbeddedSureBy:
+    """The fallback's answer with the same sureness as the Rasa one above."""
+
+    name = "embedded"
+
+    def __init__(self, share: float) -> None:
+        self.share = share
+
+    async def parse(self, text: str) -> ParseResult:
+        specialty = Specialty("plant_protection", self.share, self.share)
+        return ParseResult(text, Intent("describe_problem", self.share), specialty, (), "embedded")
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_a_parse_is_confirmed_by_the_threshold_of_the_engine_that_answered_it(
+    fake: tuple[FakeRasa, str],
+) -> None:
+    # The engines' confidences are distributed differently, so each has its own threshold; when Rasa is
+    # down and the embedded engine answers, the embedded one's applies.
+    rasa_threshold, embedded_threshold = threshold_for("rasa"), threshold_for("embedded")
+    between = (rasa_threshold + embedded_threshold) / 2
+    rasa, url = fake
+    rasa.behaviours = [answer_sure_by(between), answer_500, answer_500]
+    engine = RasaEngine(url, fallback=EmbeddedSureBy(between), timeout_s=0.3)
+    from_rasa, fell_back = await engine.parse(TEXT), await engine.parse(TEXT)
+    await engine.close()
+    assert (from_rasa.engine, fell_back.engine) == ("rasa", "embedded")
+    assert sureness(from_rasa) == pytest.approx(between) and sureness(fell_back) == pytest.approx(between)
+    assert needs_confirmation(from_rasa) is (between < rasa_threshold)
+    assert needs_confirmation(fell_back) is (between < embedded_threshold)
+    assert needs_confirmation(from_rasa) is not needs_confirmation(fell_back)
