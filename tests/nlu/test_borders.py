@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nlu.confidence import CONFIRMATION_THRESHOLD, above, sureness
+from nlu.confidence import EMBEDDED, above, sureness, threshold_for
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.evaluation import read_labelled
 from nlu.taxonomy import coarse_group
@@ -35,5 +35,5 @@ def test_on_border_questions_the_group_and_the_sure_guesses_are_right(embedded: 
     parsed = [embedded.parse_sync(text) for text, _ in rows]
     correct = [coarse_group(p.specialty.code) == label for p, (_, label) in zip(parsed, rows, strict=True)]
     assert sum(correct) / len(rows) >= 0.95
-    kept = above([sureness(p) for p in parsed], correct, CONFIRMATION_THRESHOLD)
+    kept = above([sureness(p) for p in parsed], correct, threshold_for(EMBEDDED))
     assert kept.precision >= 0.98 and kept.coverage >= 0.80, kept
