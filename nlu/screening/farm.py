@@ -42,9 +42,9 @@ REACH = 4  # characters a farm word may run on past the hit
 # The heads of farm nouns: the one-character animals of the NLU lexicon, and what farmers fight
 # and treat with: diseases (病), pests (虫 and the one-character pest endings above), drugs (药)
 # and microbes (菌).
-FARM_HEADS = (
-    one_character_animals() | frozenset("病药菌") | frozenset(a for a in _PEST.split("|") if len(a) == 1)
-)
+_ANIMAL_HEADS = one_character_animals()
+_AILMENT_HEADS = frozenset("病菌") | frozenset(a for a in _PEST.split("|") if len(a) == 1)
+FARM_HEADS = _ANIMAL_HEADS | _AILMENT_HEADS | frozenset("药")
 # A coat described by its colour (花毛, 白羽, 杂毛): farm nouns name breeds so (花毛鸡, 黑毛猪).
 _COLOUR_COAT = re.compile("[黑白红黄青蓝绿灰紫褐棕赤乌花麻杂金银][毛羽]")
 
@@ -59,20 +59,35 @@ def pesticide_shaped(term: str) -> bool:
 
 
 def farm_compound(run: str, start: int, end: int, listed: AbstractSet[str] = frozenset()) -> bool:
-    """Whether the two-character ``run[start:end]`` is the last character of a modifier word and a
-    farm head after it (遗传性|病, 排毒|药, 花毛|鸡): the modifier, of two or three characters,
-    starts before the hit and is a word of the general dictionary or a colour and a coat, and is
-    not ``listed`` itself (卖春|药 holds two listed words, and each must not explain the other away).
+    """Whether the two-character ``run[start:end]`` is the last character of a modifier and a farm
+    head after it, the way farm nouns are made: an attribute word (…性) before a disease, microbe or
+    pest (遗传性|病, 细菌性|病); a drug that the dictionary knows whole (消毒药, 解毒药); a colour and
+    a coat before an animal (杂毛|鸡, 白羽|鸭). The modifier, of two or three characters, starts before
+    the hit and is not ``listed`` itself (卖春|药 holds two listed words, and each must not explain
+    the other away).
 
-    Junk glued to a listed word (啊毛鸡, 买毒药) makes no word before it, and a second character
-    that is no farm noun (黑毛|片) no farm noun either: those still hit."""
-    if end - start != 2 or run[end - 1] not in FARM_HEADS:
+    Each head takes only its own kind of modifier: any dictionary word before it would let 有毒|药,
+    回春|药, 滥赌|马 or 捕猎|狗 through. Junk glued to a listed word (啊毛鸡, 买毒药) and a second
+    character that is no farm noun (黑毛|片) still hit."""
+    if end - start != 2:
+        return False
+    head = run[end - 1]
+    if head not in FARM_HEADS:
         return False
     for left in range(max(0, start - 2), start):
         modifier = run[left : start + 1]
-        if (words.frequency(modifier) > 0 or _COLOUR_COAT.fullmatch(modifier)) and modifier not in listed:
+        if _modifies(modifier, head) and modifier not in listed:
             return True
     return False
+
+
+def _modifies(modifier: str, head: str) -> bool:
+    """Whether ``modifier`` is the kind of word farm nouns put before ``head`` (see farm_compound)."""
+    if head in _ANIMAL_HEADS:
+        return _COLOUR_COAT.fullmatch(modifier) is not None
+    if head == "药":
+        return words.frequency(modifier + head) > 0
+    return modifier[-1] == "性" and words.frequency(modifier) > 0  # a disease, microbe or pest
 
 
 def inside_farm_word(

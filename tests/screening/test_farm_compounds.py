@@ -1,4 +1,4 @@
-"""A farm noun is a modifier word followed by a one-character farm head (遗传性|病, 排毒|药, 花毛|鸡):
+"""A farm noun is a modifier word followed by a one-character farm head (遗传性|病, 解毒|药, 花毛|鸡):
 a listed two-character word made of the modifier's last character and the head (性病, 毒药, 毛鸡)
 is two pieces of two words, not the listed word (issue 20). Where the modifier is no word (junk
 glued to the listed word), the second character is no farm noun, the longer word is listed, the
@@ -12,7 +12,7 @@ from nlu.screening import Screener, TermLists, Verdict
 from nlu.screening.farm import farm_compound
 from nlu.screening.model import Action, Term
 
-LISTED = ("毛鸡", "毛猪", "性病", "毒药", "毛片", "卖春", "春药")
+LISTED = ("毛鸡", "毛猪", "性病", "毒药", "毛片", "卖春", "春药", "炸药", "赌马", "猎狗", "淋病")
 
 
 def _screener(*words: str, exact: bool = False, allowed: tuple[str, ...] = ()) -> Screener:
@@ -25,7 +25,7 @@ def screener() -> Screener:
     return _screener(*LISTED)
 
 
-@pytest.mark.parametrize("copies", [1, 40])  # text by text, and the batch path
+@pytest.mark.parametrize("copies", [1, 300])  # alone, and across chunks of check_many
 @pytest.mark.parametrize(
     "text",
     [
@@ -34,7 +34,8 @@ def screener() -> Screener:
         "遗传性病能治好吗",  # an attribute word (…性) before the disease
         "营养性病和代谢性病都要查",
         "条件性病原菌引起的条件性病多发",
-        "排毒药什么时候喂",  # a verb word before the drug
+        "解毒药什么时候喂",  # a drug named by what it does, a word of the dictionary as a whole
+        "消毒药兑多少水",
     ],
 )
 def test_a_listed_word_across_a_modifier_and_a_farm_head_is_no_hit(
@@ -43,7 +44,7 @@ def test_a_listed_word_across_a_modifier_and_a_farm_head_is_no_hit(
     assert [r.verdict for r in screener.check_many([text] * copies)] == [Verdict.CLEAN] * copies
 
 
-@pytest.mark.parametrize("copies", [1, 40])
+@pytest.mark.parametrize("copies", [1, 300])
 @pytest.mark.parametrize(
     "text",
     [
@@ -54,6 +55,15 @@ def test_a_listed_word_across_a_modifier_and_a_farm_head_is_no_hit(
         "毒药",
         "黑毛片",  # a coat, but 片 is no farm noun
         "有人卖春药",  # the modifier is listed itself
+        # a dictionary word before the listed word makes no farm noun of it (the review's cases)
+        "有毒药吗",
+        "专卖剧毒药",
+        "正品回春药包邮",
+        "自制猛炸药教程",
+        "香港滥赌马",  # an animal head takes only a colour and a coat
+        "捕猎狗出售",
+        "喷淋病",  # a disease head takes only an attribute (…性)
+        "治疗性病",  # 治疗性 is no word
     ],
 )
 def test_listed_words_glued_to_junk_or_no_farm_noun_still_block(
@@ -62,7 +72,7 @@ def test_listed_words_glued_to_junk_or_no_farm_noun_still_block(
     assert [r.verdict for r in screener.check_many([text] * copies)] == [Verdict.BLOCK] * copies
 
 
-@pytest.mark.parametrize("copies", [1, 40])
+@pytest.mark.parametrize("copies", [1, 300])
 def test_a_listed_longer_word_and_the_teams_own_terms_still_block(copies: int) -> None:
     longer = _screener("性病", "遗传性病")
     assert [r.verdict for r in longer.check_many(["遗传性病能治好吗"] * copies)] == [Verdict.BLOCK] * copies
