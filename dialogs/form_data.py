@@ -49,6 +49,7 @@ class IntakeData(TypedDict, total=False):
     media_asked: bool
     album: str | None  # the media group acknowledged last: an album is acknowledged once
     subject_left_open: int  # the draft whose crop the farmer left open ("不知道")
+    subject_asked_again: int  # the draft whose crop question was asked again for a non-farming answer
     held_problem: HeldProblem | None
     specialty_guess: SpecialtyGuess | None  # the NLU's unsure guess, asked before it is filed
 

@@ -208,7 +208,8 @@ async def location_received(message: Message, turn: Turn) -> None:
 async def subject_received(message: Message, turn: Turn) -> None:
     assert message.text is not None
     state, t, deps = turn.state, turn.t, turn.deps
-    request_id = (await read(state, IntakeData)).get("request_id")
+    data = await read(state, IntakeData)
+    request_id = data.get("request_id")
     if request_id is None:  # the form was cleared meanwhile (e.g. /menu): treat as a new problem
         await start_intake(turn, message.text)
         return
@@ -219,10 +220,14 @@ async def subject_received(message: Message, turn: Turn) -> None:
         await write(state, IntakeData(subject_left_open=request_id))
         await ask_next(turn, request_id, lead=t("intake.left_open"))
         return
-    # "好的", "😀", or "今天天气咋样" (surely no farming, no crop or animal named): ask again
-    if is_small_talk(parsed) or (
-        surely_out_of_domain(parsed) and not fields_from_parse(parsed).get("subject")
-    ):
+    if is_small_talk(parsed):  # "好的", "😀": no crop or animal in it, ask again
+        await message.answer(t("intake.ask_subject_again"))
+        return
+    # "今天天气咋样" (surely no farming, no crop or animal named): asked again, once; a crop the NLU
+    # does not know (锁阳) is read the same way, so the second answer is filed as written
+    surely_not_a_subject = surely_out_of_domain(parsed) and not fields_from_parse(parsed).get("subject")
+    if surely_not_a_subject and data.get("subject_asked_again") != request_id:
+        await write(state, IntakeData(subject_asked_again=request_id))
         await message.answer(t("intake.ask_subject_again"))
         return
     if is_problem_description(parsed):  # a new problem, or a long answer: the farmer says which

@@ -13,7 +13,9 @@ from contextlib import contextmanager
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """The collector off for the block and on again after it; once resumed, what the block made is
-    young to it as before."""
+    young to it as before. Process-wide: a rebuild in a worker thread (the bot's LiveTerms, about a
+    second) leaves the event loop without cyclic collection meanwhile, which costs nothing but memory
+    held a little longer."""
     if not gc.isenabled():  # paused by someone else: theirs to resume
         yield
         return

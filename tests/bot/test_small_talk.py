@@ -69,3 +69,17 @@ async def test_the_crop_question_asks_again_for_a_question_surely_not_about_farm
     async with harness.deps.uow() as uow:
         draft = await uow.session.get(ServiceRequest, await harness.latest_request_id())
     assert draft is not None and draft.subject == "沙棘"
+
+
+async def test_a_crop_the_nlu_does_not_know_is_asked_again_once_then_filed(harness: Harness) -> None:
+    # 锁阳 grows in Bayannur, yet the model reads the bare word as no farming: asking again for ever
+    # would leave the farmer no way on
+    await harness.contact(FARMER, FARMER_PHONE)
+    await harness.say(FARMER, "叶子发黄还有黑斑，种了20亩")
+    zh = harness.deps.catalog.messages["zh_CN"]
+    assert texts(await harness.say(FARMER, "锁阳")) == [zh["intake.ask_subject_again"]]
+    sent = texts(await harness.say(FARMER, "锁阳"))
+    assert zh["intake.ask_subject_again"] not in sent
+    async with harness.deps.uow() as uow:
+        draft = await uow.session.get(ServiceRequest, await harness.latest_request_id())
+    assert draft is not None and draft.subject == "锁阳"
