@@ -256,14 +256,6 @@ class Found:
     def _original_start(self, number: int) -> int:
         return self._original_ends[number - 1] + 1 if number else 0
 
-    def add_addresses(self, found: list[tuple[int, int, contact.Term]]) -> None:
-        """Addresses found in the joined original texts."""
-        for start, end, term in found:
-            number = 0 if self._single else bisect_right(self._original_ends, start)
-            offset = self._original_start(number) if number else 0
-            self.addresses.setdefault(number, []).append((start - offset, end - offset, term))
-        self.texts.update(self.addresses)
-
     def view(self, number: int, text: str) -> PlainView:
         start = self.ends[number - 1] + 1 if number else 0
         folded = self.batch.text[start : self.ends[number]]

@@ -22,6 +22,7 @@ from nlu.screening.fold import code_points, fold_tables
 from nlu.screening.lists import TermLists
 from nlu.screening.options import ScreenerOptions
 from nlu.screening.patterns import (
+    CJK_MIN,
     Entry,
     fold_all,
     lone_numeral_word,
@@ -33,8 +34,6 @@ from nlu.screening.recompose import Recomposer
 from nlu.screening.views import collapse_all
 
 _Array = npt.NDArray[Any]
-CJK_MIN = "\u2e80"
-"""Anything from the CJK radicals up counts as a Chinese character here."""
 _REPEAT = re.compile(r"([^\n])\1+")
 
 

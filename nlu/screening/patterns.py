@@ -15,6 +15,9 @@ from typing import NamedTuple
 from nlu.screening.fold import FoldTables
 from nlu.screening.model import Term
 
+CJK_MIN = "\u2e80"
+"""Anything from the CJK radicals up counts as a Chinese character here."""
+
 _DIGIT_FOR_NUMERAL = dict(zip("〇零一二三四五六七八九", "00123456789", strict=True))
 _NUMERAL_FOR_DIGIT = dict(zip("0123456789", "〇一二三四五六七八九", strict=True))
 _NUMBERISH = re.compile("[0-9〇零一二三四五六七八九]")
@@ -32,7 +35,7 @@ class Entry(NamedTuple):
 
     @property
     def two_chinese(self) -> bool:
-        return len(self.folded) == 2 and min(self.folded) >= "\u2e80"
+        return len(self.folded) == 2 and min(self.folded) >= CJK_MIN
 
     @property
     def single_ascii(self) -> bool:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Container
 from nlu.screening import words
 from nlu.screening.judge.word_edges import SEPARATORS
 from nlu.screening.model import Hit
+from nlu.screening.patterns import CJK_MIN
 
 _DECIMAL_POINTS = frozenset(".．")
 # Abbreviations read as such in Chinese farm text, with or without a number: acidity (pH),
@@ -140,7 +141,7 @@ def _squeezed_at_edge(text: str, hit: Hit) -> Hit | None:
         term[-1].isdigit() and end < len(text) and text[end].isdigit()
     ):
         return None
-    if len(term) == 2 and min(term) >= "\u2e80" and words.straddles_words(text, start, end):
+    if len(term) == 2 and min(term) >= CJK_MIN and words.straddles_words(text, start, end):
         return None
     return hit._replace(start=start, end=end, matched=text[start:end])
 

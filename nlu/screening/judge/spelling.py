@@ -4,9 +4,7 @@ wrote the term in letters, and where it is a homophone or letters that mean some
 from __future__ import annotations
 
 from nlu.screening.candidates import Candidate
-
-CJK_MIN = "\u2e80"
-"""Anything from the CJK radicals up counts as a Chinese character here."""
+from nlu.screening.patterns import CJK_MIN
 
 
 def spelled_on_too_few_letters(candidate: Candidate, initials_min_letters: int) -> bool:
